@@ -1,0 +1,116 @@
+#!/bin/sh
+# quickstart.sh -- install what is missing, build, then serve or test.
+#
+#   ./quickstart.sh run     build and serve conf/ocsdnsd.ini in the foreground
+#   ./quickstart.sh check   build with -Werror and run the whole test suite
+#
+# On Debian or Ubuntu, missing build and test packages are installed with
+# apt-get (as root), or the command to install them is printed. Running it
+# again when everything is in place only rebuilds what changed.
+set -eu
+
+cd "$(dirname "$0")"
+
+usage() {
+	echo "usage: $0 [run|check]"
+}
+
+cmd=${1:-run}
+case $cmd in
+run|check) ;;
+-h|--help|help) usage; exit 0 ;;
+*) usage >&2; exit 2 ;;
+esac
+
+# Packages: the compiler, autotools, the libraries, and the DNS tools the
+# end-to-end tests use (dig, kdig, drill).
+PACKAGES="gcc make libc6-dev pkg-config autoconf automake libtool"
+PACKAGES="$PACKAGES libevent-dev libldns-dev libinih-dev check"
+PACKAGES="$PACKAGES bind9-dnsutils knot-dnsutils ldnsutils"
+
+install_packages() {
+	if ! command -v dpkg-query >/dev/null 2>&1; then
+		echo "quickstart: not a Debian system; make sure these (or your" \
+		    "distribution's equivalents) are installed:" >&2
+		echo "  $PACKAGES" >&2
+		return 0
+	fi
+	missing=
+	for p in $PACKAGES; do
+		status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+		case $status in
+		ii*) ;;
+		*) missing="$missing $p" ;;
+		esac
+	done
+	[ -z "$missing" ] && return 0
+
+	aptcmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$missing"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "quickstart: missing packages:$missing" >&2
+		echo "quickstart: install them as root (e.g. after sudo -i), then" \
+		    "run $0 $cmd again:" >&2
+		echo "  $aptcmd" >&2
+		exit 1
+	fi
+	echo "quickstart: installing:$missing"
+	apt-get update
+	# shellcheck disable=SC2086 # one word per package
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+}
+
+# configure_tree [OPTION]: run configure unless config.status already has
+# OPTION (or, without OPTION, unless the tree is configured at all).
+configure_tree() {
+	if [ ! -x configure ]; then
+		./autogen.sh
+	fi
+	if [ -f config.status ] && [ -f Makefile ]; then
+		if [ $# -eq 0 ]; then
+			return 0
+		fi
+		# Options print bare or quoted: --enable-werror '--foo=a b'
+		if ./config.status --config |
+		    grep -q -E -e "(^| |')$1('| |\$)"; then
+			return 0
+		fi
+	fi
+	./configure "$@"
+}
+
+# Prints the log of every test that did not pass, then the summary.
+show_failures() {
+	find tests -name '*.trs' 2>/dev/null | sort | while read -r trs; do
+		if grep -q -E '^:test-result: (FAIL|XPASS|ERROR)' "$trs"; then
+			log=${trs%.trs}.log
+			echo "==================== $log"
+			cat "$log" 2>/dev/null || true
+		fi
+	done
+	if [ -f test-suite.log ]; then
+		echo "==================== test-suite.log"
+		cat test-suite.log
+	fi
+}
+
+install_packages
+
+case $cmd in
+run)
+	configure_tree
+	make -j2
+	echo "quickstart: serving conf/ocsdnsd.ini; stop with Ctrl-C"
+	echo "try: dig @127.0.0.1 -p 5300 _sipinternaltls._tcp.contoso.com SRV"
+	exec ./src/ocsdnsd -c conf/ocsdnsd.ini
+	;;
+check)
+	configure_tree --enable-werror
+	make -j2
+	if ! make -j2 check; then
+		show_failures
+		echo "quickstart: tests failed (logs above)" >&2
+		exit 1
+	fi
+	echo "quickstart: all tests passed"
+	;;
+esac

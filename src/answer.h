@@ -1,0 +1,83 @@
+/* answer.h -- prepared answers per (name, type), compiled at load time. */
+#ifndef OCSDNSD_ANSWER_H
+#define OCSDNSD_ANSWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+#include "wire.h"
+
+struct synth_view;
+
+/*
+ * One complete response message as rendered by ldns at load time, with ID 0,
+ * QR and AA set, and the question as the lower-case name with the type asked
+ * for. The query path copies it, then patches in the ID, the flags to copy
+ * and the client's question bytes (the same length: names match
+ * case-insensitively). The additional section is last, so the first
+ * len_noadd bytes with ARCOUNT 0 are the same answer without it.
+ */
+struct answer_var {
+	uint8_t		*wire;
+	uint16_t	 len;
+	uint16_t	 len_noadd;
+	uint16_t	 arcount;
+};
+
+struct answer {
+	uint16_t	 qtype;
+	uint16_t	 nvar;		/* several when an address RRset rotates */
+	unsigned	 next;		/* round robin: the variant to send next */
+	struct answer_var *var;
+};
+
+/* What a negative answer needs: the zone's SOA, to follow the question. */
+struct answer_zone {
+	uint8_t		*apex;		/* lower-case wire name */
+	uint8_t		 apex_len;
+	uint8_t		*soa_tail;	/* TYPE CLASS TTL RDLENGTH RDATA, TTL = negative TTL */
+	uint16_t	 soa_tail_len;
+	ldns_rr		*neg_soa;	/* the SOA with the negative TTL, for CNAME answers */
+};
+
+enum lookup_kind {
+	LOOKUP_ANSWER,		/* send var */
+	LOOKUP_NODATA,		/* NOERROR, SOA of zone */
+	LOOKUP_NXDOMAIN,	/* NXDOMAIN, SOA of zone */
+	LOOKUP_REFUSED,		/* in no zone we serve */
+};
+
+struct lookup {
+	enum lookup_kind	 kind;
+	const struct answer_var	*var;
+	const struct answer_zone *zone;
+};
+
+struct answer_table;
+
+/*
+ * Compiles the zones of one view into prepared answers. The RRs stay owned by
+ * sv. Returns NULL when out of memory or when ldns cannot render a record.
+ */
+struct answer_table *answer_table_build(const struct synth_view *sv);
+void		 answer_table_free(struct answer_table *t);
+size_t		 answer_table_nnodes(const struct answer_table *t);
+
+/* Looks up a lower-case wire name. Allocates nothing. */
+void		 answer_lookup(struct answer_table *t, const uint8_t *lname,
+		    size_t len, uint16_t qtype, struct lookup *out);
+
+/* Picks the variant of a to send and advances its round robin. */
+const struct answer_var *answer_next(struct answer *a);
+
+/*
+ * Prepares a one-RRset answer (used for the CHAOS names): question = owner,
+ * type and class of rrs[0]. Returns 0 or -1.
+ */
+int		 answer_prepare(struct answer *a, ldns_rr **rrs, size_t n);
+void		 answer_clear(struct answer *a);
+
+#endif

@@ -1,0 +1,145 @@
+/* config.h -- the INI configuration: parse, validate, free. */
+#ifndef OCSDNSD_CONFIG_H
+#define OCSDNSD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+/* Defaults, also documented in man/ocsdnsd.ini.5. */
+#define CONFIG_DEFAULT_LISTEN		"127.0.0.1:5300"
+#define CONFIG_DEFAULT_TTL		3600
+#define CONFIG_DEFAULT_NEGATIVE_TTL	300
+#define CONFIG_DEFAULT_EDNS_SIZE	1232
+#define CONFIG_DEFAULT_TCP_TIMEOUT	10	/* seconds */
+#define CONFIG_DEFAULT_TCP_MAX_CLIENTS	128
+
+/* Default SRV ports (ocs-dns.md section 1). */
+#define PORT_SIPINTERNALTLS	5061
+#define PORT_SIPINTERNAL	5060
+#define PORT_SIP_TLS		443
+#define PORT_SIP_TCP		443
+#define PORT_SIPFEDERATIONTLS	5061
+
+/*
+ * Every name below is stored in lower case presentation form without the
+ * trailing dot ("pool01.contoso.com"), already checked: labels of 1..63
+ * characters [a-z0-9_-], at most 253 characters in all.
+ */
+
+struct cfg_target {			/* one SRV target: host[:priority[:weight]] */
+	char		*name;
+	uint16_t	 priority;
+	uint16_t	 weight;
+};
+
+struct cfg_targets {
+	struct cfg_target *v;
+	size_t		 n;
+	int		 line;		/* line of the key, 0 when unset */
+};
+
+struct cfg_addr {
+	int		 family;	/* AF_INET or AF_INET6 */
+	union {
+		struct in_addr	v4;
+		struct in6_addr	v6;
+	}		 u;
+	char		*view;		/* NULL: every view; else address.VIEW */
+	int		 line;
+};
+
+struct cfg_domain {
+	char		*name;		/* the SIP domain, also the zone apex */
+	int		 line;		/* line of the [domain] header */
+	struct cfg_targets pool;	/* _sipinternaltls, _sipinternal */
+	struct cfg_targets access_edge;	/* _sip._tls, _sip._tcp, federation */
+	bool		 federation;	/* publish _sipfederationtls._tcp */
+	bool		 sip_tcp;	/* publish _sip._tcp (default yes) */
+	bool		 fallback;	/* publish sipinternal., sip., sipexternal. */
+	uint16_t	 port_sipinternaltls;
+	uint16_t	 port_sipinternal;
+	uint16_t	 port_sip_tls;
+	uint16_t	 port_sip_tcp;
+	uint16_t	 port_sipfederationtls;
+	char		**ns;		/* NS names; default ns1.<domain> */
+	size_t		 nns;
+	char		*hostmaster;	/* SOA RNAME as a name; default hostmaster.<domain> */
+	uint32_t	 ttl;		/* default: [server] ttl */
+};
+
+struct cfg_host {
+	char		*name;
+	int		 line;
+	struct cfg_addr	*addrs;		/* in file order; several rotate */
+	size_t		 naddrs;
+	char		*cname;		/* alias instead of addresses, or NULL */
+	int		 cname_line;
+};
+
+struct cfg_listen {
+	struct sockaddr_storage ss;
+	socklen_t	 sslen;
+	char		*text;		/* as written: "127.0.0.1:5300", "[::1]:5300" */
+};
+
+struct cfg_prefix {			/* an address prefix in a view's match */
+	int		 family;	/* AF_INET, AF_INET6, or AF_UNSPEC for "any" */
+	uint8_t		 addr[16];
+	unsigned	 bits;
+};
+
+struct cfg_view {
+	char		*name;
+	int		 line;
+	struct cfg_prefix *match;	/* client source addresses */
+	size_t		 nmatch;
+	struct cfg_prefix *match_destination; /* local addresses reached */
+	size_t		 nmatch_destination;
+	bool		 external;	/* scope = external */
+};
+
+struct config {
+	char		*path;		/* the file as given */
+	struct cfg_listen *listen;
+	size_t		 nlisten;
+	uint32_t	 ttl;
+	uint32_t	 negative_ttl;	/* SOA MINIMUM */
+	uint16_t	 edns_size;	/* our UDP payload size */
+	unsigned	 tcp_timeout;	/* seconds of idle before a TCP close */
+	unsigned	 tcp_max_clients;
+	char		*version;	/* version.bind / version.server; NULL hides */
+	char		*identity;	/* id.server / hostname.bind; NULL hides */
+	char		*nsid;		/* NSID payload (RFC 5001) or NULL */
+	char		*zones_dir;	/* NULL when unset */
+	struct cfg_view	*views;		/* empty: one view that sees all */
+	size_t		 nviews;
+	struct cfg_domain *domains;
+	size_t		 ndomains;
+	struct cfg_host	*hosts;
+	size_t		 nhosts;
+};
+
+/*
+ * Reads and validates the INI file at path. Errors and warnings go to diag,
+ * one per line, as "PATH:LINE: what is wrong" ("PATH:LINE: warning: ...").
+ * Returns NULL when there was any error; the caller frees the result with
+ * config_free(). *nwarnings (may be NULL) counts the warnings printed.
+ */
+struct config	*config_load(const char *path, FILE *diag, unsigned *nwarnings);
+void		 config_free(struct config *cfg);
+
+/* Parses "ADDR:PORT", "[V6]:PORT", "ADDR" (port 5300), "[V6]". 0 or -1. */
+int		 config_parse_listen(const char *text, struct cfg_listen *out);
+
+/* Finds a host or domain by lower case name; NULL when absent. */
+const struct cfg_host	*config_host(const struct config *cfg, const char *name);
+const struct cfg_domain	*config_domain(const struct config *cfg, const char *name);
+
+/* The domain (zone) that holds name: the longest domain that is a suffix. */
+const struct cfg_domain	*config_zone_of(const struct config *cfg, const char *name);
+
+#endif

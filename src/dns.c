@@ -1,0 +1,222 @@
+/* dns.c -- answer one DNS message from the snapshot: parse, look up, patch, send. */
+#include <string.h>
+
+#include "config.h"
+#include "dns.h"
+#include "query.h"
+#include "snapshot.h"
+#include "view.h"
+
+/* Bytes of our OPT record for this query (0 without EDNS). */
+static size_t
+opt_len(const struct snapshot *snap, const struct query *q)
+{
+	if (!q->edns)
+		return 0;
+	return 11 + (q->edns_nsid && snap->nsid ? 4 + (size_t)snap->nsid_len : 0);
+}
+
+/* Appends our OPT record at out + pos and counts it in ARCOUNT. */
+static size_t
+put_opt(const struct snapshot *snap, const struct query *q, uint8_t *out,
+    size_t pos, unsigned ext_rcode)
+{
+	bool nsid = q->edns_nsid && snap->nsid != NULL;
+
+	out[pos] = 0;					/* the root */
+	wire_put16(out + pos + 1, TYPE_OPT);
+	wire_put16(out + pos + 3, snap->edns_size);	/* CLASS: our UDP size */
+	out[pos + 5] = (uint8_t)ext_rcode;		/* TTL: ext-rcode, version 0, DO */
+	out[pos + 6] = 0;
+	out[pos + 7] = q->edns_do ? 0x80 : 0;
+	out[pos + 8] = 0;
+	wire_put16(out + pos + 9, nsid ? (uint16_t)(4 + snap->nsid_len) : 0);
+	pos += 11;
+	if (nsid) {
+		wire_put16(out + pos, EDNS_OPT_NSID);
+		wire_put16(out + pos + 2, snap->nsid_len);
+		memcpy(out + pos + 4, snap->nsid, snap->nsid_len);
+		pos += 4 + (size_t)snap->nsid_len;
+	}
+	wire_put16(out + 10, (uint16_t)(wire_get16(out + 10) + 1));
+	return pos;
+}
+
+/*
+ * A reply with no records: the header, the question as sent when there is
+ * one, RD and CD copied. The caller adds what else it needs.
+ */
+static size_t
+put_header(const struct query *q, uint8_t *out, uint8_t rcode, bool aa)
+{
+	wire_put16(out, q->id);
+	out[2] = FLAG1_QR | (aa ? FLAG1_AA : 0) | (q->flags1 & FLAG1_RD);
+	out[3] = (uint8_t)((q->flags2 & FLAG2_CD) | (rcode & FLAG2_RCODE_MASK));
+	wire_put16(out + 4, q->question_len ? 1 : 0);
+	memset(out + 6, 0, 6);
+	memcpy(out + DNS_HEADER_SIZE, q->question, q->question_len);
+	return DNS_HEADER_SIZE + q->question_len;
+}
+
+static size_t
+reply_error(const struct snapshot *snap, const struct query *q, uint8_t *out,
+    uint8_t rcode)
+{
+	size_t pos = put_header(q, out, rcode, false);
+
+	return q->edns ? put_opt(snap, q, out, pos, 0) : pos;
+}
+
+/* The largest reply the client takes (RFC 1035 4.2.1, RFC 6891 6.2.5). */
+static size_t
+reply_limit(const struct snapshot *snap, const struct query *q,
+    const struct dns_peer *peer)
+{
+	size_t limit;
+
+	if (peer->transport == DNS_TCP)
+		return DNS_MAX_MESSAGE;
+	if (!q->edns)
+		return DNS_UDP_MIN;
+	limit = q->edns_size < snap->edns_size ? q->edns_size : snap->edns_size;
+	return limit < DNS_UDP_MIN ? DNS_UDP_MIN : limit;
+}
+
+/* The question and no records, TC set: the client asks again over TCP. */
+static size_t
+reply_truncated(const struct snapshot *snap, const struct query *q, uint8_t *out,
+    uint8_t rcode)
+{
+	size_t pos = put_header(q, out, rcode, true);
+
+	out[2] |= FLAG1_TC;
+	return q->edns ? put_opt(snap, q, out, pos, 0) : pos;
+}
+
+/* Copies a prepared answer and patches in what belongs to this query. */
+static size_t
+reply_prepared(const struct snapshot *snap, const struct query *q,
+    const struct answer_var *var, size_t limit, uint8_t *out)
+{
+	size_t optlen = opt_len(snap, q), len = var->len;
+	uint8_t rcode = var->wire[3] & FLAG2_RCODE_MASK;
+
+	if (len + optlen > limit) {
+		/* Without the additional section, which needs no TC (RFC 2181 9). */
+		len = var->len_noadd;
+		if (len + optlen > limit)
+			return reply_truncated(snap, q, out, rcode);
+	}
+	memcpy(out, var->wire, len);
+	wire_put16(out, q->id);
+	out[2] = (uint8_t)(var->wire[2] | (q->flags1 & FLAG1_RD));
+	out[3] = (uint8_t)(rcode | (q->flags2 & FLAG2_CD));
+	if (len != var->len)
+		wire_put16(out + 10, 0);
+	/* The question exactly as asked: resolvers check its 0x20 case. */
+	memcpy(out + DNS_HEADER_SIZE, q->question, q->question_len);
+	return q->edns ? put_opt(snap, q, out, len, 0) : len;
+}
+
+/*
+ * NXDOMAIN or NODATA: the zone's SOA in the authority section. Its owner is
+ * a pointer to where the apex starts inside the question name.
+ */
+static size_t
+reply_negative(const struct snapshot *snap, const struct query *q,
+    const struct answer_zone *z, uint8_t rcode, size_t limit, uint8_t *out)
+{
+	size_t apex_at = DNS_HEADER_SIZE + q->lname_len - z->apex_len;
+	size_t need = DNS_HEADER_SIZE + q->question_len + 2 + z->soa_tail_len +
+	    opt_len(snap, q);
+	size_t pos;
+
+	if (need > limit)
+		return reply_truncated(snap, q, out, rcode);
+	pos = put_header(q, out, rcode, true);
+	wire_put16(out + 8, 1);
+	wire_put16(out + pos, (uint16_t)(0xc000 | apex_at));
+	memcpy(out + pos + 2, z->soa_tail, z->soa_tail_len);
+	pos += 2 + (size_t)z->soa_tail_len;
+	return q->edns ? put_opt(snap, q, out, pos, 0) : pos;
+}
+
+static size_t
+answer_chaos(const struct snapshot *snap, const struct query *q, size_t limit,
+    uint8_t *out)
+{
+	if (q->qtype != TYPE_TXT && q->qtype != TYPE_ANY)
+		return reply_error(snap, q, out, RCODE_REFUSED);
+	for (size_t i = 0; i < snap->nchaos; i++) {
+		const struct snapshot_chaos *c = &snap->chaos[i];
+		if (c->name_len == q->lname_len &&
+		    memcmp(c->name, q->lname, c->name_len) == 0)
+			return reply_prepared(snap, q, &c->answer.var[0], limit, out);
+	}
+	return reply_error(snap, q, out, RCODE_REFUSED);
+}
+
+size_t
+dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
+    const uint8_t *query, size_t qlen, uint8_t *out)
+{
+	struct query q;
+	struct snapshot_view *view;
+	struct lookup lk;
+	size_t limit;
+	int vi;
+
+	switch (query_parse(&q, query, qlen)) {
+	case QUERY_DROP:
+		return 0;
+	case QUERY_NOTIMP:
+		/* Only ID and opcode are known to mean anything: echo just them. */
+		wire_put16(out, q.id);
+		out[2] = FLAG1_QR | (q.flags1 & FLAG1_OPCODE_MASK);
+		out[3] = RCODE_NOTIMP;
+		memset(out + 4, 0, 8);
+		return DNS_HEADER_SIZE;
+	case QUERY_FORMERR:
+		q.edns = false;		/* a broken OPT gets none back */
+		return put_header(&q, out, RCODE_FORMERR, false);
+	case QUERY_BADVERS:
+		return put_opt(snap, &q, out, put_header(&q, out, 0, false),
+		    RCODE_BADVERS >> 4);
+	case QUERY_OK:
+		break;
+	}
+
+	limit = reply_limit(snap, &q, peer);
+	if (q.qclass == CLASS_CH)
+		return answer_chaos(snap, &q, limit, out);
+	if (q.qclass != CLASS_IN)
+		return reply_error(snap, &q, out, RCODE_REFUSED);
+	switch (q.qtype) {
+	case TYPE_OPT:
+	case TYPE_TSIG:
+	case TYPE_TKEY:
+		return reply_error(snap, &q, out, RCODE_FORMERR);
+	case TYPE_MAILA:
+	case TYPE_MAILB:
+		return reply_error(snap, &q, out, RCODE_NOTIMP);
+	case TYPE_AXFR:
+	case TYPE_IXFR:
+		return reply_error(snap, &q, out, RCODE_REFUSED);
+	}
+	if ((vi = view_select(snap->cfg, peer->remote, peer->local)) < 0)
+		return reply_error(snap, &q, out, RCODE_REFUSED);
+	view = &snap->views[vi];
+
+	answer_lookup(view->table, q.lname, q.lname_len, q.qtype, &lk);
+	switch (lk.kind) {
+	case LOOKUP_ANSWER:
+		return reply_prepared(snap, &q, lk.var, limit, out);
+	case LOOKUP_NODATA:
+		return reply_negative(snap, &q, lk.zone, RCODE_NOERROR, limit, out);
+	case LOOKUP_NXDOMAIN:
+		return reply_negative(snap, &q, lk.zone, RCODE_NXDOMAIN, limit, out);
+	case LOOKUP_REFUSED:
+		break;
+	}
+	return reply_error(snap, &q, out, RCODE_REFUSED);
+}

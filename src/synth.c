@@ -1,0 +1,289 @@
+/* synth.c -- build the OCS 2007 records (SRV, A, AAAA, CNAME, SOA, NS) per view. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "synth.h"
+#include "view.h"
+
+#define SOA_REFRESH	3600
+#define SOA_RETRY	600
+#define SOA_EXPIRE	604800
+
+static bool
+view_external(const struct config *cfg, int v)
+{
+	return v >= 0 && cfg->views[v].external;
+}
+
+static bool
+host_visible(const struct config *cfg, int v, const struct cfg_host *h, int depth)
+{
+	if (h->cname != NULL) {
+		const struct cfg_host *t = config_host(cfg, h->cname);
+		if (t == NULL)
+			return true;	/* outside our data: nothing to leak */
+		return depth < 8 && host_visible(cfg, v, t, depth + 1);
+	}
+	for (size_t i = 0; i < h->naddrs; i++)
+		if (view_addr_visible(cfg, v, h, &h->addrs[i]))
+			return true;
+	return false;
+}
+
+bool
+synth_host_visible(const struct config *cfg, int v, const char *name)
+{
+	const struct cfg_host *h = config_host(cfg, name);
+
+	return h != NULL && host_visible(cfg, v, h, 0);
+}
+
+static ldns_rdf *
+dname(const char *name)
+{
+	char buf[300];
+
+	snprintf(buf, sizeof(buf), "%s.", name);
+	return ldns_dname_new_frm_str(buf);
+}
+
+/* A new record of owner name (text), or NULL. Takes ownership of the rdfs. */
+static ldns_rr *
+rr_make(const char *owner, uint32_t ttl, ldns_rr_type type, ldns_rdf **rdf, size_t n)
+{
+	ldns_rr *rr = ldns_rr_new();
+	ldns_rdf *o = dname(owner);
+	bool ok = rr != NULL && o != NULL;
+
+	for (size_t i = 0; i < n; i++)
+		ok = ok && rdf[i] != NULL;
+	if (!ok) {
+		ldns_rr_free(rr);
+		ldns_rdf_deep_free(o);
+		for (size_t i = 0; i < n; i++)
+			ldns_rdf_deep_free(rdf[i]);
+		return NULL;
+	}
+	ldns_rr_set_owner(rr, o);
+	ldns_rr_set_type(rr, type);
+	ldns_rr_set_ttl(rr, ttl);
+	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+	for (size_t i = 0; i < n; i++) {
+		if (!ldns_rr_push_rdf(rr, rdf[i])) {	/* the rr owns those pushed */
+			for (size_t j = i; j < n; j++)
+				ldns_rdf_deep_free(rdf[j]);
+			ldns_rr_free(rr);
+			return NULL;
+		}
+	}
+	return rr;
+}
+
+static int
+push(ldns_rr_list *list, ldns_rr *rr)
+{
+	if (rr == NULL || !ldns_rr_list_push_rr(list, rr)) {
+		ldns_rr_free(rr);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+add_srv(ldns_rr_list *rrs, const char *service, const char *domain,
+    uint32_t ttl, uint16_t port, const struct cfg_targets *t)
+{
+	char owner[300];
+
+	snprintf(owner, sizeof(owner), "%s.%s", service, domain);
+	for (size_t i = 0; i < t->n; i++) {
+		ldns_rdf *rd[4] = {
+			ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, t->v[i].priority),
+			ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, t->v[i].weight),
+			ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, port),
+			dname(t->v[i].name),
+		};
+		if (push(rrs, rr_make(owner, ttl, LDNS_RR_TYPE_SRV, rd, 4)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+add_apex(ldns_rr_list *rrs, const struct config *cfg, const struct cfg_domain *d,
+    uint32_t serial)
+{
+	ldns_rdf *soa[7] = {
+		dname(d->ns[0]),
+		dname(d->hostmaster),
+		ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, serial),
+		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, SOA_REFRESH),
+		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, SOA_RETRY),
+		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, SOA_EXPIRE),
+		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, cfg->negative_ttl),
+	};
+
+	if (push(rrs, rr_make(d->name, d->ttl, LDNS_RR_TYPE_SOA, soa, 7)) < 0)
+		return -1;
+	for (size_t i = 0; i < d->nns; i++) {
+		ldns_rdf *ns = dname(d->ns[i]);
+		if (push(rrs, rr_make(d->name, d->ttl, LDNS_RR_TYPE_NS, &ns, 1)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+add_srvs(ldns_rr_list *rrs, const struct cfg_domain *d, bool external)
+{
+	if (!external && d->pool.n > 0) {
+		if (add_srv(rrs, "_sipinternaltls._tcp", d->name, d->ttl,
+		    d->port_sipinternaltls, &d->pool) < 0 ||
+		    add_srv(rrs, "_sipinternal._tcp", d->name, d->ttl,
+		    d->port_sipinternal, &d->pool) < 0)
+			return -1;
+	}
+	if (d->access_edge.n == 0)
+		return 0;
+	if (add_srv(rrs, "_sip._tls", d->name, d->ttl, d->port_sip_tls,
+	    &d->access_edge) < 0)
+		return -1;
+	if (d->sip_tcp && add_srv(rrs, "_sip._tcp", d->name, d->ttl,
+	    d->port_sip_tcp, &d->access_edge) < 0)
+		return -1;
+	if (d->federation && add_srv(rrs, "_sipfederationtls._tcp", d->name,
+	    d->ttl, d->port_sipfederationtls, &d->access_edge) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The records of host h. For a fallback name, h is a copy under the new
+ * name and rules the host whose visibility counts.
+ */
+static int
+add_host(ldns_rr_list *rrs, const struct config *cfg, int v,
+    const struct cfg_host *h, uint32_t ttl, const struct cfg_host *rules)
+{
+	if (!host_visible(cfg, v, rules, 0))
+		return 0;
+	if (h->cname != NULL) {
+		ldns_rdf *t = dname(h->cname);
+		return push(rrs, rr_make(h->name, ttl, LDNS_RR_TYPE_CNAME, &t, 1));
+	}
+	for (size_t i = 0; i < h->naddrs; i++) {
+		const struct cfg_addr *a = &h->addrs[i];
+		ldns_rdf *rd;
+		ldns_rr_type type;
+
+		if (!view_addr_visible(cfg, v, rules, a))
+			continue;
+		if (a->family == AF_INET) {
+			type = LDNS_RR_TYPE_A;
+			rd = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4, &a->u.v4);
+		} else {
+			type = LDNS_RR_TYPE_AAAA;
+			rd = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_AAAA, 16, &a->u.v6);
+		}
+		if (push(rrs, rr_make(h->name, ttl, type, &rd, 1)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The names Communicator falls back to when no SRV record answers, as A
+ * (and AAAA) copies of the addresses of the host they stand for in this
+ * view: sipinternal (the pool, internal views only), sip (the pool inside,
+ * the Access Edge outside) and sipexternal (the Access Edge). A [host] of
+ * the same name wins over a fallback name.
+ */
+static int
+add_fallbacks(ldns_rr_list *rrs, const struct config *cfg, int v,
+    const struct cfg_domain *d)
+{
+	bool external = view_external(cfg, v);
+	const char *pool = d->pool.n ? d->pool.v[0].name : NULL;
+	const char *edge = d->access_edge.n ? d->access_edge.v[0].name : NULL;
+	const struct { const char *label, *source; } fb[] = {
+		{ "sipinternal", external ? NULL : pool },
+		{ "sip", external ? edge : pool },
+		{ "sipexternal", edge },
+	};
+
+	for (size_t i = 0; i < sizeof(fb) / sizeof(fb[0]); i++) {
+		char name[300];
+		const struct cfg_host *src;
+
+		snprintf(name, sizeof(name), "%s.%s", fb[i].label, d->name);
+		if (fb[i].source == NULL || config_host(cfg, name) != NULL ||
+		    (src = config_host(cfg, fb[i].source)) == NULL)
+			continue;
+		/* Follow a cname host to the addresses behind it. */
+		for (int depth = 0; src != NULL && src->cname != NULL && depth < 8; depth++)
+			src = config_host(cfg, src->cname);
+		if (src == NULL || src->cname != NULL)
+			continue;
+		struct cfg_host copy = *src;
+		copy.name = name;
+		if (add_host(rrs, cfg, v, &copy, d->ttl, src) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+build_zone(const struct config *cfg, int v, const struct cfg_domain *d,
+    uint32_t serial, struct synth_zone *z)
+{
+	z->name = strdup(d->name);
+	z->rrs = ldns_rr_list_new();
+	z->neg_ttl = d->ttl < cfg->negative_ttl ? d->ttl : cfg->negative_ttl;
+	if (z->name == NULL || z->rrs == NULL)
+		return -1;
+	if (add_apex(z->rrs, cfg, d, serial) < 0 ||
+	    add_srvs(z->rrs, d, view_external(cfg, v)) < 0)
+		return -1;
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_host *h = &cfg->hosts[i];
+		if (config_zone_of(cfg, h->name) != d)
+			continue;
+		if (add_host(z->rrs, cfg, v, h, d->ttl, h) < 0)
+			return -1;
+	}
+	if (d->fallback && add_fallbacks(z->rrs, cfg, v, d) < 0)
+		return -1;
+	return 0;
+}
+
+int
+synth_view(const struct config *cfg, int v, uint32_t serial, struct synth_view *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->name = v >= 0 ? cfg->views[v].name : "default";
+	out->external = view_external(cfg, v);
+	out->zones = calloc(cfg->ndomains ? cfg->ndomains : 1, sizeof(*out->zones));
+	if (out->zones == NULL)
+		return -1;
+	for (size_t d = 0; d < cfg->ndomains; d++) {
+		out->nzones++;
+		if (build_zone(cfg, v, &cfg->domains[d], serial,
+		    &out->zones[d]) < 0) {
+			synth_view_clear(out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+synth_view_clear(struct synth_view *sv)
+{
+	for (size_t i = 0; i < sv->nzones; i++) {
+		free(sv->zones[i].name);
+		ldns_rr_list_deep_free(sv->zones[i].rrs);
+	}
+	free(sv->zones);
+	memset(sv, 0, sizeof(*sv));
+}

@@ -1,0 +1,80 @@
+/* wire.c -- DNS name helpers shared by the loader and the query path. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wire.h"
+
+uint32_t
+wire_name_hash(const uint8_t *name, size_t len)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= name[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+size_t
+wire_name_from_text(const char *text, uint8_t out[DNS_MAX_NAME])
+{
+	size_t len = 0, lab;
+	const char *p = text;
+
+	if (strcmp(text, ".") == 0 || *text == '\0') {
+		out[0] = 0;
+		return 1;
+	}
+	while (*p != '\0') {
+		const char *dot = strchr(p, '.');
+		lab = dot ? (size_t)(dot - p) : strlen(p);
+		if (lab == 0 || lab > DNS_MAX_LABEL || len + lab + 2 > DNS_MAX_NAME)
+			return 0;
+		out[len++] = (uint8_t)lab;
+		for (size_t i = 0; i < lab; i++)
+			out[len++] = (uint8_t)tolower((unsigned char)p[i]);
+		if (dot == NULL)
+			break;
+		p = dot + 1;
+	}
+	out[len++] = 0;
+	return len;
+}
+
+void
+wire_name_to_text(const uint8_t *name, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	if (outlen == 0)
+		return;
+	if (*name == 0) {
+		snprintf(out, outlen, ".");
+		return;
+	}
+	while (*name != 0 && o + 1 < outlen) {
+		uint8_t lab = *name++;
+		for (uint8_t i = 0; i < lab && o + 1 < outlen; i++) {
+			unsigned char c = name[i];
+			if (c == '.' || c == '\\') {
+				if (o + 2 >= outlen)
+					break;
+				out[o++] = '\\';
+				out[o++] = (char)c;
+			} else if (isgraph(c)) {
+				out[o++] = (char)tolower(c);
+			} else {
+				if (o + 4 >= outlen)
+					break;
+				o += (size_t)snprintf(out + o, outlen - o, "\\%03u", c);
+			}
+		}
+		name += lab;
+		if (o + 1 < outlen)
+			out[o++] = '.';
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,98 @@
+/* wire.h -- DNS wire format constants and small name helpers. */
+#ifndef OCSDNSD_WIRE_H
+#define OCSDNSD_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DNS_HEADER_SIZE		12
+#define DNS_MAX_NAME		255
+#define DNS_MAX_LABEL		63
+#define DNS_UDP_MIN		512
+
+/* Header flag bits, as the two flag bytes 2 and 3 hold them. */
+#define FLAG1_QR		0x80
+#define FLAG1_OPCODE_MASK	0x78
+#define FLAG1_AA		0x04
+#define FLAG1_TC		0x02
+#define FLAG1_RD		0x01
+#define FLAG2_RA		0x80
+#define FLAG2_Z			0x40
+#define FLAG2_AD		0x20
+#define FLAG2_CD		0x10
+#define FLAG2_RCODE_MASK	0x0f
+
+#define OPCODE_QUERY		0
+
+#define RCODE_NOERROR		0
+#define RCODE_FORMERR		1
+#define RCODE_SERVFAIL		2
+#define RCODE_NXDOMAIN		3
+#define RCODE_NOTIMP		4
+#define RCODE_REFUSED		5
+#define RCODE_BADVERS		16	/* extended: OPT ext-rcode 1, header 0 */
+
+#define CLASS_IN		1
+#define CLASS_CH		3
+#define CLASS_ANY		255
+
+#define TYPE_A			1
+#define TYPE_NS			2
+#define TYPE_CNAME		5
+#define TYPE_SOA		6
+#define TYPE_MX			15
+#define TYPE_TXT		16
+#define TYPE_AAAA		28
+#define TYPE_SRV		33
+#define TYPE_OPT		41
+#define TYPE_TKEY		249
+#define TYPE_TSIG		250
+#define TYPE_IXFR		251
+#define TYPE_AXFR		252
+#define TYPE_MAILB		253
+#define TYPE_MAILA		254
+#define TYPE_ANY		255
+
+#define EDNS_OPT_NSID		3
+
+static inline uint16_t
+wire_get16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline void
+wire_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline uint32_t
+wire_get32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	    ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void
+wire_put32(uint8_t *p, uint32_t v)
+{
+	wire_put16(p, (uint16_t)(v >> 16));
+	wire_put16(p + 2, (uint16_t)v);
+}
+
+/* Case-insensitive hash of an uncompressed, lower-cased wire name. */
+uint32_t	wire_name_hash(const uint8_t *name, size_t len);
+
+/*
+ * Converts a presentation name ("pool01.contoso.com", trailing dot optional,
+ * "" or "." for the root) to lower-case wire format. Returns the length, or
+ * 0 when the name is not valid.
+ */
+size_t		wire_name_from_text(const char *text, uint8_t out[DNS_MAX_NAME]);
+
+/* Writes a wire name as lower-case text with a trailing dot; out holds 1025 bytes. */
+void		wire_name_to_text(const uint8_t *name, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# t_reload.sh -- SIGHUP: new data and a larger SOA serial; a broken file is reported and the old data stays.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+e2e_init
+
+# conf POOL_ADDRESS [extra lines]: a one-domain configuration, replaced atomically.
+conf() {
+	{
+		cat <<EOF
+[server]
+ttl = 3600
+
+[domain contoso.com]
+pool = pool01.contoso.com
+access_edge = sip.contoso.com
+
+[host pool01.contoso.com]
+address = $1
+
+[host sip.contoso.com]
+address = 203.0.113.10
+
+[host ns1.contoso.com]
+address = 10.0.0.2
+EOF
+		shift
+		printf '%s\n' "$@"
+	} >"$CONF.new"
+	mv "$CONF.new" "$CONF"
+}
+
+serial() {
+	dig -p "$PORT" @127.0.0.1 +tries=1 +time=2 +short contoso.com SOA | awk '{print $3}'
+}
+
+# wait_for SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds.
+# shellcheck disable=SC2317 # called through ok_if
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		if "$@"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	"$@"
+}
+
+# shellcheck disable=SC2317 # called through wait_for
+pool_is() {
+	[ "$(dig -p "$PORT" @127.0.0.1 +tries=1 +time=1 +short pool01.contoso.com A)" = "$1" ]
+}
+
+# shellcheck disable=SC2317 # called through wait_for
+log_has() {
+	grep -q -- "$1" "$DAEMON_LOG"
+}
+
+conf 10.0.0.10
+start_daemon
+q pool01.contoso.com A
+expect_rr ANSWER 'pool01.contoso.com. 3600 IN A 10.0.0.10'
+s1=$(serial)
+case "$s1" in
+'' | *[!0-9]*) LASTQ=; fail "SOA serial is not a number: '$s1'" ;;
+*) pass "numeric serial $s1" ;;
+esac
+
+# ---- a good new file: new data, larger serial, same listener (-l survives)
+conf 10.0.0.99 '' '[host new.contoso.com]' 'address = 10.0.0.77'
+kill -HUP "$DAEMON_PID"
+ok_if "after SIGHUP, pool01 has the new address" wait_for 5 pool_is 10.0.0.99
+q new.contoso.com A
+expect_status NOERROR
+expect_rr ANSWER 'new.contoso.com. 3600 IN A 10.0.0.77'
+s2=$(serial)
+ok_if "the serial grew on reload ($s1 -> $s2)" [ "${s2:-0}" -gt "${s1:-0}" ]
+
+# ---- a broken file: reported, the running data stays
+conf 10.0.0.300
+kill -HUP "$DAEMON_PID"
+ok_if "the log says 'has errors, not reloading'" wait_for 5 log_has 'has errors, not reloading'
+ok_if "the error names the file and line 9" log_has "$CONF:9:"
+q pool01.contoso.com A
+expect_status NOERROR
+expect_rr ANSWER 'pool01.contoso.com. 3600 IN A 10.0.0.99'
+q new.contoso.com A
+expect_status NOERROR
+ok_if "the serial did not change ($s2 -> $(serial))" [ "$(serial)" = "$s2" ]
+ok_if "still running" kill -0 "$DAEMON_PID"
+
+# ---- and fixed again
+conf 10.0.0.42
+kill -HUP "$DAEMON_PID"
+ok_if "a fixed file loads again" wait_for 5 pool_is 10.0.0.42
+q new.contoso.com A
+expect_status NXDOMAIN
+
+stop_daemon
+rc=$?
+LASTQ=
+check "$rc" "SIGTERM after reloads: exit status 0 (got $rc)"
+
+finish

@@ -1,0 +1,191 @@
+/* check_synth.c -- unit tests of record synthesis per domain and view. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "synth.h"
+
+static struct config *
+load(const char *text)
+{
+	char path[] = "/tmp/check_synth_XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	struct config *cfg;
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	cfg = config_load(path, stderr, NULL);
+	unlink(path);
+	ck_assert_ptr_nonnull(cfg);
+	return cfg;
+}
+
+/* All records of a view as text, one per line, in the order built. */
+static char *
+view_text(const struct synth_view *sv)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	for (size_t z = 0; z < sv->nzones; z++)
+		ldns_rr_list_print(f, sv->zones[z].rrs);
+	fclose(f);
+	return buf;
+}
+
+static const char *split =
+    "[view internal]\n"
+    "match = 127.0.0.1, 10.0.0.0/8\n"
+    "[view external]\n"
+    "match = any\n"
+    "scope = external\n"
+    "[domain contoso.com]\n"
+    "pool = pool01.contoso.com\n"
+    "access_edge = sip.contoso.com\n"
+    "federation = yes\n"
+    "[host pool01.contoso.com]\n"
+    "address = 10.0.0.10\n"
+    "[host sip.contoso.com]\n"
+    "address.internal = 10.0.1.10\n"
+    "address.external = 203.0.113.10\n"
+    "[host ns1.contoso.com]\n"
+    "address = 192.0.2.53\n";
+
+START_TEST(test_records_of_a_domain)
+{
+	struct config *cfg = load(
+	    "[domain contoso.com]\n"
+	    "pool = pool01.contoso.com:5:7\n"
+	    "access_edge = sip.contoso.com\n"
+	    "sipinternal_port = 5070\n"
+	    "ttl = 600\n"
+	    "[host pool01.contoso.com]\n"
+	    "address = 10.0.0.10, 2001:db8::1\n"
+	    "[host sip.contoso.com]\n"
+	    "address = 203.0.113.10\n");
+	struct synth_view sv;
+
+	ck_assert_int_eq(synth_view(cfg, -1, 2026112401, &sv), 0);
+	ck_assert_uint_eq(sv.nzones, 1);
+	ck_assert_str_eq(sv.zones[0].name, "contoso.com");
+	ck_assert_uint_eq(sv.zones[0].neg_ttl, 300);
+	char *t = view_text(&sv);
+	ck_assert_ptr_nonnull(strstr(t, "contoso.com.\t600\tIN\tSOA\tns1.contoso.com. "
+	    "hostmaster.contoso.com. 2026112401 3600 600 604800 300\n"));
+	ck_assert_ptr_nonnull(strstr(t, "contoso.com.\t600\tIN\tNS\tns1.contoso.com.\n"));
+	ck_assert_ptr_nonnull(strstr(t, "_sipinternaltls._tcp.contoso.com.\t600\tIN\tSRV\t5 7 5061 pool01.contoso.com.\n"));
+	ck_assert_ptr_nonnull(strstr(t, "_sipinternal._tcp.contoso.com.\t600\tIN\tSRV\t5 7 5070 pool01.contoso.com.\n"));
+	ck_assert_ptr_nonnull(strstr(t, "_sip._tls.contoso.com.\t600\tIN\tSRV\t0 0 443 sip.contoso.com.\n"));
+	ck_assert_ptr_nonnull(strstr(t, "_sip._tcp.contoso.com.\t600\tIN\tSRV\t0 0 443 sip.contoso.com.\n"));
+	ck_assert_ptr_null(strstr(t, "_sipfederationtls"));
+	ck_assert_ptr_nonnull(strstr(t, "pool01.contoso.com.\t600\tIN\tAAAA\t2001:db8::1\n"));
+	/* The SOA comes first: the answer table relies on it. */
+	ck_assert_int_eq(ldns_rr_get_type(ldns_rr_list_rr(sv.zones[0].rrs, 0)),
+	    LDNS_RR_TYPE_SOA);
+	free(t);
+	synth_view_clear(&sv);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_internal_view_sees_all)
+{
+	struct config *cfg = load(split);
+	struct synth_view sv;
+
+	ck_assert_int_eq(synth_view(cfg, 0, 1, &sv), 0);
+	char *t = view_text(&sv);
+	ck_assert_ptr_nonnull(strstr(t, "_sipinternaltls._tcp.contoso.com."));
+	ck_assert_ptr_nonnull(strstr(t, "_sip._tls.contoso.com."));
+	ck_assert_ptr_nonnull(strstr(t, "pool01.contoso.com.\t3600\tIN\tA\t10.0.0.10"));
+	ck_assert_ptr_nonnull(strstr(t, "sip.contoso.com.\t3600\tIN\tA\t10.0.1.10"));
+	ck_assert_ptr_null(strstr(t, "203.0.113.10"));
+	free(t);
+	synth_view_clear(&sv);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_external_view_leaks_nothing)
+{
+	struct config *cfg = load(split);
+	struct synth_view sv;
+
+	ck_assert_int_eq(synth_view(cfg, 1, 1, &sv), 0);
+	ck_assert(sv.external);
+	char *t = view_text(&sv);
+	ck_assert_ptr_null(strstr(t, "_sipinternal"));
+	ck_assert_ptr_null(strstr(t, "pool01"));
+	ck_assert_ptr_null(strstr(t, "10.0."));
+	ck_assert_ptr_nonnull(strstr(t, "_sip._tls.contoso.com.\t3600\tIN\tSRV\t0 0 443 sip.contoso.com."));
+	ck_assert_ptr_nonnull(strstr(t, "_sipfederationtls._tcp.contoso.com."));
+	ck_assert_ptr_nonnull(strstr(t, "sip.contoso.com.\t3600\tIN\tA\t203.0.113.10"));
+	ck_assert_ptr_nonnull(strstr(t, "ns1.contoso.com.\t3600\tIN\tA\t192.0.2.53"));
+	free(t);
+	ck_assert(!synth_host_visible(cfg, 1, "pool01.contoso.com"));
+	ck_assert(synth_host_visible(cfg, 0, "pool01.contoso.com"));
+	synth_view_clear(&sv);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_nested_domains)
+{
+	struct config *cfg = load(
+	    "[domain contoso.com]\n"
+	    "access_edge = sip.contoso.com\n"
+	    "[domain eu.contoso.com]\n"
+	    "access_edge = sip.eu.contoso.com\n"
+	    "[host sip.contoso.com]\n"
+	    "address = 203.0.113.10\n"
+	    "[host sip.eu.contoso.com]\n"
+	    "address = 203.0.113.11\n");
+	struct synth_view sv;
+
+	ck_assert_int_eq(synth_view(cfg, -1, 1, &sv), 0);
+	ck_assert_uint_eq(sv.nzones, 2);
+	/* The host goes to the longest domain that holds it, only there. */
+	for (size_t i = 0; i < ldns_rr_list_rr_count(sv.zones[0].rrs); i++) {
+		char *s = ldns_rr2str(ldns_rr_list_rr(sv.zones[0].rrs, i));
+		ck_assert_ptr_null(strstr(s, "203.0.113.11"));
+		free(s);
+	}
+	char *t = view_text(&sv);
+	ck_assert_ptr_nonnull(strstr(t, "sip.eu.contoso.com.\t3600\tIN\tA\t203.0.113.11"));
+	free(t);
+	synth_view_clear(&sv);
+	config_free(cfg);
+}
+END_TEST
+
+static Suite *
+synth_suite(void)
+{
+	Suite *s = suite_create("synth");
+	TCase *tc = tcase_create("records");
+
+	tcase_add_test(tc, test_records_of_a_domain);
+	tcase_add_test(tc, test_internal_view_sees_all);
+	tcase_add_test(tc, test_external_view_leaks_nothing);
+	tcase_add_test(tc, test_nested_domains);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(synth_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
