@@ -23,10 +23,12 @@ run|check) ;;
 esac
 
 # Packages: the compiler, autotools, the libraries, and the DNS tools the
-# end-to-end tests use (dig, kdig, drill).
+# end-to-end tests use (dig, kdig, drill, nsd).
 PACKAGES="gcc make libc6-dev pkg-config autoconf automake libtool"
 PACKAGES="$PACKAGES libevent-dev libldns-dev libinih-dev check"
 PACKAGES="$PACKAGES bind9-dnsutils knot-dnsutils ldnsutils"
+# NSD: the real secondary of the zone-transfer interop test.
+PACKAGES="$PACKAGES nsd"
 
 install_packages() {
 	if ! command -v dpkg-query >/dev/null 2>&1; then

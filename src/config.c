@@ -59,6 +59,8 @@ enum key {
 	KEY_IDENTITY,
 	KEY_NSID,
 	KEY_ZONES,
+	KEY_ALLOW_TRANSFER,
+	KEY_NOTIFY,
 	KEY_MATCH,
 	KEY_MATCH_DESTINATION,
 	KEY_SCOPE,
@@ -99,6 +101,9 @@ static const struct keydef keydefs[] = {
 	{ SECT_SERVER, "identity", KEY_IDENTITY, false },
 	{ SECT_SERVER, "nsid", KEY_NSID, false },
 	{ SECT_SERVER, "zones", KEY_ZONES, false },
+	{ SECT_SERVER, "allow_transfer", KEY_ALLOW_TRANSFER, false },
+	{ SECT_SERVER, "notify", KEY_NOTIFY, false },
+	{ SECT_VIEW, "allow_transfer", KEY_ALLOW_TRANSFER, false },
 	{ SECT_VIEW, "match", KEY_MATCH, false },
 	{ SECT_VIEW, "match_destination", KEY_MATCH_DESTINATION, false },
 	{ SECT_VIEW, "scope", KEY_SCOPE, false },
@@ -897,6 +902,38 @@ key_listen(struct ctx *ctx, const char *value)
 	free(copy);
 }
 
+/* notify = ADDR[:PORT], [V6][:PORT]...: where NOTIFY goes (port 53 by default). */
+static void
+key_notify(struct ctx *ctx, const char *value)
+{
+	struct config		*cfg = ctx->cfg;
+	struct cfg_listen	 l, *nl;
+	char			*copy, *p, *item, buf[128];
+
+	if ((copy = p = ctx_strdup(ctx, value)) == NULL)
+		return;
+	while ((item = list_next(&p)) != NULL) {
+		bool v6 = item[0] == '[';
+		bool port = v6 ? strstr(item, "]:") != NULL :
+		    strchr(item, ':') != NULL;
+
+		snprintf(buf, sizeof(buf), "%s%s", item, port ? "" : ":53");
+		if (*item == '\0' || config_parse_listen(buf, &l) == -1) {
+			diag_error(ctx, ctx->line, "notify: invalid address "
+			    "'%s' (expected ADDR, ADDR:PORT, [V6] or "
+			    "[V6]:PORT)", item);
+			continue;
+		}
+		if ((nl = ctx_append(ctx, &cfg->notify, &cfg->nnotify,
+		    sizeof(*nl))) == NULL) {
+			free(l.text);
+			break;
+		}
+		*nl = l;
+	}
+	free(copy);
+}
+
 static void
 key_prefixes(struct ctx *ctx, const char *key, const char *value,
     struct cfg_prefix **v, size_t *n)
@@ -1167,6 +1204,13 @@ handle_server(struct ctx *ctx, const struct keydef *kd, const char *key,
 	case KEY_ZONES:
 		set_string(ctx, value, &cfg->zones_dir);
 		break;
+	case KEY_ALLOW_TRANSFER:
+		key_prefixes(ctx, key, value, &cfg->allow_transfer,
+		    &cfg->nallow_transfer);
+		break;
+	case KEY_NOTIFY:
+		key_notify(ctx, value);
+		break;
 	default:
 		break;
 	}
@@ -1185,6 +1229,11 @@ handle_view(struct ctx *ctx, const struct keydef *kd, const char *key,
 	case KEY_MATCH_DESTINATION:
 		key_prefixes(ctx, key, value, &v->match_destination,
 		    &v->nmatch_destination);
+		break;
+	case KEY_ALLOW_TRANSFER:
+		v->allow_transfer_set = true;
+		key_prefixes(ctx, key, value, &v->allow_transfer,
+		    &v->nallow_transfer);
 		break;
 	case KEY_SCOPE:
 		if (strcasecmp(value, "internal") == 0)
@@ -1760,10 +1809,15 @@ config_free(struct config *cfg)
 	free(cfg->identity);
 	free(cfg->nsid);
 	free(cfg->zones_dir);
+	free(cfg->allow_transfer);
+	for (i = 0; i < cfg->nnotify; i++)
+		free(cfg->notify[i].text);
+	free(cfg->notify);
 	for (i = 0; i < cfg->nviews; i++) {
 		free(cfg->views[i].name);
 		free(cfg->views[i].match);
 		free(cfg->views[i].match_destination);
+		free(cfg->views[i].allow_transfer);
 	}
 	free(cfg->views);
 	for (i = 0; i < cfg->ndomains; i++) {

@@ -99,6 +99,9 @@ struct cfg_view {
 	size_t		 nmatch;
 	struct cfg_prefix *match_destination; /* local addresses reached */
 	size_t		 nmatch_destination;
+	struct cfg_prefix *allow_transfer; /* AXFR clients of this view */
+	size_t		 nallow_transfer;
+	bool		 allow_transfer_set; /* else [server] allow_transfer */
 	bool		 external;	/* scope = external */
 };
 
@@ -115,6 +118,10 @@ struct config {
 	char		*identity;	/* id.server / hostname.bind; NULL hides */
 	char		*nsid;		/* NSID payload (RFC 5001) or NULL */
 	char		*zones_dir;	/* NULL when unset */
+	struct cfg_prefix *allow_transfer; /* AXFR clients; none by default */
+	size_t		 nallow_transfer;
+	struct cfg_listen *notify;	/* NOTIFY targets (port 53 by default) */
+	size_t		 nnotify;
 	struct cfg_view	*views;		/* empty: one view that sees all */
 	size_t		 nviews;
 	struct cfg_domain *domains;

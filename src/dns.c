@@ -6,6 +6,7 @@
 #include "query.h"
 #include "snapshot.h"
 #include "view.h"
+#include "xfr.h"
 
 /* Bytes of our OPT record for this query (0 without EDNS). */
 static size_t
@@ -156,6 +157,36 @@ answer_chaos(const struct snapshot *snap, const struct query *q, size_t limit,
 	return reply_error(snap, q, out, RCODE_REFUSED);
 }
 
+/*
+ * AXFR, and IXFR answered with a full transfer (RFC 1995 allows it): over
+ * TCP to allowed clients. Over UDP an IXFR gets the SOA alone, which tells
+ * the client to come back over TCP; an AXFR is refused.
+ */
+static size_t
+answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
+    const struct query *q, const struct dns_peer *peer, size_t limit,
+    uint8_t *out)
+{
+	struct lookup lk;
+	int rc;
+
+	if (!xfr_allowed(snap, view, peer->remote))
+		return reply_error(snap, q, out, RCODE_REFUSED);
+	if (peer->transport == DNS_UDP || peer->emit == NULL) {
+		if (q->qtype == TYPE_AXFR)
+			return reply_error(snap, q, out, RCODE_REFUSED);
+		answer_lookup(view->table, q->lname, q->lname_len, TYPE_SOA, &lk);
+		if (lk.kind != LOOKUP_ANSWER || lk.zone == NULL ||
+		    lk.zone->apex_len != q->lname_len)
+			return reply_error(snap, q, out, RCODE_NOTAUTH);
+		return reply_prepared(snap, q, lk.var, limit, out);
+	}
+	rc = xfr_stream(view, q, peer->emit, peer->emit_arg);
+	if (rc == 1)
+		return reply_error(snap, q, out, RCODE_NOTAUTH);
+	return 0;	/* sent, or the connection is failing: nothing more */
+}
+
 size_t
 dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
     const uint8_t *query, size_t qlen, uint8_t *out)
@@ -199,13 +230,12 @@ dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 	case TYPE_MAILA:
 	case TYPE_MAILB:
 		return reply_error(snap, &q, out, RCODE_NOTIMP);
-	case TYPE_AXFR:
-	case TYPE_IXFR:
-		return reply_error(snap, &q, out, RCODE_REFUSED);
 	}
 	if ((vi = view_select(snap->cfg, peer->remote, peer->local)) < 0)
 		return reply_error(snap, &q, out, RCODE_REFUSED);
 	view = &snap->views[vi];
+	if (q.qtype == TYPE_AXFR || q.qtype == TYPE_IXFR)
+		return answer_transfer(snap, view, &q, peer, limit, out);
 
 	answer_lookup(view->table, q.lname, q.lname_len, q.qtype, &lk);
 	switch (lk.kind) {

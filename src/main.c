@@ -1,8 +1,10 @@
 /* main.c -- command line, start-up order and exit codes. */
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -22,13 +24,58 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: ocsdnsd [-tvVh] [-c file] [-l addr:port]...\n"
+	    "       ocsdnsd [-c file] --print-zone [--view name] [domain]\n"
 	    "  -c file       configuration (default %s)\n"
 	    "  -l addr:port  listen here instead of the configured addresses;\n"
 	    "                repeatable: 127.0.0.1:5300, [::1]:5300\n"
 	    "  -t            check the configuration and exit\n"
 	    "  -v            log debug messages\n"
 	    "  -V            print the version and exit\n"
-	    "  -h            print this help and exit\n", DEFAULT_CONFIG);
+	    "  -h            print this help and exit\n"
+	    "  --print-zone  print the served zones (or one) as master files\n"
+	    "  --view name   the view to print (default: the first)\n",
+	    DEFAULT_CONFIG);
+}
+
+/*
+ * The zones of one view as RFC 1035 master files, SOA first: what a person
+ * imports into another server. 0, or 1 when the domain or view is unknown.
+ */
+static int
+print_zones(const struct snapshot *snap, const char *domain, const char *view)
+{
+	const struct snapshot_view *sv = &snap->views[0];
+	size_t printed = 0;
+
+	if (view != NULL) {
+		size_t i;
+		for (i = 0; i < snap->nviews; i++)
+			if (snap->views[i].cfg != NULL &&
+			    strcasecmp(snap->views[i].cfg->name, view) == 0)
+				break;
+		if (i == snap->nviews) {
+			fprintf(stderr, "ocsdnsd: no [view %s] in %s\n", view,
+			    snap->cfg->path);
+			return 1;
+		}
+		sv = &snap->views[i];
+	}
+	for (size_t z = 0; z < sv->sv.nzones; z++) {
+		const struct synth_zone *zone = &sv->sv.zones[z];
+		if (domain != NULL && strcasecmp(zone->name, domain) != 0)
+			continue;
+		printf("; zone %s, view %s, serial %lu\n", zone->name,
+		    sv->sv.name, (unsigned long)snap->serial);
+		printf("$ORIGIN %s.\n", zone->name);
+		ldns_rr_list_print(stdout, zone->rrs);
+		printed++;
+	}
+	if (domain != NULL && printed == 0) {
+		fprintf(stderr, "ocsdnsd: %s is not a zone of view %s\n",
+		    domain, sv->sv.name);
+		return 1;
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 int
@@ -37,13 +84,20 @@ main(int argc, char *argv[])
 	const char	 *path = DEFAULT_CONFIG;
 	char		**addrs = NULL, **nl;
 	int		  nlisten = 0, check = 0, verbose = 0, ch, rc;
+	int		  print_zone = 0;
+	const char	 *domain = NULL, *view = NULL;
+	static const struct option longopts[] = {
+		{ "print-zone", no_argument, NULL, 'P' },
+		{ "view", required_argument, NULL, 'W' },
+		{ NULL, 0, NULL, 0 },
+	};
 	unsigned	  nwarn = 0;
 	struct cfg_listen cl;
 	struct config	 *cfg;
 	struct snapshot	 *snap;
 	struct server	 *srv;
 
-	while ((ch = getopt(argc, argv, "c:l:tvVh")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:l:tvVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
@@ -73,6 +127,12 @@ main(int argc, char *argv[])
 		case 't':
 			check = 1;
 			break;
+		case 'P':
+			print_zone = 1;
+			break;
+		case 'W':
+			view = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -90,9 +150,11 @@ main(int argc, char *argv[])
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (print_zone && optind + 1 == argc)
+		domain = argv[optind++];
+	if ((view != NULL && !print_zone) || optind != argc) {
 		fprintf(stderr, "ocsdnsd: unexpected argument \"%s\"\n",
-		    argv[optind]);
+		    optind < argc ? argv[optind] : "--view");
 		usage(stderr);
 		free(addrs);
 		return 2;
@@ -110,9 +172,16 @@ main(int argc, char *argv[])
 		return 1;
 	}
 
+	if (print_zone) {
+		rc = print_zones(snap, domain, view);
+		snapshot_free(snap);
+		free(addrs);
+		return rc;
+	}
 	if (check) {
-		printf("%s: OK: %zu zones, %zu records\n", path,
-		    snapshot_nzones(snap), snapshot_nrecords(snap));
+		size_t nz = snapshot_nzones(snap);
+		printf("%s: OK: %zu zone%s, %zu records\n", path, nz,
+		    nz == 1 ? "" : "s", snapshot_nrecords(snap));
 		snapshot_free(snap);
 		free(addrs);
 		return fflush(stdout) == 0 ? 0 : 1;

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "dns.h"
 #include "log.h"
+#include "notify.h"
 #include "server.h"
 #include "snapshot.h"
 
@@ -65,6 +66,7 @@ struct server {
 	struct event		*ev_int;
 	struct event		*ev_hup;
 	struct event		*ev_backoff;	/* re-enables accepting */
+	struct notifier		*notifier;
 	bool			 accept_backoff;
 	bool			 accepting;	/* TCP listeners enabled */
 	TAILQ_HEAD(, tcp_conn)	 conns;
@@ -374,6 +376,8 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		coutlen = 0;
 		peer.remote = (struct sockaddr *)&remote;
 		peer.transport = DNS_UDP;
+		peer.emit = NULL;
+		peer.emit_arg = NULL;
 		peer.local = (struct sockaddr *)&l->ss;
 		if (l->wildcard) {
 			coutlen = udp_pktinfo(l, &msg, &local, cout.buf,
@@ -519,6 +523,18 @@ backoff_cb(evutil_socket_t fd, short what, void *arg)
 	tcp_update_accepting(srv);
 }
 
+/* A message of a zone transfer: framed into the connection's output. */
+static int
+tcp_emit(void *arg, const uint8_t *msg, size_t len)
+{
+	struct evbuffer	*out = arg;
+	uint8_t		 hdr[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+
+	if (evbuffer_add(out, hdr, 2) == -1 || evbuffer_add(out, msg, len) == -1)
+		return -1;
+	return 0;
+}
+
 /*
  * Answers every complete frame in the input buffer (clients may pipeline),
  * unless the answers waiting to be written pass TCP_WRITE_HIGH: then reading
@@ -537,6 +553,8 @@ tcp_process(struct tcp_conn *c)
 	peer.remote = (struct sockaddr *)&c->remote;
 	peer.local = c->have_local ? (struct sockaddr *)&c->local : NULL;
 	peer.transport = DNS_TCP;
+	peer.emit = tcp_emit;
+	peer.emit_arg = out;
 
 	for (;;) {
 		if (evbuffer_get_length(out) > TCP_WRITE_HIGH) {
@@ -658,6 +676,24 @@ listen_changed(const struct server *srv, const struct config *cfg)
 	return nbound != srv->nls;
 }
 
+/* After a reload every zone has a new serial: NOTIFY the secondaries. */
+static void
+server_notify_zone(void *arg, const char *zone)
+{
+	struct server		*srv = arg;
+	const struct config	*cfg = snapshot_config(srv->snap);
+
+	if (cfg->nnotify == 0)
+		return;
+	if (srv->notifier == NULL && (srv->notifier = notify_new(srv->base)) == NULL) {
+		log_warnx("notify: out of memory");
+		return;
+	}
+	log_debug("notify %s: to %zu secondaries", zone, cfg->nnotify);
+	if (notify_send(srv->notifier, cfg->notify, cfg->nnotify, zone) == -1)
+		log_warnx("notify %s: nothing could be sent", zone);
+}
+
 /*
  * SIGHUP: a fresh configuration and snapshot built beside the serving one.
  * Queries are answered inside callbacks of this one thread, so nothing holds
@@ -683,6 +719,7 @@ server_reload(struct server *srv)
 	old = srv->snap;
 	srv->snap = snap;
 	snapshot_free(old);
+	snapshot_zone_names(snap, server_notify_zone, srv);
 
 	if (!srv->listen_overridden &&
 	    listen_changed(srv, snapshot_config(srv->snap)))
@@ -883,6 +920,7 @@ server_free(struct server *srv)
 		event_free(srv->ev_hup);
 	if (srv->ev_backoff != NULL)
 		event_free(srv->ev_backoff);
+	notify_free(srv->notifier);
 	if (srv->base != NULL)
 		event_base_free(srv->base);
 	snapshot_free(srv->snap);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "snapshot.h"
+#include "zonefile.h"
 
 /* RFC 1982 serial number arithmetic: whether a comes after b. */
 static bool
@@ -72,6 +73,9 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 {
 	struct snapshot *s = calloc(1, sizeof(*s));
 	size_t nviews = cfg->nviews ? cfg->nviews : 1;
+	struct zonefiles zf;
+	struct zonefile_msgs msgs = { NULL, 0 };
+	int rc = -1;
 
 	if (s == NULL) {
 		fprintf(diag, "%s: out of memory\n", cfg->path);
@@ -85,6 +89,11 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 		s->nsid = (const uint8_t *)cfg->nsid;
 		s->nsid_len = (uint16_t)strlen(cfg->nsid);
 	}
+	if (zonefiles_load(cfg, &zf, diag) < 0) {
+		zonefiles_clear(&zf);
+		snapshot_free(s);
+		return NULL;
+	}
 	if ((s->views = calloc(nviews, sizeof(*s->views))) == NULL)
 		goto oom;
 	for (size_t v = 0; v < nviews; v++) {
@@ -95,22 +104,31 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 		s->nviews++;
 		if (synth_view(cfg, vi, s->serial, &sv->sv) < 0)
 			goto oom;
+		if (zonefiles_merge(&zf, cfg, vi, s->serial, &sv->sv, &msgs,
+		    diag) < 0)
+			goto out;
 		for (size_t z = 0; z < sv->sv.nzones; z++)
 			s->nrecords += ldns_rr_list_rr_count(sv->sv.zones[z].rrs);
 		if ((sv->table = answer_table_build(&sv->sv)) == NULL) {
 			fprintf(diag, "%s: cannot prepare the answers of view %s\n",
 			    cfg->path, sv->sv.name);
-			snapshot_free(s);
-			return NULL;
+			goto out;
 		}
 	}
 	if (build_chaos(s) < 0)
 		goto oom;
-	return s;
+	rc = 0;
+	goto out;
 oom:
 	fprintf(diag, "%s: out of memory\n", cfg->path);
-	snapshot_free(s);
-	return NULL;
+out:
+	zonefiles_clear(&zf);
+	zonefile_msgs_clear(&msgs);
+	if (rc < 0) {
+		snapshot_free(s);
+		return NULL;
+	}
+	return s;
 }
 
 void
@@ -129,6 +147,25 @@ snapshot_free(struct snapshot *s)
 	free(s);
 }
 
+void
+snapshot_zone_names(const struct snapshot *s, void (*fn)(void *, const char *),
+    void *arg)
+{
+	for (size_t v = 0; v < s->nviews; v++) {
+		const struct synth_view *sv = &s->views[v].sv;
+		for (size_t z = 0; z < sv->nzones; z++) {
+			bool seen = false;
+			/* Once per name: earlier views may serve it too. */
+			for (size_t pv = 0; pv < v && !seen; pv++)
+				for (size_t pz = 0; pz < s->views[pv].sv.nzones && !seen; pz++)
+					seen = strcmp(s->views[pv].sv.zones[pz].name,
+					    sv->zones[z].name) == 0;
+			if (!seen)
+				fn(arg, sv->zones[z].name);
+		}
+	}
+}
+
 const struct config *
 snapshot_config(const struct snapshot *s)
 {
@@ -141,10 +178,16 @@ snapshot_serial(const struct snapshot *s)
 	return s->serial;
 }
 
+/* The zones of the view that serves the most: views may add their own. */
 size_t
 snapshot_nzones(const struct snapshot *s)
 {
-	return s->cfg->ndomains;
+	size_t n = 0;
+
+	for (size_t v = 0; v < s->nviews; v++)
+		if (s->views[v].sv.nzones > n)
+			n = s->views[v].sv.nzones;
+	return n;
 }
 
 size_t

@@ -59,6 +59,13 @@ struct snapshot	*snapshot_build(struct config *cfg, const struct snapshot *prev,
 void		 snapshot_free(struct snapshot *snap);
 
 const struct config *snapshot_config(const struct snapshot *snap);
+
+/*
+ * Calls fn once for each zone name the snapshot serves, in any view: after
+ * a reload every serial has grown, so every zone is news to a secondary.
+ */
+void		 snapshot_zone_names(const struct snapshot *snap,
+		    void (*fn)(void *, const char *), void *arg);
 uint32_t	 snapshot_serial(const struct snapshot *snap);
 /* Counts for the start-up and -t lines: zones and RRs over all views. */
 size_t		 snapshot_nzones(const struct snapshot *snap);

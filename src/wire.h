@@ -30,6 +30,7 @@
 #define RCODE_NXDOMAIN		3
 #define RCODE_NOTIMP		4
 #define RCODE_REFUSED		5
+#define RCODE_NOTAUTH		9
 #define RCODE_BADVERS		16	/* extended: OPT ext-rcode 1, header 0 */
 
 #define CLASS_IN		1

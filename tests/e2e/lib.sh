@@ -119,9 +119,14 @@ finish() {
 
 # ---------------------------------------------------------------- config and daemon
 
+# The example as shipped: conf/ocsdnsd.ini with the zones/ it names
+# (relative to the file), copied side by side.
 use_example_conf() {
-	cp "$top_srcdir/conf/ocsdnsd.ini" "$CONF" ||
-	    die "cannot copy $top_srcdir/conf/ocsdnsd.ini"
+	mkdir -p "$TMPD/conf" &&
+	    cp "$top_srcdir/conf/ocsdnsd.ini" "$TMPD/conf/ocsdnsd.ini" &&
+	    cp -R "$top_srcdir/zones" "$TMPD/zones" ||
+	    die "cannot copy the example from $top_srcdir"
+	CONF=$TMPD/conf/ocsdnsd.ini
 }
 
 # Reads the configuration from standard input (a heredoc).

@@ -220,7 +220,7 @@ START_TEST(test_example)
 	ck_assert_str_eq(d->pool.v[0].name, "pool01.contoso.com");
 	ck_assert_uint_eq(d->pool.v[0].priority, 0);
 	ck_assert_uint_eq(d->pool.v[0].weight, 0);
-	ck_assert_int_eq(d->pool.line, 20);
+	ck_assert_int_eq(d->pool.line, 22);
 	ck_assert_uint_eq(d->access_edge.n, 1);
 	ck_assert_str_eq(d->access_edge.v[0].name, "sip.contoso.com");
 	ck_assert(d->federation);
@@ -259,7 +259,7 @@ START_TEST(test_example)
 	ck_assert_ptr_nonnull(h = config_host(cfg, "lyncdiscover.contoso.com"));
 	ck_assert_uint_eq(h->naddrs, 0);
 	ck_assert_str_eq(h->cname, "sip.contoso.com");
-	ck_assert_int_eq(h->cname_line, 42);
+	ck_assert_int_eq(h->cname_line, 44);
 
 	ck_assert_ptr_eq(config_zone_of(cfg, "pool01.fabrikam.com"),
 	    config_domain(cfg, "fabrikam.com"));

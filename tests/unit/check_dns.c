@@ -86,7 +86,7 @@ ask_full(const char *name, ldns_rr_type type, ldns_rr_class class, int edns,
 	uint8_t *wire;
 	size_t wlen, n;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct dns_peer peer = { (struct sockaddr *)&sin, NULL, tr };
+	struct dns_peer peer = { .remote = (struct sockaddr *)&sin, .transport = tr };
 
 	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
 	ck_assert_int_eq(ldns_pkt_query_new_frm_str(&q, name, type, class, LDNS_RD),
@@ -412,7 +412,7 @@ START_TEST(test_header_rules)
 {
 	uint8_t q[64] = { 0x12, 0x34, 0x01, 0x30, 0, 1, 0, 0, 0, 0, 0, 0,
 	    7, 'c', 'o', 'n', 't', 'o', 's', 'o', 3, 'c', 'o', 'm', 0, 0, 6, 0, 1 };
-	struct dns_peer peer = { NULL, NULL, DNS_UDP };
+	struct dns_peer peer = { .transport = DNS_UDP };
 	size_t n;
 
 	/* RD, AD and CD, Z set in the query: RD and CD copied, AD and Z clear. */
