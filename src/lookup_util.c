@@ -1,0 +1,158 @@
+/* lookup_util.c -- argument and name helpers of ocsdns-lookup. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lookup_util.h"
+
+/* 1 when TEXT (no trailing dot) is a host name: labels of 1..63 letters,
+ * digits and hyphens, not starting or ending with a hyphen. */
+static int
+valid_hostname(const char *text)
+{
+	size_t	 len = strlen(text), lab = 0;
+	char	 prev = '.';
+
+	if (len == 0 || len > 253)
+		return 0;
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (lab == 0 || prev == '-')
+				return 0;
+			lab = 0;
+		} else if (isalnum((unsigned char)*p) || *p == '-') {
+			if (lab == 0 && *p == '-')
+				return 0;
+			if (++lab > 63)
+				return 0;
+		} else
+			return 0;
+		prev = *p;
+	}
+	return lab > 0 && prev != '-';
+}
+
+int
+lookup_domain_from_arg(const char *arg, char *out, size_t outsz)
+{
+	const char	*d;
+	size_t		 len;
+
+	if (strncasecmp(arg, "sip:", 4) == 0)
+		arg += 4;
+	d = strrchr(arg, '@');
+	d = d != NULL ? d + 1 : arg;
+	len = strlen(d);
+	if (len > 0 && d[len - 1] == '.')
+		len--;
+	if (len == 0 || len >= outsz)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (char)tolower((unsigned char)d[i]);
+	out[len] = '\0';
+	return valid_hostname(out) ? 0 : -1;
+}
+
+static int
+parse_port(const char *text, uint16_t *port)
+{
+	char		*end;
+	unsigned long	 v;
+
+	if (*text < '0' || *text > '9')
+		return -1;
+	v = strtoul(text, &end, 10);
+	if (*end != '\0' || v == 0 || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int
+lookup_split_server(const char *spec, char *host, size_t hostsz,
+    uint16_t *port)
+{
+	const char	*colon, *end;
+	size_t		 len;
+
+	if (spec[0] == '[') {
+		end = strchr(spec, ']');
+		if (end == NULL)
+			return -1;
+		len = (size_t)(end - spec - 1);
+		if (len == 0 || len >= hostsz)
+			return -1;
+		memcpy(host, spec + 1, len);
+		host[len] = '\0';
+		if (end[1] == '\0')
+			return 0;
+		if (end[1] != ':')
+			return -1;
+		return parse_port(end + 2, port);
+	}
+	colon = strchr(spec, ':');
+	if (colon != NULL && strchr(colon + 1, ':') != NULL)
+		colon = NULL;		/* a bare IPv6 address */
+	len = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
+	if (len == 0 || len >= hostsz)
+		return -1;
+	memcpy(host, spec, len);
+	host[len] = '\0';
+	if (colon == NULL)
+		return 0;
+	return parse_port(colon + 1, port);
+}
+
+int
+lookup_name_in_domain(const char *name, const char *domain)
+{
+	size_t	 nlen = strlen(name), dlen = strlen(domain);
+
+	if (nlen > 0 && name[nlen - 1] == '.')
+		nlen--;
+	if (dlen > 0 && domain[dlen - 1] == '.')
+		dlen--;
+	if (dlen == 0 || nlen < dlen)
+		return 0;
+	if (strncasecmp(name + nlen - dlen, domain, dlen) != 0)
+		return 0;
+	return nlen == dlen || name[nlen - dlen - 1] == '.';
+}
+
+int
+lookup_parse_timeout(const char *text, struct timeval *tv)
+{
+	char	*end;
+	double	 v;
+
+	if (*text < '0' || *text > '9')
+		return -1;
+	v = strtod(text, &end);
+	if (*end != '\0' || v < 0.1 || v > 60)
+		return -1;
+	tv->tv_sec = (time_t)v;
+	tv->tv_usec = (suseconds_t)((v - (double)tv->tv_sec) * 1e6);
+	return 0;
+}
+
+void
+lookup_json_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(fp, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", fp);
+		else if (c == '\t')
+			fputs("\\t", fp);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(fp, "\\u%04x", c);
+		else
+			fputc(c, fp);
+	}
+	fputc('"', fp);
+}
