@@ -2,7 +2,8 @@
 # quickstart.sh -- install what is missing, build, then serve or test.
 #
 #   ./quickstart.sh run     build and serve conf/ocsdnsd.ini in the foreground
-#   ./quickstart.sh check   build with -Werror and run the whole test suite
+#   ./quickstart.sh check   build with -Werror and run the whole test suite,
+#                           then again built with ASan and UBSan (build-asan/)
 #
 # On Debian or Ubuntu, missing build and test packages are installed with
 # apt-get (as root), or the command to install them is printed. Running it
@@ -95,6 +96,31 @@ show_failures() {
 	fi
 }
 
+# The whole suite once more, built with --enable-sanitizers (ASan, UBSan)
+# in build-asan/: a VPATH build of a fresh copy of the distributed sources
+# (make distdir), since the top directory is configured in place. Any
+# sanitizer report is fatal: UBSan halts, ASan reports leaks at exit.
+sanitizer_check() {
+	echo "quickstart: the test suite again with ASan and UBSan, in build-asan/"
+	rm -rf build-asan
+	mkdir build-asan
+	make distdir distdir=build-asan/src >/dev/null
+	mkdir build-asan/build
+	if ! (
+		cd build-asan/build &&
+		../src/configure --enable-werror --enable-sanitizers >configure.out &&
+		make -j2 >make.out &&
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		    make -j2 check
+	); then
+		( cd build-asan/build && show_failures )
+		echo "quickstart: tests failed under the sanitizers (logs above," \
+		    "build in build-asan/build)" >&2
+		exit 1
+	fi
+}
+
 install_packages
 
 case $cmd in
@@ -113,6 +139,7 @@ check)
 		echo "quickstart: tests failed (logs above)" >&2
 		exit 1
 	fi
-	echo "quickstart: all tests passed"
+	sanitizer_check
+	echo "quickstart: all tests passed, also with the sanitizers"
 	;;
 esac

@@ -55,7 +55,8 @@ put_header(const struct query *q, uint8_t *out, uint8_t rcode, bool aa)
 	out[3] = (uint8_t)((q->flags2 & FLAG2_CD) | (rcode & FLAG2_RCODE_MASK));
 	wire_put16(out + 4, q->question_len ? 1 : 0);
 	memset(out + 6, 0, 6);
-	memcpy(out + DNS_HEADER_SIZE, q->question, q->question_len);
+	if (q->question_len > 0)	/* none when it could not be parsed */
+		memcpy(out + DNS_HEADER_SIZE, q->question, q->question_len);
 	return DNS_HEADER_SIZE + q->question_len;
 }
 

@@ -6,6 +6,10 @@
 #   top_srcdir  the source tree (default: two directories up from this file)
 #   E2E_KEEP=1  keep the temporary directory (config, daemon log) for debugging
 #   E2E_VERBOSE=1  print every check, not only the failures
+#   OCSDNSD_WRAPPER  a command put before the daemon (word split), e.g.
+#               "valgrind --leak-check=full --error-exitcode=99
+#               --errors-for-leak-kinds=definite"; start-up and stop then
+#               get 60 s instead of 6 and 3
 #
 # Exit status, as automake's test harness reads it: 0 pass, 1 fail. Nothing
 # here skips: a missing dig or python3 is a failure, because a skipped
@@ -28,6 +32,15 @@ E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 : "${OCSDNSD:=$E2E_DIR/../../src/ocsdnsd}"
 : "${E2E_KEEP:=0}"
 : "${E2E_VERBOSE:=0}"
+: "${OCSDNSD_WRAPPER:=}"
+if [ -n "$OCSDNSD_WRAPPER" ]; then
+	E2E_START_WAIT=60
+	E2E_STOP_WAIT=600	# tenths of a second
+else
+	E2E_START_WAIT=6
+	E2E_STOP_WAIT=30
+fi
+DAEMON_EXIT=		# the status of the last daemon stopped, if not 0
 TEST_NAME=$(basename "$0" .sh)
 
 PASS=0
@@ -105,6 +118,19 @@ EOF
 
 # Prints the final tally and exits 0 when nothing failed, else 1.
 finish() {
+	local rc
+	# The daemon must stop cleanly: a sanitizer or valgrind error, a leak
+	# or a crash shows in its exit status.
+	if [ -n "$DAEMON_PID" ]; then
+		stop_daemon
+		rc=$?
+		[ "$rc" -eq 0 ] || DAEMON_EXIT=$rc
+	fi
+	if [ -n "$DAEMON_EXIT" ]; then
+		FAIL=$((FAIL + 1))
+		printf 'FAIL: the daemon exited with status %s\n' "$DAEMON_EXIT"
+		DAEMON_EXIT=
+	fi
 	if [ "$FAIL" -gt 0 ] && [ -n "$DAEMON_LOG" ] && [ -s "$DAEMON_LOG" ]; then
 		echo "---- daemon log (last 40 lines) ----"
 		tail -n 40 "$DAEMON_LOG"
@@ -189,9 +215,10 @@ start_daemon() {
 		for a in $DAEMON_MORE_ADDRS; do
 			args+=(-l "$a:$PORT")
 		done
-		"$OCSDNSD" "${args[@]}" 2>"$DAEMON_LOG" >>"$DAEMON_LOG.out" &
+		# shellcheck disable=SC2086 # the wrapper is a command line
+		$OCSDNSD_WRAPPER "$OCSDNSD" "${args[@]}" 2>"$DAEMON_LOG" >>"$DAEMON_LOG.out" &
 		DAEMON_PID=$!
-		deadline=$((SECONDS + 6))
+		deadline=$((SECONDS + E2E_START_WAIT))
 		while [ "$SECONDS" -lt "$deadline" ]; do
 			if ! kill -0 "$DAEMON_PID" 2>/dev/null; then
 				break
@@ -203,7 +230,7 @@ start_daemon() {
 		done
 		if kill -0 "$DAEMON_PID" 2>/dev/null; then
 			cat "$DAEMON_LOG" >&2
-			die "daemon did not answer on 127.0.0.1:$PORT within 5 s: $OCSDNSD ${args[*]}"
+			die "daemon did not answer on 127.0.0.1:$PORT within $E2E_START_WAIT s: $OCSDNSD ${args[*]}"
 		fi
 		wait "$DAEMON_PID" 2>/dev/null
 		DAEMON_PID=
@@ -218,23 +245,28 @@ start_daemon() {
 	die "daemon exited at startup: $OCSDNSD ${args[*]}"
 }
 
-# Sends SIGTERM and waits (at most ~3 s, then SIGKILL). Returns the daemon's
-# exit status (or 137 when it had to be killed).
+# Sends SIGTERM and waits (at most ~3 s, 60 s with a wrapper, then SIGKILL).
+# Returns the daemon's exit status (or 137 when it had to be killed); one
+# other than 0 also makes finish() count a failure.
 stop_daemon() {
 	local pid=$DAEMON_PID rc
 	[ -n "$pid" ] || return 0
 	DAEMON_PID=
 	kill -TERM "$pid" 2>/dev/null || :
-	for _ in $(seq 1 30); do
+	for _ in $(seq 1 "$E2E_STOP_WAIT"); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	if kill -0 "$pid" 2>/dev/null; then
-		echo "daemon $pid ignored SIGTERM for 3 s, killing it" >&2
+		echo "daemon $pid ignored SIGTERM for $((E2E_STOP_WAIT / 10)) s, killing it" >&2
 		kill -KILL "$pid" 2>/dev/null || :
 	fi
 	wait "$pid" 2>/dev/null
 	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		DAEMON_EXIT=$rc
+		printf 'the daemon exited with status %s (log: %s)\n' "$rc" "$DAEMON_LOG"
+	fi
 	return "$rc"
 }
 

@@ -35,7 +35,8 @@ add_opt(uint8_t *buf, size_t pos, uint16_t size, uint8_t version, int dobit,
 	buf[pos + 7] = dobit ? 0x80 : 0;
 	buf[pos + 8] = 0;
 	wire_put16(buf + pos + 9, optlen);
-	memcpy(buf + pos + 11, opts, optlen);
+	if (optlen > 0)
+		memcpy(buf + pos + 11, opts, optlen);
 	wire_put16(buf + 10, (uint16_t)(wire_get16(buf + 10) + 1));
 	return pos + 11 + optlen;
 }
