@@ -24,12 +24,13 @@ run|check) ;;
 esac
 
 # Packages: the compiler, autotools, the libraries, and the DNS tools the
-# end-to-end tests use (dig, kdig, drill, nsd).
+# end-to-end tests use (dig, kdig, drill, nsd, python3).
 PACKAGES="gcc make libc6-dev pkg-config autoconf automake libtool"
 PACKAGES="$PACKAGES libevent-dev libldns-dev libinih-dev check"
 PACKAGES="$PACKAGES bind9-dnsutils knot-dnsutils ldnsutils"
-# NSD: the real secondary of the zone-transfer interop test.
-PACKAGES="$PACKAGES nsd"
+# NSD: the real secondary of the zone-transfer interop test. python3: the
+# end-to-end tests' raw-packet client and free-port finder.
+PACKAGES="$PACKAGES nsd python3"
 
 install_packages() {
 	if ! command -v dpkg-query >/dev/null 2>&1; then
