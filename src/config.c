@@ -59,8 +59,15 @@ enum key {
 	KEY_IDENTITY,
 	KEY_NSID,
 	KEY_ZONES,
+	KEY_USER,
+	KEY_CHROOT,
+	KEY_ALLOW_ROOT,
 	KEY_ALLOW_TRANSFER,
 	KEY_NOTIFY,
+	KEY_QUERY_LOG,
+	KEY_QUERY_LOG_SAMPLE,
+	KEY_METRICS,
+	KEY_CHAOS_STATS,
 	KEY_MATCH,
 	KEY_MATCH_DESTINATION,
 	KEY_SCOPE,
@@ -101,8 +108,15 @@ static const struct keydef keydefs[] = {
 	{ SECT_SERVER, "identity", KEY_IDENTITY, false },
 	{ SECT_SERVER, "nsid", KEY_NSID, false },
 	{ SECT_SERVER, "zones", KEY_ZONES, false },
+	{ SECT_SERVER, "user", KEY_USER, false },
+	{ SECT_SERVER, "chroot", KEY_CHROOT, false },
+	{ SECT_SERVER, "allow_root", KEY_ALLOW_ROOT, false },
 	{ SECT_SERVER, "allow_transfer", KEY_ALLOW_TRANSFER, false },
 	{ SECT_SERVER, "notify", KEY_NOTIFY, false },
+	{ SECT_SERVER, "query_log", KEY_QUERY_LOG, false },
+	{ SECT_SERVER, "query_log_sample", KEY_QUERY_LOG_SAMPLE, false },
+	{ SECT_SERVER, "metrics", KEY_METRICS, false },
+	{ SECT_SERVER, "chaos_stats", KEY_CHAOS_STATS, false },
 	{ SECT_VIEW, "allow_transfer", KEY_ALLOW_TRANSFER, false },
 	{ SECT_VIEW, "match", KEY_MATCH, false },
 	{ SECT_VIEW, "match_destination", KEY_MATCH_DESTINATION, false },
@@ -934,6 +948,30 @@ key_notify(struct ctx *ctx, const char *value)
 	free(copy);
 }
 
+/* metrics = ADDR:PORT, [V6]:PORT: the HTTP listener for /metrics; empty: off. */
+static void
+key_metrics(struct ctx *ctx, const char *value)
+{
+	struct config	*cfg = ctx->cfg;
+	struct cfg_listen l;
+
+	free(cfg->metrics.text);
+	memset(&cfg->metrics, 0, sizeof(cfg->metrics));
+	if (*value == '\0' || strcasecmp(value, "no") == 0 ||
+	    strcasecmp(value, "off") == 0)
+		return;
+	/* The port is required: 5300, the parser's default, is DNS's. */
+	if ((value[0] == '[' ? strstr(value, "]:") == NULL :
+	    strchr(value, ':') == NULL) ||
+	    config_parse_listen(value, &l) == -1) {
+		diag_error(ctx, ctx->line, "metrics: invalid address '%s' "
+		    "(expected ADDR:PORT or [V6]:PORT, e.g. 127.0.0.1:9153)",
+		    value);
+		return;
+	}
+	cfg->metrics = l;
+}
+
 static void
 key_prefixes(struct ctx *ctx, const char *key, const char *value,
     struct cfg_prefix **v, size_t *n)
@@ -1204,12 +1242,44 @@ handle_server(struct ctx *ctx, const struct keydef *kd, const char *key,
 	case KEY_ZONES:
 		set_string(ctx, value, &cfg->zones_dir);
 		break;
+	case KEY_USER:
+		free(cfg->user);
+		cfg->user = NULL;
+		if (*value != '\0')
+			set_string(ctx, value, &cfg->user);
+		break;
+	case KEY_CHROOT:
+		free(cfg->chroot_dir);
+		cfg->chroot_dir = NULL;
+		if (*value != '\0' && *value != '/')
+			diag_error(ctx, ctx->line, "chroot: '%s' is not an "
+			    "absolute path", value);
+		else if (*value != '\0')
+			set_string(ctx, value, &cfg->chroot_dir);
+		break;
+	case KEY_ALLOW_ROOT:
+		set_bool(ctx, key, value, &cfg->allow_root);
+		break;
 	case KEY_ALLOW_TRANSFER:
 		key_prefixes(ctx, key, value, &cfg->allow_transfer,
 		    &cfg->nallow_transfer);
 		break;
 	case KEY_NOTIFY:
 		key_notify(ctx, value);
+		break;
+	case KEY_QUERY_LOG:
+		set_bool(ctx, key, value, &cfg->query_log);
+		break;
+	case KEY_QUERY_LOG_SAMPLE:
+		v = cfg->query_log_sample;
+		set_number(ctx, key, value, 1, 1000000, &v);
+		cfg->query_log_sample = (unsigned)v;
+		break;
+	case KEY_METRICS:
+		key_metrics(ctx, value);
+		break;
+	case KEY_CHAOS_STATS:
+		set_bool(ctx, key, value, &cfg->chaos_stats);
 		break;
 	default:
 		break;
@@ -1747,6 +1817,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	cfg->edns_size = CONFIG_DEFAULT_EDNS_SIZE;
 	cfg->tcp_timeout = CONFIG_DEFAULT_TCP_TIMEOUT;
 	cfg->tcp_max_clients = CONFIG_DEFAULT_TCP_MAX_CLIENTS;
+	cfg->query_log_sample = CONFIG_DEFAULT_QUERY_LOG_SAMPLE;
 
 	if ((ctx.fp = fopen(path, "r")) == NULL) {
 		saved = errno;
@@ -1809,10 +1880,13 @@ config_free(struct config *cfg)
 	free(cfg->identity);
 	free(cfg->nsid);
 	free(cfg->zones_dir);
+	free(cfg->user);
+	free(cfg->chroot_dir);
 	free(cfg->allow_transfer);
 	for (i = 0; i < cfg->nnotify; i++)
 		free(cfg->notify[i].text);
 	free(cfg->notify);
+	free(cfg->metrics.text);
 	for (i = 0; i < cfg->nviews; i++) {
 		free(cfg->views[i].name);
 		free(cfg->views[i].match);

@@ -16,6 +16,7 @@
 #define CONFIG_DEFAULT_EDNS_SIZE	1232
 #define CONFIG_DEFAULT_TCP_TIMEOUT	10	/* seconds */
 #define CONFIG_DEFAULT_TCP_MAX_CLIENTS	128
+#define CONFIG_DEFAULT_QUERY_LOG_SAMPLE	1
 
 /* Default SRV ports (ocs-dns.md section 1). */
 #define PORT_SIPINTERNALTLS	5061
@@ -118,10 +119,17 @@ struct config {
 	char		*identity;	/* id.server / hostname.bind; NULL hides */
 	char		*nsid;		/* NSID payload (RFC 5001) or NULL */
 	char		*zones_dir;	/* NULL when unset */
+	char		*user;		/* drop to this user after binding, or NULL */
+	char		*chroot_dir;	/* absolute; chroot there before, or NULL */
+	bool		 allow_root;	/* may keep running as root without user */
 	struct cfg_prefix *allow_transfer; /* AXFR clients; none by default */
 	size_t		 nallow_transfer;
 	struct cfg_listen *notify;	/* NOTIFY targets (port 53 by default) */
 	size_t		 nnotify;
+	bool		 query_log;	/* one log line per (sampled) query */
+	unsigned	 query_log_sample; /* log 1 query in this many */
+	struct cfg_listen metrics;	/* HTTP /metrics; sslen 0 when off */
+	bool		 chaos_stats;	/* answer stats.ocsdnsd CH TXT */
 	struct cfg_view	*views;		/* empty: one view that sees all */
 	size_t		 nviews;
 	struct cfg_domain *domains;

@@ -5,6 +5,7 @@
 #include "dns.h"
 #include "query.h"
 #include "snapshot.h"
+#include "stats.h"
 #include "view.h"
 #include "xfr.h"
 
@@ -98,7 +99,8 @@ reply_truncated(const struct snapshot *snap, const struct query *q, uint8_t *out
 /* Copies a prepared answer and patches in what belongs to this query. */
 static size_t
 reply_prepared(const struct snapshot *snap, const struct query *q,
-    const struct answer_var *var, size_t limit, uint8_t *out)
+    const struct answer_var *var, size_t limit, uint8_t *out,
+    struct dns_result *res)
 {
 	size_t optlen = opt_len(snap, q), len = var->len;
 	uint8_t rcode = var->wire[3] & FLAG2_RCODE_MASK;
@@ -108,6 +110,7 @@ reply_prepared(const struct snapshot *snap, const struct query *q,
 		len = var->len_noadd;
 		if (len + optlen > limit)
 			return reply_truncated(snap, q, out, rcode);
+		res->flags |= DNS_RES_NOADD;
 	}
 	memcpy(out, var->wire, len);
 	wire_put16(out, q->id);
@@ -143,18 +146,58 @@ reply_negative(const struct snapshot *snap, const struct query *q,
 	return q->edns ? put_opt(snap, q, out, pos, 0) : pos;
 }
 
+/* "stats.ocsdnsd" in lower-case wire form. */
+static const uint8_t chaos_stats_name[] = "\005stats\007ocsdnsd";
+
+/*
+ * stats.ocsdnsd CH TXT: one record whose strings are the main counters,
+ * built now (nothing prepared: the counters move), with TTL 0.
+ */
 static size_t
-answer_chaos(const struct snapshot *snap, const struct query *q, size_t limit,
-    uint8_t *out)
+answer_chaos_stats(const struct snapshot *snap, const struct query *q,
+    const struct stats *stats, size_t limit, uint8_t *out)
 {
+	uint8_t	 rdata[1024];
+	size_t	 rdlen, pos;
+
+	rdlen = stats_chaos_txt(stats, rdata, sizeof(rdata));
+	if (rdlen == 0)
+		return reply_error(snap, q, out, RCODE_SERVFAIL);
+	if (DNS_HEADER_SIZE + q->question_len + 12 + rdlen + opt_len(snap, q) >
+	    limit)
+		return reply_truncated(snap, q, out, RCODE_NOERROR);
+	pos = put_header(q, out, RCODE_NOERROR, true);
+	wire_put16(out + 6, 1);
+	wire_put16(out + pos, 0xc000 | DNS_HEADER_SIZE);	/* the qname */
+	wire_put16(out + pos + 2, TYPE_TXT);
+	wire_put16(out + pos + 4, CLASS_CH);
+	wire_put32(out + pos + 6, 0);
+	wire_put16(out + pos + 10, (uint16_t)rdlen);
+	memcpy(out + pos + 12, rdata, rdlen);
+	pos += 12 + rdlen;
+	return q->edns ? put_opt(snap, q, out, pos, 0) : pos;
+}
+
+static size_t
+answer_chaos(const struct snapshot *snap, const struct query *q,
+    const struct stats *stats, size_t limit, uint8_t *out,
+    struct dns_result *res)
+{
+	const struct config *cfg = snapshot_config(snap);
+
 	if (q->qtype != TYPE_TXT && q->qtype != TYPE_ANY)
 		return reply_error(snap, q, out, RCODE_REFUSED);
 	for (size_t i = 0; i < snap->nchaos; i++) {
 		const struct snapshot_chaos *c = &snap->chaos[i];
 		if (c->name_len == q->lname_len &&
 		    memcmp(c->name, q->lname, c->name_len) == 0)
-			return reply_prepared(snap, q, &c->answer.var[0], limit, out);
+			return reply_prepared(snap, q, &c->answer.var[0], limit,
+			    out, res);
 	}
+	if (stats != NULL && (cfg->chaos_stats || cfg->metrics.sslen > 0) &&
+	    q->lname_len == sizeof(chaos_stats_name) &&
+	    memcmp(q->lname, chaos_stats_name, sizeof(chaos_stats_name)) == 0)
+		return answer_chaos_stats(snap, q, stats, limit, out);
 	return reply_error(snap, q, out, RCODE_REFUSED);
 }
 
@@ -166,7 +209,7 @@ answer_chaos(const struct snapshot *snap, const struct query *q, size_t limit,
 static size_t
 answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
     const struct query *q, const struct dns_peer *peer, size_t limit,
-    uint8_t *out)
+    uint8_t *out, struct dns_result *res)
 {
 	struct lookup lk;
 	int rc;
@@ -180,25 +223,35 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 		if (lk.kind != LOOKUP_ANSWER || lk.zone == NULL ||
 		    lk.zone->apex_len != q->lname_len)
 			return reply_error(snap, q, out, RCODE_NOTAUTH);
-		return reply_prepared(snap, q, lk.var, limit, out);
+		return reply_prepared(snap, q, lk.var, limit, out, res);
 	}
 	rc = xfr_stream(view, q, peer->emit, peer->emit_arg);
 	if (rc == 1)
 		return reply_error(snap, q, out, RCODE_NOTAUTH);
+	res->flags |= DNS_RES_XFR | DNS_RES_AA;
 	return 0;	/* sent, or the connection is failing: nothing more */
 }
 
-size_t
-dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
-    const uint8_t *query, size_t qlen, uint8_t *out)
+static size_t
+dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
+    const struct stats *stats, const uint8_t *query, size_t qlen,
+    uint8_t *out, struct dns_result *res)
 {
 	struct query q;
 	struct snapshot_view *view;
 	struct lookup lk;
+	enum query_verdict verdict;
 	size_t limit;
 	int vi;
 
-	switch (query_parse(&q, query, qlen)) {
+	verdict = query_parse(&q, query, qlen);
+	if (q.question_len > 0) {
+		res->flags |= DNS_RES_QUESTION;
+		res->qname = q.question;
+		res->qtype = q.qtype;
+		res->qclass = q.qclass;
+	}
+	switch (verdict) {
 	case QUERY_DROP:
 		return 0;
 	case QUERY_NOTIMP:
@@ -212,6 +265,7 @@ dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 		q.edns = false;		/* a broken OPT gets none back */
 		return put_header(&q, out, RCODE_FORMERR, false);
 	case QUERY_BADVERS:
+		res->rcode = RCODE_BADVERS;
 		return put_opt(snap, &q, out, put_header(&q, out, 0, false),
 		    RCODE_BADVERS >> 4);
 	case QUERY_OK:
@@ -220,7 +274,7 @@ dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 
 	limit = reply_limit(snap, &q, peer);
 	if (q.qclass == CLASS_CH)
-		return answer_chaos(snap, &q, limit, out);
+		return answer_chaos(snap, &q, stats, limit, out, res);
 	if (q.qclass != CLASS_IN)
 		return reply_error(snap, &q, out, RCODE_REFUSED);
 	switch (q.qtype) {
@@ -235,14 +289,16 @@ dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 	if ((vi = view_select(snap->cfg, peer->remote, peer->local)) < 0)
 		return reply_error(snap, &q, out, RCODE_REFUSED);
 	view = &snap->views[vi];
+	res->view = vi;
 	if (q.qtype == TYPE_AXFR || q.qtype == TYPE_IXFR)
-		return answer_transfer(snap, view, &q, peer, limit, out);
+		return answer_transfer(snap, view, &q, peer, limit, out, res);
 
 	answer_lookup(view->table, q.lname, q.lname_len, q.qtype, &lk);
 	switch (lk.kind) {
 	case LOOKUP_ANSWER:
-		return reply_prepared(snap, &q, lk.var, limit, out);
+		return reply_prepared(snap, &q, lk.var, limit, out, res);
 	case LOOKUP_NODATA:
+		res->flags |= DNS_RES_NODATA;
 		return reply_negative(snap, &q, lk.zone, RCODE_NOERROR, limit, out);
 	case LOOKUP_NXDOMAIN:
 		return reply_negative(snap, &q, lk.zone, RCODE_NXDOMAIN, limit, out);
@@ -250,4 +306,35 @@ dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 		break;
 	}
 	return reply_error(snap, &q, out, RCODE_REFUSED);
+}
+
+size_t
+dns_answer(const struct snapshot *snap, const struct dns_peer *peer,
+    const struct stats *stats, const uint8_t *query, size_t qlen,
+    uint8_t *out, struct dns_result *res)
+{
+	size_t len;
+
+	memset(res, 0, sizeof(*res));
+	res->view = -1;
+	len = dns_reply(snap, peer, stats, query, qlen, out, res);
+	if (len >= DNS_HEADER_SIZE) {
+		if (res->rcode != RCODE_BADVERS)
+			res->rcode = out[3] & FLAG2_RCODE_MASK;
+		if (out[2] & FLAG1_TC)
+			res->flags |= DNS_RES_TC;
+		if (out[2] & FLAG1_AA)
+			res->flags |= DNS_RES_AA;
+	} else if (!(res->flags & DNS_RES_XFR))
+		res->flags |= DNS_RES_DROPPED;
+	return len;
+}
+
+size_t
+dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
+    const uint8_t *query, size_t qlen, uint8_t *out)
+{
+	struct dns_result res;
+
+	return dns_answer(snap, peer, NULL, query, qlen, out, &res);
 }

@@ -24,6 +24,26 @@ struct dns_peer {
 
 #define DNS_MAX_MESSAGE	65535
 
+/* What dns_answer() did with a message: for the counters and the query log. */
+#define DNS_RES_QUESTION	0x01	/* qname, qtype and qclass are set */
+#define DNS_RES_DROPPED		0x02	/* no reply at all */
+#define DNS_RES_TC		0x04	/* TC set: too big for UDP */
+#define DNS_RES_NOADD		0x08	/* additional section left out for size */
+#define DNS_RES_AA		0x10
+#define DNS_RES_NODATA		0x20	/* NOERROR with no answer from a zone */
+#define DNS_RES_XFR		0x40	/* a zone transfer went out through emit */
+
+struct dns_result {
+	unsigned	 flags;		/* DNS_RES_* */
+	uint16_t	 rcode;		/* with the extended bits: 16 is BADVERS */
+	uint16_t	 qtype;
+	uint16_t	 qclass;
+	int		 view;		/* index into snap->views, or -1 */
+	const uint8_t	*qname;		/* the name as sent, inside the query */
+};
+
+struct stats;
+
 /*
  * Answers one DNS message. out must hold DNS_MAX_MESSAGE bytes. Returns the
  * length of the response to send, or 0 to send nothing (the message was a
@@ -32,5 +52,14 @@ struct dns_peer {
  */
 size_t	dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 	    const uint8_t *query, size_t qlen, uint8_t *out);
+
+/*
+ * The same, telling in *res what was done. stats, when not NULL, answers
+ * the CHAOS TXT query for stats.ocsdnsd if the configuration allows it
+ * ([server] chaos_stats or metrics); else that name is REFUSED.
+ */
+size_t	dns_answer(const struct snapshot *snap, const struct dns_peer *peer,
+	    const struct stats *stats, const uint8_t *query, size_t qlen,
+	    uint8_t *out, struct dns_result *res);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "privs.h"
 #include "server.h"
 #include "snapshot.h"
 
@@ -23,13 +24,17 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: ocsdnsd [-tvVh] [-c file] [-l addr:port]...\n"
+	    "usage: ocsdnsd [-RtvVh] [-c file] [-L dest] [-l addr:port]...\n"
 	    "       ocsdnsd [-c file] --print-zone [--view name] [domain]\n"
 	    "  -c file       configuration (default %s)\n"
 	    "  -l addr:port  listen here instead of the configured addresses;\n"
 	    "                repeatable: 127.0.0.1:5300, [::1]:5300\n"
+	    "  -R, --allow-root  keep running as root when [server] user\n"
+	    "                is not set\n"
 	    "  -t            check the configuration and exit\n"
 	    "  -v            log debug messages\n"
+	    "  -L dest       log to stderr, syslog or auto (default: stderr if\n"
+	    "                it is a terminal, file, pipe or the journal)\n"
 	    "  -V            print the version and exit\n"
 	    "  -h            print this help and exit\n"
 	    "  --print-zone  print the served zones (or one) as master files\n"
@@ -85,10 +90,14 @@ main(int argc, char *argv[])
 	char		**addrs = NULL, **nl;
 	int		  nlisten = 0, check = 0, verbose = 0, ch, rc;
 	int		  print_zone = 0;
+	bool		  allow_root = false;
+	char		 *run_path;
+	enum log_dest	  logdest = LOG_TO_AUTO;
 	const char	 *domain = NULL, *view = NULL;
 	static const struct option longopts[] = {
 		{ "print-zone", no_argument, NULL, 'P' },
 		{ "view", required_argument, NULL, 'W' },
+		{ "allow-root", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned	  nwarn = 0;
@@ -97,7 +106,7 @@ main(int argc, char *argv[])
 	struct snapshot	 *snap;
 	struct server	 *srv;
 
-	while ((ch = getopt_long(argc, argv, "c:l:tvVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:l:L:RtvVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
@@ -124,6 +133,9 @@ main(int argc, char *argv[])
 			addrs = nl;
 			addrs[nlisten++] = optarg;
 			break;
+		case 'R':
+			allow_root = true;
+			break;
 		case 't':
 			check = 1;
 			break;
@@ -135,6 +147,20 @@ main(int argc, char *argv[])
 			break;
 		case 'v':
 			verbose = 1;
+			break;
+		case 'L':
+			if (strcmp(optarg, "stderr") == 0)
+				logdest = LOG_TO_STDERR;
+			else if (strcmp(optarg, "syslog") == 0)
+				logdest = LOG_TO_SYSLOG;
+			else if (strcmp(optarg, "auto") == 0)
+				logdest = LOG_TO_AUTO;
+			else {
+				fprintf(stderr, "ocsdnsd: -L %s: use stderr, "
+				    "syslog or auto\n", optarg);
+				free(addrs);
+				return 2;
+			}
 			break;
 		case 'V':
 			printf("ocsdnsd %s\n", PACKAGE_VERSION);
@@ -160,14 +186,15 @@ main(int argc, char *argv[])
 		return 2;
 	}
 
-	log_init(verbose);
+	/* -t and --print-zone talk to the person at the terminal. */
+	log_open(verbose, check || print_zone ? LOG_TO_STDERR : logdest);
 
-	/* Both print "PATH:LINE: message" lines to stderr on error. */
-	if ((cfg = config_load(path, stderr, &nwarn)) == NULL) {
+	/* Both print "PATH:LINE: message" lines (to stderr or the log). */
+	if ((cfg = config_load(path, log_stream(), &nwarn)) == NULL) {
 		free(addrs);
 		return 1;
 	}
-	if ((snap = snapshot_build(cfg, NULL, stderr)) == NULL) {
+	if ((snap = snapshot_build(cfg, NULL, log_stream())) == NULL) {
 		free(addrs);
 		return 1;
 	}
@@ -187,11 +214,24 @@ main(int argc, char *argv[])
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
 
+	/* Checked before binding; run_path is what SIGHUP reads. */
+	if (privs_prepare(snapshot_config(snap), path, allow_root,
+	    &run_path) == -1) {
+		snapshot_free(snap);
+		free(addrs);
+		return 1;
+	}
 	/* server_new() owns snap from here, also when it fails. */
-	srv = server_new(snap, path, addrs, nlisten);
+	srv = server_new(snap, run_path, addrs, nlisten);
 	free(addrs);
+	free(run_path);
 	if (srv == NULL)
 		return 1;
+	/* Every socket is bound: chroot and drop to [server] user. */
+	if (privs_drop() == -1) {
+		server_free(srv);
+		return 1;
+	}
 	rc = server_run(srv);
 	server_free(srv);
 	libevent_global_shutdown();

@@ -7,12 +7,14 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -23,9 +25,13 @@
 #include "config.h"
 #include "dns.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
+#include "qlog.h"
+#include "sdlisten.h"
 #include "server.h"
 #include "snapshot.h"
+#include "stats.h"
 
 #define UDP_BURST		128		/* datagrams per read event, at most */
 #define UDP_BATCH		32		/* per recvmmsg()/sendmmsg() */
@@ -54,6 +60,7 @@ struct tcp_conn {
 	bool			 have_local;
 	bool			 read_paused;	/* output above TCP_WRITE_HIGH */
 	bool			 closing;	/* peer is done: flush, then close */
+	struct event		*frame_ev;	/* a started query's deadline */
 };
 
 struct server {
@@ -72,6 +79,11 @@ struct server {
 	bool			 accepting;	/* TCP listeners enabled */
 	TAILQ_HEAD(, tcp_conn)	 conns;
 	unsigned		 nconns;
+	struct stats		 stats;		/* survives reloads */
+	struct event		*ev_usr1;	/* counters to the log */
+	struct metrics		*metrics;	/* GET /metrics, or NULL */
+	unsigned		 qlog_sample;	/* 0: no query log */
+	unsigned		 qlog_count;
 };
 
 /*
@@ -89,6 +101,7 @@ static void	 tcp_read_cb(struct bufferevent *, void *);
 static void	 tcp_write_cb(struct bufferevent *, void *);
 static void	 tcp_event_cb(struct bufferevent *, short, void *);
 static void	 tcp_conn_free(struct tcp_conn *);
+static void	 tcp_frame_timeout_cb(evutil_socket_t, short, void *);
 static void	 tcp_update_accepting(struct server *);
 static void	 signal_cb(evutil_socket_t, short, void *);
 static void	 backoff_cb(evutil_socket_t, short, void *);
@@ -205,6 +218,36 @@ fail:
 	return -1;
 }
 
+/* Serves UDP on the bound socket fd, which l owns from here. 0 or -1. */
+static int
+listener_udp(struct server *srv, struct listener *l, int fd)
+{
+	l->udp_fd = fd;
+	l->udp_ev = event_new(srv->base, l->udp_fd, EV_READ | EV_PERSIST,
+	    udp_read_cb, l);
+	if (l->udp_ev == NULL || event_add(l->udp_ev, NULL) == -1) {
+		log_warnx("udp %s: cannot add event", l->text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Accepts TCP on the bound socket fd, which l owns from here. 0 or -1. */
+static int
+listener_tcp(struct server *srv, struct listener *l, int fd)
+{
+	/* evconnlistener_new() calls listen(); the listener owns fd from here. */
+	l->tcp = evconnlistener_new(srv->base, tcp_accept_cb, l,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, TCP_BACKLOG, fd);
+	if (l->tcp == NULL) {
+		log_warn("tcp %s: listen", l->text);
+		close(fd);
+		return -1;
+	}
+	evconnlistener_set_error_cb(l->tcp, tcp_accept_error_cb);
+	return 0;
+}
+
 /*
  * Opens the UDP socket and the TCP listener of l. 0 on success; 1 when the
  * address was skipped (see addr_v6_optional); -1 after logging on error.
@@ -218,7 +261,7 @@ listener_open(struct server *srv, struct listener *l)
 	l->wildcard = addr_is_wildcard(&l->ss);
 	addr_format((struct sockaddr *)&l->ss, l->text, sizeof(l->text));
 
-	if ((l->udp_fd = socket_bound(&l->ss, l->sslen, SOCK_DGRAM)) == -1) {
+	if ((fd = socket_bound(&l->ss, l->sslen, SOCK_DGRAM)) == -1) {
 		if (addr_v6_optional(&l->ss, errno)) {
 			log_warn("skipping %s", l->text);
 			return 1;
@@ -226,27 +269,13 @@ listener_open(struct server *srv, struct listener *l)
 		log_warn("udp %s", l->text);
 		return -1;
 	}
-	l->udp_ev = event_new(srv->base, l->udp_fd, EV_READ | EV_PERSIST,
-	    udp_read_cb, l);
-	if (l->udp_ev == NULL || event_add(l->udp_ev, NULL) == -1) {
-		log_warnx("udp %s: cannot add event", l->text);
+	if (listener_udp(srv, l, fd) == -1)
 		return -1;
-	}
-
 	if ((fd = socket_bound(&l->ss, l->sslen, SOCK_STREAM)) == -1) {
 		log_warn("tcp %s", l->text);
 		return -1;
 	}
-	/* evconnlistener_new() calls listen(); the listener owns fd from here. */
-	l->tcp = evconnlistener_new(srv->base, tcp_accept_cb, l,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, TCP_BACKLOG, fd);
-	if (l->tcp == NULL) {
-		log_warn("tcp %s: listen", l->text);
-		close(fd);
-		return -1;
-	}
-	evconnlistener_set_error_cb(l->tcp, tcp_accept_error_cb);
-	return 0;
+	return listener_tcp(srv, l, fd);
 }
 
 static void
@@ -332,6 +361,38 @@ udp_pktinfo(const struct listener *l, struct msghdr *in,
 }
 
 /*
+ * Answers one message and counts it. With the query log off this costs one
+ * branch more than dns_answer(); only a logged query reads the clock.
+ */
+static size_t
+server_answer(struct server *srv, const struct dns_peer *peer,
+    const uint8_t *query, size_t qlen, uint8_t *out)
+{
+	struct dns_result	 res;
+	struct timespec		 t0, t1;
+	size_t			 len;
+	long			 usec;
+
+	if (srv->qlog_sample == 0 || ++srv->qlog_count < srv->qlog_sample) {
+		len = dns_answer(srv->snap, peer, &srv->stats, query, qlen,
+		    out, &res);
+		stats_count(&srv->stats, peer->transport, &res);
+		return len;
+	}
+	srv->qlog_count = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	len = dns_answer(srv->snap, peer, &srv->stats, query, qlen, out, &res);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	stats_count(&srv->stats, peer->transport, &res);
+	usec = (long)(t1.tv_sec - t0.tv_sec) * 1000000L +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000;
+	qlog_write(peer->remote, res.view >= 0 ?
+	    srv->snap->views[res.view].sv.name : NULL, peer->transport, &res,
+	    len, usec);
+	return len;
+}
+
+/*
  * One batch of datagrams for recvmmsg()/sendmmsg(): a system call each way
  * per UDP_BATCH queries instead of two per query. Static: one thread.
  */
@@ -355,6 +416,7 @@ static struct udp_batch	 udp;
 static void
 udp_send(const struct listener *l, int fd, unsigned k)
 {
+	static struct log_limit lim;
 	unsigned sent = 0;
 	int r;
 	char addr[ADDRSTRLEN];
@@ -368,8 +430,8 @@ udp_send(const struct listener *l, int fd, unsigned k)
 		if (r == -1 && errno == EINTR)
 			continue;
 		addr_format(udp.out[sent].msg_hdr.msg_name, addr, sizeof(addr));
-		log_debug("udp %s: sendmmsg to %s: %s", l->text, addr,
-		    strerror(errno));
+		log_warnx_limited(&lim, "udp %s: sendmmsg to %s: %s", l->text,
+		    addr, strerror(errno));
 		sent++;
 	}
 }
@@ -377,6 +439,7 @@ udp_send(const struct listener *l, int fd, unsigned k)
 static void
 udp_read_cb(evutil_socket_t fd, short what, void *arg)
 {
+	static struct log_limit	 lim;
 	struct listener		*l = arg;
 	struct server		*srv = l->srv;
 	struct sockaddr_storage	 local;
@@ -410,8 +473,8 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				log_debug("udp %s: recvmmsg: %s", l->text,
-				    strerror(errno));
+				log_warnx_limited(&lim, "udp %s: recvmmsg: %s",
+				    l->text, strerror(errno));
 			return;
 		}
 
@@ -427,7 +490,7 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				peer.local = coutlen > 0 ?
 				    (struct sockaddr *)&local : NULL;
 			}
-			len = dns_handle(srv->snap, &peer, udp.query[i],
+			len = server_answer(srv, &peer, udp.query[i],
 			    udp.in[i].msg_len, udp.answer[k]);
 			if (len == 0)
 				continue;
@@ -480,6 +543,9 @@ tcp_update_accepting(struct server *srv)
 		    srv->nconns);
 }
 
+/* Out of memory for a connection: one warning a second at most. */
+static struct log_limit	 lim_mem;
+
 static void
 tcp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -499,8 +565,12 @@ tcp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		tcp_update_accepting(srv);
 		return;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		log_warn("tcp %s: calloc", l->text);
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->frame_ev = evtimer_new(srv->base, tcp_frame_timeout_cb,
+	    c)) == NULL) {
+		log_warnx_limited(&lim_mem, "tcp %s: out of memory, closing "
+		    "new connection", l->text);
+		free(c);
 		close(fd);
 		return;
 	}
@@ -513,8 +583,10 @@ tcp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
-		log_warnx("tcp %s: cannot create bufferevent", l->text);
+		log_warnx_limited(&lim_mem, "tcp %s: cannot create "
+		    "bufferevent", l->text);
 		close(fd);
+		event_free(c->frame_ev);
 		free(c);
 		return;
 	}
@@ -525,8 +597,10 @@ tcp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	tv.tv_usec = 0;
 	bufferevent_set_timeouts(c->bev, &tv, &tv);
 	if (bufferevent_enable(c->bev, EV_READ) == -1) {
-		log_warnx("tcp %s: cannot enable reading", l->text);
+		log_warnx_limited(&lim_mem, "tcp %s: cannot enable reading",
+		    l->text);
 		bufferevent_free(c->bev);
+		event_free(c->frame_ev);
 		free(c);
 		return;
 	}
@@ -538,6 +612,7 @@ tcp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 static void
 tcp_accept_error_cb(struct evconnlistener *lev, void *arg)
 {
+	static struct log_limit lim;
 	struct listener	*l = arg;
 	struct server	*srv = l->srv;
 	struct timeval	 tv = { ACCEPT_BACKOFF_SEC, 0 };
@@ -546,7 +621,7 @@ tcp_accept_error_cb(struct evconnlistener *lev, void *arg)
 	(void)lev;
 	if (err == EINTR || err == ECONNABORTED)
 		return;
-	log_warnx("tcp %s: accept: %s", l->text, strerror(err));
+	log_warnx_limited(&lim, "tcp %s: accept: %s", l->text, strerror(err));
 	/* Out of descriptors or memory: stop accepting for a moment
 	 * instead of spinning on a socket that stays readable. */
 	srv->accept_backoff = true;
@@ -578,6 +653,39 @@ tcp_emit(void *arg, const uint8_t *msg, size_t len)
 }
 
 /*
+ * A query must arrive whole within tcp_timeout of its start, however slowly
+ * it trickles in: the idle timeout restarts with every byte read. restart:
+ * a frame was just taken, so what waits now is the start of the next one.
+ */
+static void
+tcp_frame_deadline(struct tcp_conn *c, bool restart)
+{
+	const struct config	*cfg = snapshot_config(c->srv->snap);
+	struct timeval		 tv;
+
+	if (evbuffer_get_length(bufferevent_get_input(c->bev)) == 0) {
+		evtimer_del(c->frame_ev);
+		return;
+	}
+	if (!restart && evtimer_pending(c->frame_ev, NULL))
+		return;
+	tv.tv_sec = cfg->tcp_timeout;
+	tv.tv_usec = 0;
+	evtimer_add(c->frame_ev, &tv);
+}
+
+static void
+tcp_frame_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	log_debug("tcp: query not complete within tcp_timeout, closing");
+	tcp_conn_free(c);
+}
+
+/*
  * Answers every complete frame in the input buffer (clients may pipeline),
  * unless the answers waiting to be written pass TCP_WRITE_HIGH: then reading
  * stops until tcp_write_cb() sees the output drained.
@@ -591,6 +699,7 @@ tcp_process(struct tcp_conn *c)
 	struct dns_peer		 peer;
 	uint8_t			 hdr[2];
 	size_t			 avail, mlen, len;
+	bool			 consumed = false;
 
 	peer.remote = (struct sockaddr *)&c->remote;
 	peer.local = c->have_local ? (struct sockaddr *)&c->local : NULL;
@@ -602,6 +711,8 @@ tcp_process(struct tcp_conn *c)
 		if (evbuffer_get_length(out) > TCP_WRITE_HIGH) {
 			bufferevent_disable(c->bev, EV_READ);
 			c->read_paused = true;
+			/* Our delay, not the client's: no query deadline. */
+			evtimer_del(c->frame_ev);
 			return;
 		}
 		avail = evbuffer_get_length(in);
@@ -617,23 +728,27 @@ tcp_process(struct tcp_conn *c)
 		if (avail < 2 + mlen) {
 			/* Wake up only when the whole frame is in. */
 			bufferevent_setwatermark(c->bev, EV_READ, 2 + mlen, 0);
+			tcp_frame_deadline(c, consumed);
 			return;
 		}
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, srv_in, mlen);
+		consumed = true;
 
-		len = dns_handle(srv->snap, &peer, srv_in, mlen, tcp_out + 2);
+		len = server_answer(srv, &peer, srv_in, mlen, tcp_out + 2);
 		if (len == 0)
 			continue;
 		tcp_out[0] = (uint8_t)(len >> 8);
 		tcp_out[1] = (uint8_t)len;
 		if (evbuffer_add(out, tcp_out, 2 + len) == -1) {
-			log_warnx("tcp: out of memory, closing");
+			log_warnx_limited(&lim_mem, "tcp: out of memory, "
+			    "closing");
 			tcp_conn_free(c);
 			return;
 		}
 	}
 	bufferevent_setwatermark(c->bev, EV_READ, 2, 0);
+	tcp_frame_deadline(c, consumed);
 }
 
 static void
@@ -690,6 +805,7 @@ tcp_conn_free(struct tcp_conn *c)
 	TAILQ_REMOVE(&srv->conns, c, entry);
 	srv->nconns--;
 	bufferevent_free(c->bev);
+	event_free(c->frame_ev);
 	free(c);
 	tcp_update_accepting(srv);
 }
@@ -736,6 +852,46 @@ server_notify_zone(void *arg, const char *zone)
 		log_warnx("notify %s: nothing could be sent", zone);
 }
 
+/* Both unset, or the same address. */
+static bool
+addr_listen_equal(const struct cfg_listen *a, const struct cfg_listen *b)
+{
+	if (a->sslen == 0 || b->sslen == 0)
+		return a->sslen == b->sslen;
+	return addr_equal(&a->ss, &b->ss);
+}
+
+/* What the counters need from the serving snapshot: views, query log. */
+static void
+server_set_counting(struct server *srv)
+{
+	const struct config *cfg = snapshot_config(srv->snap);
+
+	stats_set_views(&srv->stats, srv->snap);
+	srv->qlog_sample = cfg->query_log ? cfg->query_log_sample : 0;
+	srv->qlog_count = 0;
+}
+
+static void
+server_gauges(const struct server *srv, struct stats_gauges *g)
+{
+	g->zones = snapshot_nzones(srv->snap);
+	g->records = snapshot_nrecords(srv->snap);
+	g->serial = snapshot_serial(srv->snap);
+	g->tcp_connections = srv->nconns;
+}
+
+/* GET /metrics. */
+static int
+server_metrics(void *arg, FILE *fp)
+{
+	struct server		*srv = arg;
+	struct stats_gauges	 g;
+
+	server_gauges(srv, &g);
+	return stats_prometheus(&srv->stats, &g, fp);
+}
+
 /*
  * SIGHUP: a fresh configuration and snapshot built beside the serving one.
  * Queries are answered inside callbacks of this one thread, so nothing holds
@@ -749,18 +905,26 @@ server_reload(struct server *srv)
 	unsigned	 nwarn = 0;
 
 	log_info("reloading %s", srv->config_path);
-	if ((cfg = config_load(srv->config_path, stderr, &nwarn)) == NULL) {
+	if ((cfg = config_load(srv->config_path, log_stream(), &nwarn)) == NULL) {
 		log_warnx("%s has errors, not reloading", srv->config_path);
+		srv->stats.reloads_failed++;
 		return;
 	}
 	/* snapshot_build() takes cfg, also when it fails. */
-	if ((snap = snapshot_build(cfg, srv->snap, stderr)) == NULL) {
+	if ((snap = snapshot_build(cfg, srv->snap, log_stream())) == NULL) {
 		log_warnx("%s has errors, not reloading", srv->config_path);
+		srv->stats.reloads_failed++;
 		return;
 	}
+	if (!addr_listen_equal(&snapshot_config(srv->snap)->metrics,
+	    &snapshot_config(snap)->metrics))
+		log_warnx("metrics change in %s requires a restart",
+		    srv->config_path);
 	old = srv->snap;
 	srv->snap = snap;
 	snapshot_free(old);
+	srv->stats.reloads_ok++;
+	server_set_counting(srv);
 	snapshot_zone_names(snap, server_notify_zone, srv);
 
 	if (!srv->listen_overridden &&
@@ -783,6 +947,13 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	case SIGHUP:
 		server_reload(srv);
 		break;
+	case SIGUSR1: {
+		struct stats_gauges g;
+
+		server_gauges(srv, &g);
+		stats_log(&srv->stats, &g);
+		break;
+	}
 	case SIGTERM:
 	case SIGINT:
 		log_info("%s, stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -844,13 +1015,90 @@ server_addresses(struct server *srv, char **override, int noverride)
 	return 0;
 }
 
+/*
+ * Socket activation: the nfds sockets systemd passed (ocsdnsd.socket), a
+ * datagram one served as UDP, a listening stream one as TCP; the two of one
+ * address share a listener. 0, or -1 after logging (all of them closed).
+ */
+static int
+server_activated(struct server *srv, int nfds)
+{
+	struct sockaddr_storage	 ss;
+	struct listener		*l = NULL;
+	socklen_t		 sslen, optlen;
+	size_t			 k;
+	int			 i, fd, type, flags, on = 1, owned = 0;
+
+	if ((srv->ls = calloc((size_t)nfds, sizeof(*srv->ls))) == NULL) {
+		log_warn("calloc");
+		goto fail;
+	}
+	for (i = 0; i < nfds; i++) {
+		fd = SDLISTEN_FDS_START + i;
+		memset(&ss, 0, sizeof(ss));
+		sslen = sizeof(ss);
+		optlen = sizeof(type);
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &optlen) == -1 ||
+		    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+			log_warn("socket activation: descriptor %d", fd);
+			goto fail;
+		}
+		if ((ss.ss_family != AF_INET && ss.ss_family != AF_INET6) ||
+		    (type != SOCK_DGRAM && type != SOCK_STREAM)) {
+			log_warnx("socket activation: descriptor %d is not a "
+			    "UDP or TCP socket", fd);
+			goto fail;
+		}
+		for (k = 0; k < srv->nls; k++) {
+			l = &srv->ls[k];
+			if (addr_equal(&l->ss, &ss) && (type == SOCK_DGRAM ?
+			    l->udp_fd == -1 : l->tcp == NULL))
+				break;
+		}
+		if (k == srv->nls) {
+			l = &srv->ls[srv->nls++];
+			l->srv = srv;
+			l->ss = ss;
+			l->sslen = sslen;
+			l->udp_fd = -1;
+			l->wildcard = addr_is_wildcard(&ss);
+			addr_format((struct sockaddr *)&ss, l->text,
+			    sizeof(l->text));
+		}
+		if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+		    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+			log_warn("socket activation: %s", l->text);
+			goto fail;
+		}
+		/* As socket_bound() does: learn the local address. */
+		if (type == SOCK_DGRAM && l->wildcard &&
+		    (ss.ss_family == AF_INET ? setsockopt(fd, IPPROTO_IP,
+		    IP_PKTINFO, &on, sizeof(on)) : setsockopt(fd, IPPROTO_IPV6,
+		    IPV6_RECVPKTINFO, &on, sizeof(on))) == -1) {
+			log_warn("socket activation: udp %s: pktinfo", l->text);
+			goto fail;
+		}
+		owned = i + 1;		/* l owns fd now, also on failure */
+		if ((type == SOCK_DGRAM ? listener_udp(srv, l, fd) :
+		    listener_tcp(srv, l, fd)) == -1)
+			goto fail;
+		log_info("socket activation: %s %s",
+		    type == SOCK_DGRAM ? "udp" : "tcp", l->text);
+	}
+	return 0;
+fail:
+	for (i = owned; i < nfds; i++)
+		close(SDLISTEN_FDS_START + i);
+	return -1;
+}
+
 struct server *
 server_new(struct snapshot *snap, const char *config_path,
     char **listen_override, int nlisten_override)
 {
 	struct server	*srv;
 	size_t		 i, nbound = 0;
-	int		 rc;
+	int		 rc, nfds;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		log_warn("calloc");
@@ -859,6 +1107,8 @@ server_new(struct snapshot *snap, const char *config_path,
 	}
 	srv->snap = snap;
 	TAILQ_INIT(&srv->conns);
+	stats_init(&srv->stats);
+	server_set_counting(srv);
 	srv->listen_overridden = listen_override != NULL;
 	if ((srv->config_path = strdup(config_path)) == NULL) {
 		log_warn("strdup");
@@ -876,19 +1126,31 @@ server_new(struct snapshot *snap, const char *config_path,
 	srv->ev_term = evsignal_new(srv->base, SIGTERM, signal_cb, srv);
 	srv->ev_int = evsignal_new(srv->base, SIGINT, signal_cb, srv);
 	srv->ev_hup = evsignal_new(srv->base, SIGHUP, signal_cb, srv);
+	srv->ev_usr1 = evsignal_new(srv->base, SIGUSR1, signal_cb, srv);
 	srv->ev_backoff = evtimer_new(srv->base, backoff_cb, srv);
 	if (srv->ev_term == NULL || srv->ev_int == NULL ||
 	    srv->ev_hup == NULL || srv->ev_backoff == NULL ||
+	    srv->ev_usr1 == NULL ||
 	    evsignal_add(srv->ev_term, NULL) == -1 ||
 	    evsignal_add(srv->ev_int, NULL) == -1 ||
-	    evsignal_add(srv->ev_hup, NULL) == -1) {
+	    evsignal_add(srv->ev_hup, NULL) == -1 ||
+	    evsignal_add(srv->ev_usr1, NULL) == -1) {
 		log_warnx("cannot set up signal events");
 		goto fail;
 	}
 
-	if (server_addresses(srv, listen_override, nlisten_override) == -1)
+	if ((nfds = sdlisten_fds()) == -1)
 		goto fail;
-	for (i = 0; i < srv->nls; i++) {
+	if (nfds > 0) {
+		/* systemd has bound them: listen and -l do not apply. */
+		srv->listen_overridden = true;
+		if (server_activated(srv, nfds) == -1)
+			goto fail;
+		nbound = srv->nls;
+	} else if (server_addresses(srv, listen_override,
+	    nlisten_override) == -1)
+		goto fail;
+	for (i = 0; nfds == 0 && i < srv->nls; i++) {
 		if ((rc = listener_open(srv, &srv->ls[i])) == -1)
 			goto fail;
 		if (rc == 0)
@@ -900,6 +1162,10 @@ server_new(struct snapshot *snap, const char *config_path,
 		log_warnx("no address to listen on");
 		goto fail;
 	}
+	if (snapshot_config(srv->snap)->metrics.sslen > 0 &&
+	    (srv->metrics = metrics_new(srv->base,
+	    &snapshot_config(srv->snap)->metrics, server_metrics, srv)) == NULL)
+		goto fail;
 	srv->accepting = true;
 	tcp_update_accepting(srv);
 	return srv;
@@ -917,7 +1183,7 @@ server_run(struct server *srv)
 
 	addrs[0] = '\0';
 	for (i = 0; i < srv->nls; i++) {
-		if (srv->ls[i].udp_fd == -1)
+		if (srv->ls[i].udp_fd == -1 && srv->ls[i].tcp == NULL)
 			continue;
 		n = snprintf(addrs + off, sizeof(addrs) - off, " %s",
 		    srv->ls[i].text);
@@ -948,6 +1214,7 @@ server_free(struct server *srv)
 	while ((c = TAILQ_FIRST(&srv->conns)) != NULL) {
 		TAILQ_REMOVE(&srv->conns, c, entry);
 		bufferevent_free(c->bev);
+		event_free(c->frame_ev);
 		free(c);
 	}
 	srv->nconns = 0;
@@ -960,6 +1227,10 @@ server_free(struct server *srv)
 		event_free(srv->ev_int);
 	if (srv->ev_hup != NULL)
 		event_free(srv->ev_hup);
+	if (srv->ev_usr1 != NULL)
+		event_free(srv->ev_usr1);
+	metrics_free(srv->metrics);
+	stats_free(&srv->stats);
 	if (srv->ev_backoff != NULL)
 		event_free(srv->ev_backoff);
 	notify_free(srv->notifier);

@@ -198,7 +198,7 @@ daemon_answers() {
 	    grep -q 'status: '
 }
 
-# start_daemon: starts "$OCSDNSD -c $CONF -l 127.0.0.1:PORT" (plus
+# start_daemon: starts "$OCSDNSD -R -c $CONF -l 127.0.0.1:PORT" (plus
 # -l [::1]:PORT when DAEMON_V6=1 and IPv6 works here, and -l ADDR:PORT for
 # each ADDR in DAEMON_MORE_ADDRS) and waits up to ~5 s until it answers.
 DAEMON_V6=0
@@ -208,7 +208,8 @@ start_daemon() {
 	[ -z "$DAEMON_PID" ] || die "start_daemon: a daemon is running already"
 	for _ in 1 2 3; do
 		PORT=$(pick_port) || die "no free loopback port"
-		args=(-c "$CONF" -l "127.0.0.1:$PORT")
+		# -R: CI runs the suite as root; t_privs.sh tests refusing root.
+		args=(-R -c "$CONF" -l "127.0.0.1:$PORT")
 		if [ "$DAEMON_V6" = 1 ] && [ "$HAVE_IPV6" = 1 ]; then
 			args+=(-l "[::1]:$PORT")
 		fi

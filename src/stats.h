@@ -1,0 +1,144 @@
+/* stats.h -- query counters kept by the server across reloads, and their texts. */
+#ifndef OCSDNSD_STATS_H
+#define OCSDNSD_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "dns.h"
+#include "wire.h"
+
+struct snapshot;
+
+enum stats_rcode {
+	STATS_RC_NOERROR, STATS_RC_FORMERR, STATS_RC_SERVFAIL,
+	STATS_RC_NXDOMAIN, STATS_RC_NOTIMP, STATS_RC_REFUSED,
+	STATS_RC_NOTAUTH, STATS_RC_BADVERS, STATS_RC_OTHER, STATS_RC_COUNT
+};
+
+enum stats_qtype {
+	STATS_QT_A, STATS_QT_AAAA, STATS_QT_SRV, STATS_QT_SOA, STATS_QT_NS,
+	STATS_QT_CNAME, STATS_QT_MX, STATS_QT_TXT, STATS_QT_ANY,
+	STATS_QT_AXFR, STATS_QT_IXFR, STATS_QT_OTHER, STATS_QT_COUNT
+};
+
+#define STATS_MAX_VIEWS		64	/* distinct view names counted */
+
+/*
+ * Plain counters: one thread moves them, nothing is allocated on the query
+ * path. Views are counted by name, so a count survives a reload that keeps
+ * the name; view_slot maps the serving snapshot's view index to a name.
+ */
+struct stats {
+	uint64_t	 queries[2];		/* by enum dns_transport */
+	uint64_t	 rcode[STATS_RC_COUNT];	/* responses sent */
+	uint64_t	 qtype[STATS_QT_COUNT];	/* queries with a question */
+	uint64_t	 view[STATS_MAX_VIEWS + 1]; /* the last: "other" */
+	char		*view_name[STATS_MAX_VIEWS];
+	size_t		 nview_names;
+	int		 view_slot[STATS_MAX_VIEWS];
+	size_t		 nview_slots;
+	uint64_t	 nodata;		/* NOERROR, empty answer */
+	uint64_t	 dropped;		/* no reply */
+	uint64_t	 truncated;		/* TC set */
+	uint64_t	 noadditional;		/* additional section left out */
+	uint64_t	 transfers;		/* AXFR/IXFR streamed */
+	uint64_t	 reloads_ok;
+	uint64_t	 reloads_failed;
+	time_t		 start_time;
+};
+
+/* Values read at the moment of a report rather than counted. */
+struct stats_gauges {
+	size_t		 zones;
+	size_t		 records;
+	uint32_t	 serial;
+	unsigned	 tcp_connections;
+};
+
+void	stats_init(struct stats *st);
+void	stats_free(struct stats *st);
+/* Maps the snapshot's views to counters (at start and after each reload). */
+void	stats_set_views(struct stats *st, const struct snapshot *snap);
+
+/* The counter index of an rcode (with the extended bits) or a qtype. */
+static inline enum stats_rcode
+stats_rcode_index(unsigned rcode)
+{
+	if (rcode <= RCODE_REFUSED)
+		return (enum stats_rcode)rcode;
+	if (rcode == RCODE_NOTAUTH)
+		return STATS_RC_NOTAUTH;
+	if (rcode == RCODE_BADVERS)
+		return STATS_RC_BADVERS;
+	return STATS_RC_OTHER;
+}
+
+static inline enum stats_qtype
+stats_qtype_index(unsigned qtype)
+{
+	switch (qtype) {
+	case TYPE_A:	return STATS_QT_A;
+	case TYPE_AAAA:	return STATS_QT_AAAA;
+	case TYPE_SRV:	return STATS_QT_SRV;
+	case TYPE_SOA:	return STATS_QT_SOA;
+	case TYPE_NS:	return STATS_QT_NS;
+	case TYPE_CNAME:	return STATS_QT_CNAME;
+	case TYPE_MX:	return STATS_QT_MX;
+	case TYPE_TXT:	return STATS_QT_TXT;
+	case TYPE_ANY:	return STATS_QT_ANY;
+	case TYPE_AXFR:	return STATS_QT_AXFR;
+	case TYPE_IXFR:	return STATS_QT_IXFR;
+	default:	return STATS_QT_OTHER;
+	}
+}
+const char	*stats_rcode_name(enum stats_rcode i);
+const char	*stats_qtype_name(enum stats_qtype i);
+
+/* Prometheus text exposition (version 0.0.4). 0, or -1 on a write error. */
+int	stats_prometheus(const struct stats *st, const struct stats_gauges *g,
+	    FILE *fp);
+/* Every counter to the log at info level, a few lines (SIGUSR1). */
+void	stats_log(const struct stats *st, const struct stats_gauges *g);
+/*
+ * The main counters as TXT RDATA, one "name=value" character-string each,
+ * into buf. Returns its length, 0 when buf is too small.
+ */
+size_t	stats_chaos_txt(const struct stats *st, uint8_t *buf, size_t len);
+
+/* Counts one message handled by dns_answer(): a few additions, no call out. */
+static inline void
+stats_count(struct stats *st, enum dns_transport tr,
+    const struct dns_result *res)
+{
+	st->queries[tr == DNS_TCP]++;
+	if (res->flags & DNS_RES_QUESTION)
+		st->qtype[stats_qtype_index(res->qtype)]++;
+	if (res->view >= 0) {
+		if ((size_t)res->view < st->nview_slots)
+			st->view[st->view_slot[res->view]]++;
+		else
+			st->view[STATS_MAX_VIEWS]++;
+	}
+	if (res->flags & DNS_RES_DROPPED) {
+		st->dropped++;
+		return;
+	}
+	st->rcode[stats_rcode_index(res->rcode)]++;
+	if (res->flags & (DNS_RES_NODATA | DNS_RES_TC | DNS_RES_NOADD |
+	    DNS_RES_XFR)) {
+		if ((res->flags & (DNS_RES_NODATA | DNS_RES_TC)) ==
+		    DNS_RES_NODATA)
+			st->nodata++;
+		if (res->flags & DNS_RES_TC)
+			st->truncated++;
+		if (res->flags & DNS_RES_NOADD)
+			st->noadditional++;
+		if (res->flags & DNS_RES_XFR)
+			st->transfers++;
+	}
+}
+
+#endif
