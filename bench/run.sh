@@ -1,0 +1,340 @@
+#!/bin/bash
+# run.sh -- benchmark ocsdnsd against NSD, Knot and a no-op responder on loopback.
+#
+# usage: bench/run.sh [-n DOMAINS] [-d SECONDS] [-r ROUNDS] [-p BASEPORT]
+#                     [-g GENERATORS] [-m MODES] [-k] [-S]
+#   -n  number of generated SIP domains (default 10)
+#   -d  seconds per measurement (default 4, at most 60)
+#   -r  rounds per generator and mode (default 3)
+#   -p  first of four consecutive UDP ports on 127.0.0.1 (default 15301):
+#       ocsdnsd, nsd, knotd, noop
+#   -g  generators, comma-separated: blast,dnsperf (default both)
+#   -m  modes, comma-separated: pinned,unpinned (default both)
+#   -k  keep the work directory (data, logs, raw results)
+#   -S  start-up only: time ocsdnsd from exec to its first answer (3 times)
+#       and its resident memory; no peer servers, no load
+# Environment: OCSDNSD (the server binary, default ../src/ocsdnsd),
+#   DNSPERF_OPTS (default "-c 2 -T 2 -q 128"), BLAST_OPTS (default "-w 64"),
+#   CC (default cc), STARTUP_TIMEOUT (seconds ocsdnsd may take to answer, 120).
+# Every load run is bounded by -d; everything stays on 127.0.0.1.
+
+set -u
+export LC_ALL=C
+
+NDOM=10 DUR=4 ROUNDS=3 BASE=15301 KEEP=0 STARTONLY=0
+GENS=blast,dnsperf MODES=pinned,unpinned
+while getopts "n:d:r:p:g:m:kS" opt; do
+	case $opt in
+	n) NDOM=$OPTARG ;;
+	d) DUR=$OPTARG ;;
+	r) ROUNDS=$OPTARG ;;
+	p) BASE=$OPTARG ;;
+	g) GENS=$OPTARG ;;
+	m) MODES=$OPTARG ;;
+	k) KEEP=1 ;;
+	S) STARTONLY=1 ;;
+	*) sed -n '3,19p' "$0" >&2; exit 2 ;;
+	esac
+done
+case "$NDOM$DUR$ROUNDS$BASE" in *[!0-9]*) echo "run.sh: numbers only" >&2; exit 2 ;; esac
+if [ "$DUR" -lt 1 ] || [ "$DUR" -gt 60 ] || [ "$ROUNDS" -lt 1 ] || [ "$NDOM" -lt 1 ]; then
+	echo "run.sh: -d must be 1..60, -r and -n at least 1" >&2
+	exit 2
+fi
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+OCSDNSD=${OCSDNSD:-$HERE/../src/ocsdnsd}
+DNSPERF_OPTS=${DNSPERF_OPTS:--c 2 -T 2 -q 128}
+BLAST_OPTS=${BLAST_OPTS:--w 64}
+CC=${CC:-cc}
+P_OCS=$BASE P_NSD=$((BASE + 1)) P_KNOT=$((BASE + 2)) P_NOOP=$((BASE + 3))
+SERVERS="ocsdnsd nsd knot noop"
+LAST=$(printf 'd%05d.lab' "$NDOM")
+HZ=$(getconf CLK_TCK)
+# newer builds refuse to run as root unless told to
+OCS_FLAGS=""
+if [ "$(id -u)" = 0 ] && "$OCSDNSD" -h 2>&1 | grep -q -- '-R'; then
+	OCS_FLAGS=-R
+fi
+
+WORK=$(mktemp -d /tmp/ocsbench.XXXXXX)
+declare -A PID
+
+cleanup() {
+	local s
+	for s in "${!PID[@]}"; do
+		kill "${PID[$s]}" 2>/dev/null
+	done
+	for s in "${!PID[@]}"; do
+		wait "${PID[$s]}" 2>/dev/null
+	done
+	if [ "$KEEP" = 1 ]; then
+		echo "work directory kept: $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 1
+}
+
+# ---- build and generate -------------------------------------------------
+[ -x "$OCSDNSD" ] || die "$OCSDNSD not found: build the tree first (make)"
+for t in blast noop; do
+	$CC -O2 -std=c11 -D_GNU_SOURCE -Wall -o "$WORK/$t" "$HERE/$t.c" ||
+	    die "cannot build $t"
+done
+BLAST=$WORK/blast
+t0=$(date +%s.%N)
+python3 "$HERE/gen.py" "$NDOM" "$WORK/data" --ports "$P_OCS,$P_NSD,$P_KNOT" ||
+    die "gen.py failed"
+t1=$(date +%s.%N)
+DATA=$WORK/data
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC') $(uname -srm), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $NDOM domains, $(wc -l < "$DATA/queries.txt") queries in the mix, generated in $(echo "$t1 - $t0" | bc) s; $DUR s per run, $ROUNDS rounds"
+busy=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 10 { printf " %s(%s%%)", $2, $1 }')
+[ -z "$busy" ] || echo "# WARNING: other processes are using CPU:$busy -- figures will be noisy"
+echo "# $("$OCSDNSD" -V 2>&1), $(nsd -v 2>&1 | head -1), $(knotd -V 2>&1 | head -1), dnsperf $(dnsperf -h 2>&1 | sed -n "s/^Version //p" | head -1)"
+
+# ---- helpers ------------------------------------------------------------
+# all processes of a server: the pid and its descendants
+tree() {
+	local p todo=$1 out=""
+	while [ -n "$todo" ]; do
+		set -- $todo
+		p=$1
+		shift
+		todo="$* $(ps -o pid= --ppid "$p" 2>/dev/null | tr '\n' ' ')"
+		todo=$(echo $todo)
+		out="$out $p"
+	done
+	echo $out
+}
+
+# "utime+stime stime" ticks of all processes (all threads) of a server
+cputicks() {
+	local p sum=0 sys=0 st
+	for p in $(tree "$1"); do
+		st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+		st=${st##*) }
+		set -- $st
+		sum=$((sum + ${12} + ${13}))
+		sys=$((sys + ${13}))
+	done
+	echo $sum $sys
+}
+
+# VmRSS in kB, summed over the processes of a server
+rss() {
+	local p sum=0 v
+	for p in $(tree "$1"); do
+		v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+		sum=$((sum + ${v:-0}))
+	done
+	echo $sum
+}
+
+median() {
+	tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "-"; exit }
+		if (NR % 2) print v[(NR + 1) / 2];
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+port_of() {
+	case $1 in
+	ocsdnsd) echo "$P_OCS" ;; nsd) echo "$P_NSD" ;;
+	knot) echo "$P_KNOT" ;; noop) echo "$P_NOOP" ;;
+	esac
+}
+
+# ---- start-up time ------------------------------------------------------
+ms=""
+for i in 1 2 3; do
+	out=$("$BLAST" -p "$P_OCS" -W "${STARTUP_TIMEOUT:-120}" -q "$LAST SOA" -- \
+	    "$OCSDNSD" $OCS_FLAGS -c "$DATA/ocsdnsd.ini" -l "127.0.0.1:$P_OCS" \
+	    2>>"$WORK/ocsdnsd-startup.log") ||
+	    die "ocsdnsd did not start: $(tail -3 "$WORK/ocsdnsd-startup.log")"
+	out=${out#ready_ms=}
+	ms="$ms ${out%% *}"
+done
+STARTUP=$(echo $ms | median)
+echo "# ocsdnsd start-up (exec to first answer, ms), 3 starts:$ms; median $STARTUP"
+
+# ---- start the servers --------------------------------------------------
+"$OCSDNSD" $OCS_FLAGS -c "$DATA/ocsdnsd.ini" -l "127.0.0.1:$P_OCS" 2>"$WORK/ocsdnsd.log" &
+PID[ocsdnsd]=$!
+if [ "$STARTONLY" = 0 ]; then
+	nsd -d -c "$DATA/nsd.conf" 2>"$WORK/nsd.log" &
+	PID[nsd]=$!
+	knotd -c "$DATA/knot.conf" 2>"$WORK/knot.log" &
+	PID[knot]=$!
+	"$WORK/noop" -p "$P_NOOP" -t 3000 2>"$WORK/noop.log" &
+	PID[noop]=$!
+else
+	SERVERS=ocsdnsd
+fi
+
+for s in $SERVERS; do
+	p=$(port_of $s)
+	"$BLAST" -p "$p" -W 300 -q "$LAST SOA" >/dev/null ||
+	    die "$s is not answering on port $p (see $WORK/$s.log)"
+	# every zone loaded: a pass over the mix without REFUSED
+	ok=0
+	for i in $(seq 1 60); do
+		out=$("$BLAST" -p "$p" -f "$DATA/queries.txt" -d 10 -n 20000)
+		case $out in
+		*REFUSED=*) sleep 1 ;;
+		*) ok=1; break ;;
+		esac
+	done
+	[ $ok = 1 ] || [ $s = noop ] || die "$s still REFUSES part of the data: $out"
+done
+
+declare -A RSS
+for s in $SERVERS; do
+	RSS[$s]=$(rss "${PID[$s]}")
+done
+
+if [ "$STARTONLY" = 1 ]; then
+	printf '\n| domains | ocsdnsd start-up, median of 3 (ms) | ocsdnsd VmRSS (MiB) |\n|---|---|---|\n'
+	printf '| %d | %s | %.1f |\n' "$NDOM" "$STARTUP" "$(echo "${RSS[ocsdnsd]} / 1024" | bc -l)"
+	exit 0
+fi
+
+# ---- same answers? --------------------------------------------------------
+# Each query's status, its sorted answer section and the SOA of the authority
+# section (serial masked) must be equal; other section sizes are reported.
+answers() {
+	dig @127.0.0.1 -p "$1" +norec +time=2 +tries=2 +noall +comments \
+	    +answer +authority "$2" "$3" | awk '
+		/->>HEADER<<-/ { sub(/,.*/, "", $6); print "status", $6 }
+		/^;; flags:/ { n = split($0, f, /[:,] */)
+			for (i = 1; i <= n; i++) if (f[i] == "AUTHORITY" || f[i] == "ADDITIONAL") c = c " " f[i] "=" f[i+1] }
+		/^[^;]/ && NF >= 5 {
+			if ($4 == "SOA") $7 = "SERIAL"
+			if ($4 == "NS" && sect == "auth") next
+			$1 = $1; print
+		}
+		/^;; AUTHORITY/ { sect = "auth" }
+		END { print "#" c }' | sort
+}
+{ grep -v '^$' "$DATA/queries.txt" | awk '!seen[$0]++' | head -45
+  echo "$LAST SOA"; echo "$LAST NS"; echo "d00001.lab SOA"
+  echo "nope.$LAST AAAA"; echo "not-served.example SOA"; } > "$WORK/sample.txt"
+diffs=0 notes=0
+while read -r name type; do
+	a=$(answers "$P_OCS" "$name" "$type")
+	for s in nsd knot; do
+		b=$(answers "$(port_of $s)" "$name" "$type")
+		if [ "$(echo "$a" | grep -v '^#')" != "$(echo "$b" | grep -v '^#')" ]; then
+			echo "DIFFERENT ANSWER for $name $type: ocsdnsd vs $s"
+			diff <(echo "$a") <(echo "$b") | sed 's/^/    /'
+			diffs=$((diffs + 1))
+		elif [ "$(echo "$a" | grep '^#')" != "$(echo "$b" | grep '^#')" ]; then
+			echo "$name $type $s: section counts $(echo "$b" | grep '^#') vs ocsdnsd $(echo "$a" | grep '^#')" >> "$WORK/notes.txt"
+			notes=$((notes + 1))
+		fi
+	done
+done < "$WORK/sample.txt"
+[ "$diffs" = 0 ] || die "$diffs answers differ: not measuring"
+echo "# same answers (status, answer section, SOA) from ocsdnsd, nsd and knot for $(wc -l < "$WORK/sample.txt") queries"
+if [ "$notes" -gt 0 ]; then
+	echo "# note: $notes answers differ in AUTHORITY/ADDITIONAL counts, e.g.:"
+	head -3 "$WORK/notes.txt" | sed 's/^/#   /'
+fi
+echo "# VmRSS after loading (MiB): $(for s in $SERVERS; do printf '%s %.1f  ' $s "$(echo "${RSS[$s]} / 1024" | bc -l)"; done)"
+
+# ---- load ------------------------------------------------------------------
+pin() {
+	local s p cpus=$1
+	for s in $SERVERS; do
+		for p in $(tree "${PID[$s]}"); do
+			taskset -a -p -c "$cpus" "$p" >/dev/null ||
+			    die "taskset $cpus $s ($p) failed"
+		done
+	done
+}
+
+RES=$WORK/results.txt
+RATIOS=""
+: > "$RES"
+for gen in ${GENS//,/ }; do
+	for mode in ${MODES//,/ }; do
+		case $mode in
+		pinned) pin 0; PRE="taskset -c 1" ;;
+		unpinned) pin "0-$(($(nproc) - 1))"; PRE="" ;;
+		*) die "unknown mode $mode" ;;
+		esac
+		for r in $(seq 1 "$ROUNDS"); do
+			for s in $SERVERS; do
+				p=$(port_of $s)
+				set -- $(cputicks "${PID[$s]}")
+				c0=$1 s0=$2
+				case $gen in
+				blast)
+					out=$($PRE "$BLAST" -p "$p" -f "$DATA/queries.txt" -d "$DUR" $BLAST_OPTS)
+					qps=$(echo "$out" | sed -n 's/.* qps=\([0-9.]*\).*/\1/p')
+					ans=$(echo "$out" | sed -n 's/.* answered=\([0-9]*\).*/\1/p')
+					lost=$(echo "$out" | sed -n 's/.* lost=\([0-9]*\).*/\1/p')
+					avg=$(echo "$out" | sed -n 's/.* avg_us=\([0-9.]*\).*/\1/p')
+					p99=$(echo "$out" | sed -n 's/.* p99_us=\([0-9]*\).*/\1/p')
+					;;
+				dnsperf)
+					out=$($PRE dnsperf -s 127.0.0.1 -p "$p" -d "$DATA/queries.txt" -l "$DUR" -t 1 $DNSPERF_OPTS 2>&1)
+					qps=$(echo "$out" | awk '/Queries per second:/ { print $4 }')
+					ans=$(echo "$out" | awk '/Queries completed:/ { print $3 }')
+					lost=$(echo "$out" | awk '/Queries lost:/ { print $3 }')
+					avg=$(echo "$out" | awk '/Average Latency/ { printf "%.1f", $4 * 1e6 }')
+					p99=-
+					;;
+				esac
+				set -- $(cputicks "${PID[$s]}")
+				c1=$1 s1=$2
+				[ -n "$qps" ] && [ -n "$ans" ] || die "$gen against $s: no figures: $out"
+				echo "$gen $mode $r $s $qps $ans ${lost:-0} ${avg:--} $p99 $((c1 - c0)) $((s1 - s0))" >> "$RES"
+				echo "$gen $mode round $r $s: $out" >> "$WORK/raw.txt"
+			done
+		done
+	done
+done
+
+# ---- table -------------------------------------------------------------------
+printf '\n| generator | mode | server | median qps | rounds (qps) | x noop | lost | avg latency (us) | p99 (us) | CPU s / M answers | of it kernel | VmRSS (MiB) |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+for gen in ${GENS//,/ }; do
+	for mode in ${MODES//,/ }; do
+		noopq=$(awk -v g=$gen -v m=$mode '$1==g && $2==m && $4=="noop" { print $5 }' "$RES" | median)
+		declare -A Q CPU LAT
+		for s in $SERVERS; do
+			sel() { awk -v g=$gen -v m=$mode -v s=$s "\$1==g && \$2==m && \$4==s { print \$$1 }" "$RES"; }
+			Q[$s]=$(sel 5 | median)
+			LAT[$s]=$(sel 8 | median)
+			p99=$(sel 9 | median)
+			rounds=$(sel 5 | awk '{ printf "%s%.0fk", (NR > 1 ? " " : ""), $1 / 1000 }')
+			lost=$(sel 7 | awk '{ t += $1 } END { print t + 0 }')
+			CPU[$s]=$(awk -v g=$gen -v m=$mode -v s=$s -v hz="$HZ" '$1==g && $2==m && $4==s { a += $6; c += $10 }
+			    END { if (a > 0) printf "%.2f", c / hz / a * 1e6; else print "-" }' "$RES")
+			sysp=$(awk -v g=$gen -v m=$mode -v s=$s '$1==g && $2==m && $4==s { c += $10; k += $11 }
+			    END { if (c > 0) printf "%.0f%%", 100 * k / c; else print "-" }' "$RES")
+			printf '| %s | %s | %s | %.0f | %s | %.2f | %s | %s | %s | %s | %s | %.1f |\n' \
+			    $gen $mode $s "${Q[$s]}" "$rounds" "$(echo "${Q[$s]} / $noopq" | bc -l)" \
+			    "$lost" "${LAT[$s]}" "$p99" "${CPU[$s]}" "$sysp" "$(echo "${RSS[$s]} / 1024" | bc -l)"
+		done
+		RATIOS="$RATIOS$(printf '| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |' $gen $mode \
+		    "$(echo "${Q[ocsdnsd]} / ${Q[nsd]}" | bc -l)" "$(echo "${Q[ocsdnsd]} / ${Q[knot]}" | bc -l)" \
+		    "$(echo "${Q[ocsdnsd]} / ${Q[noop]}" | bc -l)" \
+		    "$(echo "${CPU[ocsdnsd]} / ${CPU[nsd]}" | bc -l)" "$(echo "${CPU[ocsdnsd]} / ${CPU[knot]}" | bc -l)" \
+		    "$(echo "${LAT[ocsdnsd]} / ${LAT[nsd]}" | bc -l)" "$(echo "${LAT[ocsdnsd]} / ${LAT[knot]}" | bc -l)")
+"
+	done
+done
+printf '\n| generator | mode | qps ocsdnsd/NSD | qps ocsdnsd/Knot | qps ocsdnsd/noop | CPU per answer ocsdnsd/NSD | CPU per answer ocsdnsd/Knot | avg latency ocsdnsd/NSD | avg latency ocsdnsd/Knot |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
+printf '%s' "$RATIOS"
+echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\nocsdnsd start-up for %d domains: %s ms (median of 3, exec to first answer)\n' "$NDOM" "$STARTUP"
