@@ -215,7 +215,16 @@ render(struct answer_var *v, const ldns_rdf *qname, uint16_t qtype,
 		free(wire);
 		goto out;
 	}
-	v->wire = wire;
+	/*
+	 * ldns hands over its whole 64 KiB rendering buffer: keep an exact
+	 * copy instead, or every answer would hold a page or more.
+	 */
+	if ((v->wire = malloc(size)) == NULL) {
+		free(wire);
+		goto out;
+	}
+	memcpy(v->wire, wire, size);
+	free(wire);
 	v->len = (uint16_t)size;
 	v->len_noadd = (uint16_t)(ad->n > 0 ? size_noadd : size);
 	v->arcount = (uint16_t)ad->n;

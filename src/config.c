@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,10 @@ enum key {
 	KEY_QUERY_LOG_SAMPLE,
 	KEY_METRICS,
 	KEY_CHAOS_STATS,
+	KEY_RRL,
+	KEY_RRL_SLIP,
+	KEY_RRL_IPV4_PREFIX,
+	KEY_RRL_IPV6_PREFIX,
 	KEY_MATCH,
 	KEY_MATCH_DESTINATION,
 	KEY_SCOPE,
@@ -117,6 +122,10 @@ static const struct keydef keydefs[] = {
 	{ SECT_SERVER, "query_log_sample", KEY_QUERY_LOG_SAMPLE, false },
 	{ SECT_SERVER, "metrics", KEY_METRICS, false },
 	{ SECT_SERVER, "chaos_stats", KEY_CHAOS_STATS, false },
+	{ SECT_SERVER, "rrl", KEY_RRL, false },
+	{ SECT_SERVER, "rrl_slip", KEY_RRL_SLIP, false },
+	{ SECT_SERVER, "rrl_ipv4_prefix", KEY_RRL_IPV4_PREFIX, false },
+	{ SECT_SERVER, "rrl_ipv6_prefix", KEY_RRL_IPV6_PREFIX, false },
 	{ SECT_VIEW, "allow_transfer", KEY_ALLOW_TRANSFER, false },
 	{ SECT_VIEW, "match", KEY_MATCH, false },
 	{ SECT_VIEW, "match_destination", KEY_MATCH_DESTINATION, false },
@@ -296,11 +305,20 @@ ctx_append(struct ctx *ctx, void *arrayp, size_t *n, size_t size)
 	char	*p;
 
 	memcpy(&old, arrayp, sizeof(old));
-	if ((new = reallocarray(old, *n + 1, size)) == NULL) {
-		ctx->oom = true;
-		return NULL;
-	}
-	memcpy(arrayp, &new, sizeof(new));
+	/*
+	 * The capacity is the power of two at or above *n, so the array
+	 * grows by doubling (large files have hundreds of thousands of hosts)
+	 * without a capacity field.
+	 */
+	if ((*n & (*n - 1)) == 0) {
+		size_t cap = *n ? *n * 2 : 1;
+		if ((new = reallocarray(old, cap, size)) == NULL) {
+			ctx->oom = true;
+			return NULL;
+		}
+		memcpy(arrayp, &new, sizeof(new));
+	} else
+		new = old;
 	p = (char *)new + *n * size;
 	memset(p, 0, size);
 	(*n)++;
@@ -596,45 +614,132 @@ config_parse_listen(const char *text, struct cfg_listen *out)
 
 /* Lookups. */
 
+/*
+ * Name indexes: open addressing over positions in cfg->domains or
+ * cfg->hosts, whose first member is the (lower case) name.
+ */
+_Static_assert(offsetof(struct cfg_domain, name) == 0, "name first");
+_Static_assert(offsetof(struct cfg_host, name) == 0, "name first");
+
+static uint32_t
+name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		h ^= (uint8_t)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static const char *
+item_name(const void *base, size_t stride, size_t i)
+{
+	const char *name;
+
+	memcpy(&name, (const char *)base + i * stride, sizeof(name));
+	return name;
+}
+
+/* The position of name, or -1. */
+static long
+index_find(const struct cfg_index *x, const void *base, size_t stride,
+    const char *name)
+{
+	if (x->slot == NULL)
+		return -1;
+	for (size_t i = name_hash(name) & x->mask;; i = (i + 1) & x->mask) {
+		uint32_t v = x->slot[i];
+		if (v == 0)
+			return -1;
+		if (strcmp(item_name(base, stride, v - 1), name) == 0)
+			return (long)v - 1;
+	}
+}
+
+/* Adds position pos (whose name is not there yet). -1 when out of memory. */
+static int
+index_add(struct cfg_index *x, const void *base, size_t stride, size_t pos)
+{
+	if ((x->n + 1) * 2 > (x->slot ? x->mask + 1 : 0)) {
+		size_t size = x->slot ? (x->mask + 1) * 2 : 64;
+		uint32_t *slot = calloc(size, sizeof(*slot));
+		if (slot == NULL)
+			return -1;
+		for (size_t i = 0; x->slot != NULL && i <= x->mask; i++) {
+			uint32_t v = x->slot[i];
+			if (v == 0)
+				continue;
+			size_t j = name_hash(item_name(base, stride, v - 1)) &
+			    (size - 1);
+			while (slot[j] != 0)
+				j = (j + 1) & (size - 1);
+			slot[j] = v;
+		}
+		free(x->slot);
+		x->slot = slot;
+		x->mask = size - 1;
+	}
+	size_t j = name_hash(item_name(base, stride, pos)) & x->mask;
+	while (x->slot[j] != 0)
+		j = (j + 1) & x->mask;
+	x->slot[j] = (uint32_t)pos + 1;
+	x->n++;
+	return 0;
+}
+
+/* Lower case, no trailing dot: the form names are stored in. */
+static const char *
+lookup_form(const char *name, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (char)tolower((unsigned char)name[i]);
+	if (i > 1 && buf[i - 1] == '.')
+		i--;
+	buf[i] = '\0';
+	return buf;
+}
+
 const struct cfg_host *
 config_host(const struct config *cfg, const char *name)
 {
-	size_t	 i;
+	char buf[NAME_MAX_LEN + 2];
+	long i = index_find(&cfg->host_index, cfg->hosts, sizeof(*cfg->hosts),
+	    lookup_form(name, buf, sizeof(buf)));
 
-	for (i = 0; i < cfg->nhosts; i++)
-		if (strcasecmp(cfg->hosts[i].name, name) == 0)
-			return &cfg->hosts[i];
-	return NULL;
+	return i < 0 ? NULL : &cfg->hosts[i];
 }
 
 const struct cfg_domain *
 config_domain(const struct config *cfg, const char *name)
 {
-	size_t	 i;
+	char buf[NAME_MAX_LEN + 2];
+	long i = index_find(&cfg->domain_index, cfg->domains,
+	    sizeof(*cfg->domains), lookup_form(name, buf, sizeof(buf)));
 
-	for (i = 0; i < cfg->ndomains; i++)
-		if (strcasecmp(cfg->domains[i].name, name) == 0)
-			return &cfg->domains[i];
-	return NULL;
+	return i < 0 ? NULL : &cfg->domains[i];
 }
 
+/* The longest domain that is name or a suffix of it: one lookup per label. */
 const struct cfg_domain *
 config_zone_of(const struct config *cfg, const char *name)
 {
-	const struct cfg_domain	*best = NULL;
-	size_t			 i;
+	char buf[NAME_MAX_LEN + 2];
+	const char *p = lookup_form(name, buf, sizeof(buf));
 
-	for (i = 0; i < cfg->ndomains; i++) {
-		const struct cfg_domain *d = &cfg->domains[i];
-
-		if (name_in_zone(name, d->name) &&
-		    (best == NULL || strlen(d->name) > strlen(best->name)))
-			best = d;
+	for (;;) {
+		long i = index_find(&cfg->domain_index, cfg->domains,
+		    sizeof(*cfg->domains), p);
+		if (i >= 0)
+			return &cfg->domains[i];
+		if ((p = strchr(p, '.')) == NULL)
+			return NULL;
+		p++;
 	}
-	return best;
 }
-
-/* Section headers. */
 
 static void
 section_view(struct ctx *ctx, const char *name)
@@ -707,6 +812,9 @@ section_domain(struct ctx *ctx, const char *name)
 		cfg->ndomains--;
 		return;
 	}
+	if (index_add(&cfg->domain_index, cfg->domains, sizeof(*d),
+	    cfg->ndomains - 1) == -1)
+		ctx->oom = true;
 	ctx->cur = cfg->ndomains - 1;
 	ctx->seen = &ctx->dseen[ctx->cur];
 	ctx->sect = SECT_DOMAIN;
@@ -741,6 +849,9 @@ section_host(struct ctx *ctx, const char *name)
 		cfg->nhosts--;
 		return;
 	}
+	if (index_add(&cfg->host_index, cfg->hosts, sizeof(*h),
+	    cfg->nhosts - 1) == -1)
+		ctx->oom = true;
 	ctx->cur = cfg->nhosts - 1;
 	ctx->seen = &ctx->hseen[ctx->cur];
 	ctx->sect = SECT_HOST;
@@ -1281,6 +1392,26 @@ handle_server(struct ctx *ctx, const struct keydef *kd, const char *key,
 	case KEY_CHAOS_STATS:
 		set_bool(ctx, key, value, &cfg->chaos_stats);
 		break;
+	case KEY_RRL:
+		v = cfg->rrl;
+		set_number(ctx, key, value, 0, 1000000, &v);
+		cfg->rrl = (unsigned)v;
+		break;
+	case KEY_RRL_SLIP:
+		v = cfg->rrl_slip;
+		set_number(ctx, key, value, 0, 100, &v);
+		cfg->rrl_slip = (unsigned)v;
+		break;
+	case KEY_RRL_IPV4_PREFIX:
+		v = cfg->rrl_ipv4_prefix;
+		set_number(ctx, key, value, 8, 32, &v);
+		cfg->rrl_ipv4_prefix = (unsigned)v;
+		break;
+	case KEY_RRL_IPV6_PREFIX:
+		v = cfg->rrl_ipv6_prefix;
+		set_number(ctx, key, value, 16, 128, &v);
+		cfg->rrl_ipv6_prefix = (unsigned)v;
+		break;
 	default:
 		break;
 	}
@@ -1727,6 +1858,23 @@ check_external(struct ctx *ctx, size_t vi)
 	}
 }
 
+/* Each host's domain and whether a pool names it, once, for synthesis. */
+static void
+link_hosts(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_domain *d = config_zone_of(cfg, cfg->hosts[i].name);
+		cfg->hosts[i].zone = d ? (int)(d - cfg->domains) : -1;
+	}
+	for (size_t d = 0; d < cfg->ndomains; d++)
+		for (size_t t = 0; t < cfg->domains[d].pool.n; t++) {
+			const struct cfg_host *h = config_host(cfg,
+			    cfg->domains[d].pool.v[t].name);
+			if (h != NULL)
+				cfg->hosts[h - cfg->hosts].pool = true;
+		}
+}
+
 static void
 validate(struct ctx *ctx)
 {
@@ -1818,6 +1966,9 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	cfg->tcp_timeout = CONFIG_DEFAULT_TCP_TIMEOUT;
 	cfg->tcp_max_clients = CONFIG_DEFAULT_TCP_MAX_CLIENTS;
 	cfg->query_log_sample = CONFIG_DEFAULT_QUERY_LOG_SAMPLE;
+	cfg->rrl_slip = 2;		/* as NSD and Knot: every other one */
+	cfg->rrl_ipv4_prefix = 24;
+	cfg->rrl_ipv6_prefix = 56;
 
 	if ((ctx.fp = fopen(path, "r")) == NULL) {
 		saved = errno;
@@ -1840,6 +1991,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 
 	if (!ctx.oom && ctx.read_errno == 0) {
 		apply_defaults(&ctx);
+		link_hosts(cfg);
 		validate(&ctx);
 	}
 	diag_flush(&ctx);
@@ -1916,5 +2068,7 @@ config_free(struct config *cfg)
 		free(h->cname);
 	}
 	free(cfg->hosts);
+	free(cfg->domain_index.slot);
+	free(cfg->host_index.slot);
 	free(cfg);
 }

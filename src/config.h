@@ -79,6 +79,8 @@ struct cfg_host {
 	size_t		 naddrs;
 	char		*cname;		/* alias instead of addresses, or NULL */
 	int		 cname_line;
+	int		 zone;		/* index of the domain holding it, or -1 */
+	bool		 pool;		/* the target of some domain's pool */
 };
 
 struct cfg_listen {
@@ -106,6 +108,13 @@ struct cfg_view {
 	bool		 external;	/* scope = external */
 };
 
+/* A hash index of names: slot = position + 1 in the array, 0 when free. */
+struct cfg_index {
+	uint32_t	*slot;
+	size_t		 mask;
+	size_t		 n;
+};
+
 struct config {
 	char		*path;		/* the file as given */
 	struct cfg_listen *listen;
@@ -130,12 +139,18 @@ struct config {
 	unsigned	 query_log_sample; /* log 1 query in this many */
 	struct cfg_listen metrics;	/* HTTP /metrics; sslen 0 when off */
 	bool		 chaos_stats;	/* answer stats.ocsdnsd CH TXT */
+	unsigned	 rrl;		/* UDP responses/s per bucket; 0: off */
+	unsigned	 rrl_slip;	/* every Nth limited one truncated */
+	unsigned	 rrl_ipv4_prefix;
+	unsigned	 rrl_ipv6_prefix;
 	struct cfg_view	*views;		/* empty: one view that sees all */
 	size_t		 nviews;
 	struct cfg_domain *domains;
 	size_t		 ndomains;
 	struct cfg_host	*hosts;
 	size_t		 nhosts;
+	struct cfg_index domain_index;	/* by name, for the lookups below */
+	struct cfg_index host_index;
 };
 
 /*

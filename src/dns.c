@@ -299,8 +299,10 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 		return reply_prepared(snap, &q, lk.var, limit, out, res);
 	case LOOKUP_NODATA:
 		res->flags |= DNS_RES_NODATA;
+		res->zone = lk.zone->apex;
 		return reply_negative(snap, &q, lk.zone, RCODE_NOERROR, limit, out);
 	case LOOKUP_NXDOMAIN:
+		res->zone = lk.zone->apex;
 		return reply_negative(snap, &q, lk.zone, RCODE_NXDOMAIN, limit, out);
 	case LOOKUP_REFUSED:
 		break;

@@ -40,6 +40,7 @@ struct dns_result {
 	uint16_t	 qclass;
 	int		 view;		/* index into snap->views, or -1 */
 	const uint8_t	*qname;		/* the name as sent, inside the query */
+	const uint8_t	*zone;		/* NXDOMAIN, NODATA: the zone's apex (wire) */
 };
 
 struct stats;

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "rrl.h"
 #include "qlog.h"
 #include "sdlisten.h"
 #include "server.h"
@@ -65,6 +66,7 @@ struct tcp_conn {
 
 struct server {
 	struct event_base	*base;
+	struct rrl		*rrl;		/* NULL: no rate limiting */
 	struct snapshot		*snap;
 	char			*config_path;
 	bool			 listen_overridden;	/* -l given */
@@ -94,6 +96,8 @@ static uint8_t	 srv_in[DNS_MAX_MESSAGE];
 static uint8_t	 tcp_out[2 + DNS_MAX_MESSAGE];
 
 static void	 udp_read_cb(evutil_socket_t, short, void *);
+static size_t	 server_limit(struct server *, const struct dns_peer *,
+		    const struct dns_result *, uint8_t *, size_t);
 static void	 tcp_accept_cb(struct evconnlistener *, evutil_socket_t,
 		    struct sockaddr *, int, void *);
 static void	 tcp_accept_error_cb(struct evconnlistener *, void *);
@@ -377,7 +381,7 @@ server_answer(struct server *srv, const struct dns_peer *peer,
 		len = dns_answer(srv->snap, peer, &srv->stats, query, qlen,
 		    out, &res);
 		stats_count(&srv->stats, peer->transport, &res);
-		return len;
+		return server_limit(srv, peer, &res, out, len);
 	}
 	srv->qlog_count = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -389,7 +393,7 @@ server_answer(struct server *srv, const struct dns_peer *peer,
 	qlog_write(peer->remote, res.view >= 0 ?
 	    srv->snap->views[res.view].sv.name : NULL, peer->transport, &res,
 	    len, usec);
-	return len;
+	return server_limit(srv, peer, &res, out, len);
 }
 
 /*
@@ -870,6 +874,32 @@ server_set_counting(struct server *srv)
 	stats_set_views(&srv->stats, srv->snap);
 	srv->qlog_sample = cfg->query_log ? cfg->query_log_sample : 0;
 	srv->qlog_count = 0;
+	/* Fresh buckets for the (maybe new) limits; NULL turns it off. */
+	rrl_free(srv->rrl);
+	srv->rrl = NULL;
+	if (cfg->rrl > 0 && (srv->rrl = rrl_new(cfg->rrl, cfg->rrl_slip,
+	    cfg->rrl_ipv4_prefix, cfg->rrl_ipv6_prefix)) == NULL)
+		log_warnx("rrl: out of memory, responses are not rate limited");
+}
+
+/* Response rate limiting of a UDP reply (RRL): send, drop or slip it. */
+static size_t
+server_limit(struct server *srv, const struct dns_peer *peer,
+    const struct dns_result *res, uint8_t *out, size_t len)
+{
+	if (srv->rrl == NULL || peer->transport != DNS_UDP || len == 0)
+		return len;
+	switch (rrl_check(srv->rrl, peer->remote, res, time(NULL))) {
+	case RRL_SEND:
+		return len;
+	case RRL_SLIP:
+		srv->stats.rrl_slipped++;
+		return rrl_slip_reply(out, len);
+	case RRL_DROP:
+		break;
+	}
+	srv->stats.rrl_dropped++;
+	return 0;
 }
 
 static void
@@ -1231,6 +1261,7 @@ server_free(struct server *srv)
 		event_free(srv->ev_usr1);
 	metrics_free(srv->metrics);
 	stats_free(&srv->stats);
+	rrl_free(srv->rrl);
 	if (srv->ev_backoff != NULL)
 		event_free(srv->ev_backoff);
 	notify_free(srv->notifier);

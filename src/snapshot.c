@@ -147,23 +147,32 @@ snapshot_free(struct snapshot *s)
 	free(s);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
 void
 snapshot_zone_names(const struct snapshot *s, void (*fn)(void *, const char *),
     void *arg)
 {
-	for (size_t v = 0; v < s->nviews; v++) {
-		const struct synth_view *sv = &s->views[v].sv;
-		for (size_t z = 0; z < sv->nzones; z++) {
-			bool seen = false;
-			/* Once per name: earlier views may serve it too. */
-			for (size_t pv = 0; pv < v && !seen; pv++)
-				for (size_t pz = 0; pz < s->views[pv].sv.nzones && !seen; pz++)
-					seen = strcmp(s->views[pv].sv.zones[pz].name,
-					    sv->zones[z].name) == 0;
-			if (!seen)
-				fn(arg, sv->zones[z].name);
-		}
-	}
+	size_t n = 0, k = 0;
+	char **names;
+
+	for (size_t v = 0; v < s->nviews; v++)
+		n += s->views[v].sv.nzones;
+	if (n == 0 || (names = calloc(n, sizeof(*names))) == NULL)
+		return;
+	for (size_t v = 0; v < s->nviews; v++)
+		for (size_t z = 0; z < s->views[v].sv.nzones; z++)
+			names[k++] = s->views[v].sv.zones[z].name;
+	/* Once per name, though several views serve it. */
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
+			fn(arg, names[i]);
+	free(names);
 }
 
 const struct config *

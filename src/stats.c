@@ -172,6 +172,12 @@ stats_prometheus(const struct stats *st, const struct stats_gauges *g,
 	    st->noadditional);
 	prom_counter(fp, "ocsdnsd_transfers_total",
 	    "Zone transfers (AXFR, IXFR) sent.", st->transfers);
+	prom_counter(fp, "ocsdnsd_rrl_dropped_total",
+	    "UDP responses not sent: over the response rate limit.",
+	    st->rrl_dropped);
+	prom_counter(fp, "ocsdnsd_rrl_slipped_total",
+	    "UDP responses over the rate limit sent truncated (slip).",
+	    st->rrl_slipped);
 
 	prom_head(fp, "ocsdnsd_reloads_total", "counter",
 	    "Configuration reloads (SIGHUP), by result.");
@@ -237,9 +243,11 @@ stats_log(const struct stats *st, const struct stats_gauges *g)
 	log_info("stats: views%s", off > 0 ? buf : " none");
 	log_info("stats: nodata=%" PRIu64 " dropped=%" PRIu64 " truncated=%"
 	    PRIu64 " no_additional=%" PRIu64 " transfers=%" PRIu64
-	    " reloads_ok=%" PRIu64 " reloads_failed=%" PRIu64, st->nodata,
+	    " reloads_ok=%" PRIu64 " reloads_failed=%" PRIu64
+	    " rrl_dropped=%" PRIu64 " rrl_slipped=%" PRIu64, st->nodata,
 	    st->dropped, st->truncated, st->noadditional, st->transfers,
-	    st->reloads_ok, st->reloads_failed);
+	    st->reloads_ok, st->reloads_failed, st->rrl_dropped,
+	    st->rrl_slipped);
 }
 
 /* Appends one character-string "name=value"; false when it does not fit. */

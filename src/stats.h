@@ -45,6 +45,8 @@ struct stats {
 	uint64_t	 truncated;		/* TC set */
 	uint64_t	 noadditional;		/* additional section left out */
 	uint64_t	 transfers;		/* AXFR/IXFR streamed */
+	uint64_t	 rrl_dropped;		/* rate limited: not sent */
+	uint64_t	 rrl_slipped;		/* rate limited: sent truncated */
 	uint64_t	 reloads_ok;
 	uint64_t	 reloads_failed;
 	time_t		 start_time;

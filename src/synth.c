@@ -233,6 +233,7 @@ add_fallbacks(ldns_rr_list *rrs, const struct config *cfg, int v,
 	return 0;
 }
 
+/* The apex records and the SRV records of domain d, first in its zone. */
 static int
 build_zone(const struct config *cfg, int v, const struct cfg_domain *d,
     uint32_t serial, struct synth_zone *z)
@@ -244,15 +245,6 @@ build_zone(const struct config *cfg, int v, const struct cfg_domain *d,
 		return -1;
 	if (add_apex(z->rrs, cfg, d, serial) < 0 ||
 	    add_srvs(z->rrs, d, view_external(cfg, v)) < 0)
-		return -1;
-	for (size_t i = 0; i < cfg->nhosts; i++) {
-		const struct cfg_host *h = &cfg->hosts[i];
-		if (config_zone_of(cfg, h->name) != d)
-			continue;
-		if (add_host(z->rrs, cfg, v, h, d->ttl, h) < 0)
-			return -1;
-	}
-	if (d->fallback && add_fallbacks(z->rrs, cfg, v, d) < 0)
 		return -1;
 	return 0;
 }
@@ -269,12 +261,24 @@ synth_view(const struct config *cfg, int v, uint32_t serial, struct synth_view *
 	for (size_t d = 0; d < cfg->ndomains; d++) {
 		out->nzones++;
 		if (build_zone(cfg, v, &cfg->domains[d], serial,
-		    &out->zones[d]) < 0) {
-			synth_view_clear(out);
-			return -1;
-		}
+		    &out->zones[d]) < 0)
+			goto fail;
 	}
+	/* Each host into the zone of its domain: one pass, in file order. */
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_host *h = &cfg->hosts[i];
+		if (h->zone >= 0 && add_host(out->zones[h->zone].rrs, cfg, v, h,
+		    cfg->domains[h->zone].ttl, h) < 0)
+			goto fail;
+	}
+	for (size_t d = 0; d < cfg->ndomains; d++)
+		if (cfg->domains[d].fallback && add_fallbacks(out->zones[d].rrs,
+		    cfg, v, &cfg->domains[d]) < 0)
+			goto fail;
 	return 0;
+fail:
+	synth_view_clear(out);
+	return -1;
 }
 
 void

@@ -89,24 +89,12 @@ view_select(const struct config *cfg, const struct sockaddr *remote,
 }
 
 bool
-view_is_pool(const struct config *cfg, const char *name)
-{
-	for (size_t d = 0; d < cfg->ndomains; d++) {
-		const struct cfg_targets *t = &cfg->domains[d].pool;
-		for (size_t i = 0; i < t->n; i++)
-			if (strcmp(t->v[i].name, name) == 0)
-				return true;
-	}
-	return false;
-}
-
-bool
 view_addr_visible(const struct config *cfg, int v, const struct cfg_host *h,
     const struct cfg_addr *a)
 {
 	if (a->view != NULL)
 		return v >= 0 && strcmp(a->view, cfg->views[v].name) == 0;
-	if (v >= 0 && cfg->views[v].external && view_is_pool(cfg, h->name))
+	if (v >= 0 && cfg->views[v].external && h->pool)
 		return false;
 	return true;
 }

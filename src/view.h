@@ -41,9 +41,6 @@ int	view_select(const struct config *cfg, const struct sockaddr *remote,
 bool	view_addr_visible(const struct config *cfg, int v,
 	    const struct cfg_host *h, const struct cfg_addr *a);
 
-/* Whether name is the target of some domain's pool (an internal role). */
-bool	view_is_pool(const struct config *cfg, const char *name);
-
 /* Whether a is in a private, loopback, link-local or shared range. */
 bool	view_addr_private(const struct cfg_addr *a);
 

@@ -205,7 +205,7 @@ ok_if "SIGUSR1: responses by rcode" log_has \
 ok_if "SIGUSR1: views" log_has \
     '^ocsdnsd: stats: views internal=[0-9]+ external=1$'
 ok_if "SIGUSR1: the rest" log_has \
-    '^ocsdnsd: stats: nodata=1 dropped=1 truncated=0 .*reloads_ok=0 reloads_failed=0$'
+    '^ocsdnsd: stats: nodata=1 dropped=1 truncated=0 .*reloads_ok=0 reloads_failed=0 rrl_dropped=0 rrl_slipped=0$'
 
 # ---------------------------------------------------------------- reloads and sampling
 conf "query_log = yes" "query_log_sample = 5" "metrics = 127.0.0.1:$MPORT"
