@@ -33,6 +33,7 @@
 #include "server.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "tcpframe.h"
 
 #define UDP_BURST		128		/* datagrams per read event, at most */
 #define UDP_BATCH		32		/* per recvmmsg()/sendmmsg() */
@@ -701,7 +702,7 @@ tcp_process(struct tcp_conn *c)
 	struct evbuffer		*in = bufferevent_get_input(c->bev);
 	struct evbuffer		*out = bufferevent_get_output(c->bev);
 	struct dns_peer		 peer;
-	uint8_t			 hdr[2];
+	uint8_t			 hdr[TCPFRAME_HDR] = { 0, 0 };
 	size_t			 avail, mlen, len;
 	bool			 consumed = false;
 
@@ -720,22 +721,25 @@ tcp_process(struct tcp_conn *c)
 			return;
 		}
 		avail = evbuffer_get_length(in);
-		if (avail < 2)
-			break;
-		evbuffer_copyout(in, hdr, 2);
-		mlen = (size_t)hdr[0] << 8 | hdr[1];
-		if (mlen == 0) {
+		if (avail >= TCPFRAME_HDR)
+			evbuffer_copyout(in, hdr, TCPFRAME_HDR);
+		switch (tcpframe_next(hdr, avail, &mlen)) {
+		case TCPFRAME_CLOSE:
 			log_debug("tcp: zero-length frame, closing");
 			tcp_conn_free(c);
 			return;
-		}
-		if (avail < 2 + mlen) {
+		case TCPFRAME_NEED_MORE:
+			if (mlen == 0)
+				goto wait;	/* not even the length yet */
 			/* Wake up only when the whole frame is in. */
-			bufferevent_setwatermark(c->bev, EV_READ, 2 + mlen, 0);
+			bufferevent_setwatermark(c->bev, EV_READ,
+			    TCPFRAME_HDR + mlen, 0);
 			tcp_frame_deadline(c, consumed);
 			return;
+		case TCPFRAME_FRAME:
+			break;
 		}
-		evbuffer_drain(in, 2);
+		evbuffer_drain(in, TCPFRAME_HDR);
 		evbuffer_remove(in, srv_in, mlen);
 		consumed = true;
 
@@ -751,7 +755,8 @@ tcp_process(struct tcp_conn *c)
 			return;
 		}
 	}
-	bufferevent_setwatermark(c->bev, EV_READ, 2, 0);
+wait:
+	bufferevent_setwatermark(c->bev, EV_READ, TCPFRAME_HDR, 0);
 	tcp_frame_deadline(c, consumed);
 }
 

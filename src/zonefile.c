@@ -71,6 +71,10 @@ check_rr(const ldns_rr *rr, const ldns_rdf *origin, const char *path, int line,
 
 	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
 		why = "only class IN is served";
+	else if ((unsigned)type > UINT16_MAX || type == 0 ||
+	    type == LDNS_RR_TYPE_OPT || ((unsigned)type >= 128 && type <= 255))
+		/* ldns takes any number after "TYPE": 65536 and up too. */
+		why = "not a type of data (RFC 6895)";
 	else if (!at_or_below(owner, origin)) {
 		snprintf(buf, sizeof(buf), "%s is outside the zone's origin %s",
 		    o ? o : "?", z ? z : "?");
@@ -83,6 +87,14 @@ check_rr(const ldns_rr *rr, const ldns_rdf *origin, const char *path, int line,
 		why = "delegations (NS below the origin) are not supported";
 	else if (type == LDNS_RR_TYPE_SOA && ldns_dname_compare(owner, origin) != 0)
 		why = "a SOA record belongs at the origin only";
+	else if (ldns_rr_rd_count(rr) <
+	    ldns_rr_descriptor_minimum(ldns_rr_descript(type)))
+		/*
+		 * The generic form (RFC 3597: "\# LEN HEX") lets the data
+		 * stop after any field; the rest of the server relies on
+		 * every field of a known type being there.
+		 */
+		why = "the record's data is incomplete for its type";
 	if (why != NULL)
 		say(diag, "%s:%d: %s", path, line, why);
 	free(o);
