@@ -725,7 +725,13 @@ tcp_process(struct tcp_conn *c)
 			evbuffer_copyout(in, hdr, TCPFRAME_HDR);
 		switch (tcpframe_next(hdr, avail, &mlen)) {
 		case TCPFRAME_CLOSE:
+			/* The client is done: answers already queued go first. */
 			log_debug("tcp: zero-length frame, closing");
+			if (evbuffer_get_length(out) > 0) {
+				c->closing = true;
+				bufferevent_disable(c->bev, EV_READ);
+				return;
+			}
 			tcp_conn_free(c);
 			return;
 		case TCPFRAME_NEED_MORE:

@@ -193,6 +193,32 @@ expect_raw id=28673 qr=1 aa=1 rcode=0
 raw_tcp 'hdr(id=0x7002) + question("contoso.com", 251)'
 expect_raw id=28674 qr=1 aa=1 rcode=0
 
+# ---- a zero-length frame ends the connection, but after the answers to the
+# queries before it (sent in the same write)
+ZL=$(python3 - "$PORT" <<'PY'
+import socket, struct, sys
+port = int(sys.argv[1])
+name = b"".join(bytes([len(l)]) + l for l in b"_sip._tls.contoso.com".split(b".")) + b"\0"
+q = struct.pack(">HHHHHH", 0x5151, 0, 1, 0, 0, 0) + name + struct.pack(">HH", 33, 1)
+s = socket.create_connection(("127.0.0.1", port), timeout=3)
+s.sendall(struct.pack(">H", len(q)) + q + b"\0\0")
+data = b""
+try:
+    while True:
+        chunk = s.recv(65535)
+        if not chunk:
+            break
+        data += chunk
+except socket.timeout:
+    print("timeout", len(data))
+    sys.exit(0)
+n = struct.unpack(">H", data[:2])[0] if len(data) >= 2 else 0
+ok = len(data) == 2 + n and n > 12 and data[2:4] == b"\x51\x51"
+print("answered-then-closed" if ok else "got %d bytes" % len(data))
+PY
+)
+ok_if "a zero-length frame closes after the pending answer ($ZL)" [ "$ZL" = answered-then-closed ]
+
 # ---- a response (QR set) over TCP is not answered; the server lives on
 raw_tcp 'hdr(id=0x7003, qr=1) + question("contoso.com", 6)'
 case "$RAW" in
