@@ -12,10 +12,7 @@
 #include "dns.h"
 #include "snapshot.h"
 #include "wire.h"
-
-#ifndef FUZZ_CONF
-#define FUZZ_CONF	"conf/ocsdnsd.ini"
-#endif
+#include "fuzz_snapshot.h"
 
 /* Our own UDP payload size in the example configuration (the default). */
 #define FUZZ_EDNS_MAX	1232
@@ -30,29 +27,15 @@ static uint8_t out[DNS_MAX_MESSAGE];
 static void
 die(const char *what)
 {
-	fprintf(stderr, "fuzz_query: %s\n", what);
-	abort();
+	fuzz_die("fuzz_query", what);
 }
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *path = getenv("OCSDNSD_FUZZ_CONF");
-	struct config *cfg;
-
 	(void)argc;
 	(void)argv;
-	if (path == NULL)
-		path = FUZZ_CONF;
-	if ((cfg = config_load(path, stderr, NULL)) == NULL)
-		die("cannot load the configuration (set OCSDNSD_FUZZ_CONF)");
-	if ((snap = snapshot_build(cfg, NULL, stderr)) == NULL)
-		die("cannot build the snapshot");
-	for (int i = 0; i < 2; i++) {
-		remotes[i].sin_family = AF_INET;
-		remotes[i].sin_port = htons(53000);
-		remotes[i].sin_addr.s_addr = htonl(0x7f000001 + (uint32_t)i);
-	}
+	snap = fuzz_snapshot("fuzz_query", remotes);
 	return 0;
 }
 

@@ -13,10 +13,7 @@
 #include "snapshot.h"
 #include "tcpframe.h"
 #include "wire.h"
-
-#ifndef FUZZ_CONF
-#define FUZZ_CONF	"conf/ocsdnsd.ini"
-#endif
+#include "fuzz_snapshot.h"
 
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,30 +25,15 @@ static uint8_t out[DNS_MAX_MESSAGE];
 static void
 die(const char *what)
 {
-	fprintf(stderr, "fuzz_tcp: %s\n", what);
-	abort();
+	fuzz_die("fuzz_tcp", what);
 }
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *path = getenv("OCSDNSD_FUZZ_CONF");
-	struct config *cfg;
-
 	(void)argc;
 	(void)argv;
-	if (path == NULL)
-		path = FUZZ_CONF;
-	if ((cfg = config_load(path, stderr, NULL)) == NULL)
-		die("cannot load the configuration (set OCSDNSD_FUZZ_CONF)");
-	if ((snap = snapshot_build(cfg, NULL, stderr)) == NULL)
-		die("cannot build the snapshot");
-	/* 127.0.0.1: internal view, may transfer; 127.0.0.2: external. */
-	for (int i = 0; i < 2; i++) {
-		remotes[i].sin_family = AF_INET;
-		remotes[i].sin_port = htons(53000);
-		remotes[i].sin_addr.s_addr = htonl(0x7f000001 + (uint32_t)i);
-	}
+	snap = fuzz_snapshot("fuzz_tcp", remotes);
 	return 0;
 }
 
