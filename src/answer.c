@@ -29,7 +29,12 @@ struct answer_table {
 	size_t		 nnodes;
 	struct answer_zone *zones;
 	size_t		 nzones;
+	struct chunk	*chunks;	/* the arena: nodes, names, answers */
+	struct enc	*enc;		/* load time only: the message being written */
 };
+
+static void	*arena_alloc(struct answer_table *, size_t);
+static void	*arena_zalloc(struct answer_table *, size_t);
 
 /* --- names ------------------------------------------------------------ */
 
@@ -97,11 +102,9 @@ table_node(struct answer_table *t, const uint8_t *name, size_t len,
 		return n;
 	if ((t->nnodes + 1) * 2 > t->mask + 1 && table_grow(t) < 0)
 		return NULL;
-	if ((n = calloc(1, sizeof(*n))) == NULL ||
-	    (n->name = malloc(len)) == NULL) {
-		free(n);
+	if ((n = arena_zalloc(t, sizeof(*n))) == NULL ||
+	    (n->name = arena_alloc(t, len)) == NULL)
 		return NULL;
-	}
 	memcpy(n->name, name, len);
 	n->name_len = (uint8_t)len;
 	n->hash = hash;
@@ -145,93 +148,256 @@ closest_node(const struct answer_table *t, const uint8_t *name, size_t len)
 	return NULL;
 }
 
+/* --- memory ------------------------------------------------------------- */
+
+/*
+ * Everything a table holds is allocated once and freed at once: an arena of
+ * large chunks instead of a malloc() per node, name and answer.
+ */
+#define ARENA_CHUNK	(256 * 1024)
+
+struct chunk {
+	struct chunk	*next;
+	size_t		 used, size;
+	max_align_t	 data[];
+};
+
+static void *
+arena_alloc(struct answer_table *t, size_t n)
+{
+	struct chunk *c = t->chunks;
+
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (c == NULL || c->size - c->used < n) {
+		size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+		if ((c = malloc(sizeof(*c) + size)) == NULL)
+			return NULL;
+		c->used = 0;
+		c->size = size;
+		if (size == n && t->chunks != NULL) {
+			/* A large one: keep filling the current chunk. */
+			c->next = t->chunks->next;
+			t->chunks->next = c;
+		} else {
+			c->next = t->chunks;
+			t->chunks = c;
+		}
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+static void *
+arena_zalloc(struct answer_table *t, size_t n)
+{
+	void *p = arena_alloc(t, n);
+
+	if (p != NULL)
+		memset(p, 0, n);
+	return p;
+}
+
 /* --- rendering ---------------------------------------------------------- */
 
 struct section {
 	ldns_rr		**rr;
 	size_t		 n;
+	const uint32_t	*ttl;		/* NULL, or the TTL every record gets */
 };
 
-static int
-push_clones(ldns_pkt *pkt, ldns_pkt_section s, const struct section *sec)
+#define ENC_MAX		65535
+#define ENC_MAX_COMP	256	/* label offsets remembered for compression */
+
+/*
+ * A message being written. Names are compressed (RFC 1035 section 4.1.4)
+ * against the question, the owner names and the rdata names of the types
+ * RFC 3597 section 4 lets us compress: never an SRV target (RFC 2782).
+ */
+struct enc {
+	uint8_t		 buf[ENC_MAX];
+	size_t		 len;
+	bool		 full;		/* the message outgrew 64 KiB */
+	uint16_t	 comp[ENC_MAX_COMP];
+	size_t		 ncomp;
+};
+
+static void
+enc_bytes(struct enc *e, const void *p, size_t n)
 {
-	for (size_t i = 0; i < sec->n; i++) {
-		ldns_rr *c = ldns_rr_clone(sec->rr[i]);
-		/* ldns_pkt_push_rr() takes ownership of the clone. */
-		if (c == NULL || !ldns_pkt_push_rr(pkt, s, c)) {
-			ldns_rr_free(c);
-			return -1;
-		}
+	if (e->full || n > ENC_MAX - e->len) {
+		e->full = true;
+		return;
 	}
-	return 0;
+	memcpy(e->buf + e->len, p, n);
+	e->len += n;
+}
+
+static void
+enc_u16(struct enc *e, uint16_t v)
+{
+	uint8_t b[2];
+
+	wire_put16(b, v);
+	enc_bytes(e, b, 2);
+}
+
+static void
+enc_u32(struct enc *e, uint32_t v)
+{
+	uint8_t b[4];
+
+	wire_put32(b, v);
+	enc_bytes(e, b, 4);
+}
+
+static uint8_t
+lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/* Whether the (complete) name at offset off of the message equals name. */
+static bool
+enc_name_at(const struct enc *e, size_t off, const uint8_t *name)
+{
+	for (;;) {
+		uint8_t l = e->buf[off];
+		while ((l & 0xc0) == 0xc0) {	/* pointers only go backwards */
+			off = (size_t)((l & 0x3f) << 8 | e->buf[off + 1]);
+			l = e->buf[off];
+		}
+		if (l != *name)
+			return false;
+		if (l == 0)
+			return true;
+		for (size_t i = 1; i <= l; i++)
+			if (lower(e->buf[off + i]) != lower(name[i]))
+				return false;
+		off += 1 + (size_t)l;
+		name += 1 + l;
+	}
+}
+
+/* Writes an uncompressed wire name, compressing it when compress is set. */
+static void
+enc_name(struct enc *e, const uint8_t *name, bool compress)
+{
+	uint16_t mine[DNS_MAX_NAME / 2];
+	size_t nmine = 0;
+	const uint8_t *p = name;
+
+	while (*p != 0) {
+		for (size_t k = 0; compress && k < e->ncomp; k++) {
+			if (!enc_name_at(e, e->comp[k], p))
+				continue;
+			enc_u16(e, (uint16_t)(0xc000 | e->comp[k]));
+			goto done;
+		}
+		if (compress && e->len < 0x4000 && !e->full)
+			mine[nmine++] = (uint16_t)e->len;
+		enc_bytes(e, p, 1 + (size_t)*p);
+		p += 1 + *p;
+	}
+	enc_bytes(e, p, 1);
+done:
+	/* Only now that the name is whole may later names point into it. */
+	for (size_t i = 0; i < nmine && e->ncomp < ENC_MAX_COMP; i++)
+		e->comp[e->ncomp++] = mine[i];
+}
+
+static bool
+rdata_compressible(uint16_t type)
+{
+	switch (type) {
+	case LDNS_RR_TYPE_NS: case LDNS_RR_TYPE_MD: case LDNS_RR_TYPE_MF:
+	case LDNS_RR_TYPE_CNAME: case LDNS_RR_TYPE_SOA: case LDNS_RR_TYPE_MB:
+	case LDNS_RR_TYPE_MG: case LDNS_RR_TYPE_MR: case LDNS_RR_TYPE_PTR:
+	case LDNS_RR_TYPE_MINFO: case LDNS_RR_TYPE_MX:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* One resource record; ldns keeps every rdata field in wire form. */
+static void
+enc_rr(struct enc *e, const ldns_rr *rr, const uint32_t *ttl, bool compress)
+{
+	uint16_t type = ldns_rr_get_type(rr);
+	bool rdcomp = compress && rdata_compressible(type);
+	size_t rdlen_at;
+
+	enc_name(e, ldns_rdf_data(ldns_rr_owner(rr)), compress);
+	enc_u16(e, type);
+	enc_u16(e, (uint16_t)ldns_rr_get_class(rr));
+	enc_u32(e, ttl != NULL ? *ttl : ldns_rr_ttl(rr));
+	rdlen_at = e->len;
+	enc_u16(e, 0);
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		const ldns_rdf *f = ldns_rr_rdf(rr, i);
+		if (ldns_rdf_get_type(f) == LDNS_RDF_TYPE_DNAME)
+			enc_name(e, ldns_rdf_data(f), rdcomp);
+		else
+			enc_bytes(e, ldns_rdf_data(f), ldns_rdf_size(f));
+	}
+	if (!e->full)
+		wire_put16(e->buf + rdlen_at, (uint16_t)(e->len - rdlen_at - 2));
+}
+
+static void
+enc_section(struct enc *e, const struct section *sec)
+{
+	for (size_t i = 0; i < sec->n; i++)
+		enc_rr(e, sec->rr[i], sec->ttl, true);
 }
 
 /*
- * Renders one response: question (qname, qtype, qclass), the sections, rcode.
- * ldns compresses names as it writes the message.
+ * Writes one response into e: ID 0, QR and AA, rcode; the question
+ * (qname, qtype, qclass); then the sections. Returns the length before the
+ * additional section in *noadd, or -1 when it outgrows a message.
  */
 static int
-render(struct answer_var *v, const ldns_rdf *qname, uint16_t qtype,
-    uint16_t qclass, uint8_t rcode, const struct section *an,
+render(struct enc *e, const uint8_t *qname, uint16_t qtype, uint16_t qclass,
+    uint8_t rcode, const struct section *an, const struct section *ns,
+    const struct section *ad, size_t *noadd)
+{
+	e->len = 0;
+	e->ncomp = 0;
+	e->full = false;
+	enc_u16(e, 0);
+	enc_u16(e, (uint16_t)((FLAG1_QR | FLAG1_AA) << 8 | rcode));
+	enc_u16(e, 1);
+	enc_u16(e, (uint16_t)an->n);
+	enc_u16(e, (uint16_t)ns->n);
+	enc_u16(e, (uint16_t)ad->n);
+	enc_name(e, qname, true);
+	enc_u16(e, qtype);
+	enc_u16(e, qclass);
+	enc_section(e, an);
+	enc_section(e, ns);
+	*noadd = e->len;
+	enc_section(e, ad);
+	return e->full ? -1 : 0;
+}
+
+/* Renders into v, the wire from the table's arena. */
+static int
+render_var(struct answer_table *t, struct answer_var *v, const uint8_t *qname,
+    uint16_t qtype, uint8_t rcode, const struct section *an,
     const struct section *ns, const struct section *ad)
 {
-	ldns_pkt *pkt = ldns_pkt_new();
-	ldns_rr *q = ldns_rr_new();
-	ldns_rdf *owner = ldns_rdf_clone(qname);
-	uint8_t *wire = NULL;
-	size_t size = 0, size_noadd = 0;
-	int rc = -1;
+	struct enc *e = t->enc;
+	size_t noadd;
 
-	if (pkt == NULL || q == NULL || owner == NULL) {
-		ldns_rr_free(q);
-		ldns_rdf_deep_free(owner);
-		goto out;
-	}
-	ldns_rr_set_owner(q, owner);
-	ldns_rr_set_type(q, qtype);
-	ldns_rr_set_class(q, qclass);
-	ldns_rr_set_question(q, true);
-	if (!ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, q)) {
-		ldns_rr_free(q);
-		goto out;
-	}
-	ldns_pkt_set_qr(pkt, true);
-	ldns_pkt_set_aa(pkt, true);
-	ldns_pkt_set_rcode(pkt, rcode);
-	if (push_clones(pkt, LDNS_SECTION_ANSWER, an) < 0 ||
-	    push_clones(pkt, LDNS_SECTION_AUTHORITY, ns) < 0)
-		goto out;
-	if (ad->n > 0) {
-		/* The prefix before the additional section is the same in both. */
-		if (ldns_pkt2wire(&wire, pkt, &size_noadd) != LDNS_STATUS_OK)
-			goto out;
-		free(wire);
-		wire = NULL;
-		if (push_clones(pkt, LDNS_SECTION_ADDITIONAL, ad) < 0)
-			goto out;
-	}
-	if (ldns_pkt2wire(&wire, pkt, &size) != LDNS_STATUS_OK ||
-	    size > 65535) {
-		free(wire);
-		goto out;
-	}
-	/*
-	 * ldns hands over its whole 64 KiB rendering buffer: keep an exact
-	 * copy instead, or every answer would hold a page or more.
-	 */
-	if ((v->wire = malloc(size)) == NULL) {
-		free(wire);
-		goto out;
-	}
-	memcpy(v->wire, wire, size);
-	free(wire);
-	v->len = (uint16_t)size;
-	v->len_noadd = (uint16_t)(ad->n > 0 ? size_noadd : size);
+	if (render(e, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns, ad,
+	    &noadd) < 0 || (v->wire = arena_alloc(t, e->len)) == NULL)
+		return -1;
+	memcpy(v->wire, e->buf, e->len);
+	v->len = (uint16_t)e->len;
+	v->len_noadd = (uint16_t)noadd;
 	v->arcount = (uint16_t)ad->n;
-	rc = 0;
-out:
-	ldns_pkt_free(pkt);
-	return rc;
+	return 0;
 }
 
 void
@@ -249,8 +415,14 @@ answer_next(struct answer *a)
 	unsigned i = 0;
 
 	if (a->nvar > 1) {
-		i = a->next;
-		a->next = (i + 1) % a->nvar;
+		/*
+		 * Several workers may move it at once: relaxed loads and stores
+		 * keep that free of data races, and a lost step only makes the
+		 * rotation a little uneven.
+		 */
+		i = atomic_load_explicit(&a->next, memory_order_relaxed) % a->nvar;
+		atomic_store_explicit(&a->next, (i + 1) % a->nvar,
+		    memory_order_relaxed);
 	}
 	return &a->var[i];
 }
@@ -270,7 +442,7 @@ cmp_rr_type(const void *a, const void *b)
 static struct section
 node_rrset(const struct node *n, uint16_t type)
 {
-	struct section s = { NULL, 0 };
+	struct section s = { NULL, 0, NULL };
 
 	for (size_t i = 0; i < n->nrrs; i++) {
 		if (ldns_rr_get_type(n->rrs[i]) != type)
@@ -358,34 +530,34 @@ collect_additional(const struct answer_table *t, const struct section *set,
 }
 
 static int
-answer_alloc(struct answer *a, uint16_t qtype, size_t nvar)
+answer_alloc(struct answer_table *t, struct answer *a, uint16_t qtype,
+    size_t nvar)
 {
 	a->qtype = qtype;
-	a->next = 0;
-	a->var = calloc(nvar, sizeof(*a->var));
+	atomic_init(&a->next, 0);
+	a->var = arena_zalloc(t, nvar * sizeof(*a->var));
 	return a->var == NULL ? -1 : 0;
 }
 
 /* The answer for one RRset of a plain (non-CNAME) node. */
 static int
-compile_rrset(const struct answer_table *t, const struct node *n,
-    const ldns_rdf *owner, struct section set, struct answer *a)
+compile_rrset(struct answer_table *t, const struct node *n,
+    struct section set, struct answer *a)
 {
 	uint16_t type = ldns_rr_get_type(set.rr[0]);
 	bool rotates = (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
 	    set.n > 1;
 	size_t nvar = rotates ? (set.n < MAX_ROTATIONS ? set.n : MAX_ROTATIONS) : 1;
 	struct rrvec ad = { NULL, 0, 0 }, rot = { NULL, 0, 0 };
-	struct section none = { NULL, 0 };
+	struct section none = { NULL, 0, NULL };
 	int rc = -1;
 
-	(void)n;
-	if (answer_alloc(a, type, nvar) < 0)
+	if (answer_alloc(t, a, type, nvar) < 0)
 		return -1;
 	if (collect_additional(t, &set, &ad) < 0)
 		goto out;
 	for (size_t i = 0; i < nvar; i++) {
-		struct section an = set, adsec = { ad.rr, ad.n };
+		struct section an = set, adsec = { ad.rr, ad.n, NULL };
 		if (rotates) {
 			/* Variant i starts at record i and wraps around. */
 			rot.n = 0;
@@ -394,7 +566,7 @@ compile_rrset(const struct answer_table *t, const struct node *n,
 				goto out;
 			an.rr = rot.rr;
 		}
-		if (render(&a->var[i], owner, type, LDNS_RR_CLASS_IN,
+		if (render_var(t, &a->var[i], n->name, type,
 		    LDNS_RCODE_NOERROR, &an, &none, &adsec) < 0)
 			goto out;
 		a->nvar++;
@@ -410,7 +582,7 @@ out:
 static struct section
 zone_soa(struct answer_zone *z)
 {
-	return (struct section){ &z->neg_soa, 1 };
+	return (struct section){ &z->soa, 1, &z->neg_ttl };
 }
 
 /*
@@ -420,12 +592,12 @@ zone_soa(struct answer_zone *z)
  * exist in a zone of ours: RFC 6604).
  */
 static int
-compile_cname(const struct answer_table *t, struct node *n, const ldns_rdf *owner)
+compile_cname(struct answer_table *t, struct node *n)
 {
 	struct rrvec chain = { NULL, 0, 0 };
 	const struct node *end = NULL, *cur = n;
-	struct section cn = node_rrset(n, LDNS_RR_TYPE_CNAME), none = { NULL, 0 };
-	struct section soa = { NULL, 0 };
+	struct section cn = node_rrset(n, LDNS_RR_TYPE_CNAME), none = { NULL, 0, NULL };
+	struct section soa = { NULL, 0, NULL };
 	uint8_t rcode = LDNS_RCODE_NOERROR;
 	int rc = -1;
 
@@ -461,13 +633,13 @@ compile_cname(const struct answer_table *t, struct node *n, const ldns_rdf *owne
 		for (size_t i = 0; i < end->nrrs; i++)
 			nends += (i == 0 || ldns_rr_get_type(end->rrs[i]) !=
 			    ldns_rr_get_type(end->rrs[i - 1]));
-	n->answers = calloc(nends + 1, sizeof(*n->answers));
-	n->other = calloc(1, sizeof(*n->other));
+	n->answers = arena_zalloc(t, (nends + 1) * sizeof(*n->answers));
+	n->other = arena_zalloc(t, sizeof(*n->other));
 	if (n->answers == NULL || n->other == NULL)
 		goto out;
-	if (answer_alloc(&n->answers[0], LDNS_RR_TYPE_CNAME, 1) < 0 ||
-	    render(&n->answers[0].var[0], owner, LDNS_RR_TYPE_CNAME,
-	    LDNS_RR_CLASS_IN, LDNS_RCODE_NOERROR, &cn, &none, &none) < 0)
+	if (answer_alloc(t, &n->answers[0], LDNS_RR_TYPE_CNAME, 1) < 0 ||
+	    render_var(t, &n->answers[0].var[0], n->name, LDNS_RR_TYPE_CNAME,
+	    LDNS_RCODE_NOERROR, &cn, &none, &none) < 0)
 		goto out;
 	n->answers[0].nvar = 1;
 	n->nanswers = 1;
@@ -479,10 +651,10 @@ compile_cname(const struct answer_table *t, struct node *n, const ldns_rdf *owne
 		int r = rrvec_add(&an, chain.rr, chain.n);
 
 		r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
-		r = r < 0 ? r : answer_alloc(a, type, 1);
+		r = r < 0 ? r : answer_alloc(t, a, type, 1);
 		if (r == 0) {
-			struct section s = { an.rr, an.n };
-			r = render(&a->var[0], owner, type, LDNS_RR_CLASS_IN,
+			struct section s = { an.rr, an.n, NULL };
+			r = render_var(t, &a->var[0], n->name, type,
 			    LDNS_RCODE_NOERROR, &s, &none, &none);
 		}
 		free(an.rr);
@@ -494,10 +666,10 @@ compile_cname(const struct answer_table *t, struct node *n, const ldns_rdf *owne
 	}
 	if (end != NULL)
 		soa = zone_soa(end->zone);
-	struct section ch = { chain.rr, chain.n };
-	if (answer_alloc(n->other, 0, 1) < 0 ||
-	    render(&n->other->var[0], owner, 0, LDNS_RR_CLASS_IN, rcode,
-	    &ch, &soa, &none) < 0)
+	struct section ch = { chain.rr, chain.n, NULL };
+	if (answer_alloc(t, n->other, 0, 1) < 0 ||
+	    render_var(t, &n->other->var[0], n->name, 0, rcode, &ch, &soa,
+	    &none) < 0)
 		goto out;
 	n->other->nvar = 1;
 	rc = 0;
@@ -507,73 +679,61 @@ out:
 }
 
 static int
-compile_node(const struct answer_table *t, struct node *n)
+compile_node(struct answer_table *t, struct node *n)
 {
-	ldns_rdf *owner = ldns_dname_new_frm_data(n->name_len, n->name);
-	int rc = -1;
-
-	if (owner == NULL)
-		return -1;
 	if (n->nrrs > 0)	/* an empty non-terminal has none */
 		qsort(n->rrs, n->nrrs, sizeof(*n->rrs), cmp_rr_type);
 	n->cname = node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
-	if (n->cname) {
-		rc = compile_cname(t, n, owner);
-		goto out;
-	}
+	if (n->cname)
+		return compile_cname(t, n);
 	size_t ntypes = 0;
 	for (size_t i = 0; i < n->nrrs; i++)
 		ntypes += (i == 0 || ldns_rr_get_type(n->rrs[i]) !=
 		    ldns_rr_get_type(n->rrs[i - 1]));
-	if (ntypes > 0 && (n->answers = calloc(ntypes, sizeof(*n->answers))) == NULL)
-		goto out;
+	if (ntypes > 0 &&
+	    (n->answers = arena_zalloc(t, ntypes * sizeof(*n->answers))) == NULL)
+		return -1;
 	for (size_t i = 0; i < n->nrrs; ) {
 		struct section set = node_rrset(n, ldns_rr_get_type(n->rrs[i]));
-		if (compile_rrset(t, n, owner, set, &n->answers[n->nanswers]) < 0) {
-			answer_clear(&n->answers[n->nanswers]);
-			goto out;
-		}
+		if (compile_rrset(t, n, set, &n->answers[n->nanswers]) < 0)
+			return -1;
 		n->nanswers++;
 		i += set.n;
 	}
-	rc = 0;
-out:
-	ldns_rdf_deep_free(owner);
-	return rc;
+	return 0;
 }
 
 /* --- building the table ------------------------------------------------- */
 
 static int
-zone_init(struct answer_zone *z, const struct synth_zone *sz)
+zone_init(struct answer_table *t, struct answer_zone *z,
+    const struct synth_zone *sz)
 {
-	const ldns_rr *soa = ldns_rr_list_rr(sz->rrs, 0);
-	uint8_t name[DNS_MAX_NAME], *wire = NULL;
-	size_t len, size;
-	ldns_rr *c;
+	ldns_rr *soa = ldns_rr_list_rr(sz->rrs, 0);
+	uint8_t name[DNS_MAX_NAME];
+	size_t len;
+	struct enc *e = t->enc;
 
 	if (soa == NULL || ldns_rr_get_type(soa) != LDNS_RR_TYPE_SOA ||
-	    (len = rdf_to_lname(ldns_rr_owner(soa), name)) == 0)
-		return -1;
-	if ((z->apex = malloc(len)) == NULL || (c = ldns_rr_clone(soa)) == NULL)
+	    (len = rdf_to_lname(ldns_rr_owner(soa), name)) == 0 ||
+	    (z->apex = arena_alloc(t, len)) == NULL)
 		return -1;
 	memcpy(z->apex, name, len);
 	z->apex_len = (uint8_t)len;
+	z->soa = soa;
 	/* The negative-answer SOA carries the negative TTL (RFC 2308 section 3). */
-	ldns_rr_set_ttl(c, sz->neg_ttl);
-	z->neg_soa = c;
-	ldns_status st = ldns_rr2wire(&wire, c, LDNS_SECTION_AUTHORITY, &size);
-	if (st != LDNS_STATUS_OK || size <= len) {
-		free(wire);
-		return -1;
-	}
+	z->neg_ttl = sz->neg_ttl;
+	e->len = 0;
+	e->ncomp = 0;
+	e->full = false;
+	enc_rr(e, soa, &z->neg_ttl, false);
 	/* Keep what follows the (uncompressed) owner name. */
-	z->soa_tail_len = (uint16_t)(size - len);
-	z->soa_tail = malloc(z->soa_tail_len);
-	if (z->soa_tail != NULL)
-		memcpy(z->soa_tail, wire + len, z->soa_tail_len);
-	free(wire);
-	return z->soa_tail == NULL ? -1 : 0;
+	if (e->full || e->len <= len ||
+	    (z->soa_tail = arena_alloc(t, e->len - len)) == NULL)
+		return -1;
+	z->soa_tail_len = (uint16_t)(e->len - len);
+	memcpy(z->soa_tail, e->buf + len, z->soa_tail_len);
+	return 0;
 }
 
 /* Adds a node for each empty non-terminal between name and the apex. */
@@ -600,7 +760,8 @@ answer_table_build(const struct synth_view *sv)
 	t->mask = 63;
 	t->slots = calloc(t->mask + 1, sizeof(*t->slots));
 	t->zones = calloc(sv->nzones ? sv->nzones : 1, sizeof(*t->zones));
-	if (t->slots == NULL || t->zones == NULL)
+	t->enc = malloc(sizeof(*t->enc));
+	if (t->slots == NULL || t->zones == NULL || t->enc == NULL)
 		goto fail;
 
 	for (size_t zi = 0; zi < sv->nzones; zi++) {
@@ -608,7 +769,7 @@ answer_table_build(const struct synth_view *sv)
 		struct answer_zone *z = &t->zones[zi];
 
 		t->nzones++;
-		if (zone_init(z, sz) < 0)
+		if (zone_init(t, z, sz) < 0)
 			goto fail;
 		for (size_t i = 0; i < ldns_rr_list_rr_count(sz->rrs); i++) {
 			ldns_rr *rr = ldns_rr_list_rr(sz->rrs, i);
@@ -633,6 +794,8 @@ answer_table_build(const struct synth_view *sv)
 		t->slots[i]->rrs = NULL;
 		t->slots[i]->nrrs = t->slots[i]->caprrs = 0;
 	}
+	free(t->enc);
+	t->enc = NULL;
 	return t;
 fail:
 	answer_table_free(t);
@@ -644,25 +807,16 @@ answer_table_free(struct answer_table *t)
 {
 	if (t == NULL)
 		return;
-	for (size_t i = 0; t->slots != NULL && i <= t->mask; i++) {
-		struct node *n = t->slots[i];
-		if (n == NULL)
-			continue;
-		for (size_t j = 0; j < n->nanswers; j++)
-			answer_clear(&n->answers[j]);
-		free(n->answers);
-		if (n->other != NULL)
-			answer_clear(n->other);
-		free(n->other);
-		free(n->rrs);
-		free(n->name);
-		free(n);
+	/* Only a table whose build failed still has record lists. */
+	for (size_t i = 0; t->slots != NULL && i <= t->mask; i++)
+		if (t->slots[i] != NULL)
+			free(t->slots[i]->rrs);
+	while (t->chunks != NULL) {
+		struct chunk *c = t->chunks;
+		t->chunks = c->next;
+		free(c);
 	}
-	for (size_t i = 0; t->zones != NULL && i < t->nzones; i++) {
-		free(t->zones[i].apex);
-		free(t->zones[i].soa_tail);
-		ldns_rr_free(t->zones[i].neg_soa);
-	}
+	free(t->enc);
 	free(t->zones);
 	free(t->slots);
 	free(t);
@@ -677,18 +831,29 @@ answer_table_nnodes(const struct answer_table *t)
 int
 answer_prepare(struct answer *a, ldns_rr **rrs, size_t n)
 {
-	struct section an = { rrs, n }, none = { NULL, 0 };
+	struct section an = { rrs, n, NULL }, none = { NULL, 0, NULL };
+	struct enc *e = malloc(sizeof(*e));
+	size_t noadd;
+	int rc = -1;
 
 	memset(a, 0, sizeof(*a));
-	if (n == 0 || answer_alloc(a, ldns_rr_get_type(rrs[0]), 1) < 0)
-		return -1;
-	if (render(&a->var[0], ldns_rr_owner(rrs[0]), ldns_rr_get_type(rrs[0]),
-	    ldns_rr_get_class(rrs[0]), LDNS_RCODE_NOERROR, &an, &none, &none) < 0) {
-		answer_clear(a);
-		return -1;
-	}
+	if (e == NULL || n == 0 ||
+	    (a->var = calloc(1, sizeof(*a->var))) == NULL)
+		goto out;
+	a->qtype = ldns_rr_get_type(rrs[0]);
+	if (render(e, ldns_rdf_data(ldns_rr_owner(rrs[0])), a->qtype,
+	    (uint16_t)ldns_rr_get_class(rrs[0]), LDNS_RCODE_NOERROR, &an, &none,
+	    &none, &noadd) < 0 || (a->var[0].wire = malloc(e->len)) == NULL)
+		goto out;
+	memcpy(a->var[0].wire, e->buf, e->len);
+	a->var[0].len = a->var[0].len_noadd = (uint16_t)e->len;
 	a->nvar = 1;
-	return 0;
+	rc = 0;
+out:
+	free(e);
+	if (rc < 0)
+		answer_clear(a);
+	return rc;
 }
 
 /* --- the query path ----------------------------------------------------- */

@@ -2,6 +2,7 @@
 #ifndef OCSDNSD_ANSWER_H
 #define OCSDNSD_ANSWER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,7 +14,7 @@
 struct synth_view;
 
 /*
- * One complete response message as rendered by ldns at load time, with ID 0,
+ * One complete response message as rendered at load time, with ID 0,
  * QR and AA set, and the question as the lower-case name with the type asked
  * for. The query path copies it, then patches in the ID, the flags to copy
  * and the client's question bytes (the same length: names match
@@ -30,7 +31,7 @@ struct answer_var {
 struct answer {
 	uint16_t	 qtype;
 	uint16_t	 nvar;		/* several when an address RRset rotates */
-	unsigned	 next;		/* round robin: the variant to send next */
+	atomic_uint	 next;		/* round robin: the variant to send next */
 	struct answer_var *var;
 };
 
@@ -40,7 +41,8 @@ struct answer_zone {
 	uint8_t		 apex_len;
 	uint8_t		*soa_tail;	/* TYPE CLASS TTL RDLENGTH RDATA, TTL = negative TTL */
 	uint16_t	 soa_tail_len;
-	ldns_rr		*neg_soa;	/* the SOA with the negative TTL, for CNAME answers */
+	ldns_rr		*soa;		/* borrowed from the view, for CNAME answers */
+	uint32_t	 neg_ttl;	/* the TTL the SOA has in negative answers */
 };
 
 enum lookup_kind {

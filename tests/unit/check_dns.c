@@ -454,6 +454,40 @@ START_TEST(test_header_rules)
 }
 END_TEST
 
+/*
+ * The wire of an SRV answer: owner names point back into the question (RFC
+ * 1035 compression), the SRV targets are written whole (RFC 2782), and the
+ * additional records' owners are compressed against the question only.
+ */
+START_TEST(test_name_compression)
+{
+	size_t n, i;
+	ldns_pkt *r = ask_full("_sipinternal._tcp.fabrikam.com", LDNS_RR_TYPE_SRV,
+	    LDNS_RR_CLASS_IN, 0, DNS_UDP, &n);
+	static const uint8_t target1[] = "\006pool01\010fabrikam\003com";
+	static const uint8_t target2[] = "\006pool02\010fabrikam\003com";
+
+	ck_assert_ptr_nonnull(r);
+	ldns_pkt_free(r);
+	/* Question: 12 + 13 ("_sipinternal") + 5 ("_tcp") + 9 + 4 + 1. */
+	i = 12 + 13 + 5 + 9 + 4 + 1 + 4;
+	for (int rr = 0; rr < 2; rr++) {
+		ck_assert_uint_eq(out[i], 0xc0);	/* owner: the question */
+		ck_assert_uint_eq(out[i + 1], 12);
+		i += 2 + 8;
+		ck_assert_uint_eq(out[i] << 8 | out[i + 1], 6 + sizeof(target1));
+		i += 2 + 6;
+		ck_assert_mem_eq(out + i, rr == 0 ? target1 : target2,
+		    sizeof(target1));
+		i += sizeof(target1);
+	}
+	/* pool01.fabrikam.com A: "pool01", then a pointer to "fabrikam". */
+	ck_assert_mem_eq(out + i, "\006pool01\300\036", 9);
+	ck_assert_uint_eq(out[12 + 13 + 5], 8);	/* offset 30 = 0x1e */
+	ck_assert_uint_eq(n, i + 9 + 10 + 4 + 9 + 10 + 4);
+}
+END_TEST
+
 static Suite *
 dns_suite(void)
 {
@@ -462,6 +496,7 @@ dns_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_srv_answers);
+	tcase_add_test(tc, test_name_compression);
 	tcase_add_test(tc, test_turned_off_records);
 	tcase_add_test(tc, test_negative_answers);
 	tcase_add_test(tc, test_refused);
