@@ -8,10 +8,14 @@
 #define MAX_ROTATIONS	16	/* variants of one rotating address RRset */
 #define MAX_CHAIN	8	/* CNAMEs followed inside our data */
 
+/* Memory allocated in large chunks and freed all at once. */
+struct arena {
+	struct chunk	*head;
+};
+
 struct node {
 	uint8_t		*name;		/* lower-case wire */
 	uint8_t		 name_len;
-	uint32_t	 hash;
 	struct answer_zone *zone;
 	bool		 cname;
 	struct answer	*answers;	/* by qtype, sorted */
@@ -23,18 +27,26 @@ struct node {
 	size_t		 caprrs;
 };
 
+/* The hash sits beside the pointer: a probe touches no node but the match. */
+struct slot {
+	uint32_t	 hash;
+	struct node	*node;
+};
+
 struct answer_table {
-	struct node	**slots;
+	struct slot	*slots;
 	size_t		 mask;
 	size_t		 nnodes;
 	struct answer_zone *zones;
 	size_t		 nzones;
-	struct chunk	*chunks;	/* the arena: nodes, names, answers */
+	struct arena	 arena;		/* nodes, names, answers */
+	struct arena	 scratch;	/* load time only: nodes before compiling */
 	struct enc	*enc;		/* load time only: the message being written */
 };
 
-static void	*arena_alloc(struct answer_table *, size_t);
-static void	*arena_zalloc(struct answer_table *, size_t);
+static void	*arena_alloc(struct arena *, size_t);
+static void	*arena_zalloc(struct arena *, size_t);
+static void	 arena_free(struct arena *);
 
 /* --- names ------------------------------------------------------------ */
 
@@ -58,12 +70,12 @@ table_find(const struct answer_table *t, const uint8_t *name, size_t len,
     uint32_t hash)
 {
 	for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
-		struct node *n = t->slots[i];
-		if (n == NULL)
+		const struct slot *sl = &t->slots[i];
+		if (sl->node == NULL)
 			return NULL;
-		if (n->hash == hash && n->name_len == len &&
-		    memcmp(n->name, name, len) == 0)
-			return n;
+		if (sl->hash == hash && sl->node->name_len == len &&
+		    memcmp(sl->node->name, name, len) == 0)
+			return sl->node;
 	}
 }
 
@@ -71,18 +83,17 @@ static int
 table_grow(struct answer_table *t)
 {
 	size_t size = (t->mask + 1) * 2;
-	struct node **slots = calloc(size, sizeof(*slots));
+	struct slot *slots = calloc(size, sizeof(*slots));
 
 	if (slots == NULL)
 		return -1;
 	for (size_t i = 0; i <= t->mask; i++) {
-		struct node *n = t->slots[i];
-		if (n == NULL)
+		if (t->slots[i].node == NULL)
 			continue;
-		size_t j = n->hash & (size - 1);
-		while (slots[j] != NULL)
+		size_t j = t->slots[i].hash & (size - 1);
+		while (slots[j].node != NULL)
 			j = (j + 1) & (size - 1);
-		slots[j] = n;
+		slots[j] = t->slots[i];
 	}
 	free(t->slots);
 	t->slots = slots;
@@ -102,17 +113,17 @@ table_node(struct answer_table *t, const uint8_t *name, size_t len,
 		return n;
 	if ((t->nnodes + 1) * 2 > t->mask + 1 && table_grow(t) < 0)
 		return NULL;
-	if ((n = arena_zalloc(t, sizeof(*n))) == NULL ||
-	    (n->name = arena_alloc(t, len)) == NULL)
+	if ((n = arena_zalloc(&t->scratch, sizeof(*n))) == NULL ||
+	    (n->name = arena_alloc(&t->scratch, len)) == NULL)
 		return NULL;
 	memcpy(n->name, name, len);
 	n->name_len = (uint8_t)len;
-	n->hash = hash;
 	n->zone = z;
 	size_t i = hash & t->mask;
-	while (t->slots[i] != NULL)
+	while (t->slots[i].node != NULL)
 		i = (i + 1) & t->mask;
-	t->slots[i] = n;
+	t->slots[i].hash = hash;
+	t->slots[i].node = n;
 	t->nnodes++;
 	return n;
 }
@@ -163,9 +174,9 @@ struct chunk {
 };
 
 static void *
-arena_alloc(struct answer_table *t, size_t n)
+arena_alloc(struct arena *a, size_t n)
 {
-	struct chunk *c = t->chunks;
+	struct chunk *c = a->head;
 
 	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	if (c == NULL || c->size - c->used < n) {
@@ -174,13 +185,13 @@ arena_alloc(struct answer_table *t, size_t n)
 			return NULL;
 		c->used = 0;
 		c->size = size;
-		if (size == n && t->chunks != NULL) {
+		if (size == n && a->head != NULL) {
 			/* A large one: keep filling the current chunk. */
-			c->next = t->chunks->next;
-			t->chunks->next = c;
+			c->next = a->head->next;
+			a->head->next = c;
 		} else {
-			c->next = t->chunks;
-			t->chunks = c;
+			c->next = a->head;
+			a->head = c;
 		}
 	}
 	void *p = (char *)c->data + c->used;
@@ -189,13 +200,23 @@ arena_alloc(struct answer_table *t, size_t n)
 }
 
 static void *
-arena_zalloc(struct answer_table *t, size_t n)
+arena_zalloc(struct arena *a, size_t n)
 {
-	void *p = arena_alloc(t, n);
+	void *p = arena_alloc(a, n);
 
 	if (p != NULL)
 		memset(p, 0, n);
 	return p;
+}
+
+static void
+arena_free(struct arena *a)
+{
+	while (a->head != NULL) {
+		struct chunk *c = a->head;
+		a->head = c->next;
+		free(c);
+	}
 }
 
 /* --- rendering ---------------------------------------------------------- */
@@ -391,7 +412,7 @@ render_var(struct answer_table *t, struct answer_var *v, const uint8_t *qname,
 	size_t noadd;
 
 	if (render(e, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns, ad,
-	    &noadd) < 0 || (v->wire = arena_alloc(t, e->len)) == NULL)
+	    &noadd) < 0 || (v->wire = arena_alloc(&t->arena, e->len)) == NULL)
 		return -1;
 	memcpy(v->wire, e->buf, e->len);
 	v->len = (uint16_t)e->len;
@@ -535,7 +556,7 @@ answer_alloc(struct answer_table *t, struct answer *a, uint16_t qtype,
 {
 	a->qtype = qtype;
 	atomic_init(&a->next, 0);
-	a->var = arena_zalloc(t, nvar * sizeof(*a->var));
+	a->var = arena_zalloc(&t->arena, nvar * sizeof(*a->var));
 	return a->var == NULL ? -1 : 0;
 }
 
@@ -633,8 +654,8 @@ compile_cname(struct answer_table *t, struct node *n)
 		for (size_t i = 0; i < end->nrrs; i++)
 			nends += (i == 0 || ldns_rr_get_type(end->rrs[i]) !=
 			    ldns_rr_get_type(end->rrs[i - 1]));
-	n->answers = arena_zalloc(t, (nends + 1) * sizeof(*n->answers));
-	n->other = arena_zalloc(t, sizeof(*n->other));
+	n->answers = arena_zalloc(&t->arena, (nends + 1) * sizeof(*n->answers));
+	n->other = arena_zalloc(&t->arena, sizeof(*n->other));
 	if (n->answers == NULL || n->other == NULL)
 		goto out;
 	if (answer_alloc(t, &n->answers[0], LDNS_RR_TYPE_CNAME, 1) < 0 ||
@@ -678,12 +699,24 @@ out:
 	return rc;
 }
 
+/*
+ * Compiles the node of slot sl into a fresh copy of it, so that the node,
+ * its name, its answers and their messages lie together in the arena: a
+ * query touches one region, not four. The old copy stays valid (other
+ * nodes' compiles may hold it) until the arena goes.
+ */
 static int
-compile_node(struct answer_table *t, struct node *n)
+compile_node(struct answer_table *t, struct slot *sl)
 {
-	if (n->nrrs > 0)	/* an empty non-terminal has none */
-		qsort(n->rrs, n->nrrs, sizeof(*n->rrs), cmp_rr_type);
-	n->cname = node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
+	struct node *n = arena_alloc(&t->arena, sizeof(*n));
+
+	if (n == NULL)
+		return -1;
+	*n = *sl->node;
+	if ((n->name = arena_alloc(&t->arena, n->name_len)) == NULL)
+		return -1;
+	memcpy(n->name, sl->node->name, n->name_len);
+	sl->node = n;
 	if (n->cname)
 		return compile_cname(t, n);
 	size_t ntypes = 0;
@@ -691,7 +724,7 @@ compile_node(struct answer_table *t, struct node *n)
 		ntypes += (i == 0 || ldns_rr_get_type(n->rrs[i]) !=
 		    ldns_rr_get_type(n->rrs[i - 1]));
 	if (ntypes > 0 &&
-	    (n->answers = arena_zalloc(t, ntypes * sizeof(*n->answers))) == NULL)
+	    (n->answers = arena_zalloc(&t->arena, ntypes * sizeof(*n->answers))) == NULL)
 		return -1;
 	for (size_t i = 0; i < n->nrrs; ) {
 		struct section set = node_rrset(n, ldns_rr_get_type(n->rrs[i]));
@@ -716,7 +749,7 @@ zone_init(struct answer_table *t, struct answer_zone *z,
 
 	if (soa == NULL || ldns_rr_get_type(soa) != LDNS_RR_TYPE_SOA ||
 	    (len = rdf_to_lname(ldns_rr_owner(soa), name)) == 0 ||
-	    (z->apex = arena_alloc(t, len)) == NULL)
+	    (z->apex = arena_alloc(&t->arena, len)) == NULL)
 		return -1;
 	memcpy(z->apex, name, len);
 	z->apex_len = (uint8_t)len;
@@ -729,7 +762,7 @@ zone_init(struct answer_table *t, struct answer_zone *z,
 	enc_rr(e, soa, &z->neg_ttl, false);
 	/* Keep what follows the (uncompressed) owner name. */
 	if (e->full || e->len <= len ||
-	    (z->soa_tail = arena_alloc(t, e->len - len)) == NULL)
+	    (z->soa_tail = arena_alloc(&t->arena, e->len - len)) == NULL)
 		return -1;
 	z->soa_tail_len = (uint16_t)(e->len - len);
 	memcpy(z->soa_tail, e->buf + len, z->soa_tail_len);
@@ -783,19 +816,33 @@ answer_table_build(const struct synth_view *sv)
 				goto fail;
 		}
 	}
+	/*
+	 * Every node's records sorted by type and its CNAME flag set before any
+	 * is compiled: following a chain looks at the nodes further on.
+	 */
+	for (size_t i = 0; i <= t->mask; i++) {
+		struct node *n = t->slots[i].node;
+		if (n == NULL)
+			continue;
+		if (n->nrrs > 0)	/* an empty non-terminal has none */
+			qsort(n->rrs, n->nrrs, sizeof(*n->rrs), cmp_rr_type);
+		n->cname = node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
+	}
 	for (size_t i = 0; i <= t->mask; i++)
-		if (t->slots[i] != NULL && compile_node(t, t->slots[i]) < 0)
+		if (t->slots[i].node != NULL && compile_node(t, &t->slots[i]) < 0)
 			goto fail;
 	/* The borrowed record lists are not needed to answer. */
 	for (size_t i = 0; i <= t->mask; i++) {
-		if (t->slots[i] == NULL)
+		struct node *n = t->slots[i].node;
+		if (n == NULL)
 			continue;
-		free(t->slots[i]->rrs);
-		t->slots[i]->rrs = NULL;
-		t->slots[i]->nrrs = t->slots[i]->caprrs = 0;
+		free(n->rrs);
+		n->rrs = NULL;
+		n->nrrs = n->caprrs = 0;
 	}
 	free(t->enc);
 	t->enc = NULL;
+	arena_free(&t->scratch);
 	return t;
 fail:
 	answer_table_free(t);
@@ -809,13 +856,10 @@ answer_table_free(struct answer_table *t)
 		return;
 	/* Only a table whose build failed still has record lists. */
 	for (size_t i = 0; t->slots != NULL && i <= t->mask; i++)
-		if (t->slots[i] != NULL)
-			free(t->slots[i]->rrs);
-	while (t->chunks != NULL) {
-		struct chunk *c = t->chunks;
-		t->chunks = c->next;
-		free(c);
-	}
+		if (t->slots[i].node != NULL)
+			free(t->slots[i].node->rrs);
+	arena_free(&t->arena);
+	arena_free(&t->scratch);
 	free(t->enc);
 	free(t->zones);
 	free(t->slots);

@@ -168,6 +168,51 @@ START_TEST(test_generic_complete)
 }
 END_TEST
 
+/*
+ * CNAME chains inside the zone are followed to their end whatever order the
+ * hash table compiles the names in (it once stopped after the first CNAME
+ * when the next name had not been compiled yet).
+ */
+START_TEST(test_cname_chains)
+{
+	char diag[2048], text[4096];
+	size_t len = (size_t)snprintf(text, sizeof(text),
+	    "$TTL 60\nend IN A 192.0.2.1\n");
+	struct snapshot *snap;
+
+	for (int i = 0; i < 40; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "a%d IN CNAME b%d\nb%d IN CNAME end\n", i, i, i);
+	snap = load(text, diag, sizeof(diag));
+	ck_assert_msg(snap != NULL, "diag: %s", diag);
+	for (int i = 0; i < 40; i++) {
+		char name[64];
+		ldns_pkt *q = NULL, *r = NULL;
+		uint8_t *wire, out[DNS_MAX_MESSAGE];
+		size_t wlen, n;
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+		struct dns_peer peer = { .remote = (struct sockaddr *)&sin,
+		    .transport = DNS_UDP };
+
+		inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+		snprintf(name, sizeof(name), "a%d.contoso.com", i);
+		ck_assert_int_eq(ldns_pkt_query_new_frm_str(&q, name,
+		    LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0), LDNS_STATUS_OK);
+		ck_assert_int_eq(ldns_pkt2wire(&wire, q, &wlen), LDNS_STATUS_OK);
+		n = dns_handle(snap, &peer, wire, wlen, out);
+		ck_assert_uint_gt(n, 0);
+		ck_assert_int_eq(ldns_wire2pkt(&r, out, n), LDNS_STATUS_OK);
+		/* a CNAME b, b CNAME end, end A */
+		ck_assert_msg(ldns_pkt_ancount(r) == 3, "%s: %u answers", name,
+		    (unsigned)ldns_pkt_ancount(r));
+		free(wire);
+		ldns_pkt_free(q);
+		ldns_pkt_free(r);
+	}
+	snapshot_free(snap);
+}
+END_TEST
+
 static Suite *
 zonefile_suite(void)
 {
@@ -180,6 +225,7 @@ zonefile_suite(void)
 	tcase_add_test(tc, test_srv_mx_generic_short);
 	tcase_add_test(tc, test_type_out_of_range);
 	tcase_add_test(tc, test_generic_complete);
+	tcase_add_test(tc, test_cname_chains);
 	suite_add_tcase(s, tc);
 	return s;
 }
