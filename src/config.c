@@ -73,6 +73,7 @@ enum key {
 	KEY_RRL_SLIP,
 	KEY_RRL_IPV4_PREFIX,
 	KEY_RRL_IPV6_PREFIX,
+	KEY_WORKERS,
 	KEY_MATCH,
 	KEY_MATCH_DESTINATION,
 	KEY_SCOPE,
@@ -126,6 +127,7 @@ static const struct keydef keydefs[] = {
 	{ SECT_SERVER, "rrl_slip", KEY_RRL_SLIP, false },
 	{ SECT_SERVER, "rrl_ipv4_prefix", KEY_RRL_IPV4_PREFIX, false },
 	{ SECT_SERVER, "rrl_ipv6_prefix", KEY_RRL_IPV6_PREFIX, false },
+	{ SECT_SERVER, "workers", KEY_WORKERS, false },
 	{ SECT_VIEW, "allow_transfer", KEY_ALLOW_TRANSFER, false },
 	{ SECT_VIEW, "match", KEY_MATCH, false },
 	{ SECT_VIEW, "match_destination", KEY_MATCH_DESTINATION, false },
@@ -1299,6 +1301,30 @@ key_find(enum sect sect, const char *name)
 	return NULL;
 }
 
+/* workers = N (1..CONFIG_MAX_WORKERS) or auto: one per online CPU. */
+static void
+key_workers(struct ctx *ctx, const char *value)
+{
+	unsigned long	 v;
+	long		 ncpu;
+
+	if (strcasecmp(value, "auto") == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		if (ncpu < 1)
+			ncpu = 1;
+		if (ncpu > CONFIG_MAX_WORKERS)
+			ncpu = CONFIG_MAX_WORKERS;
+		ctx->cfg->workers = (unsigned)ncpu;
+		return;
+	}
+	if (parse_number(value, 1, CONFIG_MAX_WORKERS, &v) == -1) {
+		diag_error(ctx, ctx->line, "workers: '%s' is not a number in "
+		    "1..%d or auto", value, CONFIG_MAX_WORKERS);
+		return;
+	}
+	ctx->cfg->workers = (unsigned)v;
+}
+
 static void
 handle_server(struct ctx *ctx, const struct keydef *kd, const char *key,
     const char *value)
@@ -1411,6 +1437,9 @@ handle_server(struct ctx *ctx, const struct keydef *kd, const char *key,
 		v = cfg->rrl_ipv6_prefix;
 		set_number(ctx, key, value, 16, 128, &v);
 		cfg->rrl_ipv6_prefix = (unsigned)v;
+		break;
+	case KEY_WORKERS:
+		key_workers(ctx, value);
 		break;
 	default:
 		break;
@@ -1969,6 +1998,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	cfg->rrl_slip = 2;		/* as NSD and Knot: every other one */
 	cfg->rrl_ipv4_prefix = 24;
 	cfg->rrl_ipv6_prefix = 56;
+	cfg->workers = CONFIG_DEFAULT_WORKERS;
 
 	if ((ctx.fp = fopen(path, "r")) == NULL) {
 		saved = errno;

@@ -17,6 +17,8 @@
 #define CONFIG_DEFAULT_TCP_TIMEOUT	10	/* seconds */
 #define CONFIG_DEFAULT_TCP_MAX_CLIENTS	128
 #define CONFIG_DEFAULT_QUERY_LOG_SAMPLE	1
+#define CONFIG_DEFAULT_WORKERS		1
+#define CONFIG_MAX_WORKERS		64
 
 /* Default SRV ports (ocs-dns.md section 1). */
 #define PORT_SIPINTERNALTLS	5061
@@ -143,6 +145,7 @@ struct config {
 	unsigned	 rrl_slip;	/* every Nth limited one truncated */
 	unsigned	 rrl_ipv4_prefix;
 	unsigned	 rrl_ipv6_prefix;
+	unsigned	 workers;	/* query threads, 1..64 ("auto" resolved) */
 	struct cfg_view	*views;		/* empty: one view that sees all */
 	size_t		 nviews;
 	struct cfg_domain *domains;

@@ -69,6 +69,8 @@ log_open(int verbose, enum log_dest dest)
 		/* Connect now: /dev/log may be out of reach after a chroot. */
 		openlog("ocsdnsd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 		setlogmask(LOG_UPTO(verbose ? LOG_DEBUG : LOG_INFO));
+		/* Now, while there is one thread: see log_stream(). */
+		(void)log_stream();
 	}
 }
 
@@ -79,9 +81,11 @@ log_to_syslog(void)
 }
 
 /*
- * Formats the whole line first and writes it with one call, so that a line
- * is never split by another writer of the same stderr (systemd's journal
- * reads it line by line). err, when not NULL, is appended after ": ".
+ * Formats the whole line first and writes it under the stream's lock, so
+ * that a line is never split by another writer of the same stderr
+ * (systemd's journal reads it line by line) nor by another of our threads
+ * (workers, the reload thread). syslog(3) is thread-safe. err, when not
+ * NULL, is appended after ": ".
  */
 static void
 log_vline(int pri, const char *err, const char *fmt, va_list ap)
@@ -96,6 +100,7 @@ log_vline(int pri, const char *err, const char *fmt, va_list ap)
 			syslog(pri, "%s", msg);
 		return;
 	}
+	flockfile(stderr);
 	if (log_journal)
 		fprintf(stderr, "<%d>", pri);
 	if (err != NULL)
@@ -103,6 +108,7 @@ log_vline(int pri, const char *err, const char *fmt, va_list ap)
 	else
 		fprintf(stderr, "ocsdnsd: %s\n", msg);
 	fflush(stderr);
+	funlockfile(stderr);
 }
 
 void
@@ -196,7 +202,11 @@ fatalx(const char *fmt, ...)
 	exit(1);
 }
 
-/* log_stream() in syslog mode: each complete line becomes a warning. */
+/*
+ * log_stream() in syslog mode: each complete line becomes a warning. The
+ * buffer is only touched by diag_write(), which stdio calls with the
+ * stream's lock held: writers in several threads take turns.
+ */
 static char	diag_line[1024];
 static size_t	diag_len;
 
@@ -219,6 +229,10 @@ diag_write(void *cookie, const char *buf, size_t len)
 	return (ssize_t)len;
 }
 
+/*
+ * The stream is made by log_open(), before any thread starts; afterwards
+ * this only reads log_diag.
+ */
 FILE *
 log_stream(void)
 {

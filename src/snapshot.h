@@ -32,7 +32,7 @@ struct snapshot_chaos {
 
 /*
  * Everything a query reads. Immutable once built, but for the round-robin
- * positions inside the answers, which only the event loop's thread moves.
+ * positions inside the answers, which every worker moves (relaxed atomics).
  */
 struct snapshot {
 	struct config	*cfg;

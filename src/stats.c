@@ -81,13 +81,57 @@ stats_set_views(struct stats *st, const struct snapshot *snap)
 }
 
 static uint64_t
-stats_total(const uint64_t *v, size_t n)
+stats_total(const _Atomic uint64_t *v, size_t n)
 {
 	uint64_t t = 0;
 
 	while (n-- > 0)
-		t += v[n];
+		t += atomic_load_explicit(&v[n], memory_order_relaxed);
 	return t;
+}
+
+/* dst[i] += src[i] for n counters; only this thread writes dst. */
+static void
+stats_add(_Atomic uint64_t *dst, const _Atomic uint64_t *src, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		atomic_store_explicit(&dst[i], atomic_load_explicit(&dst[i],
+		    memory_order_relaxed) + atomic_load_explicit(&src[i],
+		    memory_order_relaxed), memory_order_relaxed);
+}
+
+static void
+stats_add_all(struct stats *dst, const struct stats *src)
+{
+#define ADD1(f)	stats_add(&dst->f, &src->f, 1)
+	stats_add(dst->queries, src->queries, 2);
+	stats_add(dst->rcode, src->rcode, STATS_RC_COUNT);
+	stats_add(dst->qtype, src->qtype, STATS_QT_COUNT);
+	stats_add(dst->view, src->view, STATS_MAX_VIEWS + 1);
+	ADD1(nodata);
+	ADD1(dropped);
+	ADD1(truncated);
+	ADD1(noadditional);
+	ADD1(transfers);
+	ADD1(rrl_dropped);
+	ADD1(rrl_slipped);
+	ADD1(reloads_ok);
+	ADD1(reloads_failed);
+#undef ADD1
+}
+
+void
+stats_sum(struct stats *out, const struct stats_group *g)
+{
+	size_t	 i;
+
+	memset(out, 0, sizeof(*out));
+	out->start_time = g->base->start_time;
+	stats_add_all(out, g->base);
+	for (i = 0; i < g->nparts; i++)
+		stats_add_all(out, g->parts[i]);
 }
 
 /* Label values are view names and fixed words: escape \ " and newline anyway. */
@@ -273,9 +317,14 @@ stats_chaos_txt(const struct stats *st, uint8_t *buf, size_t len)
 		"noerror", "formerr", "servfail", "nxdomain", "notimp",
 		"refused", "notauth", "badvers", "other"
 	};
-	size_t	 off = 0, i;
-	bool	 ok;
+	struct stats	 sum;
+	size_t		 off = 0, i;
+	bool		 ok;
 
+	if (st->group != NULL) {
+		stats_sum(&sum, st->group);
+		st = &sum;
+	}
 	ok = txt_add(buf, len, &off, "queries",
 	    stats_total(st->queries, 2)) &&
 	    txt_add(buf, len, &off, "udp", st->queries[DNS_UDP]) &&

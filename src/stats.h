@@ -2,6 +2,7 @@
 #ifndef OCSDNSD_STATS_H
 #define OCSDNSD_STATS_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,30 +27,47 @@ enum stats_qtype {
 
 #define STATS_MAX_VIEWS		64	/* distinct view names counted */
 
+struct stats_group;
+
 /*
- * Plain counters: one thread moves them, nothing is allocated on the query
- * path. Views are counted by name, so a count survives a reload that keeps
- * the name; view_slot maps the serving snapshot's view index to a name.
+ * Counters of one thread: only that thread moves them (stats_inc(), a
+ * plain load and store, no locked instruction), other threads may read
+ * them at any time (relaxed atomic loads) and add them up (stats_sum()).
+ * Nothing is allocated on the query path. Views are counted by name, so a
+ * count survives a reload that keeps the name; view_slot maps the serving
+ * snapshot's view index to a name.
  */
 struct stats {
-	uint64_t	 queries[2];		/* by enum dns_transport */
-	uint64_t	 rcode[STATS_RC_COUNT];	/* responses sent */
-	uint64_t	 qtype[STATS_QT_COUNT];	/* queries with a question */
-	uint64_t	 view[STATS_MAX_VIEWS + 1]; /* the last: "other" */
+	_Atomic uint64_t queries[2];		/* by enum dns_transport */
+	_Atomic uint64_t rcode[STATS_RC_COUNT];	/* responses sent */
+	_Atomic uint64_t qtype[STATS_QT_COUNT];	/* queries with a question */
+	_Atomic uint64_t view[STATS_MAX_VIEWS + 1]; /* the last: "other" */
 	char		*view_name[STATS_MAX_VIEWS];
 	size_t		 nview_names;
 	int		 view_slot[STATS_MAX_VIEWS];
 	size_t		 nview_slots;
-	uint64_t	 nodata;		/* NOERROR, empty answer */
-	uint64_t	 dropped;		/* no reply */
-	uint64_t	 truncated;		/* TC set */
-	uint64_t	 noadditional;		/* additional section left out */
-	uint64_t	 transfers;		/* AXFR/IXFR streamed */
-	uint64_t	 rrl_dropped;		/* rate limited: not sent */
-	uint64_t	 rrl_slipped;		/* rate limited: sent truncated */
-	uint64_t	 reloads_ok;
-	uint64_t	 reloads_failed;
+	_Atomic uint64_t nodata;		/* NOERROR, empty answer */
+	_Atomic uint64_t dropped;		/* no reply */
+	_Atomic uint64_t truncated;		/* TC set */
+	_Atomic uint64_t noadditional;		/* additional section left out */
+	_Atomic uint64_t transfers;		/* AXFR/IXFR streamed */
+	_Atomic uint64_t rrl_dropped;		/* rate limited: not sent */
+	_Atomic uint64_t rrl_slipped;		/* rate limited: sent truncated */
+	_Atomic uint64_t reloads_ok;
+	_Atomic uint64_t reloads_failed;
 	time_t		 start_time;
+	/* When not NULL, stats_chaos_txt() reports this group's sum. */
+	const struct stats_group *group;
+};
+
+/*
+ * The server's counters (reloads, start time) and those of its workers:
+ * a report adds them up.
+ */
+struct stats_group {
+	const struct stats	 *base;
+	struct stats		**parts;
+	size_t			  nparts;
 };
 
 /* Values read at the moment of a report rather than counted. */
@@ -110,36 +128,51 @@ void	stats_log(const struct stats *st, const struct stats_gauges *g);
  */
 size_t	stats_chaos_txt(const struct stats *st, uint8_t *buf, size_t len);
 
+/* One more, by the one thread that moves this counter. */
+static inline void
+stats_inc(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) +
+	    1, memory_order_relaxed);
+}
+
+/*
+ * The sum of g's counters into *out, with base's start time, as a thread
+ * other than the counting ones reads it; no view names (the base's belong
+ * to the main thread). Never stats_free() out.
+ */
+void	stats_sum(struct stats *out, const struct stats_group *g);
+
 /* Counts one message handled by dns_answer(): a few additions, no call out. */
 static inline void
 stats_count(struct stats *st, enum dns_transport tr,
     const struct dns_result *res)
 {
-	st->queries[tr == DNS_TCP]++;
+	stats_inc(&st->queries[tr == DNS_TCP]);
 	if (res->flags & DNS_RES_QUESTION)
-		st->qtype[stats_qtype_index(res->qtype)]++;
+		stats_inc(&st->qtype[stats_qtype_index(res->qtype)]);
 	if (res->view >= 0) {
 		if ((size_t)res->view < st->nview_slots)
-			st->view[st->view_slot[res->view]]++;
+			stats_inc(&st->view[st->view_slot[res->view]]);
 		else
-			st->view[STATS_MAX_VIEWS]++;
+			stats_inc(&st->view[STATS_MAX_VIEWS]);
 	}
 	if (res->flags & DNS_RES_DROPPED) {
-		st->dropped++;
+		stats_inc(&st->dropped);
 		return;
 	}
-	st->rcode[stats_rcode_index(res->rcode)]++;
+	stats_inc(&st->rcode[stats_rcode_index(res->rcode)]);
 	if (res->flags & (DNS_RES_NODATA | DNS_RES_TC | DNS_RES_NOADD |
 	    DNS_RES_XFR)) {
 		if ((res->flags & (DNS_RES_NODATA | DNS_RES_TC)) ==
 		    DNS_RES_NODATA)
-			st->nodata++;
+			stats_inc(&st->nodata);
 		if (res->flags & DNS_RES_TC)
-			st->truncated++;
+			stats_inc(&st->truncated);
 		if (res->flags & DNS_RES_NOADD)
-			st->noadditional++;
+			stats_inc(&st->noadditional);
 		if (res->flags & DNS_RES_XFR)
-			st->transfers++;
+			stats_inc(&st->transfers);
 	}
 }
 

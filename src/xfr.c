@@ -1,4 +1,5 @@
 /* xfr.c -- AXFR: a zone's records as a stream of DNS messages (RFC 5936). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -104,7 +105,7 @@ xfr_stream(const struct snapshot_view *view, const struct query *q,
     xfr_emit_fn *emit, void *arg)
 {
 	const struct synth_zone *z = find_zone(view, q);
-	static struct xfr_msg m;	/* 64 KiB: not on the stack */
+	struct xfr_msg *m;	/* 64 KiB: on the heap, one per transfer */
 	ldns_buffer *b;
 	size_t n;
 	int rc = 0;
@@ -112,18 +113,23 @@ xfr_stream(const struct snapshot_view *view, const struct query *q,
 	if (z == NULL)
 		return 1;
 	n = ldns_rr_list_rr_count(z->rrs);
-	if ((b = ldns_buffer_new(4096)) == NULL)
+	if ((m = malloc(sizeof(*m))) == NULL)
 		return -1;
-	m.q = q;
-	m.first = true;
-	msg_start(&m);
+	if ((b = ldns_buffer_new(4096)) == NULL) {
+		free(m);
+		return -1;
+	}
+	m->q = q;
+	m->first = true;
+	msg_start(m);
 	/* The SOA opens and closes the transfer; it is first in the list. */
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = msg_add(&m, b, ldns_rr_list_rr(z->rrs, i), emit, arg);
+		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, i), emit, arg);
 	if (rc == 0)
-		rc = msg_add(&m, b, ldns_rr_list_rr(z->rrs, 0), emit, arg);
+		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, 0), emit, arg);
 	if (rc == 0)
-		rc = msg_flush(&m, emit, arg);
+		rc = msg_flush(m, emit, arg);
 	ldns_buffer_free(b);
+	free(m);
 	return rc;
 }

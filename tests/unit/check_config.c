@@ -220,7 +220,7 @@ START_TEST(test_example)
 	ck_assert_str_eq(d->pool.v[0].name, "pool01.contoso.com");
 	ck_assert_uint_eq(d->pool.v[0].priority, 0);
 	ck_assert_uint_eq(d->pool.v[0].weight, 0);
-	ck_assert_int_eq(d->pool.line, 22);
+	ck_assert_int_eq(d->pool.line, 23);
 	ck_assert_uint_eq(d->access_edge.n, 1);
 	ck_assert_str_eq(d->access_edge.v[0].name, "sip.contoso.com");
 	ck_assert(d->federation);
@@ -259,7 +259,7 @@ START_TEST(test_example)
 	ck_assert_ptr_nonnull(h = config_host(cfg, "lyncdiscover.contoso.com"));
 	ck_assert_uint_eq(h->naddrs, 0);
 	ck_assert_str_eq(h->cname, "sip.contoso.com");
-	ck_assert_int_eq(h->cname_line, 44);
+	ck_assert_int_eq(h->cname_line, 45);
 
 	ck_assert_ptr_eq(config_zone_of(cfg, "pool01.fabrikam.com"),
 	    config_domain(cfg, "fabrikam.com"));
@@ -374,6 +374,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg->edns_size, 1232);
 	ck_assert_uint_eq(cfg->tcp_timeout, 10);
 	ck_assert_uint_eq(cfg->tcp_max_clients, 128);
+	ck_assert_uint_eq(cfg->workers, 1);
 	ck_assert_ptr_nonnull(cfg->version);
 	ck_assert_int_eq(strncmp(cfg->version, "ocsdnsd", 7), 0);
 	ck_assert_int_eq(gethostname(host, sizeof(host)), 0);
@@ -467,6 +468,46 @@ START_TEST(test_server_keys)
 	ck_assert_str_eq(d->hostmaster, "admin.example.com");
 	ck_assert_uint_eq(d->ttl, 60);
 	config_free(cfg);
+}
+END_TEST
+
+/* workers = 1..64 or auto (the online CPUs, at most 64). */
+START_TEST(test_workers)
+{
+	struct config	*cfg;
+	long		 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	cfg = load_text("[server]\nworkers = 4\n" MINIMAL);
+	ck_assert_msg(cfg != NULL, "%s", diagbuf);
+	ck_assert_uint_eq(cfg->workers, 4);
+	config_free(cfg);
+	cfg = load_text("[server]\nworkers = 64\n" MINIMAL);
+	ck_assert_msg(cfg != NULL, "%s", diagbuf);
+	ck_assert_uint_eq(cfg->workers, 64);
+	config_free(cfg);
+	cfg = load_text("[server]\nworkers = 1\n" MINIMAL);
+	ck_assert_msg(cfg != NULL, "%s", diagbuf);
+	ck_assert_uint_eq(cfg->workers, 1);
+	config_free(cfg);
+	cfg = load_text("[server]\nworkers = Auto\n" MINIMAL);
+	ck_assert_msg(cfg != NULL, "%s", diagbuf);
+	if (ncpu < 1)
+		ncpu = 1;
+	ck_assert_uint_eq(cfg->workers, ncpu > 64 ? 64 : (unsigned)ncpu);
+	config_free(cfg);
+
+	expect_error("[server]\nworkers = 0\n" MINIMAL, 2,
+	    "workers: '0' is not a number in 1..64 or auto");
+	expect_error("[server]\nworkers = 65\n" MINIMAL, 2,
+	    "workers: '65' is not a number in 1..64 or auto");
+	expect_error("[server]\nttl = 5\nworkers = many\n" MINIMAL, 3,
+	    "workers: 'many' is not a number in 1..64 or auto");
+	expect_error("[server]\nworkers = 2x\n" MINIMAL, 2,
+	    "workers: '2x' is not a number");
+	expect_error("[server]\nworkers =\n" MINIMAL, 2,
+	    "workers: empty value");
+	expect_error("[server]\nworkers = 2\nworkers = 3\n" MINIMAL, 3,
+	    "workers");
 }
 END_TEST
 
@@ -1155,6 +1196,7 @@ config_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_server_keys);
+	tcase_add_test(tc, test_workers);
 	tcase_add_test(tc, test_version_identity_hidden);
 	tcase_add_test(tc, test_targets);
 	tcase_add_test(tc, test_parse_listen);

@@ -294,6 +294,49 @@ START_TEST(test_chaos)
 }
 END_TEST
 
+/* Workers' counters add up, with the server's reloads and start time. */
+START_TEST(test_group_sum)
+{
+	static struct stats	 base, a, b, tot;
+	struct stats		*parts[2] = { &a, &b };
+	struct stats_group	 g = { &base, parts, 2 };
+	struct dns_result	 res;
+	uint8_t			 txt[512];
+	size_t			 len;
+
+	stats_init(&base);
+	stats_init(&a);
+	stats_init(&b);
+	memset(&res, 0, sizeof(res));
+	res.view = -1;
+	res.flags = DNS_RES_QUESTION;
+	res.qtype = TYPE_A;
+	stats_count(&a, DNS_UDP, &res);
+	stats_count(&a, DNS_UDP, &res);
+	stats_count(&b, DNS_TCP, &res);
+	stats_inc(&b.rrl_dropped);
+	stats_inc(&base.reloads_ok);
+	stats_sum(&tot, &g);
+	ck_assert_uint_eq(tot.queries[DNS_UDP], 2);
+	ck_assert_uint_eq(tot.queries[DNS_TCP], 1);
+	ck_assert_uint_eq(tot.qtype[STATS_QT_A], 3);
+	ck_assert_uint_eq(tot.rcode[STATS_RC_NOERROR], 3);
+	ck_assert_uint_eq(tot.rrl_dropped, 1);
+	ck_assert_uint_eq(tot.reloads_ok, 1);
+	ck_assert_int_eq(tot.start_time, base.start_time);
+	ck_assert_uint_eq(tot.nview_names, 0);
+
+	/* CHAOS stats.ocsdnsd from any worker reports the whole group. */
+	a.group = &g;
+	ck_assert_uint_gt(len = stats_chaos_txt(&a, txt, sizeof(txt)), 0);
+	ck_assert_ptr_nonnull(memmem(txt, len, "\tqueries=3", 10));
+	ck_assert_ptr_nonnull(memmem(txt, len, "\x09reloads=1", 10));
+	stats_free(&base);
+	stats_free(&a);
+	stats_free(&b);
+}
+END_TEST
+
 START_TEST(test_chaos_txt_small_buffer)
 {
 	uint8_t buf[400];
@@ -341,6 +384,7 @@ stats_suite(void)
 	tcase_add_test(tc, test_views_survive_reload);
 	tcase_add_test(tc, test_chaos);
 	tcase_add_test(tc, test_chaos_txt_small_buffer);
+	tcase_add_test(tc, test_group_sum);
 	tcase_add_test(tc, test_qlog_names);
 	suite_add_tcase(s, tc);
 	return s;
