@@ -2,7 +2,7 @@
 # run.sh -- benchmark ocsdnsd against NSD, Knot and a no-op responder on loopback.
 #
 # usage: bench/run.sh [-n DOMAINS] [-d SECONDS] [-r ROUNDS] [-p BASEPORT]
-#                     [-g GENERATORS] [-m MODES] [-k] [-S]
+#                     [-g GENERATORS] [-m MODES] [-w WORKERS] [-k] [-S]
 #   -n  number of generated SIP domains (default 10)
 #   -d  seconds per measurement (default 4, at most 60)
 #   -r  rounds per generator and mode (default 3)
@@ -10,9 +10,12 @@
 #       ocsdnsd, nsd, knotd, noop
 #   -g  generators, comma-separated: blast,dnsperf (default both)
 #   -m  modes, comma-separated: pinned,unpinned (default both)
+#   -w  ocsdnsd's [server] workers (default 1: the issue's goals are for one)
 #   -k  keep the work directory (data, logs, raw results)
 #   -S  start-up only: time ocsdnsd from exec to its first answer (3 times)
 #       and its resident memory; no peer servers, no load
+# After the load runs: ten reloads (SIGHUP, each waited for) under load from
+# blast, unpinned, counting the queries lost meanwhile.
 # Environment: OCSDNSD (the server binary, default ../src/ocsdnsd),
 #   DNSPERF_OPTS (default "-c 2 -T 2 -q 128"), BLAST_OPTS (default "-w 64"),
 #   CC (default cc), STARTUP_TIMEOUT (seconds ocsdnsd may take to answer, 120).
@@ -21,9 +24,9 @@
 set -u
 export LC_ALL=C
 
-NDOM=10 DUR=4 ROUNDS=3 BASE=15301 KEEP=0 STARTONLY=0
+NDOM=10 DUR=4 ROUNDS=3 BASE=15301 KEEP=0 STARTONLY=0 WORKERS=1
 GENS=blast,dnsperf MODES=pinned,unpinned
-while getopts "n:d:r:p:g:m:kS" opt; do
+while getopts "n:d:r:p:g:m:w:kS" opt; do
 	case $opt in
 	n) NDOM=$OPTARG ;;
 	d) DUR=$OPTARG ;;
@@ -31,12 +34,13 @@ while getopts "n:d:r:p:g:m:kS" opt; do
 	p) BASE=$OPTARG ;;
 	g) GENS=$OPTARG ;;
 	m) MODES=$OPTARG ;;
+	w) WORKERS=$OPTARG ;;
 	k) KEEP=1 ;;
 	S) STARTONLY=1 ;;
-	*) sed -n '3,19p' "$0" >&2; exit 2 ;;
+	*) sed -n '3,23p' "$0" >&2; exit 2 ;;
 	esac
 done
-case "$NDOM$DUR$ROUNDS$BASE" in *[!0-9]*) echo "run.sh: numbers only" >&2; exit 2 ;; esac
+case "$NDOM$DUR$ROUNDS$BASE$WORKERS" in *[!0-9]*) echo "run.sh: numbers only" >&2; exit 2 ;; esac
 if [ "$DUR" -lt 1 ] || [ "$DUR" -gt 60 ] || [ "$ROUNDS" -lt 1 ] || [ "$NDOM" -lt 1 ]; then
 	echo "run.sh: -d must be 1..60, -r and -n at least 1" >&2
 	exit 2
@@ -94,8 +98,11 @@ python3 "$HERE/gen.py" "$NDOM" "$WORK/data" --ports "$P_OCS,$P_NSD,$P_KNOT" ||
     die "gen.py failed"
 t1=$(date +%s.%N)
 DATA=$WORK/data
+if [ "$WORKERS" != 1 ]; then
+	sed -i "0,/^\[server\]/s//[server]\nworkers = $WORKERS/" "$DATA/ocsdnsd.ini"
+fi
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC') $(uname -srm), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $NDOM domains, $(wc -l < "$DATA/queries.txt") queries in the mix, generated in $(echo "$t1 - $t0" | bc) s; $DUR s per run, $ROUNDS rounds"
+echo "# $NDOM domains, $(wc -l < "$DATA/queries.txt") queries in the mix, generated in $(echo "$t1 - $t0" | bc) s; $DUR s per run, $ROUNDS rounds; ocsdnsd workers = $WORKERS"
 busy=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 10 { printf " %s(%s%%)", $2, $1 }')
 [ -z "$busy" ] || echo "# WARNING: other processes are using CPU:$busy -- figures will be noisy"
 echo "# $("$OCSDNSD" -V 2>&1), $(nsd -v 2>&1 | head -1), $(knotd -V 2>&1 | head -1), dnsperf $(dnsperf -h 2>&1 | sed -n "s/^Version //p" | head -1)"
@@ -337,4 +344,37 @@ printf '\n| generator | mode | qps ocsdnsd/NSD | qps ocsdnsd/Knot | qps ocsdnsd/
 printf '|---|---|---|---|---|---|---|---|---|\n'
 printf '%s' "$RATIOS"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- ten reloads under load --------------------------------------------------
+# Each SIGHUP is waited for ("reloaded" in the log) before the next; blast
+# runs long enough for all ten and stops by itself.
+pin "0-$(($(nproc) - 1))"
+secs=$(echo "x = ($STARTUP / 1000 + 0.7) * 10 + 3; scale = 0; x / 1" | bc)
+[ "$secs" -le 60 ] || secs=60
+"$BLAST" -p "$P_OCS" -f "$DATA/queries.txt" -d "$secs" $BLAST_OPTS > "$WORK/reload-blast.txt" &
+bpid=$!
+sleep 1
+n0=$(grep -c 'reloaded ' "$WORK/ocsdnsd.log")
+n=$n0
+t0=$(date +%s.%N)
+for i in $(seq 1 10); do
+	kill -HUP "${PID[ocsdnsd]}"
+	for t in $(seq 1 $((secs * 10))); do
+		n=$(grep -c 'reloaded ' "$WORK/ocsdnsd.log")
+		[ "$n" -ge $((n0 + i)) ] && break
+		sleep 0.1
+	done
+	sleep 0.2
+done
+t1=$(date +%s.%N)
+wait $bpid
+out=$(cat "$WORK/reload-blast.txt")
+RELOADS=$((n - n0))
+RLOST=$(echo "$out" | sed -n 's/.* lost=\([0-9]*\).*/\1/p')
+printf '\nten reloads under load: %d of 10 done in %.1f s while blast ran %d s unpinned: answered %s, lost %s, stray %s, avg %s us, p99 %s us\n' \
+    "$RELOADS" "$(echo "$t1 - $t0" | bc)" "$secs" \
+    "$(echo "$out" | sed -n 's/.* answered=\([0-9]*\).*/\1/p')" "$RLOST" \
+    "$(echo "$out" | sed -n 's/.* stray=\([0-9]*\).*/\1/p')" \
+    "$(echo "$out" | sed -n 's/.* avg_us=\([0-9.]*\).*/\1/p')" \
+    "$(echo "$out" | sed -n 's/.* p99_us=\([0-9]*\).*/\1/p')"
 printf '\nocsdnsd start-up for %d domains: %s ms (median of 3, exec to first answer)\n' "$NDOM" "$STARTUP"
