@@ -7,6 +7,7 @@
 
 #define MAX_ROTATIONS	16	/* variants of one rotating address RRset */
 #define MAX_CHAIN	8	/* CNAMEs followed inside our data */
+#define PREFETCH_LINES	6	/* cache lines of a node's region to prefetch */
 
 /* Memory allocated in large chunks and freed all at once. */
 struct arena {
@@ -23,6 +24,7 @@ struct node {
 	struct answer	*other;		/* CNAME node: types the chain's end lacks */
 	/* Load time only: the records at this name, borrowed from the view. */
 	ldns_rr		**rrs;
+	uint16_t	*types;		/* rrs[i]'s type: no trip to the record */
 	size_t		 nrrs;
 	size_t		 caprrs;
 };
@@ -137,10 +139,25 @@ node_add_rr(struct node *n, ldns_rr *rr)
 		if (v == NULL)
 			return -1;
 		n->rrs = v;
+		uint16_t *ty = realloc(n->types, cap * sizeof(*ty));
+		if (ty == NULL)
+			return -1;
+		n->types = ty;
 		n->caprrs = cap;
 	}
+	n->types[n->nrrs] = ldns_rr_get_type(rr);
 	n->rrs[n->nrrs++] = rr;
 	return 0;
+}
+
+static void
+node_free_rrs(struct node *n)
+{
+	free(n->rrs);
+	free(n->types);
+	n->rrs = NULL;
+	n->types = NULL;
+	n->nrrs = n->caprrs = 0;
 }
 
 /* The zone that holds name: the closest existing ancestor's zone. */
@@ -450,13 +467,22 @@ answer_next(struct answer *a)
 
 /* --- compiling a node --------------------------------------------------- */
 
-static int
-cmp_rr_type(const void *a, const void *b)
+/* Sorts a node's records by type, keeping their order within a type. */
+static void
+node_sort(struct node *n)
 {
-	const ldns_rr *x = *(ldns_rr * const *)a, *y = *(ldns_rr * const *)b;
-	uint16_t tx = ldns_rr_get_type(x), ty = ldns_rr_get_type(y);
+	for (size_t i = 1; i < n->nrrs; i++) {
+		uint16_t t = n->types[i];
+		ldns_rr *rr = n->rrs[i];
+		size_t j = i;
 
-	return tx < ty ? -1 : tx > ty;
+		for (; j > 0 && n->types[j - 1] > t; j--) {
+			n->types[j] = n->types[j - 1];
+			n->rrs[j] = n->rrs[j - 1];
+		}
+		n->types[j] = t;
+		n->rrs[j] = rr;
+	}
 }
 
 /* The records of type at node n, as a section (a slice of n->rrs). */
@@ -466,7 +492,7 @@ node_rrset(const struct node *n, uint16_t type)
 	struct section s = { NULL, 0, NULL };
 
 	for (size_t i = 0; i < n->nrrs; i++) {
-		if (ldns_rr_get_type(n->rrs[i]) != type)
+		if (n->types[i] != type)
 			continue;
 		if (s.rr == NULL)
 			s.rr = &n->rrs[i];
@@ -652,8 +678,7 @@ compile_cname(struct answer_table *t, struct node *n)
 	size_t nends = 0;
 	if (end != NULL)
 		for (size_t i = 0; i < end->nrrs; i++)
-			nends += (i == 0 || ldns_rr_get_type(end->rrs[i]) !=
-			    ldns_rr_get_type(end->rrs[i - 1]));
+			nends += (i == 0 || end->types[i] != end->types[i - 1]);
 	n->answers = arena_zalloc(&t->arena, (nends + 1) * sizeof(*n->answers));
 	n->other = arena_zalloc(&t->arena, sizeof(*n->other));
 	if (n->answers == NULL || n->other == NULL)
@@ -665,7 +690,7 @@ compile_cname(struct answer_table *t, struct node *n)
 	n->answers[0].nvar = 1;
 	n->nanswers = 1;
 	for (size_t i = 0; end != NULL && i < end->nrrs; ) {
-		uint16_t type = ldns_rr_get_type(end->rrs[i]);
+		uint16_t type = end->types[i];
 		struct section set = node_rrset(end, type);
 		struct rrvec an = { NULL, 0, 0 };
 		struct answer *a = &n->answers[n->nanswers];
@@ -721,13 +746,12 @@ compile_node(struct answer_table *t, struct slot *sl)
 		return compile_cname(t, n);
 	size_t ntypes = 0;
 	for (size_t i = 0; i < n->nrrs; i++)
-		ntypes += (i == 0 || ldns_rr_get_type(n->rrs[i]) !=
-		    ldns_rr_get_type(n->rrs[i - 1]));
+		ntypes += (i == 0 || n->types[i] != n->types[i - 1]);
 	if (ntypes > 0 &&
 	    (n->answers = arena_zalloc(&t->arena, ntypes * sizeof(*n->answers))) == NULL)
 		return -1;
 	for (size_t i = 0; i < n->nrrs; ) {
-		struct section set = node_rrset(n, ldns_rr_get_type(n->rrs[i]));
+		struct section set = node_rrset(n, n->types[i]);
 		if (compile_rrset(t, n, set, &n->answers[n->nanswers]) < 0)
 			return -1;
 		n->nanswers++;
@@ -769,7 +793,10 @@ zone_init(struct answer_table *t, struct answer_zone *z,
 	return 0;
 }
 
-/* Adds a node for each empty non-terminal between name and the apex. */
+/*
+ * Adds a node for each empty non-terminal between name and the apex. An
+ * ancestor already there has its own ancestors already: stop at it.
+ */
 static int
 add_ancestors(struct answer_table *t, const uint8_t *name, size_t len,
     struct answer_zone *z)
@@ -777,6 +804,8 @@ add_ancestors(struct answer_table *t, const uint8_t *name, size_t len,
 	while (len > z->apex_len) {
 		len -= 1 + (size_t)name[0];
 		name += 1 + name[0];
+		if (table_find(t, name, len, wire_name_hash(name, len)) != NULL)
+			break;
 		if (table_node(t, name, len, z) == NULL)
 			return -1;
 	}
@@ -824,8 +853,7 @@ answer_table_build(const struct synth_view *sv)
 		struct node *n = t->slots[i].node;
 		if (n == NULL)
 			continue;
-		if (n->nrrs > 0)	/* an empty non-terminal has none */
-			qsort(n->rrs, n->nrrs, sizeof(*n->rrs), cmp_rr_type);
+		node_sort(n);	/* an empty non-terminal has no records */
 		n->cname = node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
 	}
 	for (size_t i = 0; i <= t->mask; i++)
@@ -836,9 +864,7 @@ answer_table_build(const struct synth_view *sv)
 		struct node *n = t->slots[i].node;
 		if (n == NULL)
 			continue;
-		free(n->rrs);
-		n->rrs = NULL;
-		n->nrrs = n->caprrs = 0;
+		node_free_rrs(n);
 	}
 	free(t->enc);
 	t->enc = NULL;
@@ -857,7 +883,7 @@ answer_table_free(struct answer_table *t)
 	/* Only a table whose build failed still has record lists. */
 	for (size_t i = 0; t->slots != NULL && i <= t->mask; i++)
 		if (t->slots[i].node != NULL)
-			free(t->slots[i].node->rrs);
+			node_free_rrs(t->slots[i].node);
 	arena_free(&t->arena);
 	arena_free(&t->scratch);
 	free(t->enc);
@@ -901,6 +927,32 @@ out:
 }
 
 /* --- the query path ----------------------------------------------------- */
+
+void
+answer_prefetch_slot(const struct answer_table *t, uint32_t hash)
+{
+	__builtin_prefetch(&t->slots[hash & t->mask]);
+}
+
+void
+answer_prefetch_node(const struct answer_table *t, uint32_t hash)
+{
+	for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+		const struct slot *sl = &t->slots[i];
+		if (sl->node == NULL)
+			return;
+		if (sl->hash == hash) {
+			/*
+			 * The node, then its name, answers and their messages
+			 * follow in the arena: the first few lines of that.
+			 */
+			const char *p = (const char *)sl->node;
+			for (int k = 0; k < PREFETCH_LINES; k++)
+				__builtin_prefetch(p + 64 * k);
+			return;
+		}
+	}
+}
 
 void
 answer_lookup(struct answer_table *t, const uint8_t *lname, size_t len,

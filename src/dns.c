@@ -340,3 +340,40 @@ dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 
 	return dns_answer(snap, peer, NULL, query, qlen, out, &res);
 }
+
+bool
+dns_question_hash(const uint8_t *query, size_t qlen, uint32_t *hash)
+{
+	uint32_t h = 2166136261u;	/* wire_name_hash() of the folded name */
+	size_t p = DNS_HEADER_SIZE, n = 0;
+
+	if (qlen <= DNS_HEADER_SIZE || wire_get16(query + 4) != 1)
+		return false;
+	for (;;) {
+		uint8_t lab = query[p];
+		if (lab > DNS_MAX_LABEL || p + 1 + (size_t)lab >= qlen ||
+		    (n += 1 + (size_t)lab) >= DNS_MAX_NAME)
+			return false;
+		for (size_t i = 0; i <= lab; i++) {
+			uint8_t c = query[p + i];
+			h ^= (i > 0 && c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+			h *= 16777619u;
+		}
+		if (lab == 0)
+			break;
+		p += 1 + (size_t)lab;
+	}
+	*hash = h;
+	return true;
+}
+
+void
+dns_prefetch(const struct snapshot *snap, uint32_t hash, int stage)
+{
+	for (size_t v = 0; v < snap->nviews; v++) {
+		if (stage == 0)
+			answer_prefetch_slot(snap->views[v].table, hash);
+		else
+			answer_prefetch_node(snap->views[v].table, hash);
+	}
+}

@@ -2,6 +2,7 @@
 #ifndef OCSDNSD_DNS_H
 #define OCSDNSD_DNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -62,5 +63,14 @@ size_t	dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 size_t	dns_answer(const struct snapshot *snap, const struct dns_peer *peer,
 	    const struct stats *stats, const uint8_t *query, size_t qlen,
 	    uint8_t *out, struct dns_result *res);
+
+/*
+ * For a batch of received messages, before answering them: the hash of the
+ * question's name (false when there is no plain question to read), then
+ * dns_prefetch() with stage 0 for every message, then with stage 1 for
+ * every message, asks the CPU to fetch what answering them will read.
+ */
+bool	dns_question_hash(const uint8_t *query, size_t qlen, uint32_t *hash);
+void	dns_prefetch(const struct snapshot *snap, uint32_t hash, int stage);
 
 #endif

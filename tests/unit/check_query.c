@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns.h"
 #include "query.h"
 
 /* Builds "ID flags qd an ns ar" + question for name (text, dots) / type / class. */
@@ -283,6 +284,37 @@ START_TEST(test_random_bytes_never_crash)
 }
 END_TEST
 
+/*
+ * The batch prefetch hashes the question itself: the same hash as the
+ * lookup's, whatever the case, and nothing outside the message is read.
+ */
+START_TEST(test_question_hash)
+{
+	uint8_t buf[600];
+	struct query q;
+	uint32_t h;
+	unsigned seed = 4242;
+	size_t len = make_query(buf, 0x0100, 1, "_sip._tls.contoso.com", TYPE_SRV, CLASS_IN);
+
+	memcpy(buf + 23, "CONTOSO", 7);
+	ck_assert_int_eq(query_parse(&q, buf, len), QUERY_OK);
+	ck_assert(dns_question_hash(buf, len, &h));
+	ck_assert_uint_eq(h, wire_name_hash(q.lname, q.lname_len));
+	ck_assert(!dns_question_hash(buf, 12, &h));
+	ck_assert(!dns_question_hash(buf, 20, &h));	/* cut in the name */
+	for (int i = 0; i < 20000; i++) {
+		len = (size_t)(rand_r(&seed) % 64);
+		uint8_t *p = malloc(len ? len : 1);	/* ASan sees overreads */
+		for (size_t j = 0; j < len; j++)
+			p[j] = (uint8_t)(j == 5 ? 1 : rand_r(&seed) % 8);
+		if (len > 12 && dns_question_hash(p, len, &h) &&
+		    query_parse(&q, p, len) == QUERY_OK)
+			ck_assert_uint_eq(h, wire_name_hash(q.lname, q.lname_len));
+		free(p);
+	}
+}
+END_TEST
+
 static Suite *
 query_suite(void)
 {
@@ -300,6 +332,7 @@ query_suite(void)
 	tcase_add_test(tc, test_edns_malformed);
 	tcase_add_test(tc, test_huge_counts);
 	tcase_add_test(tc, test_random_bytes_never_crash);
+	tcase_add_test(tc, test_question_hash);
 	suite_add_tcase(s, tc);
 	return s;
 }
