@@ -17,6 +17,7 @@ struct arena {
 struct node {
 	uint8_t		*name;		/* lower-case wire */
 	uint8_t		 name_len;
+	uint32_t	 hash;		/* wire_name_hash(name) */
 	struct answer_zone *zone;
 	bool		 cname;
 	struct answer	*answers;	/* by qtype, sorted */
@@ -43,6 +44,7 @@ struct answer_table {
 	size_t		 nzones;
 	struct arena	 arena;		/* nodes, names, answers */
 	struct arena	 scratch;	/* load time only: nodes before compiling */
+	struct node	**order;	/* load time only: nodes as added */
 	struct enc	*enc;		/* load time only: the message being written */
 };
 
@@ -120,7 +122,16 @@ table_node(struct answer_table *t, const uint8_t *name, size_t len,
 		return NULL;
 	memcpy(n->name, name, len);
 	n->name_len = (uint8_t)len;
+	n->hash = hash;
 	n->zone = z;
+	if ((t->nnodes & (t->nnodes - 1)) == 0) {	/* 0, 1, 2, 4...: grow */
+		struct node **o = realloc(t->order,
+		    (t->nnodes ? t->nnodes * 2 : 1) * sizeof(*o));
+		if (o == NULL)
+			return NULL;
+		t->order = o;
+	}
+	t->order[t->nnodes] = n;
 	size_t i = hash & t->mask;
 	while (t->slots[i].node != NULL)
 		i = (i + 1) & t->mask;
@@ -725,23 +736,23 @@ out:
 }
 
 /*
- * Compiles the node of slot sl into a fresh copy of it, so that the node,
+ * Compiles *np into a fresh copy of it, put in its place, so that the node,
  * its name, its answers and their messages lie together in the arena: a
- * query touches one region, not four. The old copy stays valid (other
- * nodes' compiles may hold it) until the arena goes.
+ * query touches one region, not four. The slots keep the old copy (what
+ * other nodes' compiles read of it does not change) until the build ends.
  */
 static int
-compile_node(struct answer_table *t, struct slot *sl)
+compile_node(struct answer_table *t, struct node **np)
 {
 	struct node *n = arena_alloc(&t->arena, sizeof(*n));
 
 	if (n == NULL)
 		return -1;
-	*n = *sl->node;
+	*n = **np;
 	if ((n->name = arena_alloc(&t->arena, n->name_len)) == NULL)
 		return -1;
-	memcpy(n->name, sl->node->name, n->name_len);
-	sl->node = n;
+	memcpy(n->name, (*np)->name, n->name_len);
+	*np = n;
 	if (n->cname)
 		return compile_cname(t, n);
 	size_t ntypes = 0;
@@ -849,23 +860,28 @@ answer_table_build(const struct synth_view *sv)
 	 * Every node's records sorted by type and its CNAME flag set before any
 	 * is compiled: following a chain looks at the nodes further on.
 	 */
-	for (size_t i = 0; i <= t->mask; i++) {
-		struct node *n = t->slots[i].node;
-		if (n == NULL)
-			continue;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct node *n = t->order[i];
 		node_sort(n);	/* an empty non-terminal has no records */
 		n->cname = node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
 	}
-	for (size_t i = 0; i <= t->mask; i++)
-		if (t->slots[i].node != NULL && compile_node(t, &t->slots[i]) < 0)
+	/* In the order added: zone by zone, what a compile reads is near. */
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (compile_node(t, &t->order[i]) < 0)
 			goto fail;
-	/* The borrowed record lists are not needed to answer. */
-	for (size_t i = 0; i <= t->mask; i++) {
-		struct node *n = t->slots[i].node;
-		if (n == NULL)
-			continue;
+	/* Now the slots take the compiled copies, and the record lists go. */
+	memset(t->slots, 0, (t->mask + 1) * sizeof(*t->slots));
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct node *n = t->order[i];
+		size_t j = n->hash & t->mask;
+		while (t->slots[j].node != NULL)
+			j = (j + 1) & t->mask;
+		t->slots[j].hash = n->hash;
+		t->slots[j].node = n;
 		node_free_rrs(n);
 	}
+	free(t->order);
+	t->order = NULL;
 	free(t->enc);
 	t->enc = NULL;
 	arena_free(&t->scratch);
@@ -886,6 +902,7 @@ answer_table_free(struct answer_table *t)
 			node_free_rrs(t->slots[i].node);
 	arena_free(&t->arena);
 	arena_free(&t->scratch);
+	free(t->order);
 	free(t->enc);
 	free(t->zones);
 	free(t->slots);
