@@ -141,18 +141,21 @@ table_node(struct answer_table *t, const uint8_t *name, size_t len,
 	return n;
 }
 
+/* The lists live in the scratch arena: growing one leaves the old behind. */
 static int
-node_add_rr(struct node *n, ldns_rr *rr)
+node_add_rr(struct answer_table *t, struct node *n, ldns_rr *rr)
 {
 	if (n->nrrs == n->caprrs) {
-		size_t cap = n->caprrs ? n->caprrs * 2 : 4;
-		ldns_rr **v = realloc(n->rrs, cap * sizeof(*v));
-		if (v == NULL)
+		size_t cap = n->caprrs ? n->caprrs * 2 : 2;
+		ldns_rr **v = arena_alloc(&t->scratch, cap * sizeof(*v));
+		uint16_t *ty = arena_alloc(&t->scratch, cap * sizeof(*ty));
+		if (v == NULL || ty == NULL)
 			return -1;
+		if (n->nrrs > 0) {
+			memcpy(v, n->rrs, n->nrrs * sizeof(*v));
+			memcpy(ty, n->types, n->nrrs * sizeof(*ty));
+		}
 		n->rrs = v;
-		uint16_t *ty = realloc(n->types, cap * sizeof(*ty));
-		if (ty == NULL)
-			return -1;
 		n->types = ty;
 		n->caprrs = cap;
 	}
@@ -161,11 +164,10 @@ node_add_rr(struct node *n, ldns_rr *rr)
 	return 0;
 }
 
+/* The compiled node forgets the lists, which go with the scratch arena. */
 static void
-node_free_rrs(struct node *n)
+node_forget_rrs(struct node *n)
 {
-	free(n->rrs);
-	free(n->types);
 	n->rrs = NULL;
 	n->types = NULL;
 	n->nrrs = n->caprrs = 0;
@@ -830,7 +832,12 @@ answer_table_build(const struct synth_view *sv)
 
 	if (t == NULL)
 		return NULL;
-	t->mask = 63;
+	/* Sized for about one node per record: growing rehashes them all. */
+	size_t nrrs = 0;
+	for (size_t zi = 0; zi < sv->nzones; zi++)
+		nrrs += ldns_rr_list_rr_count(sv->zones[zi].rrs);
+	for (t->mask = 63; t->mask + 1 < nrrs * 2; t->mask = t->mask * 2 + 1)
+		;
 	t->slots = calloc(t->mask + 1, sizeof(*t->slots));
 	t->zones = calloc(sv->nzones ? sv->nzones : 1, sizeof(*t->zones));
 	t->enc = malloc(sizeof(*t->enc));
@@ -851,7 +858,7 @@ answer_table_build(const struct synth_view *sv)
 			struct node *n;
 
 			if (len == 0 || (n = table_node(t, name, len, z)) == NULL ||
-			    node_add_rr(n, rr) < 0 ||
+			    node_add_rr(t, n, rr) < 0 ||
 			    add_ancestors(t, name, len, z) < 0)
 				goto fail;
 		}
@@ -878,7 +885,7 @@ answer_table_build(const struct synth_view *sv)
 			j = (j + 1) & t->mask;
 		t->slots[j].hash = n->hash;
 		t->slots[j].node = n;
-		node_free_rrs(n);
+		node_forget_rrs(n);
 	}
 	free(t->order);
 	t->order = NULL;
@@ -896,10 +903,6 @@ answer_table_free(struct answer_table *t)
 {
 	if (t == NULL)
 		return;
-	/* Only a table whose build failed still has record lists. */
-	for (size_t i = 0; t->slots != NULL && i <= t->mask; i++)
-		if (t->slots[i].node != NULL)
-			node_free_rrs(t->slots[i].node);
 	arena_free(&t->arena);
 	arena_free(&t->scratch);
 	free(t->order);

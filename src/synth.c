@@ -5,6 +5,7 @@
 #include "config.h"
 #include "synth.h"
 #include "view.h"
+#include "wire.h"
 
 #define SOA_REFRESH	3600
 #define SOA_RETRY	600
@@ -39,13 +40,17 @@ synth_host_visible(const struct config *cfg, int v, const char *name)
 	return h != NULL && host_visible(cfg, v, h, 0);
 }
 
+/*
+ * The configuration keeps names checked and folded (letters, digits, '-',
+ * '_', dots between labels): no escapes to parse, just the wire form.
+ */
 static ldns_rdf *
 dname(const char *name)
 {
-	char buf[300];
+	uint8_t wire[DNS_MAX_NAME];
+	size_t len = wire_name_from_text(name, wire);
 
-	snprintf(buf, sizeof(buf), "%s.", name);
-	return ldns_dname_new_frm_str(buf);
+	return len == 0 ? NULL : ldns_dname_new_frm_data((uint16_t)len, wire);
 }
 
 /* A new record of owner name (text), or NULL. Takes ownership of the rdfs. */
