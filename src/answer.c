@@ -1,6 +1,8 @@
 /* answer.c -- compile zones into a hash table of prepared wire answers. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "answer.h"
 #include "synth.h"
@@ -8,6 +10,8 @@
 #define MAX_ROTATIONS	16	/* variants of one rotating address RRset */
 #define MAX_CHAIN	8	/* CNAMEs followed inside our data */
 #define PREFETCH_LINES	6	/* cache lines of a node's region to prefetch */
+#define BUILD_THREADS_MAX 4	/* threads compiling a large table */
+#define BUILD_PARALLEL_MIN 4096	/* records: below it, one thread */
 
 /* Memory allocated in large chunks and freed all at once. */
 struct arena {
@@ -45,7 +49,6 @@ struct answer_table {
 	struct arena	 arena;		/* nodes, names, answers */
 	struct arena	 scratch;	/* load time only: nodes before compiling */
 	struct node	**order;	/* load time only: nodes as added */
-	struct enc	*enc;		/* load time only: the message being written */
 };
 
 static void	*arena_alloc(struct arena *, size_t);
@@ -273,6 +276,16 @@ struct enc {
 	size_t		 ncomp;
 };
 
+/*
+ * What compiling writes to: an arena and a message buffer. Each thread of
+ * the build has its own; the table itself is only read meanwhile.
+ */
+struct builder {
+	const struct answer_table *t;
+	struct arena	 arena;
+	struct enc	*enc;
+};
+
 static void
 enc_bytes(struct enc *e, const void *p, size_t n)
 {
@@ -434,15 +447,15 @@ render(struct enc *e, const uint8_t *qname, uint16_t qtype, uint16_t qclass,
 
 /* Renders into v, the wire from the table's arena. */
 static int
-render_var(struct answer_table *t, struct answer_var *v, const uint8_t *qname,
+render_var(struct builder *b, struct answer_var *v, const uint8_t *qname,
     uint16_t qtype, uint8_t rcode, const struct section *an,
     const struct section *ns, const struct section *ad)
 {
-	struct enc *e = t->enc;
+	struct enc *e = b->enc;
 	size_t noadd;
 
 	if (render(e, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns, ad,
-	    &noadd) < 0 || (v->wire = arena_alloc(&t->arena, e->len)) == NULL)
+	    &noadd) < 0 || (v->wire = arena_alloc(&b->arena, e->len)) == NULL)
 		return -1;
 	memcpy(v->wire, e->buf, e->len);
 	v->len = (uint16_t)e->len;
@@ -590,18 +603,18 @@ collect_additional(const struct answer_table *t, const struct section *set,
 }
 
 static int
-answer_alloc(struct answer_table *t, struct answer *a, uint16_t qtype,
+answer_alloc(struct builder *b, struct answer *a, uint16_t qtype,
     size_t nvar)
 {
 	a->qtype = qtype;
 	atomic_init(&a->next, 0);
-	a->var = arena_zalloc(&t->arena, nvar * sizeof(*a->var));
+	a->var = arena_zalloc(&b->arena, nvar * sizeof(*a->var));
 	return a->var == NULL ? -1 : 0;
 }
 
 /* The answer for one RRset of a plain (non-CNAME) node. */
 static int
-compile_rrset(struct answer_table *t, const struct node *n,
+compile_rrset(struct builder *b, const struct node *n,
     struct section set, struct answer *a)
 {
 	uint16_t type = ldns_rr_get_type(set.rr[0]);
@@ -612,9 +625,9 @@ compile_rrset(struct answer_table *t, const struct node *n,
 	struct section none = { NULL, 0, NULL };
 	int rc = -1;
 
-	if (answer_alloc(t, a, type, nvar) < 0)
+	if (answer_alloc(b, a, type, nvar) < 0)
 		return -1;
-	if (collect_additional(t, &set, &ad) < 0)
+	if (collect_additional(b->t, &set, &ad) < 0)
 		goto out;
 	for (size_t i = 0; i < nvar; i++) {
 		struct section an = set, adsec = { ad.rr, ad.n, NULL };
@@ -626,7 +639,7 @@ compile_rrset(struct answer_table *t, const struct node *n,
 				goto out;
 			an.rr = rot.rr;
 		}
-		if (render_var(t, &a->var[i], n->name, type,
+		if (render_var(b, &a->var[i], n->name, type,
 		    LDNS_RCODE_NOERROR, &an, &none, &adsec) < 0)
 			goto out;
 		a->nvar++;
@@ -652,7 +665,7 @@ zone_soa(struct answer_zone *z)
  * exist in a zone of ours: RFC 6604).
  */
 static int
-compile_cname(struct answer_table *t, struct node *n)
+compile_cname(struct builder *b, struct node *n)
 {
 	struct rrvec chain = { NULL, 0, 0 };
 	const struct node *end = NULL, *cur = n;
@@ -670,10 +683,10 @@ compile_cname(struct answer_table *t, struct node *n)
 			goto out;
 		if ((len = rdf_to_lname(ldns_rr_rdf(c.rr[0], 0), name)) == 0)
 			break;
-		const struct node *next = table_find(t, name, len,
+		const struct node *next = table_find(b->t, name, len,
 		    wire_name_hash(name, len));
 		if (next == NULL) {
-			const struct node *anc = closest_node(t, name, len);
+			const struct node *anc = closest_node(b->t, name, len);
 			if (anc != NULL) {	/* in our zone, but absent */
 				rcode = LDNS_RCODE_NXDOMAIN;
 				soa = zone_soa(anc->zone);
@@ -692,12 +705,12 @@ compile_cname(struct answer_table *t, struct node *n)
 	if (end != NULL)
 		for (size_t i = 0; i < end->nrrs; i++)
 			nends += (i == 0 || end->types[i] != end->types[i - 1]);
-	n->answers = arena_zalloc(&t->arena, (nends + 1) * sizeof(*n->answers));
-	n->other = arena_zalloc(&t->arena, sizeof(*n->other));
+	n->answers = arena_zalloc(&b->arena, (nends + 1) * sizeof(*n->answers));
+	n->other = arena_zalloc(&b->arena, sizeof(*n->other));
 	if (n->answers == NULL || n->other == NULL)
 		goto out;
-	if (answer_alloc(t, &n->answers[0], LDNS_RR_TYPE_CNAME, 1) < 0 ||
-	    render_var(t, &n->answers[0].var[0], n->name, LDNS_RR_TYPE_CNAME,
+	if (answer_alloc(b, &n->answers[0], LDNS_RR_TYPE_CNAME, 1) < 0 ||
+	    render_var(b, &n->answers[0].var[0], n->name, LDNS_RR_TYPE_CNAME,
 	    LDNS_RCODE_NOERROR, &cn, &none, &none) < 0)
 		goto out;
 	n->answers[0].nvar = 1;
@@ -710,10 +723,10 @@ compile_cname(struct answer_table *t, struct node *n)
 		int r = rrvec_add(&an, chain.rr, chain.n);
 
 		r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
-		r = r < 0 ? r : answer_alloc(t, a, type, 1);
+		r = r < 0 ? r : answer_alloc(b, a, type, 1);
 		if (r == 0) {
 			struct section s = { an.rr, an.n, NULL };
-			r = render_var(t, &a->var[0], n->name, type,
+			r = render_var(b, &a->var[0], n->name, type,
 			    LDNS_RCODE_NOERROR, &s, &none, &none);
 		}
 		free(an.rr);
@@ -726,8 +739,8 @@ compile_cname(struct answer_table *t, struct node *n)
 	if (end != NULL)
 		soa = zone_soa(end->zone);
 	struct section ch = { chain.rr, chain.n, NULL };
-	if (answer_alloc(t, n->other, 0, 1) < 0 ||
-	    render_var(t, &n->other->var[0], n->name, 0, rcode, &ch, &soa,
+	if (answer_alloc(b, n->other, 0, 1) < 0 ||
+	    render_var(b, &n->other->var[0], n->name, 0, rcode, &ch, &soa,
 	    &none) < 0)
 		goto out;
 	n->other->nvar = 1;
@@ -744,28 +757,28 @@ out:
  * other nodes' compiles read of it does not change) until the build ends.
  */
 static int
-compile_node(struct answer_table *t, struct node **np)
+compile_node(struct builder *b, struct node **np)
 {
-	struct node *n = arena_alloc(&t->arena, sizeof(*n));
+	struct node *n = arena_alloc(&b->arena, sizeof(*n));
 
 	if (n == NULL)
 		return -1;
 	*n = **np;
-	if ((n->name = arena_alloc(&t->arena, n->name_len)) == NULL)
+	if ((n->name = arena_alloc(&b->arena, n->name_len)) == NULL)
 		return -1;
 	memcpy(n->name, (*np)->name, n->name_len);
 	*np = n;
 	if (n->cname)
-		return compile_cname(t, n);
+		return compile_cname(b, n);
 	size_t ntypes = 0;
 	for (size_t i = 0; i < n->nrrs; i++)
 		ntypes += (i == 0 || n->types[i] != n->types[i - 1]);
 	if (ntypes > 0 &&
-	    (n->answers = arena_zalloc(&t->arena, ntypes * sizeof(*n->answers))) == NULL)
+	    (n->answers = arena_zalloc(&b->arena, ntypes * sizeof(*n->answers))) == NULL)
 		return -1;
 	for (size_t i = 0; i < n->nrrs; ) {
 		struct section set = node_rrset(n, n->types[i]);
-		if (compile_rrset(t, n, set, &n->answers[n->nanswers]) < 0)
+		if (compile_rrset(b, n, set, &n->answers[n->nanswers]) < 0)
 			return -1;
 		n->nanswers++;
 		i += set.n;
@@ -776,17 +789,17 @@ compile_node(struct answer_table *t, struct node **np)
 /* --- building the table ------------------------------------------------- */
 
 static int
-zone_init(struct answer_table *t, struct answer_zone *z,
+zone_init(struct builder *b, struct answer_zone *z,
     const struct synth_zone *sz)
 {
 	ldns_rr *soa = ldns_rr_list_rr(sz->rrs, 0);
 	uint8_t name[DNS_MAX_NAME];
 	size_t len;
-	struct enc *e = t->enc;
+	struct enc *e = b->enc;
 
 	if (soa == NULL || ldns_rr_get_type(soa) != LDNS_RR_TYPE_SOA ||
 	    (len = rdf_to_lname(ldns_rr_owner(soa), name)) == 0 ||
-	    (z->apex = arena_alloc(&t->arena, len)) == NULL)
+	    (z->apex = arena_alloc(&b->arena, len)) == NULL)
 		return -1;
 	memcpy(z->apex, name, len);
 	z->apex_len = (uint8_t)len;
@@ -799,7 +812,7 @@ zone_init(struct answer_table *t, struct answer_zone *z,
 	enc_rr(e, soa, &z->neg_ttl, false);
 	/* Keep what follows the (uncompressed) owner name. */
 	if (e->full || e->len <= len ||
-	    (z->soa_tail = arena_alloc(&t->arena, e->len - len)) == NULL)
+	    (z->soa_tail = arena_alloc(&b->arena, e->len - len)) == NULL)
 		return -1;
 	z->soa_tail_len = (uint16_t)(e->len - len);
 	memcpy(z->soa_tail, e->buf + len, z->soa_tail_len);
@@ -825,13 +838,94 @@ add_ancestors(struct answer_table *t, const uint8_t *name, size_t len,
 	return 0;
 }
 
+/* A share of the nodes to compile, in a thread of its own or not. */
+struct compile_job {
+	struct builder	 b;
+	struct node	**v;
+	size_t		 n;
+	int		 rc;
+	pthread_t	 thread;
+	bool		 started;
+};
+
+static void *
+compile_run(void *arg)
+{
+	struct compile_job *j = arg;
+
+	j->rc = 0;
+	for (size_t i = 0; i < j->n && j->rc == 0; i++)
+		if (compile_node(&j->b, &j->v[i]) < 0)
+			j->rc = -1;
+	return NULL;
+}
+
+/* How many threads compile: one for small data, else one per CPU (a few). */
+static size_t
+compile_threads(size_t nnodes)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (nnodes < BUILD_PARALLEL_MIN || ncpu <= 1)
+		return 1;
+	return ncpu < BUILD_THREADS_MAX ? (size_t)ncpu : BUILD_THREADS_MAX;
+}
+
+/* Compiles every node, the shares in parallel. Returns 0 or -1. */
+static int
+compile_all(struct answer_table *t, struct compile_job *jobs, size_t njobs)
+{
+	size_t per = t->nnodes / njobs;
+	int rc = 0;
+
+	for (size_t k = 0; k < njobs; k++) {
+		jobs[k].v = t->order + k * per;
+		jobs[k].n = k + 1 < njobs ? per : t->nnodes - k * per;
+	}
+	for (size_t k = 1; k < njobs; k++)
+		jobs[k].started = pthread_create(&jobs[k].thread, NULL,
+		    compile_run, &jobs[k]) == 0;
+	compile_run(&jobs[0]);
+	for (size_t k = 1; k < njobs; k++) {
+		if (jobs[k].started)
+			pthread_join(jobs[k].thread, NULL);
+		else
+			compile_run(&jobs[k]);	/* no thread: here, then */
+	}
+	for (size_t k = 0; k < njobs; k++)
+		if (jobs[k].rc < 0)
+			rc = -1;
+	return rc;
+}
+
+/* The builders' arenas join the table's; their buffers go. */
+static void
+builders_finish(struct answer_table *t, struct compile_job *jobs, size_t njobs)
+{
+	for (size_t k = 0; k < njobs; k++) {
+		struct chunk *c = jobs[k].b.arena.head;
+		while (c != NULL) {
+			struct chunk *next = c->next;
+			c->next = t->arena.head;
+			t->arena.head = c;
+			c = next;
+		}
+		jobs[k].b.arena.head = NULL;
+		free(jobs[k].b.enc);
+		jobs[k].b.enc = NULL;
+	}
+}
+
 struct answer_table *
 answer_table_build(const struct synth_view *sv)
 {
 	struct answer_table *t = calloc(1, sizeof(*t));
+	struct compile_job jobs[BUILD_THREADS_MAX];
+	size_t njobs = 0;
 
 	if (t == NULL)
 		return NULL;
+	memset(jobs, 0, sizeof(jobs));
 	/* Sized for about one node per record: growing rehashes them all. */
 	size_t nrrs = 0;
 	for (size_t zi = 0; zi < sv->nzones; zi++)
@@ -840,8 +934,13 @@ answer_table_build(const struct synth_view *sv)
 		;
 	t->slots = calloc(t->mask + 1, sizeof(*t->slots));
 	t->zones = calloc(sv->nzones ? sv->nzones : 1, sizeof(*t->zones));
-	t->enc = malloc(sizeof(*t->enc));
-	if (t->slots == NULL || t->zones == NULL || t->enc == NULL)
+	njobs = compile_threads(nrrs);
+	for (size_t k = 0; k < njobs; k++) {
+		jobs[k].b.t = t;
+		if ((jobs[k].b.enc = malloc(sizeof(*jobs[k].b.enc))) == NULL)
+			goto fail;
+	}
+	if (t->slots == NULL || t->zones == NULL)
 		goto fail;
 
 	for (size_t zi = 0; zi < sv->nzones; zi++) {
@@ -849,7 +948,7 @@ answer_table_build(const struct synth_view *sv)
 		struct answer_zone *z = &t->zones[zi];
 
 		t->nzones++;
-		if (zone_init(t, z, sz) < 0)
+		if (zone_init(&jobs[0].b, z, sz) < 0)
 			goto fail;
 		for (size_t i = 0; i < ldns_rr_list_rr_count(sz->rrs); i++) {
 			ldns_rr *rr = ldns_rr_list_rr(sz->rrs, i);
@@ -872,10 +971,13 @@ answer_table_build(const struct synth_view *sv)
 		node_sort(n);	/* an empty non-terminal has no records */
 		n->cname = node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
 	}
-	/* In the order added: zone by zone, what a compile reads is near. */
-	for (size_t i = 0; i < t->nnodes; i++)
-		if (compile_node(t, &t->order[i]) < 0)
-			goto fail;
+	/*
+	 * In the order added: zone by zone, what a compile reads is near.
+	 * Meanwhile the table is only read: the slots keep the old copies.
+	 */
+	if (compile_all(t, jobs, njobs) < 0)
+		goto fail;
+	builders_finish(t, jobs, njobs);
 	/* Now the slots take the compiled copies, and the record lists go. */
 	memset(t->slots, 0, (t->mask + 1) * sizeof(*t->slots));
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -889,11 +991,10 @@ answer_table_build(const struct synth_view *sv)
 	}
 	free(t->order);
 	t->order = NULL;
-	free(t->enc);
-	t->enc = NULL;
 	arena_free(&t->scratch);
 	return t;
 fail:
+	builders_finish(t, jobs, njobs);
 	answer_table_free(t);
 	return NULL;
 }
@@ -906,7 +1007,6 @@ answer_table_free(struct answer_table *t)
 	arena_free(&t->arena);
 	arena_free(&t->scratch);
 	free(t->order);
-	free(t->enc);
 	free(t->zones);
 	free(t->slots);
 	free(t);
