@@ -1,6 +1,8 @@
 /* synth.c -- build the OCS 2007 records (SRV, A, AAAA, CNAME, SOA, NS) per view. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "synth.h"
@@ -10,6 +12,8 @@
 #define SOA_REFRESH	3600
 #define SOA_RETRY	600
 #define SOA_EXPIRE	604800
+#define SYNTH_THREADS_MAX 4	/* threads building a large view */
+#define SYNTH_PARALLEL_MIN 512	/* domains: below it, one thread */
 
 static bool
 view_external(const struct config *cfg, int v)
@@ -254,36 +258,97 @@ build_zone(const struct config *cfg, int v, const struct cfg_domain *d,
 	return 0;
 }
 
+/*
+ * The zones whose index is k modulo n, built in the order a single pass
+ * would: the apex and SRV records, then the hosts in file order, then the
+ * fallback names. Zones never share a list, so shares run in parallel.
+ */
+struct synth_job {
+	const struct config *cfg;
+	int		 v;
+	uint32_t	 serial;
+	struct synth_view *out;
+	size_t		 k, n;
+	int		 rc;
+	pthread_t	 thread;
+	bool		 started;
+};
+
+static void *
+synth_run(void *arg)
+{
+	struct synth_job *j = arg;
+	const struct config *cfg = j->cfg;
+
+	j->rc = -1;
+	for (size_t d = j->k; d < cfg->ndomains; d += j->n)
+		if (build_zone(cfg, j->v, &cfg->domains[d], j->serial,
+		    &j->out->zones[d]) < 0)
+			return NULL;
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_host *h = &cfg->hosts[i];
+		if (h->zone < 0 || (size_t)h->zone % j->n != j->k)
+			continue;
+		if (add_host(j->out->zones[h->zone].rrs, cfg, j->v, h,
+		    cfg->domains[h->zone].ttl, h) < 0)
+			return NULL;
+	}
+	for (size_t d = j->k; d < cfg->ndomains; d += j->n)
+		if (cfg->domains[d].fallback && add_fallbacks(j->out->zones[d].rrs,
+		    cfg, j->v, &cfg->domains[d]) < 0)
+			return NULL;
+	j->rc = 0;
+	return NULL;
+}
+
 int
 synth_view(const struct config *cfg, int v, uint32_t serial, struct synth_view *out)
 {
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = 1;
+
+	if (cfg->ndomains >= SYNTH_PARALLEL_MIN && ncpu > 1)
+		n = (size_t)ncpu;
+	return synth_view_threads(cfg, v, serial, out, n);
+}
+
+int
+synth_view_threads(const struct config *cfg, int v, uint32_t serial,
+    struct synth_view *out, size_t n)
+{
+	struct synth_job jobs[SYNTH_THREADS_MAX];
+	int rc = 0;
+
 	memset(out, 0, sizeof(*out));
 	out->name = v >= 0 ? cfg->views[v].name : "default";
 	out->external = view_external(cfg, v);
 	out->zones = calloc(cfg->ndomains ? cfg->ndomains : 1, sizeof(*out->zones));
 	if (out->zones == NULL)
 		return -1;
-	for (size_t d = 0; d < cfg->ndomains; d++) {
-		out->nzones++;
-		if (build_zone(cfg, v, &cfg->domains[d], serial,
-		    &out->zones[d]) < 0)
-			goto fail;
+	out->nzones = cfg->ndomains;
+	if (n < 1)
+		n = 1;
+	if (n > SYNTH_THREADS_MAX)
+		n = SYNTH_THREADS_MAX;
+	for (size_t k = 0; k < n; k++)
+		jobs[k] = (struct synth_job){ cfg, v, serial, out, k, n, -1, 0,
+		    false };
+	for (size_t k = 1; k < n; k++)
+		jobs[k].started = pthread_create(&jobs[k].thread, NULL,
+		    synth_run, &jobs[k]) == 0;
+	synth_run(&jobs[0]);
+	for (size_t k = 1; k < n; k++) {
+		if (jobs[k].started)
+			pthread_join(jobs[k].thread, NULL);
+		else
+			synth_run(&jobs[k]);	/* no thread: here, then */
 	}
-	/* Each host into the zone of its domain: one pass, in file order. */
-	for (size_t i = 0; i < cfg->nhosts; i++) {
-		const struct cfg_host *h = &cfg->hosts[i];
-		if (h->zone >= 0 && add_host(out->zones[h->zone].rrs, cfg, v, h,
-		    cfg->domains[h->zone].ttl, h) < 0)
-			goto fail;
-	}
-	for (size_t d = 0; d < cfg->ndomains; d++)
-		if (cfg->domains[d].fallback && add_fallbacks(out->zones[d].rrs,
-		    cfg, v, &cfg->domains[d]) < 0)
-			goto fail;
-	return 0;
-fail:
-	synth_view_clear(out);
-	return -1;
+	for (size_t k = 0; k < n; k++)
+		if (jobs[k].rc < 0)
+			rc = -1;
+	if (rc < 0)
+		synth_view_clear(out);
+	return rc;
 }
 
 void
@@ -291,7 +356,8 @@ synth_view_clear(struct synth_view *sv)
 {
 	for (size_t i = 0; i < sv->nzones; i++) {
 		free(sv->zones[i].name);
-		ldns_rr_list_deep_free(sv->zones[i].rrs);
+		if (sv->zones[i].rrs != NULL)	/* NULL: a failed build stopped before */
+			ldns_rr_list_deep_free(sv->zones[i].rrs);
 	}
 	free(sv->zones);
 	memset(sv, 0, sizeof(*sv));

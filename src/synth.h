@@ -30,6 +30,12 @@ struct synth_view {
  */
 int	synth_view(const struct config *cfg, int v, uint32_t serial,
 	    struct synth_view *out);
+/*
+ * The same with n threads (1..4; synth_view() picks one per CPU for 512
+ * domains or more): the result does not depend on n.
+ */
+int	synth_view_threads(const struct config *cfg, int v, uint32_t serial,
+	    struct synth_view *out, size_t n);
 void	synth_view_clear(struct synth_view *sv);
 
 /* Whether host name is visible in view v (-1: the implicit view). */
