@@ -649,14 +649,17 @@ static long
 index_find(const struct cfg_index *x, const void *base, size_t stride,
     const char *name)
 {
+	uint32_t h = name_hash(name);
+
 	if (x->slot == NULL)
 		return -1;
-	for (size_t i = name_hash(name) & x->mask;; i = (i + 1) & x->mask) {
-		uint32_t v = x->slot[i];
-		if (v == 0)
+	for (size_t i = h & x->mask;; i = (i + 1) & x->mask) {
+		const struct cfg_index_slot *sl = &x->slot[i];
+		if (sl->pos == 0)
 			return -1;
-		if (strcmp(item_name(base, stride, v - 1), name) == 0)
-			return (long)v - 1;
+		if (sl->hash == h &&
+		    strcmp(item_name(base, stride, sl->pos - 1), name) == 0)
+			return (long)sl->pos - 1;
 	}
 }
 
@@ -666,27 +669,27 @@ index_add(struct cfg_index *x, const void *base, size_t stride, size_t pos)
 {
 	if ((x->n + 1) * 2 > (x->slot ? x->mask + 1 : 0)) {
 		size_t size = x->slot ? (x->mask + 1) * 2 : 64;
-		uint32_t *slot = calloc(size, sizeof(*slot));
+		struct cfg_index_slot *slot = calloc(size, sizeof(*slot));
 		if (slot == NULL)
 			return -1;
 		for (size_t i = 0; x->slot != NULL && i <= x->mask; i++) {
-			uint32_t v = x->slot[i];
-			if (v == 0)
+			if (x->slot[i].pos == 0)
 				continue;
-			size_t j = name_hash(item_name(base, stride, v - 1)) &
-			    (size - 1);
-			while (slot[j] != 0)
+			size_t j = x->slot[i].hash & (size - 1);
+			while (slot[j].pos != 0)
 				j = (j + 1) & (size - 1);
-			slot[j] = v;
+			slot[j] = x->slot[i];
 		}
 		free(x->slot);
 		x->slot = slot;
 		x->mask = size - 1;
 	}
-	size_t j = name_hash(item_name(base, stride, pos)) & x->mask;
-	while (x->slot[j] != 0)
+	uint32_t h = name_hash(item_name(base, stride, pos));
+	size_t j = h & x->mask;
+	while (x->slot[j].pos != 0)
 		j = (j + 1) & x->mask;
-	x->slot[j] = (uint32_t)pos + 1;
+	x->slot[j].pos = (uint32_t)pos + 1;
+	x->slot[j].hash = h;
 	x->n++;
 	return 0;
 }

@@ -111,8 +111,13 @@ struct cfg_view {
 };
 
 /* A hash index of names: slot = position + 1 in the array, 0 when free. */
+struct cfg_index_slot {
+	uint32_t	 pos;		/* position + 1; 0: empty */
+	uint32_t	 hash;		/* of the name: most probes end here */
+};
+
 struct cfg_index {
-	uint32_t	*slot;
+	struct cfg_index_slot *slot;
 	size_t		 mask;
 	size_t		 n;
 };
