@@ -11,6 +11,7 @@
 #define MAX_CHAIN	8	/* CNAMEs followed inside our data */
 #define PREFETCH_LINES	6	/* cache lines of a node's region to prefetch */
 #define BUILD_THREADS_MAX 4	/* threads compiling a large table */
+#define INSERT_BATCH	16	/* records hashed ahead of their lookups */
 #define BUILD_PARALLEL_MIN 4096	/* records: below it, one thread */
 
 /* Memory allocated in large chunks and freed all at once. */
@@ -111,9 +112,8 @@ table_grow(struct answer_table *t)
 /* Finds or adds the node of name in zone z. NULL when out of memory. */
 static struct node *
 table_node(struct answer_table *t, const uint8_t *name, size_t len,
-    struct answer_zone *z)
+    uint32_t hash, struct answer_zone *z)
 {
-	uint32_t hash = wire_name_hash(name, len);
 	struct node *n = table_find(t, name, len, hash);
 
 	if (n != NULL)
@@ -830,10 +830,55 @@ add_ancestors(struct answer_table *t, const uint8_t *name, size_t len,
 	while (len > z->apex_len) {
 		len -= 1 + (size_t)name[0];
 		name += 1 + name[0];
-		if (table_find(t, name, len, wire_name_hash(name, len)) != NULL)
+		uint32_t hash = wire_name_hash(name, len);
+		if (table_find(t, name, len, hash) != NULL)
 			break;
-		if (table_node(t, name, len, z) == NULL)
+		if (table_node(t, name, len, hash, z) == NULL)
 			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Adds the records of zone sz, a few at a time: their names' hashes first,
+ * with hints to fetch their slots and their parents', then the lookups,
+ * whose cache misses then overlap.
+ */
+static int
+insert_zone(struct answer_table *t, struct answer_zone *z,
+    const struct synth_zone *sz)
+{
+	struct {
+		uint8_t		 name[DNS_MAX_NAME];
+		size_t		 len;
+		uint32_t	 hash;
+	} p[INSERT_BATCH];
+	size_t count = ldns_rr_list_rr_count(sz->rrs);
+
+	for (size_t i = 0; i < count; i += INSERT_BATCH) {
+		size_t m = count - i < INSERT_BATCH ? count - i : INSERT_BATCH;
+
+		for (size_t k = 0; k < m; k++) {
+			ldns_rr *rr = ldns_rr_list_rr(sz->rrs, i + k);
+			if ((p[k].len = rdf_to_lname(ldns_rr_owner(rr),
+			    p[k].name)) == 0)
+				return -1;
+			p[k].hash = wire_name_hash(p[k].name, p[k].len);
+			answer_prefetch_slot(t, p[k].hash);
+			if (p[k].len > z->apex_len) {
+				const uint8_t *up = p[k].name + 1 + p[k].name[0];
+				size_t uplen = p[k].len - 1 - p[k].name[0];
+				answer_prefetch_slot(t, wire_name_hash(up, uplen));
+			}
+		}
+		for (size_t k = 0; k < m; k++) {
+			struct node *n = table_node(t, p[k].name, p[k].len,
+			    p[k].hash, z);
+			if (n == NULL ||
+			    node_add_rr(t, n, ldns_rr_list_rr(sz->rrs, i + k)) < 0 ||
+			    add_ancestors(t, p[k].name, p[k].len, z) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -948,19 +993,8 @@ answer_table_build(const struct synth_view *sv)
 		struct answer_zone *z = &t->zones[zi];
 
 		t->nzones++;
-		if (zone_init(&jobs[0].b, z, sz) < 0)
+		if (zone_init(&jobs[0].b, z, sz) < 0 || insert_zone(t, z, sz) < 0)
 			goto fail;
-		for (size_t i = 0; i < ldns_rr_list_rr_count(sz->rrs); i++) {
-			ldns_rr *rr = ldns_rr_list_rr(sz->rrs, i);
-			uint8_t name[DNS_MAX_NAME];
-			size_t len = rdf_to_lname(ldns_rr_owner(rr), name);
-			struct node *n;
-
-			if (len == 0 || (n = table_node(t, name, len, z)) == NULL ||
-			    node_add_rr(t, n, rr) < 0 ||
-			    add_ancestors(t, name, len, z) < 0)
-				goto fail;
-		}
 	}
 	/*
 	 * Every node's records sorted by type and its CNAME flag set before any
