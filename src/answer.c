@@ -19,21 +19,24 @@ struct arena {
 	struct chunk	*head;
 };
 
+/* 64 bytes: one cache line. */
 struct node {
 	uint8_t		*name;		/* lower-case wire */
-	uint8_t		 name_len;
-	uint32_t	 hash;		/* wire_name_hash(name) */
 	struct answer_zone *zone;
-	bool		 cname;
 	struct answer	*answers;	/* by qtype, sorted */
-	size_t		 nanswers;
 	struct answer	*other;		/* CNAME node: types the chain's end lacks */
 	/* Load time only: the records at this name, borrowed from the view. */
 	ldns_rr		**rrs;
 	uint16_t	*types;		/* rrs[i]'s type: no trip to the record */
-	size_t		 nrrs;
-	size_t		 caprrs;
+	uint32_t	 nrrs;
+	uint32_t	 caprrs;
+	uint32_t	 hash;		/* wire_name_hash(name) */
+	uint16_t	 nanswers;
+	uint8_t		 name_len;
+	bool		 cname;
 };
+
+_Static_assert(sizeof(struct node) <= 64, "a node fits a cache line");
 
 /* The hash sits beside the pointer: a probe touches no node but the match. */
 struct slot {
@@ -149,7 +152,7 @@ static int
 node_add_rr(struct answer_table *t, struct node *n, ldns_rr *rr)
 {
 	if (n->nrrs == n->caprrs) {
-		size_t cap = n->caprrs ? n->caprrs * 2 : 2;
+		size_t cap = n->caprrs ? (size_t)n->caprrs * 2 : 2;
 		ldns_rr **v = arena_alloc(&t->scratch, cap * sizeof(*v));
 		uint16_t *ty = arena_alloc(&t->scratch, cap * sizeof(*ty));
 		if (v == NULL || ty == NULL)
@@ -160,7 +163,9 @@ node_add_rr(struct answer_table *t, struct node *n, ldns_rr *rr)
 		}
 		n->rrs = v;
 		n->types = ty;
-		n->caprrs = cap;
+		if (cap > UINT32_MAX)
+			return -1;
+		n->caprrs = (uint32_t)cap;
 	}
 	n->types[n->nrrs] = ldns_rr_get_type(rr);
 	n->rrs[n->nrrs++] = rr;
@@ -705,6 +710,8 @@ compile_cname(struct builder *b, struct node *n)
 	if (end != NULL)
 		for (size_t i = 0; i < end->nrrs; i++)
 			nends += (i == 0 || end->types[i] != end->types[i - 1]);
+	if (nends + 1 > UINT16_MAX)	/* every type there is, at one name */
+		goto out;
 	n->answers = arena_zalloc(&b->arena, (nends + 1) * sizeof(*n->answers));
 	n->other = arena_zalloc(&b->arena, sizeof(*n->other));
 	if (n->answers == NULL || n->other == NULL)
@@ -773,6 +780,8 @@ compile_node(struct builder *b, struct node **np)
 	size_t ntypes = 0;
 	for (size_t i = 0; i < n->nrrs; i++)
 		ntypes += (i == 0 || n->types[i] != n->types[i - 1]);
+	if (ntypes > UINT16_MAX)	/* every type there is, at one name */
+		return -1;
 	if (ntypes > 0 &&
 	    (n->answers = arena_zalloc(&b->arena, ntypes * sizeof(*n->answers))) == NULL)
 		return -1;
