@@ -97,6 +97,9 @@ t0=$(date +%s.%N)
 python3 "$HERE/gen.py" "$NDOM" "$WORK/data" --ports "$P_OCS,$P_NSD,$P_KNOT" ||
     die "gen.py failed"
 t1=$(date +%s.%N)
+# The zone files for NSD and Knot (one per domain) are still being written
+# back: let that finish rather than compete with what is measured.
+sync
 DATA=$WORK/data
 if [ "$WORKERS" != 1 ]; then
 	sed -i "0,/^\[server\]/s//[server]\nworkers = $WORKERS/" "$DATA/ocsdnsd.ini"
