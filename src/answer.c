@@ -1055,12 +1055,6 @@ answer_table_free(struct answer_table *t)
 	free(t);
 }
 
-size_t
-answer_table_nnodes(const struct answer_table *t)
-{
-	return t->nnodes;
-}
-
 int
 answer_prepare(struct answer *a, ldns_rr **rrs, size_t n)
 {

@@ -66,7 +66,6 @@ struct answer_table;
  */
 struct answer_table *answer_table_build(const struct synth_view *sv);
 void		 answer_table_free(struct answer_table *t);
-size_t		 answer_table_nnodes(const struct answer_table *t);
 
 /* Looks up a lower-case wire name. Allocates nothing. */
 void		 answer_lookup(struct answer_table *t, const uint8_t *lname,
