@@ -3,7 +3,9 @@
 #
 #   ./quickstart.sh run     build and serve conf/ocsdnsd.ini in the foreground
 #   ./quickstart.sh check   build with -Werror and run the whole test suite,
-#                           then again built with ASan and UBSan (build-asan/)
+#                           then again built with ASan and UBSan (build-asan/),
+#                           and the tests that run threads with TSan
+#                           (build-tsan/)
 #
 # On Debian or Ubuntu, missing build and test packages are installed with
 # apt-get (as root), or the command to install them is printed. Running it
@@ -122,6 +124,33 @@ sanitizer_check() {
 	fi
 }
 
+# The tests that run several threads (workers, background reloads, the
+# parallel build of a large configuration), built with ThreadSanitizer in
+# build-tsan/. A report makes the daemon or the unit test exit with 66,
+# which fails the test.
+THREAD_TESTS="tests/unit/check_synth tests/unit/check_dns
+    tests/e2e/t_workers.sh tests/e2e/t_reload_async.sh tests/e2e/t_reload.sh"
+thread_check() {
+	echo "quickstart: the threaded tests again with TSan, in build-tsan/"
+	rm -rf build-tsan
+	mkdir build-tsan
+	make distdir distdir=build-tsan/src >/dev/null
+	mkdir build-tsan/build
+	if ! (
+		cd build-tsan/build &&
+		../src/configure --enable-werror --enable-sanitizers=thread \
+		    >configure.out &&
+		make -j2 >make.out &&
+		TSAN_OPTIONS=halt_on_error=0:exitcode=66 \
+		    make -j2 check TESTS="$(echo $THREAD_TESTS)"
+	); then
+		( cd build-tsan/build && show_failures )
+		echo "quickstart: tests failed under TSan (logs above," \
+		    "build in build-tsan/build)" >&2
+		exit 1
+	fi
+}
+
 install_packages
 
 case $cmd in
@@ -142,6 +171,7 @@ check)
 		exit 1
 	fi
 	sanitizer_check
+	thread_check
 	echo "quickstart: all tests passed, also with the sanitizers"
 	;;
 esac
