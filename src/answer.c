@@ -916,11 +916,11 @@ compile_run(void *arg)
 
 /* How many threads compile: one for small data, else one per CPU (a few). */
 static size_t
-compile_threads(size_t nnodes)
+compile_threads(size_t nrrs)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (nnodes < BUILD_PARALLEL_MIN || ncpu <= 1)
+	if (nrrs < BUILD_PARALLEL_MIN || ncpu <= 1)
 		return 1;
 	return ncpu < BUILD_THREADS_MAX ? (size_t)ncpu : BUILD_THREADS_MAX;
 }
