@@ -82,7 +82,7 @@ enum key {
 	KEY_FEDERATION,
 	KEY_SIP_TCP,
 	KEY_FALLBACK,
-	KEY_PORT_SIPINTERNALTLS,
+	KEY_PORT_SIPINTERNALTLS,	/* the service ports: ocs_services[] */
 	KEY_PORT_SIPINTERNAL,
 	KEY_PORT_SIP_TLS,
 	KEY_PORT_SIP_TCP,
@@ -141,8 +141,7 @@ static const struct keydef keydefs[] = {
 	{ SECT_DOMAIN, "sipinternal_port", KEY_PORT_SIPINTERNAL, false },
 	{ SECT_DOMAIN, "sip_tls_port", KEY_PORT_SIP_TLS, false },
 	{ SECT_DOMAIN, "sip_tcp_port", KEY_PORT_SIP_TCP, false },
-	{ SECT_DOMAIN, "sipfederationtls_port", KEY_PORT_SIPFEDERATIONTLS,
-	    false },
+	{ SECT_DOMAIN, "sipfederationtls_port", KEY_PORT_SIPFEDERATIONTLS, false },
 	{ SECT_DOMAIN, "ns", KEY_NS, false },
 	{ SECT_DOMAIN, "hostmaster", KEY_HOSTMASTER, false },
 	{ SECT_DOMAIN, "ttl", KEY_DOMAIN_TTL, false },
@@ -808,11 +807,8 @@ section_domain(struct ctx *ctx, const char *name)
 		return;
 	d->line = ctx->line;
 	d->sip_tcp = true;
-	d->port_sipinternaltls = PORT_SIPINTERNALTLS;
-	d->port_sipinternal = PORT_SIPINTERNAL;
-	d->port_sip_tls = PORT_SIP_TLS;
-	d->port_sip_tcp = PORT_SIP_TCP;
-	d->port_sipfederationtls = PORT_SIPFEDERATIONTLS;
+	for (size_t i = 0; i < OCS_NSERVICES; i++)
+		d->port[i] = ocs_services[i].port;
 	if ((d->name = ctx_strdup(ctx, norm)) == NULL) {
 		cfg->ndomains--;
 		return;
@@ -1505,20 +1501,16 @@ handle_domain(struct ctx *ctx, const struct keydef *kd, const char *key,
 		set_bool(ctx, key, value, &d->fallback);
 		break;
 	case KEY_PORT_SIPINTERNALTLS:
-		set_u16(ctx, key, value, 1, 65535, &d->port_sipinternaltls);
-		break;
 	case KEY_PORT_SIPINTERNAL:
-		set_u16(ctx, key, value, 1, 65535, &d->port_sipinternal);
-		break;
 	case KEY_PORT_SIP_TLS:
-		set_u16(ctx, key, value, 1, 65535, &d->port_sip_tls);
-		break;
 	case KEY_PORT_SIP_TCP:
-		set_u16(ctx, key, value, 1, 65535, &d->port_sip_tcp);
+	case KEY_PORT_SIPFEDERATIONTLS: {
+		const struct ocs_service *svc = ocs_service_by_port_key(kd->name);
+
+		set_u16(ctx, key, value, 1, 65535,
+		    &d->port[svc - ocs_services]);
 		break;
-	case KEY_PORT_SIPFEDERATIONTLS:
-		set_u16(ctx, key, value, 1, 65535, &d->port_sipfederationtls);
-		break;
+	}
 	case KEY_NS:
 		key_ns(ctx, d, value);
 		break;

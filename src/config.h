@@ -9,6 +9,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "ocs.h"
+
 /* Defaults, also documented in man/ocsdnsd.ini.5. */
 #define CONFIG_DEFAULT_LISTEN		"127.0.0.1:5300"
 #define CONFIG_DEFAULT_TTL		3600
@@ -19,13 +21,6 @@
 #define CONFIG_DEFAULT_QUERY_LOG_SAMPLE	1
 #define CONFIG_DEFAULT_WORKERS		1
 #define CONFIG_MAX_WORKERS		64
-
-/* Default SRV ports (ocs-dns.md section 1). */
-#define PORT_SIPINTERNALTLS	5061
-#define PORT_SIPINTERNAL	5060
-#define PORT_SIP_TLS		443
-#define PORT_SIP_TCP		443
-#define PORT_SIPFEDERATIONTLS	5061
 
 /*
  * Every name below is stored in lower case presentation form without the
@@ -58,16 +53,12 @@ struct cfg_addr {
 struct cfg_domain {
 	char		*name;		/* the SIP domain, also the zone apex */
 	int		 line;		/* line of the [domain] header */
-	struct cfg_targets pool;	/* _sipinternaltls, _sipinternal */
-	struct cfg_targets access_edge;	/* _sip._tls, _sip._tcp, federation */
-	bool		 federation;	/* publish _sipfederationtls._tcp */
-	bool		 sip_tcp;	/* publish _sip._tcp (default yes) */
-	bool		 fallback;	/* publish sipinternal., sip., sipexternal. */
-	uint16_t	 port_sipinternaltls;
-	uint16_t	 port_sipinternal;
-	uint16_t	 port_sip_tls;
-	uint16_t	 port_sip_tcp;
-	uint16_t	 port_sipfederationtls;
+	struct cfg_targets pool;	/* the internal services' target */
+	struct cfg_targets access_edge;	/* the external services' target */
+	bool		 federation;	/* publish the federation service */
+	bool		 sip_tcp;	/* publish external SIP over TCP (default yes) */
+	bool		 fallback;	/* publish the fallback A names */
+	uint16_t	 port[OCS_NSERVICES]; /* by service; default ocs_services[] */
 	char		**ns;		/* NS names; default ns1.<domain> */
 	size_t		 nns;
 	char		*hostmaster;	/* SOA RNAME as a name; default hostmaster.<domain> */

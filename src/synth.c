@@ -143,27 +143,22 @@ add_apex(ldns_rr_list *rrs, const struct config *cfg, const struct cfg_domain *d
 	return 0;
 }
 
+/* The services of ocs_services[] that domain d publishes in this view. */
 static int
 add_srvs(ldns_rr_list *rrs, const struct cfg_domain *d, bool external)
 {
-	if (!external && d->pool.n > 0) {
-		if (add_srv(rrs, "_sipinternaltls._tcp", d->name, d->ttl,
-		    d->port_sipinternaltls, &d->pool) < 0 ||
-		    add_srv(rrs, "_sipinternal._tcp", d->name, d->ttl,
-		    d->port_sipinternal, &d->pool) < 0)
+	for (size_t i = 0; i < OCS_NSERVICES; i++) {
+		const struct ocs_service *svc = &ocs_services[i];
+		const struct cfg_targets *t = svc->role == OCS_ROLE_POOL ?
+		    &d->pool : &d->access_edge;
+
+		if (t->n == 0 || (external && svc->internal) ||
+		    (svc->when == OCS_IF_SIP_TCP && !d->sip_tcp) ||
+		    (svc->when == OCS_IF_FEDERATION && !d->federation))
+			continue;
+		if (add_srv(rrs, svc->owner, d->name, d->ttl, d->port[i], t) < 0)
 			return -1;
 	}
-	if (d->access_edge.n == 0)
-		return 0;
-	if (add_srv(rrs, "_sip._tls", d->name, d->ttl, d->port_sip_tls,
-	    &d->access_edge) < 0)
-		return -1;
-	if (d->sip_tcp && add_srv(rrs, "_sip._tcp", d->name, d->ttl,
-	    d->port_sip_tcp, &d->access_edge) < 0)
-		return -1;
-	if (d->federation && add_srv(rrs, "_sipfederationtls._tcp", d->name,
-	    d->ttl, d->port_sipfederationtls, &d->access_edge) < 0)
-		return -1;
 	return 0;
 }
 
@@ -215,19 +210,19 @@ add_fallbacks(ldns_rr_list *rrs, const struct config *cfg, int v,
 	bool external = view_external(cfg, v);
 	const char *pool = d->pool.n ? d->pool.v[0].name : NULL;
 	const char *edge = d->access_edge.n ? d->access_edge.v[0].name : NULL;
-	const struct { const char *label, *source; } fb[] = {
-		{ "sipinternal", external ? NULL : pool },
-		{ "sip", external ? edge : pool },
-		{ "sipexternal", edge },
-	};
 
-	for (size_t i = 0; i < sizeof(fb) / sizeof(fb[0]); i++) {
+	for (size_t i = 0; i < OCS_NFALLBACKS; i++) {
+		const struct ocs_fallback *fb = &ocs_fallbacks[i];
+		enum ocs_role role = external ? fb->outside : fb->inside;
+		const char *source = role == OCS_ROLE_POOL ? pool : edge;
 		char name[300];
 		const struct cfg_host *src;
 
-		snprintf(name, sizeof(name), "%s.%s", fb[i].label, d->name);
-		if (fb[i].source == NULL || config_host(cfg, name) != NULL ||
-		    (src = config_host(cfg, fb[i].source)) == NULL)
+		if (external && fb->internal_only)
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", fb->label, d->name);
+		if (source == NULL || config_host(cfg, name) != NULL ||
+		    (src = config_host(cfg, source)) == NULL)
 			continue;
 		/* Follow a cname host to the addresses behind it. */
 		for (int depth = 0; src != NULL && src->cname != NULL && depth < 8; depth++)
