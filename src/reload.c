@@ -108,7 +108,10 @@ reload_reclaim(struct server *srv)
 
 /* --- after a reload ----------------------------------------------------- */
 
-/* Whether cfg's listen list is the set of addresses we were started with. */
+/*
+ * Whether cfg's listen list differs from the set of addresses we were
+ * started with: true when it does.
+ */
 static bool
 listen_changed(const struct server *srv, const struct config *cfg)
 {
