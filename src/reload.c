@@ -1,0 +1,389 @@
+/* reload.c -- SIGHUP: build in the background, publish, reclaim, NOTIFY. */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "notify.h"
+#include "server_int.h"
+#include "snapshot.h"
+#include "stats.h"
+
+/* --- snapshots ---------------------------------------------------------- */
+
+/* A publication of snap (owned from here, also on failure); NULL on error. */
+struct serving *
+serving_new(struct server *srv, struct snapshot *snap)
+{
+	struct serving *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_warn("calloc");
+		snapshot_free(snap);
+		return NULL;
+	}
+	s->snap = snap;
+	s->gen = ++srv->gen;
+	/* View names are counted in srv->stats; workers copy the mapping. */
+	stats_set_views(&srv->stats, snap);
+	memcpy(s->view_slot, srv->stats.view_slot, sizeof(s->view_slot));
+	s->nview_slots = srv->stats.nview_slots;
+	return s;
+}
+
+void
+serving_free(struct serving *s)
+{
+	if (s == NULL)
+		return;
+	snapshot_free(s->snap);
+	free(s);
+}
+
+/* The oldest generation some worker may still answer from. */
+static uint64_t
+reload_min_seen(const struct server *srv)
+{
+	uint64_t min = UINT64_MAX;
+
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		uint64_t g = atomic_load_explicit(&srv->workers[i]->seen,
+		    memory_order_acquire);
+		if (g < min)
+			min = g;
+	}
+	return min;
+}
+
+static void
+reload_announce(struct server *srv, struct serving *s)
+{
+	s->announce = false;
+	log_info("reloaded %s: serial %lu", srv->config_path,
+	    (unsigned long)snapshot_serial(s->snap));
+}
+
+/*
+ * Once every worker answers from a newer snapshot, an old one goes to the
+ * background thread to be freed (a large one takes a while); a reload is
+ * announced once every worker answers from it.
+ */
+static void
+reload_reclaim(struct server *srv)
+{
+	struct reload_state *rs = &srv->reload;
+	struct serving *next;
+	uint64_t min = reload_min_seen(srv);
+	bool freed = false;
+
+	for (struct serving *s = TAILQ_FIRST(&srv->retired); s != NULL;
+	    s = next) {
+		next = TAILQ_NEXT(s, entry);
+		if (s->announce && min >= s->gen)
+			reload_announce(srv, s);
+		if (min < s->retired_at)
+			continue;
+		TAILQ_REMOVE(&srv->retired, s, entry);
+		if (rs->started) {
+			pthread_mutex_lock(&rs->lock);
+			TAILQ_INSERT_TAIL(&rs->garbage, s, entry);
+			pthread_mutex_unlock(&rs->lock);
+			freed = true;
+		} else
+			serving_free(s);
+	}
+	if (freed)
+		pthread_cond_signal(&rs->cond);
+	if (srv->cur->announce && min >= srv->cur->gen)
+		reload_announce(srv, srv->cur);
+}
+
+/* --- after a reload ----------------------------------------------------- */
+
+/*
+ * Whether cfg's listen list differs from the set of addresses we were
+ * started with: true when it does.
+ */
+static bool
+listen_changed(const struct server *srv, const struct config *cfg)
+{
+	const struct worker *w = srv->workers[0];
+	size_t i, j, nbound = 0;
+
+	for (i = 0; i < w->nls; i++) {
+		for (j = 0; j < cfg->nlisten; j++)
+			if (addr_equal(&w->ls[i].ss, &cfg->listen[j].ss))
+				break;
+		if (j == cfg->nlisten)
+			return true;
+		nbound++;
+	}
+	for (j = 0; j < cfg->nlisten; j++) {
+		for (i = 0; i < w->nls; i++)
+			if (addr_equal(&w->ls[i].ss, &cfg->listen[j].ss))
+				break;
+		if (i == w->nls)
+			return true;
+	}
+	return nbound != w->nls;
+}
+
+/* After a reload every zone has a new serial: NOTIFY the secondaries. */
+static void
+reload_notify_zone(void *arg, const char *zone)
+{
+	struct server		*srv = arg;
+	const struct config	*cfg = snapshot_config(srv->cur->snap);
+
+	if (cfg->nnotify == 0)
+		return;
+	if (srv->notifier == NULL && (srv->notifier = notify_new(srv->base)) == NULL) {
+		log_warnx("notify: out of memory");
+		return;
+	}
+	log_debug("notify %s: to %zu secondaries", zone, cfg->nnotify);
+	if (notify_send(srv->notifier, cfg->notify, cfg->nnotify, zone) == -1)
+		log_warnx("notify %s: nothing could be sent", zone);
+}
+
+/* Both unset, or the same address. */
+static bool
+addr_listen_equal(const struct cfg_listen *a, const struct cfg_listen *b)
+{
+	if (a->sslen == 0 || b->sslen == 0)
+		return a->sslen == b->sslen;
+	return addr_equal(&a->ss, &b->ss);
+}
+
+/* --- the background thread ---------------------------------------------- */
+
+/*
+ * The background thread: frees what it is given, builds what it is asked
+ * to, and tells the main loop when a build has ended. On quit it finishes
+ * the build under way (there is no stopping one halfway) but starts none.
+ */
+static void *
+reload_main(void *arg)
+{
+	struct server		*srv = arg;
+	struct reload_state	*rs = &srv->reload;
+
+	pthread_mutex_lock(&rs->lock);
+	for (;;) {
+		struct serving *s;
+
+		if ((s = TAILQ_FIRST(&rs->garbage)) != NULL) {
+			TAILQ_REMOVE(&rs->garbage, s, entry);
+			pthread_mutex_unlock(&rs->lock);
+			serving_free(s);
+			pthread_mutex_lock(&rs->lock);
+			continue;
+		}
+		if (rs->quit)
+			break;
+		if (!rs->build) {
+			pthread_cond_wait(&rs->cond, &rs->lock);
+			continue;
+		}
+		rs->build = false;
+		const struct snapshot *prev = rs->prev;
+		pthread_mutex_unlock(&rs->lock);
+
+		/* Diagnostics go to log_stream(), whose writes are locked. */
+		unsigned nwarn = 0;
+		struct snapshot *snap = NULL;
+		struct config *cfg;
+		if ((cfg = config_load(srv->config_path, log_stream(),
+		    &nwarn)) != NULL)
+			/* snapshot_build() takes cfg, also when it fails. */
+			snap = snapshot_build(cfg, prev, log_stream());
+
+		pthread_mutex_lock(&rs->lock);
+		rs->result = snap;
+		rs->done = true;
+		wake_send(srv->wake_fd);
+	}
+	pthread_mutex_unlock(&rs->lock);
+	return NULL;
+}
+
+/* The lock and condition of srv->reload. 0, or -1 after logging. */
+int
+reload_init(struct server *srv)
+{
+	struct reload_state *rs = &srv->reload;
+
+	if (pthread_mutex_init(&rs->lock, NULL) != 0 ||
+	    pthread_cond_init(&rs->cond, NULL) != 0) {
+		log_warnx("cannot set up the reload thread's lock");
+		return -1;
+	}
+	rs->lock_init = true;
+	return 0;
+}
+
+/* Starts the background thread. 0, or -1 after logging. */
+int
+reload_thread_start(struct server *srv)
+{
+	struct reload_state *rs = &srv->reload;
+	int rc;
+
+	if ((rc = pthread_create(&rs->thread, NULL, reload_main, srv)) != 0) {
+		log_warnx("cannot start the reload thread: %s", strerror(rc));
+		return -1;
+	}
+	rs->started = true;
+	return 0;
+}
+
+/* --- reloading ---------------------------------------------------------- */
+
+/* SIGHUP: the new snapshot is built in the background thread. */
+void
+reload_request(struct server *srv)
+{
+	struct reload_state *rs = &srv->reload;
+
+	if (rs->under_way) {
+		/* The file may have changed after the build read it. */
+		if (!rs->again)
+			log_info("reload of %s under way: reading it again "
+			    "after it", srv->config_path);
+		rs->again = true;
+		return;
+	}
+	log_info("reloading %s", srv->config_path);
+	rs->under_way = true;
+	pthread_mutex_lock(&rs->lock);
+	rs->build = true;
+	/* Stays alive: only collecting this build replaces it. */
+	rs->prev = srv->cur->snap;
+	pthread_mutex_unlock(&rs->lock);
+	pthread_cond_signal(&rs->cond);
+}
+
+/*
+ * A build has ended (snap NULL: it failed). In the main loop: publish the
+ * new data, wake the workers to adopt it, and do what follows a reload.
+ */
+static void
+reload_done(struct server *srv, struct snapshot *snap)
+{
+	struct reload_state *rs = &srv->reload;
+	struct serving *s, *old;
+
+	rs->under_way = false;
+	if (snap == NULL || (s = serving_new(srv, snap)) == NULL) {
+		log_warnx("%s has errors, not reloading", srv->config_path);
+		stats_inc(&srv->stats.reloads_failed);
+		goto again;
+	}
+	if (!addr_listen_equal(&snapshot_config(srv->cur->snap)->metrics,
+	    &snapshot_config(s->snap)->metrics))
+		log_warnx("metrics change in %s requires a restart",
+		    srv->config_path);
+	if (snapshot_config(s->snap)->workers != srv->nworkers)
+		log_warnx("workers change in %s requires a restart",
+		    srv->config_path);
+	old = srv->cur;
+	old->retired_at = s->gen;
+	TAILQ_INSERT_TAIL(&srv->retired, old, entry);
+	srv->cur = s;
+	s->announce = true;
+	atomic_store_explicit(&srv->published, s, memory_order_release);
+	stats_inc(&srv->stats.reloads_ok);
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		if (srv->workers[i]->inline_loop)
+			worker_adopt(srv->workers[i]);
+		else
+			wake_send(srv->workers[i]->wake_fd);
+	}
+	snapshot_zone_names(s->snap, reload_notify_zone, srv);
+	if (!srv->listen_overridden &&
+	    listen_changed(srv, snapshot_config(s->snap)))
+		log_warnx("listen change in %s requires a restart",
+		    srv->config_path);
+	/* "reloaded" once every worker answers from it. */
+	reload_reclaim(srv);
+again:
+	if (rs->again) {
+		rs->again = false;
+		reload_request(srv);
+	}
+}
+
+/* The main loop's wake-up: a build has ended, or a worker adopted. */
+void
+reload_wake_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server		*srv = arg;
+	struct reload_state	*rs = &srv->reload;
+	struct snapshot		*snap = NULL;
+
+	(void)what;
+	wake_drain(fd);
+	pthread_mutex_lock(&rs->lock);
+	bool done = rs->done;
+	if (done) {
+		snap = rs->result;
+		rs->result = NULL;
+		rs->done = false;
+		rs->prev = NULL;
+	}
+	pthread_mutex_unlock(&rs->lock);
+	if (done)
+		reload_done(srv, snap);
+	reload_reclaim(srv);
+}
+
+/* --- stopping ----------------------------------------------------------- */
+
+/* Stops the background thread: a build under way is let finish. */
+static void
+reload_thread_stop(struct server *srv)
+{
+	struct reload_state *rs = &srv->reload;
+
+	if (!rs->started)
+		return;
+	pthread_mutex_lock(&rs->lock);
+	rs->quit = true;
+	if (rs->under_way && !rs->done)
+		log_info("waiting for the reload under way to end");
+	pthread_mutex_unlock(&rs->lock);
+	pthread_cond_signal(&rs->cond);
+	pthread_join(rs->thread, NULL);
+	rs->started = false;
+}
+
+/*
+ * Stops the background thread, then frees what it left: a build nobody
+ * collected, the garbage it did not get to, the lock.
+ */
+void
+reload_free(struct server *srv)
+{
+	struct reload_state *rs = &srv->reload;
+	struct serving *s;
+
+	reload_thread_stop(srv);
+	snapshot_free(rs->result);
+	while ((s = TAILQ_FIRST(&rs->garbage)) != NULL) {
+		TAILQ_REMOVE(&rs->garbage, s, entry);
+		serving_free(s);
+	}
+	if (rs->lock_init) {
+		pthread_mutex_destroy(&rs->lock);
+		pthread_cond_destroy(&rs->cond);
+		rs->lock_init = false;
+	}
+}
