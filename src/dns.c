@@ -219,7 +219,8 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 	if (peer->transport == DNS_UDP || peer->emit == NULL) {
 		if (q->qtype == TYPE_AXFR)
 			return reply_error(snap, q, out, RCODE_REFUSED);
-		answer_lookup(view->table, q->lname, q->lname_len, TYPE_SOA, &lk);
+		answer_lookup(view->table, q->lname, q->lname_len,
+		    wire_name_hash(q->lname, q->lname_len), TYPE_SOA, &lk);
 		if (lk.kind != LOOKUP_ANSWER || lk.zone == NULL ||
 		    lk.zone->apex_len != q->lname_len)
 			return reply_error(snap, q, out, RCODE_NOTAUTH);
@@ -293,7 +294,8 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 	if (q.qtype == TYPE_AXFR || q.qtype == TYPE_IXFR)
 		return answer_transfer(snap, view, &q, peer, limit, out, res);
 
-	answer_lookup(view->table, q.lname, q.lname_len, q.qtype, &lk);
+	answer_lookup(view->table, q.lname, q.lname_len,
+	    wire_name_hash(q.lname, q.lname_len), q.qtype, &lk);
 	switch (lk.kind) {
 	case LOOKUP_ANSWER:
 		return reply_prepared(snap, &q, lk.var, limit, out, res);
