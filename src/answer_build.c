@@ -528,6 +528,9 @@ compile_all(struct answer_table *t, struct compile_job *jobs, size_t njobs)
 	size_t per = t->nnodes / njobs;
 	int rc = 0;
 
+	/* No zone, no node: and no order array to take shares of (NULL). */
+	if (t->nnodes == 0)
+		return 0;
 	for (size_t k = 0; k < njobs; k++) {
 		jobs[k].v = t->order + k * per;
 		jobs[k].n = k + 1 < njobs ? per : t->nnodes - k * per;
