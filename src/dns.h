@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "dnsdef.h"
+#include "query.h"
 #include "wire.h"
 
 struct snapshot;
@@ -36,21 +37,32 @@ size_t	dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 	    const uint8_t *query, size_t qlen, uint8_t *out);
 
 /*
- * The same, telling in *res what was done. stats, when not NULL, answers
- * the CHAOS TXT query for stats.ocsdnsd if the configuration allows it
- * ([server] chaos_stats or metrics); else that name is REFUSED.
+ * The same, telling in *res what was done (as decided, not read back from
+ * out). stats, when not NULL, answers the CHAOS TXT query for stats.ocsdnsd
+ * if the configuration allows it ([server] chaos_stats or metrics); else
+ * that name is REFUSED.
  */
 size_t	dns_answer(const struct snapshot *snap, const struct dns_peer *peer,
 	    const struct stats *stats, const uint8_t *query, size_t qlen,
 	    uint8_t *out, struct dns_result *res);
 
 /*
- * For a batch of received messages, before answering them: the hash of the
- * question's name (false when there is no plain question to read), then
- * dns_prefetch() with stage 0 for every message, then with stage 1 for
- * every message, asks the CPU to fetch what answering them will read.
+ * The same for a message already parsed by query_parse(), whose bytes must
+ * still be there (q and res point into them). dns_answer() is
+ * query_parse() and this.
  */
-bool	dns_question_hash(const uint8_t *query, size_t qlen, uint32_t *hash);
-void	dns_prefetch(const struct snapshot *snap, uint32_t hash, int stage);
+size_t	dns_answer_query(const struct snapshot *snap,
+	    const struct dns_peer *peer, const struct stats *stats,
+	    const struct query *q, uint8_t *out, struct dns_result *res);
+
+/*
+ * For a batch of received messages, before answering them: query_parse()
+ * every message (which folds and hashes the name, once), then
+ * dns_prefetch() with stage 0 for every message, then with stage 1 for
+ * every message, asks the CPU to fetch what answering them will read; then
+ * dns_answer_query() each. A message without a readable name is skipped.
+ */
+void	dns_prefetch(const struct snapshot *snap, const struct query *q,
+	    int stage);
 
 #endif

@@ -100,8 +100,7 @@ struct udp_batch {
 		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
 				    CMSG_SPACE(sizeof(struct in_pktinfo))];
 	}			 cin[UDP_BATCH], cout[UDP_BATCH];
-	uint32_t		 hash[UDP_BATCH];	/* of the question's name */
-	bool			 hashed[UDP_BATCH];
+	struct query		 q[UDP_BATCH];	/* parsed once: name folded, hashed */
 	uint8_t			 query[UDP_BATCH][DNS_MAX_MESSAGE];
 	uint8_t			 answer[UDP_BATCH][DNS_MAX_MESSAGE];
 };
@@ -486,7 +485,7 @@ udp_pktinfo(const struct listener *l, struct msghdr *in,
  */
 static size_t
 server_answer(struct worker *w, const struct dns_peer *peer,
-    const uint8_t *query, size_t qlen, uint8_t *out)
+    const struct query *q, uint8_t *out)
 {
 	const struct snapshot	*snap = w->serving->snap;
 	struct dns_result	 res;
@@ -495,13 +494,13 @@ server_answer(struct worker *w, const struct dns_peer *peer,
 	long			 usec;
 
 	if (w->qlog_sample == 0 || ++w->qlog_count < w->qlog_sample) {
-		len = dns_answer(snap, peer, &w->stats, query, qlen, out, &res);
+		len = dns_answer_query(snap, peer, &w->stats, q, out, &res);
 		stats_count(&w->stats, peer->transport, &res);
 		return server_limit(w, peer, &res, out, len);
 	}
 	w->qlog_count = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	len = dns_answer(snap, peer, &w->stats, query, qlen, out, &res);
+	len = dns_answer_query(snap, peer, &w->stats, q, out, &res);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	stats_count(&w->stats, peer->transport, &res);
 	usec = (long)(t1.tv_sec - t0.tv_sec) * 1000000L +
@@ -584,13 +583,12 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		 * The cache misses of looking the names up, overlapped: a
 		 * table larger than the caches costs two misses a query.
 		 */
+		for (i = 0; i < (unsigned)n; i++) {
+			query_parse(&udp->q[i], udp->query[i], udp->in[i].msg_len);
+			dns_prefetch(snap, &udp->q[i], 0);
+		}
 		for (i = 0; i < (unsigned)n; i++)
-			if ((udp->hashed[i] = dns_question_hash(udp->query[i],
-			    udp->in[i].msg_len, &udp->hash[i])))
-				dns_prefetch(snap, udp->hash[i], 0);
-		for (i = 0; i < (unsigned)n; i++)
-			if (udp->hashed[i])
-				dns_prefetch(snap, udp->hash[i], 1);
+			dns_prefetch(snap, &udp->q[i], 1);
 
 		for (i = 0, k = 0; i < (unsigned)n; i++) {
 			struct msghdr *m = &udp->in[i].msg_hdr, *r;
@@ -604,8 +602,7 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				peer.local = coutlen > 0 ?
 				    (struct sockaddr *)&local : NULL;
 			}
-			len = server_answer(w, &peer, udp->query[i],
-			    udp->in[i].msg_len, udp->answer[k]);
+			len = server_answer(w, &peer, &udp->q[i], udp->answer[k]);
 			if (len == 0)
 				continue;
 
@@ -816,6 +813,7 @@ tcp_process(struct tcp_conn *c)
 	struct evbuffer		*in = bufferevent_get_input(c->bev);
 	struct evbuffer		*out = bufferevent_get_output(c->bev);
 	struct dns_peer		 peer;
+	struct query		 q;
 	uint8_t			 hdr[TCPFRAME_HDR] = { 0, 0 };
 	size_t			 avail, mlen, len;
 	bool			 consumed = false;
@@ -863,7 +861,8 @@ tcp_process(struct tcp_conn *c)
 		evbuffer_remove(in, w->tcp_in, mlen);
 		consumed = true;
 
-		len = server_answer(w, &peer, w->tcp_in, mlen, w->tcp_out + 2);
+		query_parse(&q, w->tcp_in, mlen);
+		len = server_answer(w, &peer, &q, w->tcp_out + 2);
 		if (len == 0)
 			continue;
 		w->tcp_out[0] = (uint8_t)(len >> 8);
