@@ -78,7 +78,7 @@ var_pkt(const struct answer_var *v)
 	return p;
 }
 
-/* The record i of section sec (0 answer, 1 authority, 2 additional), as text. */
+/* Record i of section sec (0 answer, 1 authority, 2 additional), as text. */
 static char *
 rr_text(ldns_pkt *p, int sec, size_t i)
 {

@@ -1,4 +1,4 @@
-/* check_encode.c -- the wire encoder: compression, what is never compressed, limits. */
+/* check_encode.c -- the wire encoder: compression, its exceptions, limits. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
