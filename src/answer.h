@@ -67,9 +67,12 @@ struct answer_table;
 struct answer_table *answer_table_build(const struct synth_view *sv);
 void		 answer_table_free(struct answer_table *t);
 
-/* Looks up a lower-case wire name. Allocates nothing. */
+/*
+ * Looks up a lower-case wire name whose wire_name_hash() is hash (query_parse()
+ * computes it while folding the name). Allocates nothing.
+ */
 void		 answer_lookup(struct answer_table *t, const uint8_t *lname,
-		    size_t len, uint16_t qtype, struct lookup *out);
+		    size_t len, uint32_t hash, uint16_t qtype, struct lookup *out);
 
 /*
  * Hints for a batch of queries, with hash = wire_name_hash() of the

@@ -46,11 +46,16 @@ put_opt(const struct snapshot *snap, const struct query *q, uint8_t *out,
 
 /*
  * A reply with no records: the header, the question as sent when there is
- * one, RD and CD copied. The caller adds what else it needs.
+ * one, RD and CD copied. The caller adds what else it needs. The rcode and
+ * AA go to res as well: the caller learns them from here, not from out.
  */
 static size_t
-put_header(const struct query *q, uint8_t *out, uint8_t rcode, bool aa)
+put_header(const struct query *q, uint8_t *out, uint8_t rcode, bool aa,
+    struct dns_result *res)
 {
+	res->rcode = rcode & FLAG2_RCODE_MASK;
+	if (aa)
+		res->flags |= DNS_RES_AA;
 	wire_put16(out, q->id);
 	out[2] = FLAG1_QR | (aa ? FLAG1_AA : 0) | (q->flags1 & FLAG1_RD);
 	out[3] = (uint8_t)((q->flags2 & FLAG2_CD) | (rcode & FLAG2_RCODE_MASK));
@@ -63,9 +68,9 @@ put_header(const struct query *q, uint8_t *out, uint8_t rcode, bool aa)
 
 static size_t
 reply_error(const struct snapshot *snap, const struct query *q, uint8_t *out,
-    uint8_t rcode)
+    uint8_t rcode, struct dns_result *res)
 {
-	size_t pos = put_header(q, out, rcode, false);
+	size_t pos = put_header(q, out, rcode, false, res);
 
 	return q->edns ? put_opt(snap, q, out, pos, 0) : pos;
 }
@@ -88,11 +93,12 @@ reply_limit(const struct snapshot *snap, const struct query *q,
 /* The question and no records, TC set: the client asks again over TCP. */
 static size_t
 reply_truncated(const struct snapshot *snap, const struct query *q, uint8_t *out,
-    uint8_t rcode)
+    uint8_t rcode, struct dns_result *res)
 {
-	size_t pos = put_header(q, out, rcode, true);
+	size_t pos = put_header(q, out, rcode, true, res);
 
 	out[2] |= FLAG1_TC;
+	res->flags |= DNS_RES_TC;
 	return q->edns ? put_opt(snap, q, out, pos, 0) : pos;
 }
 
@@ -109,9 +115,12 @@ reply_prepared(const struct snapshot *snap, const struct query *q,
 		/* Without the additional section, which needs no TC (RFC 2181 9). */
 		len = var->len_noadd;
 		if (len + optlen > limit)
-			return reply_truncated(snap, q, out, rcode);
+			return reply_truncated(snap, q, out, rcode, res);
 		res->flags |= DNS_RES_NOADD;
 	}
+	/* Every prepared answer is authoritative: enc_render() sets AA. */
+	res->rcode = rcode;
+	res->flags |= DNS_RES_AA;
 	memcpy(out, var->wire, len);
 	wire_put16(out, q->id);
 	out[2] = (uint8_t)(var->wire[2] | (q->flags1 & FLAG1_RD));
@@ -129,7 +138,8 @@ reply_prepared(const struct snapshot *snap, const struct query *q,
  */
 static size_t
 reply_negative(const struct snapshot *snap, const struct query *q,
-    const struct answer_zone *z, uint8_t rcode, size_t limit, uint8_t *out)
+    const struct answer_zone *z, uint8_t rcode, size_t limit, uint8_t *out,
+    struct dns_result *res)
 {
 	size_t apex_at = DNS_HEADER_SIZE + q->lname_len - z->apex_len;
 	size_t need = DNS_HEADER_SIZE + q->question_len + 2 + z->soa_tail_len +
@@ -137,8 +147,8 @@ reply_negative(const struct snapshot *snap, const struct query *q,
 	size_t pos;
 
 	if (need > limit)
-		return reply_truncated(snap, q, out, rcode);
-	pos = put_header(q, out, rcode, true);
+		return reply_truncated(snap, q, out, rcode, res);
+	pos = put_header(q, out, rcode, true, res);
 	wire_put16(out + 8, 1);
 	wire_put16(out + pos, (uint16_t)(0xc000 | apex_at));
 	memcpy(out + pos + 2, z->soa_tail, z->soa_tail_len);
@@ -155,18 +165,19 @@ static const uint8_t chaos_stats_name[] = "\005stats\007ocsdnsd";
  */
 static size_t
 answer_chaos_stats(const struct snapshot *snap, const struct query *q,
-    const struct stats *stats, size_t limit, uint8_t *out)
+    const struct stats *stats, size_t limit, uint8_t *out,
+    struct dns_result *res)
 {
 	uint8_t	 rdata[1024];
 	size_t	 rdlen, pos;
 
 	rdlen = stats_chaos_txt(stats, rdata, sizeof(rdata));
 	if (rdlen == 0)
-		return reply_error(snap, q, out, RCODE_SERVFAIL);
+		return reply_error(snap, q, out, RCODE_SERVFAIL, res);
 	if (DNS_HEADER_SIZE + q->question_len + 12 + rdlen + opt_len(snap, q) >
 	    limit)
-		return reply_truncated(snap, q, out, RCODE_NOERROR);
-	pos = put_header(q, out, RCODE_NOERROR, true);
+		return reply_truncated(snap, q, out, RCODE_NOERROR, res);
+	pos = put_header(q, out, RCODE_NOERROR, true, res);
 	wire_put16(out + 6, 1);
 	wire_put16(out + pos, 0xc000 | DNS_HEADER_SIZE);	/* the qname */
 	wire_put16(out + pos + 2, TYPE_TXT);
@@ -186,7 +197,7 @@ answer_chaos(const struct snapshot *snap, const struct query *q,
 	const struct config *cfg = snapshot_config(snap);
 
 	if (q->qtype != TYPE_TXT && q->qtype != TYPE_ANY)
-		return reply_error(snap, q, out, RCODE_REFUSED);
+		return reply_error(snap, q, out, RCODE_REFUSED, res);
 	for (size_t i = 0; i < snap->nchaos; i++) {
 		const struct snapshot_chaos *c = &snap->chaos[i];
 		if (c->name_len == q->lname_len &&
@@ -197,8 +208,8 @@ answer_chaos(const struct snapshot *snap, const struct query *q,
 	if (stats != NULL && (cfg->chaos_stats || cfg->metrics.sslen > 0) &&
 	    q->lname_len == sizeof(chaos_stats_name) &&
 	    memcmp(q->lname, chaos_stats_name, sizeof(chaos_stats_name)) == 0)
-		return answer_chaos_stats(snap, q, stats, limit, out);
-	return reply_error(snap, q, out, RCODE_REFUSED);
+		return answer_chaos_stats(snap, q, stats, limit, out, res);
+	return reply_error(snap, q, out, RCODE_REFUSED, res);
 }
 
 /*
@@ -215,99 +226,117 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 	int rc;
 
 	if (!xfr_allowed(snap, view, peer->remote))
-		return reply_error(snap, q, out, RCODE_REFUSED);
+		return reply_error(snap, q, out, RCODE_REFUSED, res);
 	if (peer->transport == DNS_UDP || peer->emit == NULL) {
 		if (q->qtype == TYPE_AXFR)
-			return reply_error(snap, q, out, RCODE_REFUSED);
-		answer_lookup(view->table, q->lname, q->lname_len, TYPE_SOA, &lk);
+			return reply_error(snap, q, out, RCODE_REFUSED, res);
+		answer_lookup(view->table, q->lname, q->lname_len, q->lname_hash,
+		    TYPE_SOA, &lk);
 		if (lk.kind != LOOKUP_ANSWER || lk.zone == NULL ||
 		    lk.zone->apex_len != q->lname_len)
-			return reply_error(snap, q, out, RCODE_NOTAUTH);
+			return reply_error(snap, q, out, RCODE_NOTAUTH, res);
 		return reply_prepared(snap, q, lk.var, limit, out, res);
 	}
 	rc = xfr_stream(view, q, peer->emit, peer->emit_arg);
 	if (rc == 1)
-		return reply_error(snap, q, out, RCODE_NOTAUTH);
+		return reply_error(snap, q, out, RCODE_NOTAUTH, res);
 	res->flags |= DNS_RES_XFR | DNS_RES_AA;
 	return 0;	/* sent, or the connection is failing: nothing more */
 }
 
 static size_t
 dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
-    const struct stats *stats, const uint8_t *query, size_t qlen,
-    uint8_t *out, struct dns_result *res)
+    const struct stats *stats, const struct query *q, uint8_t *out,
+    struct dns_result *res)
 {
-	struct query q;
 	struct snapshot_view *view;
 	struct lookup lk;
-	enum query_verdict verdict;
 	size_t limit;
 	int vi;
 
-	verdict = query_parse(&q, query, qlen);
-	if (q.question_len > 0) {
+	if (q->question_len > 0) {
 		res->flags |= DNS_RES_QUESTION;
-		res->qname = q.question;
-		res->qtype = q.qtype;
-		res->qclass = q.qclass;
+		res->qname = q->question;
+		res->qtype = q->qtype;
+		res->qclass = q->qclass;
 	}
-	switch (verdict) {
+	switch (q->verdict) {
 	case QUERY_DROP:
 		return 0;
 	case QUERY_NOTIMP:
 		/* Only ID and opcode are known to mean anything: echo just them. */
-		wire_put16(out, q.id);
-		out[2] = FLAG1_QR | (q.flags1 & FLAG1_OPCODE_MASK);
+		wire_put16(out, q->id);
+		out[2] = FLAG1_QR | (q->flags1 & FLAG1_OPCODE_MASK);
 		out[3] = RCODE_NOTIMP;
 		memset(out + 4, 0, 8);
+		res->rcode = RCODE_NOTIMP;
 		return DNS_HEADER_SIZE;
 	case QUERY_FORMERR:
-		q.edns = false;		/* a broken OPT gets none back */
-		return put_header(&q, out, RCODE_FORMERR, false);
-	case QUERY_BADVERS:
+		/* No OPT: a broken one gets none back. */
+		return put_header(q, out, RCODE_FORMERR, false, res);
+	case QUERY_BADVERS: {
+		size_t pos = put_header(q, out, 0, false, res);
 		res->rcode = RCODE_BADVERS;
-		return put_opt(snap, &q, out, put_header(&q, out, 0, false),
-		    RCODE_BADVERS >> 4);
+		return put_opt(snap, q, out, pos, RCODE_BADVERS >> 4);
+	}
 	case QUERY_OK:
 		break;
 	}
 
-	limit = reply_limit(snap, &q, peer);
-	if (q.qclass == CLASS_CH)
-		return answer_chaos(snap, &q, stats, limit, out, res);
-	if (q.qclass != CLASS_IN)
-		return reply_error(snap, &q, out, RCODE_REFUSED);
-	switch (q.qtype) {
+	limit = reply_limit(snap, q, peer);
+	if (q->qclass == CLASS_CH)
+		return answer_chaos(snap, q, stats, limit, out, res);
+	if (q->qclass != CLASS_IN)
+		return reply_error(snap, q, out, RCODE_REFUSED, res);
+	switch (q->qtype) {
 	case TYPE_OPT:
 	case TYPE_TSIG:
 	case TYPE_TKEY:
-		return reply_error(snap, &q, out, RCODE_FORMERR);
+		return reply_error(snap, q, out, RCODE_FORMERR, res);
 	case TYPE_MAILA:
 	case TYPE_MAILB:
-		return reply_error(snap, &q, out, RCODE_NOTIMP);
+		return reply_error(snap, q, out, RCODE_NOTIMP, res);
 	}
 	if ((vi = view_select(snap->cfg, peer->remote, peer->local)) < 0)
-		return reply_error(snap, &q, out, RCODE_REFUSED);
+		return reply_error(snap, q, out, RCODE_REFUSED, res);
 	view = &snap->views[vi];
 	res->view = vi;
-	if (q.qtype == TYPE_AXFR || q.qtype == TYPE_IXFR)
-		return answer_transfer(snap, view, &q, peer, limit, out, res);
+	if (q->qtype == TYPE_AXFR || q->qtype == TYPE_IXFR)
+		return answer_transfer(snap, view, q, peer, limit, out, res);
 
-	answer_lookup(view->table, q.lname, q.lname_len, q.qtype, &lk);
+	answer_lookup(view->table, q->lname, q->lname_len, q->lname_hash,
+	    q->qtype, &lk);
 	switch (lk.kind) {
 	case LOOKUP_ANSWER:
-		return reply_prepared(snap, &q, lk.var, limit, out, res);
+		return reply_prepared(snap, q, lk.var, limit, out, res);
 	case LOOKUP_NODATA:
 		res->flags |= DNS_RES_NODATA;
 		res->zone = lk.zone->apex;
-		return reply_negative(snap, &q, lk.zone, RCODE_NOERROR, limit, out);
+		return reply_negative(snap, q, lk.zone, RCODE_NOERROR, limit, out,
+		    res);
 	case LOOKUP_NXDOMAIN:
 		res->zone = lk.zone->apex;
-		return reply_negative(snap, &q, lk.zone, RCODE_NXDOMAIN, limit, out);
+		return reply_negative(snap, q, lk.zone, RCODE_NXDOMAIN, limit,
+		    out, res);
 	case LOOKUP_REFUSED:
 		break;
 	}
-	return reply_error(snap, &q, out, RCODE_REFUSED);
+	return reply_error(snap, q, out, RCODE_REFUSED, res);
+}
+
+size_t
+dns_answer_query(const struct snapshot *snap, const struct dns_peer *peer,
+    const struct stats *stats, const struct query *q, uint8_t *out,
+    struct dns_result *res)
+{
+	size_t len;
+
+	memset(res, 0, sizeof(*res));
+	res->view = -1;
+	len = dns_reply(snap, peer, stats, q, out, res);
+	if (len == 0 && !(res->flags & DNS_RES_XFR))
+		res->flags |= DNS_RES_DROPPED;
+	return len;
 }
 
 size_t
@@ -315,21 +344,10 @@ dns_answer(const struct snapshot *snap, const struct dns_peer *peer,
     const struct stats *stats, const uint8_t *query, size_t qlen,
     uint8_t *out, struct dns_result *res)
 {
-	size_t len;
+	struct query q;
 
-	memset(res, 0, sizeof(*res));
-	res->view = -1;
-	len = dns_reply(snap, peer, stats, query, qlen, out, res);
-	if (len >= DNS_HEADER_SIZE) {
-		if (res->rcode != RCODE_BADVERS)
-			res->rcode = out[3] & FLAG2_RCODE_MASK;
-		if (out[2] & FLAG1_TC)
-			res->flags |= DNS_RES_TC;
-		if (out[2] & FLAG1_AA)
-			res->flags |= DNS_RES_AA;
-	} else if (!(res->flags & DNS_RES_XFR))
-		res->flags |= DNS_RES_DROPPED;
-	return len;
+	query_parse(&q, query, qlen);
+	return dns_answer_query(snap, peer, stats, &q, out, res);
 }
 
 size_t
@@ -341,39 +359,15 @@ dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 	return dns_answer(snap, peer, NULL, query, qlen, out, &res);
 }
 
-bool
-dns_question_hash(const uint8_t *query, size_t qlen, uint32_t *hash)
-{
-	uint32_t h = 2166136261u;	/* wire_name_hash() of the folded name */
-	size_t p = DNS_HEADER_SIZE, n = 0;
-
-	if (qlen <= DNS_HEADER_SIZE || wire_get16(query + 4) != 1)
-		return false;
-	for (;;) {
-		uint8_t lab = query[p];
-		if (lab > DNS_MAX_LABEL || p + 1 + (size_t)lab >= qlen ||
-		    (n += 1 + (size_t)lab) >= DNS_MAX_NAME)
-			return false;
-		for (size_t i = 0; i <= lab; i++) {
-			uint8_t c = query[p + i];
-			h ^= (i > 0 && c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-			h *= 16777619u;
-		}
-		if (lab == 0)
-			break;
-		p += 1 + (size_t)lab;
-	}
-	*hash = h;
-	return true;
-}
-
 void
-dns_prefetch(const struct snapshot *snap, uint32_t hash, int stage)
+dns_prefetch(const struct snapshot *snap, const struct query *q, int stage)
 {
+	if (q->lname_len == 0)		/* no name read: nothing to fetch */
+		return;
 	for (size_t v = 0; v < snap->nviews; v++) {
 		if (stage == 0)
-			answer_prefetch_slot(snap->views[v].table, hash);
+			answer_prefetch_slot(snap->views[v].table, q->lname_hash);
 		else
-			answer_prefetch_node(snap->views[v].table, hash);
+			answer_prefetch_node(snap->views[v].table, q->lname_hash);
 	}
 }

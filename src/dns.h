@@ -7,9 +7,11 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-struct snapshot;
+#include "dnsdef.h"
+#include "query.h"
+#include "wire.h"
 
-enum dns_transport { DNS_UDP, DNS_TCP };
+struct snapshot;
 
 struct dns_peer {
 	const struct sockaddr	*remote;	/* the client */
@@ -21,27 +23,6 @@ struct dns_peer {
 	 */
 	int			(*emit)(void *arg, const uint8_t *msg, size_t len);
 	void			*emit_arg;
-};
-
-#define DNS_MAX_MESSAGE	65535
-
-/* What dns_answer() did with a message: for the counters and the query log. */
-#define DNS_RES_QUESTION	0x01	/* qname, qtype and qclass are set */
-#define DNS_RES_DROPPED		0x02	/* no reply at all */
-#define DNS_RES_TC		0x04	/* TC set: too big for UDP */
-#define DNS_RES_NOADD		0x08	/* additional section left out for size */
-#define DNS_RES_AA		0x10
-#define DNS_RES_NODATA		0x20	/* NOERROR with no answer from a zone */
-#define DNS_RES_XFR		0x40	/* a zone transfer went out through emit */
-
-struct dns_result {
-	unsigned	 flags;		/* DNS_RES_* */
-	uint16_t	 rcode;		/* with the extended bits: 16 is BADVERS */
-	uint16_t	 qtype;
-	uint16_t	 qclass;
-	int		 view;		/* index into snap->views, or -1 */
-	const uint8_t	*qname;		/* the name as sent, inside the query */
-	const uint8_t	*zone;		/* NXDOMAIN, NODATA: the zone's apex (wire) */
 };
 
 struct stats;
@@ -56,21 +37,32 @@ size_t	dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 	    const uint8_t *query, size_t qlen, uint8_t *out);
 
 /*
- * The same, telling in *res what was done. stats, when not NULL, answers
- * the CHAOS TXT query for stats.ocsdnsd if the configuration allows it
- * ([server] chaos_stats or metrics); else that name is REFUSED.
+ * The same, telling in *res what was done (as decided, not read back from
+ * out). stats, when not NULL, answers the CHAOS TXT query for stats.ocsdnsd
+ * if the configuration allows it ([server] chaos_stats or metrics); else
+ * that name is REFUSED.
  */
 size_t	dns_answer(const struct snapshot *snap, const struct dns_peer *peer,
 	    const struct stats *stats, const uint8_t *query, size_t qlen,
 	    uint8_t *out, struct dns_result *res);
 
 /*
- * For a batch of received messages, before answering them: the hash of the
- * question's name (false when there is no plain question to read), then
- * dns_prefetch() with stage 0 for every message, then with stage 1 for
- * every message, asks the CPU to fetch what answering them will read.
+ * The same for a message already parsed by query_parse(), whose bytes must
+ * still be there (q and res point into them). dns_answer() is
+ * query_parse() and this.
  */
-bool	dns_question_hash(const uint8_t *query, size_t qlen, uint32_t *hash);
-void	dns_prefetch(const struct snapshot *snap, uint32_t hash, int stage);
+size_t	dns_answer_query(const struct snapshot *snap,
+	    const struct dns_peer *peer, const struct stats *stats,
+	    const struct query *q, uint8_t *out, struct dns_result *res);
+
+/*
+ * For a batch of received messages, before answering them: query_parse()
+ * every message (which folds and hashes the name, once), then
+ * dns_prefetch() with stage 0 for every message, then with stage 1 for
+ * every message, asks the CPU to fetch what answering them will read; then
+ * dns_answer_query() each. A message without a readable name is skipped.
+ */
+void	dns_prefetch(const struct snapshot *snap, const struct query *q,
+	    int stage);
 
 #endif

@@ -3,11 +3,16 @@
 
 #include "query.h"
 
-/* Reads an uncompressed question name, folding case. -1 when malformed. */
+/*
+ * Reads an uncompressed question name, folding case, and hashes the folded
+ * bytes as it goes: wire_name_hash() of q->lname, without reading it again.
+ * -1 when malformed.
+ */
 static int
 parse_qname(struct query *q, const uint8_t *pkt, size_t len, size_t *pos)
 {
 	size_t p = *pos, n = 0;
+	uint32_t h = 2166136261u;	/* FNV-1a, as wire_name_hash() */
 
 	for (;;) {
 		if (p >= len)
@@ -20,14 +25,18 @@ parse_qname(struct query *q, const uint8_t *pkt, size_t len, size_t *pos)
 		if (p + 1 + lab > len || n + 1 + lab + 1 > DNS_MAX_NAME)
 			return -1;
 		q->lname[n++] = lab;
+		h = (h ^ lab) * 16777619u;
 		for (size_t i = 1; i <= lab; i++) {
 			uint8_t c = pkt[p + i];
-			q->lname[n++] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+			c = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+			q->lname[n++] = c;
+			h = (h ^ c) * 16777619u;
 		}
 		p += 1 + (size_t)lab;
 	}
 	q->lname[n++] = 0;
 	q->lname_len = n;
+	q->lname_hash = h * 16777619u;	/* the root label: h ^ 0 */
 	*pos = p + 1;
 	return 0;
 }
@@ -92,8 +101,8 @@ parse_opt(struct query *q, const uint8_t *rr, const uint8_t *rdata, size_t rdlen
 	return 0;
 }
 
-enum query_verdict
-query_parse(struct query *q, const uint8_t *pkt, size_t len)
+static enum query_verdict
+parse(struct query *q, const uint8_t *pkt, size_t len)
 {
 	size_t pos = DNS_HEADER_SIZE;
 	unsigned an, ns, ar, i;
@@ -101,6 +110,7 @@ query_parse(struct query *q, const uint8_t *pkt, size_t len)
 
 	memset(q, 0, offsetof(struct query, lname));
 	q->lname_len = 0;
+	q->lname_hash = 0;
 	q->qtype = q->qclass = 0;
 	q->edns = q->edns_do = q->edns_nsid = false;
 	q->edns_size = 0;
@@ -157,4 +167,10 @@ query_parse(struct query *q, const uint8_t *pkt, size_t len)
 	if (q->edns && q->edns_version > 0)
 		return QUERY_BADVERS;
 	return QUERY_OK;
+}
+
+enum query_verdict
+query_parse(struct query *q, const uint8_t *pkt, size_t len)
+{
+	return q->verdict = parse(q, pkt, len);
 }

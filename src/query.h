@@ -17,13 +17,15 @@ enum query_verdict {
 };
 
 struct query {
+	enum query_verdict verdict;	/* what query_parse() returned */
 	uint16_t	 id;
 	uint8_t		 flags1;	/* header byte 2, as sent */
 	uint8_t		 flags2;	/* header byte 3, as sent */
 	const uint8_t	*question;	/* the question as sent (name, type, class) */
 	size_t		 question_len;	/* 0 when it could not be parsed */
 	uint8_t		 lname[DNS_MAX_NAME]; /* qname folded to lower case */
-	size_t		 lname_len;
+	size_t		 lname_len;	/* 0 when the name could not be read */
+	uint32_t	 lname_hash;	/* wire_name_hash(lname), taken while folding */
 	uint16_t	 qtype;
 	uint16_t	 qclass;
 	bool		 edns;		/* an OPT record was present (and well formed) */
@@ -33,7 +35,11 @@ struct query {
 	bool		 edns_nsid;	/* the client asked for NSID */
 };
 
-/* Parses pkt[0..len). Fills q as far as it got; see enum query_verdict. */
+/*
+ * Parses pkt[0..len). Fills q as far as it got; see enum query_verdict,
+ * which q->verdict keeps too. The name is folded and hashed here once: the
+ * prefetch and the lookup take q->lname_hash. q->question points into pkt.
+ */
 enum query_verdict query_parse(struct query *q, const uint8_t *pkt, size_t len);
 
 #endif

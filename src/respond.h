@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "dns.h"
+#include "query.h"
 #include "qlog.h"
 #include "rrl.h"
 #include "server_int.h"
@@ -44,21 +45,21 @@ respond_limit(struct worker *w, const struct dns_peer *peer,
  */
 static inline size_t
 respond_answer(struct worker *w, const struct dns_peer *peer,
-    const uint8_t *query, size_t qlen, uint8_t *out)
+    const struct query *q, uint8_t *out)
 {
 	const struct snapshot *snap = w->serving->snap;
 	struct dns_result res;
 
 	if (w->qlog_sample == 0 || ++w->qlog_count < w->qlog_sample) {
-		size_t len = dns_answer(snap, peer, &w->stats, query, qlen,
-		    out, &res);
+		size_t len = dns_answer_query(snap, peer, &w->stats, q, out,
+		    &res);
 		stats_count(&w->stats, peer->transport, &res);
 		return respond_limit(w, peer, &res, out, len);
 	}
 	w->qlog_count = 0;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	size_t len = dns_answer(snap, peer, &w->stats, query, qlen, out, &res);
+	size_t len = dns_answer_query(snap, peer, &w->stats, q, out, &res);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	stats_count(&w->stats, peer->transport, &res);
 	long usec = (long)(t1.tv_sec - t0.tv_sec) * 1000000L +

@@ -34,6 +34,7 @@
 #include <event2/util.h>
 
 #include "dns.h"
+#include "query.h"
 #include "log.h"
 #include "stats.h"
 
@@ -116,8 +117,7 @@ struct udp_batch {
 		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
 				    CMSG_SPACE(sizeof(struct in_pktinfo))];
 	}			 cin[UDP_BATCH], cout[UDP_BATCH];
-	uint32_t		 hash[UDP_BATCH];	/* of the question's name */
-	bool			 hashed[UDP_BATCH];
+	struct query		 q[UDP_BATCH];	/* parsed once: name folded, hashed */
 	uint8_t			 query[UDP_BATCH][DNS_MAX_MESSAGE];
 	uint8_t			 answer[UDP_BATCH][DNS_MAX_MESSAGE];
 };

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "dns.h"
+#include "dnsdef.h"
 #include "wire.h"
 
 struct snapshot;

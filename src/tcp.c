@@ -289,8 +289,9 @@ tcp_process(struct tcp_conn *c)
 		evbuffer_remove(in, w->tcp_in, mlen);
 		consumed = true;
 
-		size_t len = respond_answer(w, &peer, w->tcp_in, mlen,
-		    w->tcp_out + 2);
+		struct query q;
+		query_parse(&q, w->tcp_in, mlen);
+		size_t len = respond_answer(w, &peer, &q, w->tcp_out + 2);
 		if (len == 0)
 			continue;
 		w->tcp_out[0] = (uint8_t)(len >> 8);

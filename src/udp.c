@@ -153,13 +153,12 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		 * The cache misses of looking the names up, overlapped: a
 		 * table larger than the caches costs two misses a query.
 		 */
+		for (unsigned i = 0; i < (unsigned)n; i++) {
+			query_parse(&udp->q[i], udp->query[i], udp->in[i].msg_len);
+			dns_prefetch(snap, &udp->q[i], 0);
+		}
 		for (unsigned i = 0; i < (unsigned)n; i++)
-			if ((udp->hashed[i] = dns_question_hash(udp->query[i],
-			    udp->in[i].msg_len, &udp->hash[i])))
-				dns_prefetch(snap, udp->hash[i], 0);
-		for (unsigned i = 0; i < (unsigned)n; i++)
-			if (udp->hashed[i])
-				dns_prefetch(snap, udp->hash[i], 1);
+			dns_prefetch(snap, &udp->q[i], 1);
 
 		unsigned k = 0;
 		for (unsigned i = 0; i < (unsigned)n; i++) {
@@ -174,8 +173,8 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				peer.local = coutlen > 0 ?
 				    (struct sockaddr *)&local : NULL;
 			}
-			size_t len = respond_answer(w, &peer, udp->query[i],
-			    udp->in[i].msg_len, udp->answer[k]);
+			size_t len = respond_answer(w, &peer, &udp->q[i],
+			    udp->answer[k]);
 			if (len == 0)
 				continue;
 

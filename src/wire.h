@@ -9,6 +9,7 @@
 #define DNS_MAX_NAME		255
 #define DNS_MAX_LABEL		63
 #define DNS_UDP_MIN		512
+#define DNS_MAX_MESSAGE		65535	/* a TCP message, an answer buffer */
 
 /* Header flag bits, as the two flag bytes 2 and 3 hold them. */
 #define FLAG1_QR		0x80

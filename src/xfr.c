@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "config.h"
-#include "dns.h"
 #include "query.h"
 #include "snapshot.h"
 #include "view.h"

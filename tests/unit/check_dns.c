@@ -488,6 +488,95 @@ START_TEST(test_name_compression)
 }
 END_TEST
 
+/*
+ * What dns_answer() tells is what it decided, and the reply says the same:
+ * rcode, AA and TC; the parsed path (the UDP batch's) answers alike.
+ */
+START_TEST(test_result_matches_reply)
+{
+	static const struct {
+		const char	*name;
+		ldns_rr_type	 type;
+		ldns_rr_class	 class;
+		int		 edns;
+		enum dns_transport tr;
+	} qs[] = {
+		{ "_sipinternaltls._tcp.contoso.com", LDNS_RR_TYPE_SRV, LDNS_RR_CLASS_IN, 0, DNS_UDP },
+		{ "nope.contoso.com", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0, DNS_UDP },
+		{ "contoso.com", LDNS_RR_TYPE_AAAA, LDNS_RR_CLASS_IN, 1232, DNS_UDP },
+		{ "example.org", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0, DNS_UDP },
+		{ "big.fabrikam.com", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0, DNS_UDP },
+		{ "big.fabrikam.com", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0, DNS_TCP },
+		{ "contoso.com", LDNS_RR_TYPE_AXFR, LDNS_RR_CLASS_IN, 0, DNS_UDP },
+		{ "version.bind", LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_CH, 0, DNS_UDP },
+		{ "version.bind", LDNS_RR_TYPE_A, LDNS_RR_CLASS_CH, 0, DNS_UDP },
+		{ "contoso.com", LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_HS, 0, DNS_UDP },
+		{ "lyncdiscover.contoso.com", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 512, DNS_UDP },
+	};
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	static uint8_t out2[DNS_MAX_MESSAGE];
+
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		struct dns_peer peer = { .remote = (struct sockaddr *)&sin,
+		    .transport = qs[i].tr };
+		ldns_pkt *q = NULL;
+		uint8_t *wire;
+		size_t wlen;
+		struct dns_result res, res2;
+		struct query pq;
+
+		ck_assert_int_eq(ldns_pkt_query_new_frm_str(&q, qs[i].name,
+		    qs[i].type, qs[i].class, LDNS_RD), LDNS_STATUS_OK);
+		if (qs[i].edns > 0)
+			ldns_pkt_set_edns_udp_size(q, (uint16_t)qs[i].edns);
+		ck_assert_int_eq(ldns_pkt2wire(&wire, q, &wlen), LDNS_STATUS_OK);
+		size_t n = dns_answer(snap, &peer, NULL, wire, wlen, out, &res);
+		ck_assert_uint_ge(n, DNS_HEADER_SIZE);
+		ck_assert_uint_eq(res.rcode, out[3] & FLAG2_RCODE_MASK);
+		ck_assert_uint_eq(!!(res.flags & DNS_RES_TC), !!(out[2] & FLAG1_TC));
+		ck_assert_uint_eq(!!(res.flags & DNS_RES_AA), !!(out[2] & FLAG1_AA));
+		ck_assert(!(res.flags & DNS_RES_DROPPED));
+		ck_assert_ptr_eq(res.qname, wire + DNS_HEADER_SIZE);
+
+		/* Parsed first, as the UDP batch does: the same answer. */
+		query_parse(&pq, wire, wlen);
+		ck_assert_uint_eq(dns_answer_query(snap, &peer, NULL, &pq, out2,
+		    &res2), n);
+		ck_assert_uint_eq(res2.rcode, res.rcode);
+		ck_assert_uint_eq(res2.flags, res.flags);
+		ck_assert_int_eq(res2.view, res.view);
+		if (qs[i].name[0] != 'b')	/* big.fabrikam.com rotates */
+			ck_assert_mem_eq(out2, out, n);
+		free(wire);
+		ldns_pkt_free(q);
+	}
+}
+END_TEST
+
+/* BADVERS and dropped messages: what the header cannot say. */
+START_TEST(test_result_special)
+{
+	uint8_t q[64] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1,
+	    7, 'c', 'o', 'n', 't', 'o', 's', 'o', 3, 'c', 'o', 'm', 0, 0, 6, 0, 1,
+	    0, 0, 41, 4, 0xd0, 0, 1, 0, 0, 0, 0 };
+	struct dns_peer peer = { .transport = DNS_UDP };
+	struct dns_result res;
+
+	ck_assert_uint_eq(dns_answer(snap, &peer, NULL, q, 40, out, &res), 40);
+	ck_assert_uint_eq(res.rcode, RCODE_BADVERS);
+	ck_assert_uint_eq(out[3] & FLAG2_RCODE_MASK, 0);
+	ck_assert(!(res.flags & DNS_RES_AA));
+	q[2] = 0x81;		/* a response */
+	ck_assert_uint_eq(dns_answer(snap, &peer, NULL, q, 40, out, &res), 0);
+	ck_assert_uint_eq(res.flags & DNS_RES_DROPPED, DNS_RES_DROPPED);
+	q[2] = 0x21;		/* NOTIFY: NOTIMP, no question */
+	ck_assert_uint_eq(dns_answer(snap, &peer, NULL, q, 40, out, &res), 12);
+	ck_assert_uint_eq(res.rcode, RCODE_NOTIMP);
+	ck_assert_uint_eq(res.flags, 0);
+}
+END_TEST
+
 static Suite *
 dns_suite(void)
 {
@@ -509,6 +598,8 @@ dns_suite(void)
 	tcase_add_test(tc, test_chaos);
 	tcase_add_test(tc, test_any_is_minimal);
 	tcase_add_test(tc, test_header_rules);
+	tcase_add_test(tc, test_result_matches_reply);
+	tcase_add_test(tc, test_result_special);
 	suite_add_tcase(s, tc);
 	return s;
 }

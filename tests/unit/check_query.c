@@ -285,31 +285,48 @@ START_TEST(test_random_bytes_never_crash)
 END_TEST
 
 /*
- * The batch prefetch hashes the question itself: the same hash as the
- * lookup's, whatever the case, and nothing outside the message is read.
+ * The name is folded and hashed once, while parsing: the hash is the one
+ * the table is keyed by (wire_name_hash() of the folded name), whatever the
+ * case, and nothing outside the message is read.
  */
 START_TEST(test_question_hash)
 {
 	uint8_t buf[600];
-	struct query q;
-	uint32_t h;
+	struct query q, lower;
 	unsigned seed = 4242;
 	size_t len = make_query(buf, 0x0100, 1, "_sip._tls.contoso.com", TYPE_SRV, CLASS_IN);
 
+	ck_assert_int_eq(query_parse(&lower, buf, len), QUERY_OK);
 	memcpy(buf + 23, "CONTOSO", 7);
 	ck_assert_int_eq(query_parse(&q, buf, len), QUERY_OK);
-	ck_assert(dns_question_hash(buf, len, &h));
-	ck_assert_uint_eq(h, wire_name_hash(q.lname, q.lname_len));
-	ck_assert(!dns_question_hash(buf, 12, &h));
-	ck_assert(!dns_question_hash(buf, 20, &h));	/* cut in the name */
+	ck_assert_int_eq(q.verdict, QUERY_OK);
+	ck_assert_uint_eq(q.lname_hash, wire_name_hash(q.lname, q.lname_len));
+	ck_assert_uint_eq(q.lname_hash, lower.lname_hash);
+	ck_assert_uint_ne(q.lname_hash, 0);
+	/* The root alone. */
+	len = make_query(buf, 0x0100, 1, ".", TYPE_NS, CLASS_IN);
+	ck_assert_int_eq(query_parse(&q, buf, len), QUERY_OK);
+	ck_assert_uint_eq(q.lname_len, 1);
+	ck_assert_uint_eq(q.lname_hash, wire_name_hash(q.lname, 1));
+	/* No name read: no length, no hash, and the verdict kept. */
+	ck_assert_int_eq(query_parse(&q, buf, 12), QUERY_FORMERR);
+	ck_assert_int_eq(q.verdict, QUERY_FORMERR);
+	ck_assert_uint_eq(q.lname_len, 0);
+	ck_assert_uint_eq(q.lname_hash, 0);
+	len = make_query(buf, 0x0100, 1, "_sip._tls.contoso.com", TYPE_SRV, CLASS_IN);
+	ck_assert_int_eq(query_parse(&q, buf, 20), QUERY_FORMERR);	/* cut */
+	ck_assert_uint_eq(q.lname_len, 0);
+	ck_assert_int_eq(query_parse(&q, buf, 5), QUERY_DROP);
+	ck_assert_int_eq(q.verdict, QUERY_DROP);
 	for (int i = 0; i < 20000; i++) {
 		len = (size_t)(rand_r(&seed) % 64);
 		uint8_t *p = malloc(len ? len : 1);	/* ASan sees overreads */
 		for (size_t j = 0; j < len; j++)
 			p[j] = (uint8_t)(j == 5 ? 1 : rand_r(&seed) % 8);
-		if (len > 12 && dns_question_hash(p, len, &h) &&
-		    query_parse(&q, p, len) == QUERY_OK)
-			ck_assert_uint_eq(h, wire_name_hash(q.lname, q.lname_len));
+		ck_assert_int_eq(query_parse(&q, p, len), q.verdict);
+		if (q.lname_len > 0)
+			ck_assert_uint_eq(q.lname_hash,
+			    wire_name_hash(q.lname, q.lname_len));
 		free(p);
 	}
 }

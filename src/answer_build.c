@@ -1,0 +1,663 @@
+/* answer_build.c -- compile a view's zones into the answer table, threaded. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "answer_int.h"
+#include "encode.h"
+#include "synth.h"
+
+#define MAX_ROTATIONS	16	/* variants of one rotating address RRset */
+#define MAX_CHAIN	8	/* CNAMEs followed inside our data */
+#define BUILD_THREADS_MAX 4	/* threads compiling a large table */
+#define INSERT_BATCH	16	/* records hashed ahead of their lookups */
+#define BUILD_PARALLEL_MIN 4096	/* records: below it, one thread */
+
+/*
+ * What compiling writes to: an arena and a message buffer. Each thread of
+ * the build has its own; the table itself is only read meanwhile.
+ */
+struct builder {
+	const struct answer_table *t;
+	struct arena	 arena;
+	struct enc	*enc;
+};
+
+/* --- names -------------------------------------------------------------- */
+
+/* Lower-case wire form of an ldns dname; returns the length, 0 on error. */
+static size_t
+rdf_to_lname(const ldns_rdf *rdf, uint8_t out[DNS_MAX_NAME])
+{
+	size_t len = ldns_rdf_size(rdf);
+	const uint8_t *d = ldns_rdf_data(rdf);
+
+	if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || len == 0 ||
+	    len > DNS_MAX_NAME)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (d[i] >= 'A' && d[i] <= 'Z') ? (uint8_t)(d[i] + 32) : d[i];
+	return len;
+}
+
+/* The lists live in the scratch arena: growing one leaves the old behind. */
+static int
+node_add_rr(struct answer_table *t, struct node *n, ldns_rr *rr)
+{
+	if (n->nrrs == n->caprrs) {
+		size_t cap = n->caprrs ? (size_t)n->caprrs * 2 : 2;
+		ldns_rr **v = arena_alloc(&t->scratch, cap * sizeof(*v));
+		uint16_t *ty = arena_alloc(&t->scratch, cap * sizeof(*ty));
+		if (v == NULL || ty == NULL)
+			return -1;
+		if (n->nrrs > 0) {
+			memcpy(v, n->rrs, n->nrrs * sizeof(*v));
+			memcpy(ty, n->types, n->nrrs * sizeof(*ty));
+		}
+		n->rrs = v;
+		n->types = ty;
+		if (cap > UINT32_MAX)
+			return -1;
+		n->caprrs = (uint32_t)cap;
+	}
+	n->types[n->nrrs] = ldns_rr_get_type(rr);
+	n->rrs[n->nrrs++] = rr;
+	return 0;
+}
+
+/* The compiled node forgets the lists, which go with the scratch arena. */
+static void
+node_forget_rrs(struct node *n)
+{
+	n->rrs = NULL;
+	n->types = NULL;
+	n->nrrs = n->caprrs = 0;
+}
+
+/* --- compiling a node --------------------------------------------------- */
+
+/* Renders into v, the wire from the table's arena. */
+static int
+render_var(struct builder *b, struct answer_var *v, const uint8_t *qname,
+    uint16_t qtype, uint8_t rcode, const struct enc_section *an,
+    const struct enc_section *ns, const struct enc_section *ad)
+{
+	struct enc *e = b->enc;
+	size_t noadd;
+
+	if (enc_render(e, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns, ad,
+	    &noadd) < 0 || (v->wire = arena_alloc(&b->arena, e->len)) == NULL)
+		return -1;
+	memcpy(v->wire, e->buf, e->len);
+	v->len = (uint16_t)e->len;
+	v->len_noadd = (uint16_t)noadd;
+	v->arcount = (uint16_t)ad->n;
+	return 0;
+}
+
+/* Sorts a node's records by type, keeping their order within a type. */
+static void
+node_sort(struct node *n)
+{
+	for (size_t i = 1; i < n->nrrs; i++) {
+		uint16_t t = n->types[i];
+		ldns_rr *rr = n->rrs[i];
+		size_t j = i;
+
+		for (; j > 0 && n->types[j - 1] > t; j--) {
+			n->types[j] = n->types[j - 1];
+			n->rrs[j] = n->rrs[j - 1];
+		}
+		n->types[j] = t;
+		n->rrs[j] = rr;
+	}
+}
+
+/* The records of type at node n, as a section (a slice of n->rrs). */
+static struct enc_section
+node_rrset(const struct node *n, uint16_t type)
+{
+	struct enc_section s = { NULL, 0, NULL };
+
+	for (size_t i = 0; i < n->nrrs; i++) {
+		if (n->types[i] != type)
+			continue;
+		if (s.rr == NULL)
+			s.rr = &n->rrs[i];
+		s.n++;
+	}
+	return s;
+}
+
+/* A growable list of borrowed RR pointers, for building sections. */
+struct rrvec {
+	ldns_rr		**rr;
+	size_t		 n, cap;
+};
+
+static int
+rrvec_add(struct rrvec *v, ldns_rr *const *rr, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (v->n + n > v->cap) {
+		size_t cap = (v->n + n) * 2;
+		ldns_rr **p = realloc(v->rr, cap * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		v->rr = p;
+		v->cap = cap;
+	}
+	memcpy(v->rr + v->n, rr, n * sizeof(*rr));
+	v->n += n;
+	return 0;
+}
+
+/* The name in the rdata that wants addresses in the additional section. */
+static const ldns_rdf *
+additional_target(const ldns_rr *rr)
+{
+	switch (ldns_rr_get_type(rr)) {
+	case LDNS_RR_TYPE_SRV:
+		return ldns_rr_rdf(rr, 3);
+	case LDNS_RR_TYPE_MX:
+		return ldns_rr_rdf(rr, 1);
+	case LDNS_RR_TYPE_NS:
+		return ldns_rr_rdf(rr, 0);
+	default:
+		return NULL;
+	}
+}
+
+/* Adds the A and AAAA RRsets of every target named by set (deduplicated). */
+static int
+collect_additional(const struct answer_table *t, const struct enc_section *set,
+    struct rrvec *ad)
+{
+	const struct node *seen[64];
+	size_t nseen = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const ldns_rdf *target = additional_target(set->rr[i]);
+		uint8_t name[DNS_MAX_NAME];
+		size_t len;
+		const struct node *tn;
+		bool dup = false;
+
+		if (target == NULL || (len = rdf_to_lname(target, name)) == 0)
+			continue;
+		tn = answer_table_find(t, name, len, wire_name_hash(name, len));
+		if (tn == NULL || tn->cname)
+			continue;
+		for (size_t j = 0; j < nseen; j++)
+			dup = dup || seen[j] == tn;
+		if (dup)
+			continue;
+		if (nseen < sizeof(seen) / sizeof(seen[0]))
+			seen[nseen++] = tn;
+		struct enc_section a = node_rrset(tn, LDNS_RR_TYPE_A);
+		struct enc_section aaaa = node_rrset(tn, LDNS_RR_TYPE_AAAA);
+		if (rrvec_add(ad, a.rr, a.n) < 0 ||
+		    rrvec_add(ad, aaaa.rr, aaaa.n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+answer_alloc(struct builder *b, struct answer *a, uint16_t qtype,
+    size_t nvar)
+{
+	a->qtype = qtype;
+	atomic_init(&a->next, 0);
+	a->var = arena_zalloc(&b->arena, nvar * sizeof(*a->var));
+	return a->var == NULL ? -1 : 0;
+}
+
+/* The answer for one RRset of a plain (non-CNAME) node. */
+static int
+compile_rrset(struct builder *b, const struct node *n,
+    struct enc_section set, struct answer *a)
+{
+	uint16_t type = ldns_rr_get_type(set.rr[0]);
+	bool rotates = (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
+	    set.n > 1;
+	size_t nvar = rotates ? (set.n < MAX_ROTATIONS ? set.n : MAX_ROTATIONS) : 1;
+	struct rrvec ad = { NULL, 0, 0 }, rot = { NULL, 0, 0 };
+	struct enc_section none = { NULL, 0, NULL };
+	int rc = -1;
+
+	if (answer_alloc(b, a, type, nvar) < 0)
+		return -1;
+	if (collect_additional(b->t, &set, &ad) < 0)
+		goto out;
+	for (size_t i = 0; i < nvar; i++) {
+		struct enc_section an = set, adsec = { ad.rr, ad.n, NULL };
+		if (rotates) {
+			/* Variant i starts at record i and wraps around. */
+			rot.n = 0;
+			if (rrvec_add(&rot, set.rr + i, set.n - i) < 0 ||
+			    rrvec_add(&rot, set.rr, i) < 0)
+				goto out;
+			an.rr = rot.rr;
+		}
+		if (render_var(b, &a->var[i], n->name, type,
+		    LDNS_RCODE_NOERROR, &an, &none, &adsec) < 0)
+			goto out;
+		a->nvar++;
+	}
+	rc = 0;
+out:
+	free(ad.rr);
+	free(rot.rr);
+	return rc;
+}
+
+/* The SOA of a zone, for the authority section of a negative answer. */
+static struct enc_section
+zone_soa(struct answer_zone *z)
+{
+	return (struct enc_section){ &z->soa, 1, &z->neg_ttl };
+}
+
+/*
+ * A CNAME node answers every type with the CNAME and, following the chain
+ * inside our data, the RRset of that type at its end; "other" covers the
+ * types the end lacks (NODATA there, or NXDOMAIN when the end does not
+ * exist in a zone of ours: RFC 6604).
+ */
+static int
+compile_cname(struct builder *b, struct node *n)
+{
+	struct rrvec chain = { NULL, 0, 0 };
+	const struct node *end = NULL, *cur = n;
+	struct enc_section cn = node_rrset(n, LDNS_RR_TYPE_CNAME);
+	struct enc_section none = { NULL, 0, NULL }, soa = { NULL, 0, NULL };
+	uint8_t rcode = LDNS_RCODE_NOERROR;
+	int rc = -1;
+
+	for (int depth = 0; depth < MAX_CHAIN; depth++) {
+		struct enc_section c = node_rrset(cur, LDNS_RR_TYPE_CNAME);
+		uint8_t name[DNS_MAX_NAME];
+		size_t len;
+
+		if (rrvec_add(&chain, c.rr, 1) < 0)
+			goto out;
+		if ((len = rdf_to_lname(ldns_rr_rdf(c.rr[0], 0), name)) == 0)
+			break;
+		const struct node *next = answer_table_find(b->t, name, len,
+		    wire_name_hash(name, len));
+		if (next == NULL) {
+			const struct node *anc = answer_table_closest(b->t, name, len);
+			if (anc != NULL) {	/* in our zone, but absent */
+				rcode = LDNS_RCODE_NXDOMAIN;
+				soa = zone_soa(anc->zone);
+			}
+			break;
+		}
+		if (!next->cname) {
+			end = next;
+			break;
+		}
+		cur = next;
+	}
+
+	/* The CNAME type itself and ANY get the CNAME alone. */
+	size_t nends = 0;
+	if (end != NULL)
+		for (size_t i = 0; i < end->nrrs; i++)
+			nends += (i == 0 || end->types[i] != end->types[i - 1]);
+	if (nends + 1 > UINT16_MAX)	/* every type there is, at one name */
+		goto out;
+	n->answers = arena_zalloc(&b->arena, (nends + 1) * sizeof(*n->answers));
+	n->other = arena_zalloc(&b->arena, sizeof(*n->other));
+	if (n->answers == NULL || n->other == NULL)
+		goto out;
+	if (answer_alloc(b, &n->answers[0], LDNS_RR_TYPE_CNAME, 1) < 0 ||
+	    render_var(b, &n->answers[0].var[0], n->name, LDNS_RR_TYPE_CNAME,
+	    LDNS_RCODE_NOERROR, &cn, &none, &none) < 0)
+		goto out;
+	n->answers[0].nvar = 1;
+	n->nanswers = 1;
+	for (size_t i = 0; end != NULL && i < end->nrrs; ) {
+		uint16_t type = end->types[i];
+		struct enc_section set = node_rrset(end, type);
+		struct rrvec an = { NULL, 0, 0 };
+		struct answer *a = &n->answers[n->nanswers];
+		int r = rrvec_add(&an, chain.rr, chain.n);
+
+		r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
+		r = r < 0 ? r : answer_alloc(b, a, type, 1);
+		if (r == 0) {
+			struct enc_section s = { an.rr, an.n, NULL };
+			r = render_var(b, &a->var[0], n->name, type,
+			    LDNS_RCODE_NOERROR, &s, &none, &none);
+		}
+		free(an.rr);
+		if (r < 0)
+			goto out;
+		a->nvar = 1;
+		n->nanswers++;
+		i += set.n;
+	}
+	if (end != NULL)
+		soa = zone_soa(end->zone);
+	struct enc_section ch = { chain.rr, chain.n, NULL };
+	if (answer_alloc(b, n->other, 0, 1) < 0 ||
+	    render_var(b, &n->other->var[0], n->name, 0, rcode, &ch, &soa,
+	    &none) < 0)
+		goto out;
+	n->other->nvar = 1;
+	rc = 0;
+out:
+	free(chain.rr);
+	return rc;
+}
+
+/*
+ * Compiles *np into a fresh copy of it, put in its place, so that the node,
+ * its name, its answers and their messages lie together in the arena: a
+ * query touches one region, not four. The slots keep the old copy (what
+ * other nodes' compiles read of it does not change) until the build ends.
+ */
+static int
+compile_node(struct builder *b, struct node **np)
+{
+	struct node *n = arena_alloc(&b->arena, sizeof(*n));
+
+	if (n == NULL)
+		return -1;
+	*n = **np;
+	if ((n->name = arena_alloc(&b->arena, n->name_len)) == NULL)
+		return -1;
+	memcpy(n->name, (*np)->name, n->name_len);
+	*np = n;
+	if (n->cname)
+		return compile_cname(b, n);
+	size_t ntypes = 0;
+	for (size_t i = 0; i < n->nrrs; i++)
+		ntypes += (i == 0 || n->types[i] != n->types[i - 1]);
+	if (ntypes > UINT16_MAX)	/* every type there is, at one name */
+		return -1;
+	if (ntypes > 0 && (n->answers = arena_zalloc(&b->arena,
+	    ntypes * sizeof(*n->answers))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n->nrrs; ) {
+		struct enc_section set = node_rrset(n, n->types[i]);
+		if (compile_rrset(b, n, set, &n->answers[n->nanswers]) < 0)
+			return -1;
+		n->nanswers++;
+		i += set.n;
+	}
+	return 0;
+}
+
+/* --- building the table ------------------------------------------------- */
+
+static int
+zone_init(struct builder *b, struct answer_zone *z,
+    const struct synth_zone *sz)
+{
+	ldns_rr *soa = ldns_rr_list_rr(sz->rrs, 0);
+	uint8_t name[DNS_MAX_NAME];
+	size_t len;
+	struct enc *e = b->enc;
+
+	if (soa == NULL || ldns_rr_get_type(soa) != LDNS_RR_TYPE_SOA ||
+	    (len = rdf_to_lname(ldns_rr_owner(soa), name)) == 0 ||
+	    (z->apex = arena_alloc(&b->arena, len)) == NULL)
+		return -1;
+	memcpy(z->apex, name, len);
+	z->apex_len = (uint8_t)len;
+	z->soa = soa;
+	/* The negative-answer SOA carries the negative TTL (RFC 2308 section 3). */
+	z->neg_ttl = sz->neg_ttl;
+	enc_reset(e);
+	enc_rr(e, soa, &z->neg_ttl, false);
+	/* Keep what follows the (uncompressed) owner name. */
+	if (e->full || e->len <= len ||
+	    (z->soa_tail = arena_alloc(&b->arena, e->len - len)) == NULL)
+		return -1;
+	z->soa_tail_len = (uint16_t)(e->len - len);
+	memcpy(z->soa_tail, e->buf + len, z->soa_tail_len);
+	return 0;
+}
+
+/*
+ * Adds a node for each empty non-terminal between name and the apex. An
+ * ancestor already there has its own ancestors already: stop at it.
+ */
+static int
+add_ancestors(struct answer_table *t, const uint8_t *name, size_t len,
+    struct answer_zone *z)
+{
+	while (len > z->apex_len) {
+		len -= 1 + (size_t)name[0];
+		name += 1 + name[0];
+		uint32_t hash = wire_name_hash(name, len);
+		if (answer_table_find(t, name, len, hash) != NULL)
+			break;
+		if (answer_table_insert(t, name, len, hash, z) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Adds the records of zone sz, a few at a time: their names' hashes first,
+ * with hints to fetch their slots and their parents', then the lookups,
+ * whose cache misses then overlap.
+ */
+static int
+insert_zone(struct answer_table *t, struct answer_zone *z,
+    const struct synth_zone *sz)
+{
+	struct {
+		uint8_t		 name[DNS_MAX_NAME];
+		size_t		 len;
+		uint32_t	 hash;
+	} p[INSERT_BATCH];
+	size_t count = ldns_rr_list_rr_count(sz->rrs);
+
+	for (size_t i = 0; i < count; i += INSERT_BATCH) {
+		size_t m = count - i < INSERT_BATCH ? count - i : INSERT_BATCH;
+
+		for (size_t k = 0; k < m; k++) {
+			ldns_rr *rr = ldns_rr_list_rr(sz->rrs, i + k);
+			if ((p[k].len = rdf_to_lname(ldns_rr_owner(rr),
+			    p[k].name)) == 0)
+				return -1;
+			p[k].hash = wire_name_hash(p[k].name, p[k].len);
+			answer_prefetch_slot(t, p[k].hash);
+			if (p[k].len > z->apex_len) {
+				const uint8_t *up = p[k].name + 1 + p[k].name[0];
+				size_t uplen = p[k].len - 1 - p[k].name[0];
+				answer_prefetch_slot(t, wire_name_hash(up, uplen));
+			}
+		}
+		for (size_t k = 0; k < m; k++) {
+			struct node *n = answer_table_insert(t, p[k].name, p[k].len,
+			    p[k].hash, z);
+			if (n == NULL ||
+			    node_add_rr(t, n, ldns_rr_list_rr(sz->rrs, i + k)) < 0 ||
+			    add_ancestors(t, p[k].name, p[k].len, z) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* A share of the nodes to compile, in a thread of its own or not. */
+struct compile_job {
+	struct builder	 b;
+	struct node	**v;
+	size_t		 n;
+	int		 rc;
+	pthread_t	 thread;
+	bool		 started;
+};
+
+static void *
+compile_run(void *arg)
+{
+	struct compile_job *j = arg;
+
+	j->rc = 0;
+	for (size_t i = 0; i < j->n && j->rc == 0; i++)
+		if (compile_node(&j->b, &j->v[i]) < 0)
+			j->rc = -1;
+	return NULL;
+}
+
+/* How many threads compile: one for small data, else one per CPU (a few). */
+static size_t
+compile_threads(size_t nrrs)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (nrrs < BUILD_PARALLEL_MIN || ncpu <= 1)
+		return 1;
+	return ncpu < BUILD_THREADS_MAX ? (size_t)ncpu : BUILD_THREADS_MAX;
+}
+
+/* Compiles every node, the shares in parallel. Returns 0 or -1. */
+static int
+compile_all(struct answer_table *t, struct compile_job *jobs, size_t njobs)
+{
+	size_t per = t->nnodes / njobs;
+	int rc = 0;
+
+	/* No zone, no node: and no order array to take shares of (NULL). */
+	if (t->nnodes == 0)
+		return 0;
+	for (size_t k = 0; k < njobs; k++) {
+		jobs[k].v = t->order + k * per;
+		jobs[k].n = k + 1 < njobs ? per : t->nnodes - k * per;
+	}
+	for (size_t k = 1; k < njobs; k++)
+		jobs[k].started = pthread_create(&jobs[k].thread, NULL,
+		    compile_run, &jobs[k]) == 0;
+	compile_run(&jobs[0]);
+	for (size_t k = 1; k < njobs; k++) {
+		if (jobs[k].started)
+			pthread_join(jobs[k].thread, NULL);
+		else
+			compile_run(&jobs[k]);	/* no thread: here, then */
+	}
+	for (size_t k = 0; k < njobs; k++)
+		if (jobs[k].rc < 0)
+			rc = -1;
+	return rc;
+}
+
+/* The builders' arenas join the table's; their buffers go. */
+static void
+builders_finish(struct answer_table *t, struct compile_job *jobs, size_t njobs)
+{
+	for (size_t k = 0; k < njobs; k++) {
+		arena_join(&t->arena, &jobs[k].b.arena);
+		free(jobs[k].b.enc);
+		jobs[k].b.enc = NULL;
+	}
+}
+
+struct answer_table *
+answer_table_build(const struct synth_view *sv)
+{
+	struct answer_table *t = calloc(1, sizeof(*t));
+	struct compile_job jobs[BUILD_THREADS_MAX];
+	size_t njobs = 0;
+
+	if (t == NULL)
+		return NULL;
+	memset(jobs, 0, sizeof(jobs));
+	/* Sized for about one node per record: growing rehashes them all. */
+	size_t nrrs = 0;
+	for (size_t zi = 0; zi < sv->nzones; zi++)
+		nrrs += ldns_rr_list_rr_count(sv->zones[zi].rrs);
+	for (t->mask = 63; t->mask + 1 < nrrs * 2; t->mask = t->mask * 2 + 1)
+		;
+	t->slots = calloc(t->mask + 1, sizeof(*t->slots));
+	t->zones = calloc(sv->nzones ? sv->nzones : 1, sizeof(*t->zones));
+	njobs = compile_threads(nrrs);
+	for (size_t k = 0; k < njobs; k++) {
+		jobs[k].b.t = t;
+		if ((jobs[k].b.enc = malloc(sizeof(*jobs[k].b.enc))) == NULL)
+			goto fail;
+	}
+	if (t->slots == NULL || t->zones == NULL)
+		goto fail;
+
+	for (size_t zi = 0; zi < sv->nzones; zi++) {
+		const struct synth_zone *sz = &sv->zones[zi];
+		struct answer_zone *z = &t->zones[zi];
+
+		t->nzones++;
+		if (zone_init(&jobs[0].b, z, sz) < 0 || insert_zone(t, z, sz) < 0)
+			goto fail;
+	}
+	/*
+	 * Every node's records sorted by type and its CNAME flag set before any
+	 * is compiled: following a chain looks at the nodes further on.
+	 */
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct node *n = t->order[i];
+		node_sort(n);	/* an empty non-terminal has no records */
+		n->cname = node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
+	}
+	/*
+	 * In the order added: zone by zone, what a compile reads is near.
+	 * Meanwhile the table is only read: the slots keep the old copies.
+	 */
+	if (compile_all(t, jobs, njobs) < 0)
+		goto fail;
+	builders_finish(t, jobs, njobs);
+	/* Now the slots take the compiled copies, and the record lists go. */
+	memset(t->slots, 0, (t->mask + 1) * sizeof(*t->slots));
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct node *n = t->order[i];
+		size_t j = n->hash & t->mask;
+		while (t->slots[j].node != NULL)
+			j = (j + 1) & t->mask;
+		t->slots[j].hash = n->hash;
+		t->slots[j].node = n;
+		node_forget_rrs(n);
+	}
+	free(t->order);
+	t->order = NULL;
+	arena_free(&t->scratch);
+	return t;
+fail:
+	builders_finish(t, jobs, njobs);
+	answer_table_free(t);
+	return NULL;
+}
+
+int
+answer_prepare(struct answer *a, ldns_rr **rrs, size_t n)
+{
+	struct enc_section an = { rrs, n, NULL }, none = { NULL, 0, NULL };
+	struct enc *e = malloc(sizeof(*e));
+	size_t noadd;
+	int rc = -1;
+
+	memset(a, 0, sizeof(*a));
+	if (e == NULL || n == 0 ||
+	    (a->var = calloc(1, sizeof(*a->var))) == NULL)
+		goto out;
+	a->qtype = ldns_rr_get_type(rrs[0]);
+	if (enc_render(e, ldns_rdf_data(ldns_rr_owner(rrs[0])), a->qtype,
+	    (uint16_t)ldns_rr_get_class(rrs[0]), LDNS_RCODE_NOERROR, &an, &none,
+	    &none, &noadd) < 0 || (a->var[0].wire = malloc(e->len)) == NULL)
+		goto out;
+	memcpy(a->var[0].wire, e->buf, e->len);
+	a->var[0].len = a->var[0].len_noadd = (uint16_t)e->len;
+	a->nvar = 1;
+	rc = 0;
+out:
+	free(e);
+	if (rc < 0)
+		answer_clear(a);
+	return rc;
+}

@@ -1,0 +1,65 @@
+/* answer_int.h -- the table's insides: answer.c and answer_build.c only. */
+#ifndef OCSDNSD_ANSWER_INT_H
+#define OCSDNSD_ANSWER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+#include "answer.h"
+#include "arena.h"
+
+/* 64 bytes: one cache line. */
+struct node {
+	uint8_t		*name;		/* lower-case wire */
+	struct answer_zone *zone;
+	struct answer	*answers;	/* by qtype, sorted */
+	struct answer	*other;		/* CNAME node: types the chain's end lacks */
+	/* Load time only: the records at this name, borrowed from the view. */
+	ldns_rr		**rrs;
+	uint16_t	*types;		/* rrs[i]'s type: no trip to the record */
+	uint32_t	 nrrs;
+	uint32_t	 caprrs;
+	uint32_t	 hash;		/* wire_name_hash(name) */
+	uint16_t	 nanswers;
+	uint8_t		 name_len;
+	bool		 cname;
+};
+
+_Static_assert(sizeof(struct node) <= 64, "a node fits a cache line");
+
+/* The hash sits beside the pointer: a probe touches no node but the match. */
+struct slot {
+	uint32_t	 hash;
+	struct node	*node;
+};
+
+struct answer_table {
+	struct slot	*slots;
+	size_t		 mask;
+	size_t		 nnodes;
+	struct answer_zone *zones;
+	size_t		 nzones;
+	struct arena	 arena;		/* nodes, names, answers */
+	struct arena	 scratch;	/* load time only: nodes before compiling */
+	struct node	**order;	/* load time only: nodes as added */
+};
+
+/* The node of lower-case wire name (wire_name_hash() = hash), or NULL. */
+struct node	*answer_table_find(const struct answer_table *t,
+		    const uint8_t *name, size_t len, uint32_t hash);
+
+/* The zone that holds name: the closest existing ancestor's node, or NULL. */
+struct node	*answer_table_closest(const struct answer_table *t,
+		    const uint8_t *name, size_t len);
+
+/*
+ * Load time: finds or adds the node of name in zone z, in the scratch arena
+ * and at the end of t->order. NULL when out of memory.
+ */
+struct node	*answer_table_insert(struct answer_table *t, const uint8_t *name,
+		    size_t len, uint32_t hash, struct answer_zone *z);
+
+#endif

@@ -1,0 +1,57 @@
+/* encode.h -- wire messages from ldns records, RFC 1035 name compression. */
+#ifndef OCSDNSD_ENCODE_H
+#define OCSDNSD_ENCODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+#define ENC_MAX		65535
+#define ENC_MAX_COMP	256	/* label offsets remembered for compression */
+
+/* Records to write as one section of a message; the records are borrowed. */
+struct enc_section {
+	ldns_rr		**rr;
+	size_t		 n;
+	const uint32_t	*ttl;		/* NULL, or the TTL every record gets */
+};
+
+/*
+ * A message being written. Names are compressed (RFC 1035 section 4.1.4)
+ * against the question, the owner names and the rdata names of the types
+ * RFC 3597 section 4 lets us compress: never an SRV target (RFC 2782).
+ * About 64 KiB: allocate it, do not put it on a stack.
+ */
+struct enc {
+	uint8_t		 buf[ENC_MAX];
+	size_t		 len;
+	bool		 full;		/* the message outgrew 64 KiB */
+	uint16_t	 comp[ENC_MAX_COMP];
+	size_t		 ncomp;
+};
+
+/* Empties e: no bytes, no names to point at, not full. */
+void	enc_reset(struct enc *e);
+
+/*
+ * Appends one resource record with its owner name; ttl, when not NULL,
+ * replaces the record's. With compress false no name is compressed nor
+ * remembered for later names to point at. Sets e->full when it does not
+ * fit, and then writes nothing more.
+ */
+void	enc_rr(struct enc *e, const ldns_rr *rr, const uint32_t *ttl,
+	    bool compress);
+
+/*
+ * Writes one response into e: ID 0, QR and AA, rcode; the question
+ * (qname, qtype, qclass); then the sections. Returns the length before the
+ * additional section in *noadd, or -1 when it outgrows a message.
+ */
+int	enc_render(struct enc *e, const uint8_t *qname, uint16_t qtype,
+	    uint16_t qclass, uint8_t rcode, const struct enc_section *an,
+	    const struct enc_section *ns, const struct enc_section *ad,
+	    size_t *noadd);
+
+#endif

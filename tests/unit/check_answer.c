@@ -1,0 +1,637 @@
+/* check_answer.c -- the answer table: build from records, look up by hash. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ldns/ldns.h>
+
+#include "answer.h"
+#include "config.h"
+#include "snapshot.h"
+#include "synth.h"
+#include "wire.h"
+
+/* --- fixtures ----------------------------------------------------------- */
+
+/*
+ * A view of our own making: each zone a NULL-terminated list of records
+ * in presentation form, its SOA first (as synth.c and zonefile.c make them).
+ */
+static struct synth_view
+view_make(const char *const *const *zones, size_t nzones)
+{
+	struct synth_view sv = { .name = "test", .nzones = nzones };
+
+	sv.zones = calloc(nzones ? nzones : 1, sizeof(*sv.zones));
+	ck_assert_ptr_nonnull(sv.zones);
+	for (size_t z = 0; z < nzones; z++) {
+		sv.zones[z].rrs = ldns_rr_list_new();
+		for (const char *const *t = zones[z]; *t != NULL; t++) {
+			ldns_rr *rr = NULL;
+			ck_assert_int_eq(ldns_rr_new_frm_str(&rr, *t, 3600, NULL,
+			    NULL), LDNS_STATUS_OK);
+			ldns_rr_list_push_rr(sv.zones[z].rrs, rr);
+		}
+		/* min(SOA TTL, MINIMUM), as synth.c has it (RFC 2308). */
+		ldns_rr *soa = ldns_rr_list_rr(sv.zones[z].rrs, 0);
+		uint32_t min = ldns_rdf2native_int32(ldns_rr_rdf(soa, 6));
+		sv.zones[z].neg_ttl = min < ldns_rr_ttl(soa) ? min : ldns_rr_ttl(soa);
+	}
+	return sv;
+}
+
+static void
+view_free(struct synth_view *sv)
+{
+	for (size_t z = 0; z < sv->nzones; z++)
+		ldns_rr_list_deep_free(sv->zones[z].rrs);
+	free(sv->zones);
+}
+
+/* Looks text up the way the query path does: folded name, its hash. */
+static struct lookup
+look(struct answer_table *t, const char *text, uint16_t qtype)
+{
+	uint8_t name[DNS_MAX_NAME];
+	size_t len = wire_name_from_text(text, name);
+	struct lookup lk;
+
+	ck_assert_uint_gt(len, 0);
+	memset(&lk, 0xa5, sizeof(lk));
+	answer_lookup(t, name, len, wire_name_hash(name, len), qtype, &lk);
+	return lk;
+}
+
+/* The prepared message of an answer, parsed by ldns. */
+static ldns_pkt *
+var_pkt(const struct answer_var *v)
+{
+	ldns_pkt *p = NULL;
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(ldns_wire2pkt(&p, v->wire, v->len), LDNS_STATUS_OK);
+	ck_assert(ldns_pkt_qr(p));
+	ck_assert(ldns_pkt_aa(p));
+	ck_assert_uint_eq(ldns_pkt_id(p), 0);
+	return p;
+}
+
+/* Record i of section sec (0 answer, 1 authority, 2 additional), as text. */
+static char *
+rr_text(ldns_pkt *p, int sec, size_t i)
+{
+	ldns_rr_list *l = sec == 0 ? ldns_pkt_answer(p) :
+	    sec == 1 ? ldns_pkt_authority(p) : ldns_pkt_additional(p);
+
+	ck_assert_uint_lt(i, ldns_rr_list_rr_count(l));
+	return ldns_rr2str(ldns_rr_list_rr(l, i));
+}
+
+static void
+assert_rr(ldns_pkt *p, int sec, size_t i, const char *want)
+{
+	char *s = rr_text(p, sec, i);
+
+	ck_assert_str_eq(s, want);
+	free(s);
+}
+
+static void
+assert_apex(const struct lookup *lk, const char *apex)
+{
+	uint8_t name[DNS_MAX_NAME];
+	size_t len = wire_name_from_text(apex, name);
+
+	ck_assert_ptr_nonnull(lk->zone);
+	ck_assert_uint_eq(lk->zone->apex_len, len);
+	ck_assert_mem_eq(lk->zone->apex, name, len);
+}
+
+static const char *const zone_contoso[] = {
+	"contoso.com. 3600 IN SOA ns1.contoso.com. hostmaster.contoso.com. "
+	    "1 3600 600 604800 300",
+	"contoso.com. 3600 IN NS ns1.contoso.com.",
+	"ns1.contoso.com. 3600 IN A 10.0.0.2",
+	"a.b.contoso.com. 3600 IN A 10.0.0.5",
+	"a.b.contoso.com. 3600 IN TXT \"hello\"",
+	"pool.contoso.com. 3600 IN A 10.0.0.10",
+	"pool.contoso.com. 3600 IN A 10.0.0.11",
+	"pool.contoso.com. 3600 IN A 10.0.0.12",
+	"www.contoso.com. 3600 IN CNAME web.contoso.com.",
+	"web.contoso.com. 3600 IN CNAME host.contoso.com.",
+	"host.contoso.com. 3600 IN A 10.0.0.20",
+	"host.contoso.com. 3600 IN MX 10 mail.contoso.com.",
+	"dangling.contoso.com. 3600 IN CNAME missing.contoso.com.",
+	"away.contoso.com. 3600 IN CNAME www.example.org.",
+	"_sip._tls.contoso.com. 3600 IN SRV 0 0 443 ns1.contoso.com.",
+	NULL
+};
+
+static const char *const zone_sub[] = {
+	"sub.contoso.com. 3600 IN SOA ns1.contoso.com. hostmaster.contoso.com. "
+	    "7 3600 600 604800 60",
+	"x.sub.contoso.com. 3600 IN A 10.7.0.1",
+	NULL
+};
+
+/* --- the empty table ---------------------------------------------------- */
+
+/*
+ * No zone, so no node: the build used to compute its threads' shares as
+ * offsets from a NULL order array (UBSan: applying zero offset to null).
+ */
+START_TEST(test_empty_view)
+{
+	struct synth_view sv = view_make(NULL, 0);
+	struct answer_table *t = answer_table_build(&sv);
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(look(t, "contoso.com", TYPE_A).kind, LOOKUP_REFUSED);
+	ck_assert_ptr_null(look(t, ".", TYPE_SOA).zone);
+	answer_prefetch_slot(t, 0);
+	answer_prefetch_node(t, 0);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+/* The same from a configuration with no [domain]: what fuzz_config met. */
+START_TEST(test_empty_config)
+{
+	char path[] = "/tmp/check_answer_XXXXXX";
+	int fd = mkstemp(path);
+	struct config *cfg;
+	struct snapshot *snap;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "[server]\n", 9), 9);
+	close(fd);
+	cfg = config_load(path, stderr, NULL);
+	unlink(path);
+	ck_assert_ptr_nonnull(cfg);
+	snap = snapshot_build(cfg, NULL, stderr);
+	ck_assert_ptr_nonnull(snap);
+	ck_assert_uint_ge(snap->nviews, 1);
+	for (size_t v = 0; v < snap->nviews; v++) {
+		ck_assert_uint_eq(snap->views[v].sv.nzones, 0);
+		ck_assert_int_eq(look(snap->views[v].table, "contoso.com",
+		    TYPE_A).kind, LOOKUP_REFUSED);
+	}
+	snapshot_free(snap);
+}
+END_TEST
+
+/* --- lookups ------------------------------------------------------------ */
+
+START_TEST(test_lookup_by_hash)
+{
+	const char *const *zones[] = { zone_contoso };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	uint8_t name[DNS_MAX_NAME];
+	size_t len = wire_name_from_text("ns1.contoso.com", name);
+	struct lookup lk;
+	ldns_pkt *p;
+
+	ck_assert_ptr_nonnull(t);
+	answer_lookup(t, name, len, wire_name_hash(name, len), TYPE_A, &lk);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	assert_apex(&lk, "contoso.com");
+	p = var_pkt(lk.var);
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 1);
+	assert_rr(p, 0, 0, "ns1.contoso.com.\t3600\tIN\tA\t10.0.0.2\n");
+	ldns_pkt_free(p);
+
+	/* The hash given is the one used: a wrong one finds no node. */
+	answer_lookup(t, name, len, wire_name_hash(name, len) ^ 1, TYPE_A, &lk);
+	ck_assert_int_eq(lk.kind, LOOKUP_NXDOMAIN);
+
+	/* Another type at the name: NODATA, with the zone for the SOA. */
+	lk = look(t, "ns1.contoso.com", TYPE_AAAA);
+	ck_assert_int_eq(lk.kind, LOOKUP_NODATA);
+	ck_assert_ptr_null(lk.var);
+	assert_apex(&lk, "contoso.com");
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+START_TEST(test_negative)
+{
+	const char *const *zones[] = { zone_contoso, zone_sub };
+	struct synth_view sv = view_make(zones, 2);
+	struct answer_table *t = answer_table_build(&sv);
+	struct lookup lk;
+
+	ck_assert_ptr_nonnull(t);
+	lk = look(t, "nope.contoso.com", TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_NXDOMAIN);
+	ck_assert_ptr_null(lk.var);
+	assert_apex(&lk, "contoso.com");
+	/* The negative SOA: TYPE CLASS TTL, the TTL the negative one. */
+	ck_assert_uint_eq(wire_get16(lk.zone->soa_tail), TYPE_SOA);
+	ck_assert_uint_eq(wire_get16(lk.zone->soa_tail + 2), CLASS_IN);
+	ck_assert_uint_eq(wire_get32(lk.zone->soa_tail + 4), 300);
+
+	/* An empty non-terminal exists: NODATA, not NXDOMAIN. */
+	lk = look(t, "b.contoso.com", TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_NODATA);
+	assert_apex(&lk, "contoso.com");
+	/* Below an existing name, the closest encloser's zone. */
+	lk = look(t, "deep.er.a.b.contoso.com", TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_NXDOMAIN);
+	assert_apex(&lk, "contoso.com");
+	/* The closest zone wins: sub.contoso.com is a zone of its own. */
+	lk = look(t, "y.sub.contoso.com", TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_NXDOMAIN);
+	assert_apex(&lk, "sub.contoso.com");
+	ck_assert_uint_eq(wire_get32(lk.zone->soa_tail + 4), 60);
+	lk = look(t, "x.sub.contoso.com", TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	assert_apex(&lk, "sub.contoso.com");
+	/* In no zone of ours. */
+	lk = look(t, "example.org", TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_REFUSED);
+	ck_assert_ptr_null(lk.zone);
+	ck_assert_int_eq(look(t, "com", TYPE_A).kind, LOOKUP_REFUSED);
+	ck_assert_int_eq(look(t, ".", TYPE_NS).kind, LOOKUP_REFUSED);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+START_TEST(test_any)
+{
+	const char *const *zones[] = { zone_contoso };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	struct lookup lk;
+	ldns_pkt *p;
+
+	ck_assert_ptr_nonnull(t);
+	/* RFC 8482: the first RRset (by type: A before TXT) and no more. */
+	lk = look(t, "a.b.contoso.com", TYPE_ANY);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	p = var_pkt(lk.var);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 1);
+	ck_assert_int_eq(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p),
+	    0)), LDNS_RR_TYPE_A);
+	/* The question is the type asked for: the query path copies it. */
+	ck_assert_int_eq(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_question(p),
+	    0)), LDNS_RR_TYPE_A);
+	ldns_pkt_free(p);
+	lk = look(t, "a.b.contoso.com", TYPE_TXT);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	p = var_pkt(lk.var);
+	assert_rr(p, 0, 0, "a.b.contoso.com.\t3600\tIN\tTXT\t\"hello\"\n");
+	ldns_pkt_free(p);
+	/* An empty non-terminal has nothing for ANY either. */
+	ck_assert_int_eq(look(t, "b.contoso.com", TYPE_ANY).kind, LOOKUP_NODATA);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+START_TEST(test_additional)
+{
+	const char *const *zones[] = { zone_contoso };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	struct lookup lk;
+	ldns_pkt *p;
+
+	ck_assert_ptr_nonnull(t);
+	lk = look(t, "_sip._tls.contoso.com", LDNS_RR_TYPE_SRV);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	ck_assert_uint_eq(lk.var->arcount, 1);
+	ck_assert_uint_lt(lk.var->len_noadd, lk.var->len);
+	p = var_pkt(lk.var);
+	ck_assert_uint_eq(ldns_pkt_arcount(p), 1);
+	assert_rr(p, 2, 0, "ns1.contoso.com.\t3600\tIN\tA\t10.0.0.2\n");
+	ldns_pkt_free(p);
+	/* The first len_noadd bytes, ARCOUNT 0: the answer without it. */
+	uint8_t buf[512];
+	memcpy(buf, lk.var->wire, lk.var->len_noadd);
+	wire_put16(buf + 10, 0);
+	ck_assert_int_eq(ldns_wire2pkt(&p, buf, lk.var->len_noadd),
+	    LDNS_STATUS_OK);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 1);
+	ck_assert_uint_eq(ldns_pkt_arcount(p), 0);
+	ldns_pkt_free(p);
+	/* No target in our data: no additional section. */
+	lk = look(t, "ns1.contoso.com", TYPE_A);
+	ck_assert_uint_eq(lk.var->arcount, 0);
+	ck_assert_uint_eq(lk.var->len_noadd, lk.var->len);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+/* --- CNAME chains ------------------------------------------------------- */
+
+START_TEST(test_cname_chain)
+{
+	const char *const *zones[] = { zone_contoso };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	struct lookup lk;
+	ldns_pkt *p;
+
+	ck_assert_ptr_nonnull(t);
+	/* Followed to the end, the RRset of the type asked there. */
+	lk = look(t, "www.contoso.com", TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	p = var_pkt(lk.var);
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 3);
+	assert_rr(p, 0, 0, "www.contoso.com.\t3600\tIN\tCNAME\tweb.contoso.com.\n");
+	assert_rr(p, 0, 1, "web.contoso.com.\t3600\tIN\tCNAME\thost.contoso.com.\n");
+	assert_rr(p, 0, 2, "host.contoso.com.\t3600\tIN\tA\t10.0.0.20\n");
+	ck_assert_uint_eq(ldns_pkt_nscount(p), 0);
+	ldns_pkt_free(p);
+	lk = look(t, "www.contoso.com", TYPE_MX);
+	p = var_pkt(lk.var);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 3);
+	assert_rr(p, 0, 2, "host.contoso.com.\t3600\tIN\tMX\t10 mail.contoso.com.\n");
+	ldns_pkt_free(p);
+
+	/* The CNAME type itself: the CNAME alone. */
+	lk = look(t, "www.contoso.com", TYPE_CNAME);
+	p = var_pkt(lk.var);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 1);
+	ldns_pkt_free(p);
+
+	/* A type the end lacks: the chain, then the SOA (NODATA there). */
+	lk = look(t, "www.contoso.com", TYPE_AAAA);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	p = var_pkt(lk.var);
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	ck_assert_uint_eq(ldns_pkt_nscount(p), 1);
+	ck_assert_int_eq(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_authority(p),
+	    0)), LDNS_RR_TYPE_SOA);
+	ck_assert_uint_eq(ldns_rr_ttl(ldns_rr_list_rr(ldns_pkt_authority(p), 0)),
+	    300);
+	ldns_pkt_free(p);
+
+	/* The middle of the chain answers from where it is. */
+	lk = look(t, "web.contoso.com", TYPE_A);
+	p = var_pkt(lk.var);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 2);
+	ldns_pkt_free(p);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+START_TEST(test_cname_ends)
+{
+	const char *const *zones[] = { zone_contoso };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	struct lookup lk;
+	ldns_pkt *p;
+
+	ck_assert_ptr_nonnull(t);
+	/* To a name absent from our zone: NXDOMAIN with the CNAME (RFC 6604). */
+	lk = look(t, "dangling.contoso.com", TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	p = var_pkt(lk.var);
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NXDOMAIN);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 1);
+	ck_assert_uint_eq(ldns_pkt_nscount(p), 1);
+	ldns_pkt_free(p);
+	/* Out of our data: the CNAME alone, NOERROR, no SOA. */
+	lk = look(t, "away.contoso.com", TYPE_A);
+	p = var_pkt(lk.var);
+	ck_assert_int_eq(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 1);
+	ck_assert_uint_eq(ldns_pkt_nscount(p), 0);
+	ldns_pkt_free(p);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+/* A loop ends after MAX_CHAIN (8) steps instead of running forever. */
+START_TEST(test_cname_loop)
+{
+	static const char *const zone[] = {
+		"loop.test. 3600 IN SOA ns.loop.test. h.loop.test. 1 1 1 1 1",
+		"a.loop.test. 3600 IN CNAME b.loop.test.",
+		"b.loop.test. 3600 IN CNAME a.loop.test.",
+		NULL
+	};
+	const char *const *zones[] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	struct lookup lk;
+	ldns_pkt *p;
+
+	ck_assert_ptr_nonnull(t);
+	lk = look(t, "a.loop.test", TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	p = var_pkt(lk.var);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 8);
+	ldns_pkt_free(p);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+/* --- rotation ----------------------------------------------------------- */
+
+/* The first address of each answer, as text. */
+static char *
+first_a(const struct lookup *lk)
+{
+	ldns_pkt *p = var_pkt(lk->var);
+	char *s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(ldns_pkt_answer(p),
+	    0), 0));
+
+	ldns_pkt_free(p);
+	return s;
+}
+
+START_TEST(test_rotation)
+{
+	const char *const *zones[] = { zone_contoso };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	static const char *const want[] = {
+		"10.0.0.10", "10.0.0.11", "10.0.0.12", "10.0.0.10", "10.0.0.11"
+	};
+
+	ck_assert_ptr_nonnull(t);
+	for (size_t i = 0; i < 5; i++) {
+		struct lookup lk = look(t, "pool.contoso.com", TYPE_A);
+		ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+		char *s = first_a(&lk);
+		ck_assert_str_eq(s, want[i]);
+		free(s);
+		/* Each variant holds every address, wrapped around. */
+		ldns_pkt *p = var_pkt(lk.var);
+		ck_assert_uint_eq(ldns_pkt_ancount(p), 3);
+		ldns_pkt_free(p);
+	}
+	/* One record: no rotation, one variant. */
+	struct lookup a = look(t, "ns1.contoso.com", TYPE_A);
+	struct lookup b = look(t, "ns1.contoso.com", TYPE_A);
+	ck_assert_ptr_eq(a.var, b.var);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+/* At most 16 variants: the 17th answer starts over. */
+START_TEST(test_rotation_cap)
+{
+	const char *zone[24];
+	char text[20][64];
+	size_t n = 0;
+
+	zone[n++] = "big.test. 3600 IN SOA ns.big.test. h.big.test. 1 1 1 1 1";
+	for (int i = 0; i < 20; i++) {
+		snprintf(text[i], sizeof(text[i]), "h.big.test. 60 IN A 10.9.0.%d",
+		    i + 1);
+		zone[n++] = text[i];
+	}
+	zone[n] = NULL;
+	const char *const *zones[] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	const struct answer_var *first = NULL;
+
+	ck_assert_ptr_nonnull(t);
+	for (int i = 0; i < 17; i++) {
+		struct lookup lk = look(t, "h.big.test", TYPE_A);
+		if (i == 0)
+			first = lk.var;
+		else if (i < 16)
+			ck_assert_ptr_ne(lk.var, first);
+		else
+			ck_assert_ptr_eq(lk.var, first);
+	}
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+/* answer_next() alone: round robin over nvar, one variant stays put. */
+START_TEST(test_answer_next)
+{
+	struct answer_var v[3];
+	struct answer a = { .qtype = TYPE_A, .nvar = 3, .var = v };
+
+	atomic_init(&a.next, 0);
+	ck_assert_ptr_eq(answer_next(&a), &v[0]);
+	ck_assert_ptr_eq(answer_next(&a), &v[1]);
+	ck_assert_ptr_eq(answer_next(&a), &v[2]);
+	ck_assert_ptr_eq(answer_next(&a), &v[0]);
+	a.nvar = 1;
+	ck_assert_ptr_eq(answer_next(&a), &v[0]);
+	ck_assert_ptr_eq(answer_next(&a), &v[0]);
+}
+END_TEST
+
+/* Many records, to take the threaded build (4096 or more). */
+START_TEST(test_large_build)
+{
+	size_t count = 5000;
+	const char **zone = calloc(count + 2, sizeof(*zone));
+	char (*text)[64] = calloc(count, sizeof(*text));
+
+	ck_assert_ptr_nonnull(zone);
+	ck_assert_ptr_nonnull(text);
+	zone[0] = "l.test. 3600 IN SOA ns.l.test. h.l.test. 1 1 1 1 1";
+	for (size_t i = 0; i < count; i++) {
+		snprintf(text[i], sizeof(text[i]), "h%zu.l.test. 60 IN A 10.%zu.%zu.1",
+		    i, i / 256, i % 256);
+		zone[i + 1] = text[i];
+	}
+	const char *const *zones[] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+
+	ck_assert_ptr_nonnull(t);
+	for (size_t i = 0; i < count; i += 97) {
+		char name[32], want[32];
+		snprintf(name, sizeof(name), "h%zu.l.test", i);
+		snprintf(want, sizeof(want), "10.%zu.%zu.1", i / 256, i % 256);
+		struct lookup lk = look(t, name, TYPE_A);
+		ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+		char *s = first_a(&lk);
+		ck_assert_str_eq(s, want);
+		free(s);
+	}
+	ck_assert_int_eq(look(t, "h5000.l.test", TYPE_A).kind, LOOKUP_NXDOMAIN);
+	answer_table_free(t);
+	view_free(&sv);
+	free(text);
+	free(zone);
+}
+END_TEST
+
+/* answer_prepare(): one RRset, question = its owner, type and class. */
+START_TEST(test_prepare)
+{
+	ldns_rr *rr = NULL;
+	struct answer a;
+	ldns_pkt *p;
+
+	ck_assert_int_eq(ldns_rr_new_frm_str(&rr,
+	    "version.bind. 0 CH TXT \"ocsdnsd\"", 0, NULL, NULL), LDNS_STATUS_OK);
+	ck_assert_int_eq(answer_prepare(&a, &rr, 1), 0);
+	ck_assert_uint_eq(a.nvar, 1);
+	ck_assert_uint_eq(a.qtype, LDNS_RR_TYPE_TXT);
+	p = var_pkt(&a.var[0]);
+	ck_assert_int_eq(ldns_rr_get_class(ldns_rr_list_rr(ldns_pkt_question(p),
+	    0)), LDNS_RR_CLASS_CH);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), 1);
+	ldns_pkt_free(p);
+	answer_clear(&a);
+	ck_assert_ptr_null(a.var);
+	ck_assert_int_eq(answer_prepare(&a, &rr, 0), -1);
+	ldns_rr_free(rr);
+}
+END_TEST
+
+static Suite *
+answer_suite(void)
+{
+	Suite *s = suite_create("answer");
+	TCase *tc = tcase_create("table");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_empty_view);
+	tcase_add_test(tc, test_empty_config);
+	tcase_add_test(tc, test_lookup_by_hash);
+	tcase_add_test(tc, test_negative);
+	tcase_add_test(tc, test_any);
+	tcase_add_test(tc, test_additional);
+	tcase_add_test(tc, test_cname_chain);
+	tcase_add_test(tc, test_cname_ends);
+	tcase_add_test(tc, test_cname_loop);
+	tcase_add_test(tc, test_rotation);
+	tcase_add_test(tc, test_rotation_cap);
+	tcase_add_test(tc, test_answer_next);
+	tcase_add_test(tc, test_large_build);
+	tcase_add_test(tc, test_prepare);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(answer_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
