@@ -126,3 +126,26 @@ view_addr_private(const struct cfg_addr *a)
 			return true;
 	return false;
 }
+
+/* A cname is visible where its target is, up to 8 steps down the chain. */
+static bool
+host_visible(const struct config *cfg, int v, const struct cfg_host *h,
+    int depth)
+{
+	if (h->cname != NULL) {
+		const struct cfg_host *t = config_host(cfg, h->cname);
+		if (t == NULL)
+			return true;	/* outside our data: nothing to leak */
+		return depth < 8 && host_visible(cfg, v, t, depth + 1);
+	}
+	for (size_t i = 0; i < h->naddrs; i++)
+		if (view_addr_visible(cfg, v, h, &h->addrs[i]))
+			return true;
+	return false;
+}
+
+bool
+view_host_visible(const struct config *cfg, int v, const struct cfg_host *h)
+{
+	return host_visible(cfg, v, h, 0);
+}

@@ -41,6 +41,14 @@ int	view_select(const struct config *cfg, const struct sockaddr *remote,
 bool	view_addr_visible(const struct config *cfg, int v,
 	    const struct cfg_host *h, const struct cfg_addr *a);
 
+/*
+ * Whether host h has anything to publish in view v: an address that
+ * view_addr_visible() lets through, or a cname whose target has (or lies
+ * outside the configuration).
+ */
+bool	view_host_visible(const struct config *cfg, int v,
+	    const struct cfg_host *h);
+
 /* Whether a is in a private, loopback, link-local or shared range. */
 bool	view_addr_private(const struct cfg_addr *a);
 
