@@ -24,7 +24,7 @@
  * keeps inih's line count equal to ours.
  */
 
-/* --- section headers -------------------------------------------------- */
+/* --- section headers ---------------------------------------------------- */
 
 static void
 section_view(struct cfg_ctx *ctx, const char *name)
@@ -207,7 +207,7 @@ section_header(struct cfg_ctx *ctx, char *p)
 		section_host(ctx, name);
 }
 
-/* --- the inih shim ---------------------------------------------------- */
+/* --- the inih shim ------------------------------------------------------ */
 
 /* The struct that the current section's keys go to. */
 static void *
@@ -360,7 +360,7 @@ line_reader(char *str, int num, void *stream)
 	return str;
 }
 
-/* --- load and free ---------------------------------------------------- */
+/* --- load and free ------------------------------------------------------ */
 
 struct config *
 config_load(const char *path, FILE *diag, unsigned *nwarnings)

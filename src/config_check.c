@@ -15,7 +15,7 @@
 #include "config_value.h"
 #include "view.h"
 
-/* --- defaults --------------------------------------------------------- */
+/* --- defaults ----------------------------------------------------------- */
 
 /*
  * The defaults the key table says are set after parsing, for each key of
@@ -80,7 +80,7 @@ config_check_defaults(struct cfg_ctx *ctx)
 		    &cfg->domains[i], cfg->domains[i].name);
 }
 
-/* --- cross-checks ----------------------------------------------------- */
+/* --- cross-checks ------------------------------------------------------- */
 
 /* name equals zone or ends in ".zone". */
 static bool

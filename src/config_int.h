@@ -9,7 +9,7 @@
 #include "config.h"
 #include "ocs.h"
 
-/* --- the key table ---------------------------------------------------- */
+/* --- the key table ------------------------------------------------------ */
 
 enum cfg_sect {
 	CFG_SECT_NONE,		/* before the first header */
@@ -137,7 +137,7 @@ const char	*config_sect_name(enum cfg_sect sect);
 /* The name of a slot: the row's name, or the service's port key. */
 const char	*config_key_name(enum cfg_key slot);
 
-/* --- the parse context ------------------------------------------------ */
+/* --- the parse context -------------------------------------------------- */
 
 struct cfg_msg {
 	int		 line;

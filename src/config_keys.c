@@ -16,7 +16,7 @@
 
 #define TTL_MAX		2147483647UL
 
-/* --- the table -------------------------------------------------------- */
+/* --- the table ---------------------------------------------------------- */
 
 /*
  * One row per key: section, name, type, range, default, whether it may
@@ -197,7 +197,7 @@ config_key_name(enum cfg_key slot)
 	return cfg_keys[slot].name;
 }
 
-/* --- values in their structs ------------------------------------------ */
+/* --- values in their structs -------------------------------------------- */
 
 /* Where the value of slot is: a port slot is its element of the array. */
 void *
@@ -260,7 +260,7 @@ config_key_init(enum cfg_sect sect, void *obj)
 	}
 }
 
-/* --- setting a value -------------------------------------------------- */
+/* --- setting a value ---------------------------------------------------- */
 
 /* Checks a name value; on success *out is a new copy. */
 static int
@@ -675,7 +675,7 @@ config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	free(copy);
 }
 
-/* --- what a reload cannot apply --------------------------------------- */
+/* --- what a reload cannot apply ----------------------------------------- */
 
 static bool
 str_equal(const char *a, const char *b)

@@ -10,7 +10,7 @@
 #include "config.h"
 #include "config_int.h"
 
-/* --- the man page documents every key --------------------------------- */
+/* --- the man page documents every key ----------------------------------- */
 
 #define MAX_DOC	256
 
@@ -177,7 +177,7 @@ START_TEST(test_man_lists_restart_keys)
 }
 END_TEST
 
-/* --- the rows themselves ---------------------------------------------- */
+/* --- the rows themselves ------------------------------------------------ */
 
 START_TEST(test_rows)
 {
@@ -233,7 +233,7 @@ START_TEST(test_find)
 }
 END_TEST
 
-/* --- config_restart_changes() ----------------------------------------- */
+/* --- config_restart_changes() ------------------------------------------- */
 
 static char tmpdir[PATH_MAX];
 static char reported[512];
