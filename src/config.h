@@ -11,16 +11,41 @@
 
 #include "ocs.h"
 
-/* Defaults, also documented in man/ocsdnsd.ini.5. */
+/*
+ * Every default, also documented in man/ocsdnsd.ini.5. The key table
+ * (config_keys.c) names these; no other file writes a default value.
+ */
 #define CONFIG_DEFAULT_LISTEN		"127.0.0.1:5300"
+#define CONFIG_DEFAULT_LISTEN_PORT	5300	/* "ADDR" alone in listen */
+#define CONFIG_DEFAULT_NOTIFY_PORT	53	/* "ADDR" alone in notify */
 #define CONFIG_DEFAULT_TTL		3600
 #define CONFIG_DEFAULT_NEGATIVE_TTL	300
 #define CONFIG_DEFAULT_EDNS_SIZE	1232
 #define CONFIG_DEFAULT_TCP_TIMEOUT	10	/* seconds */
 #define CONFIG_DEFAULT_TCP_MAX_CLIENTS	128
+#ifdef PACKAGE_VERSION
+#define CONFIG_DEFAULT_VERSION		"ocsdnsd " PACKAGE_VERSION
+#else
+#define CONFIG_DEFAULT_VERSION		"ocsdnsd"
+#endif
+/* identity: the machine's host name (gethostname), at load time. */
+#define CONFIG_DEFAULT_ALLOW_ROOT	false
+#define CONFIG_DEFAULT_QUERY_LOG	false
 #define CONFIG_DEFAULT_QUERY_LOG_SAMPLE	1
+#define CONFIG_DEFAULT_CHAOS_STATS	false
+#define CONFIG_DEFAULT_RRL		0	/* off */
+#define CONFIG_DEFAULT_RRL_SLIP		2	/* as NSD and Knot: every other one */
+#define CONFIG_DEFAULT_RRL_IPV4_PREFIX	24
+#define CONFIG_DEFAULT_RRL_IPV6_PREFIX	56
 #define CONFIG_DEFAULT_WORKERS		1
 #define CONFIG_MAX_WORKERS		64
+#define CONFIG_DEFAULT_SCOPE_EXTERNAL	false	/* scope = internal */
+#define CONFIG_DEFAULT_FEDERATION	false
+#define CONFIG_DEFAULT_SIP_TCP		true
+#define CONFIG_DEFAULT_FALLBACK		false
+/* The service ports: ocs_services[].port. A domain's ttl: [server] ttl. */
+#define CONFIG_DEFAULT_NS_LABEL		"ns1."		/* ns1.<domain> */
+#define CONFIG_DEFAULT_HOSTMASTER_LABEL	"hostmaster."	/* hostmaster.<domain> */
 
 /*
  * Every name below is stored in lower case presentation form without the
@@ -160,6 +185,16 @@ struct config {
  */
 struct config	*config_load(const char *path, FILE *diag, unsigned *nwarnings);
 void		 config_free(struct config *cfg);
+
+/*
+ * Calls report() once for each key that only a restart applies (the key
+ * table's RESTART rows: listen, user, ...) whose value differs between old
+ * and cur, in table order, with its section ("server") and key.
+ */
+void		 config_restart_changes(const struct config *old,
+		    const struct config *cur,
+		    void (*report)(void *arg, const char *section, const char *key),
+		    void *arg);
 
 /* Parses "ADDR:PORT", "[V6]:PORT", "ADDR" (port 5300), "[V6]". 0 or -1. */
 int		 config_parse_listen(const char *text, struct cfg_listen *out);

@@ -21,27 +21,12 @@ view_external(const struct config *cfg, int v)
 	return v >= 0 && cfg->views[v].external;
 }
 
-static bool
-host_visible(const struct config *cfg, int v, const struct cfg_host *h, int depth)
-{
-	if (h->cname != NULL) {
-		const struct cfg_host *t = config_host(cfg, h->cname);
-		if (t == NULL)
-			return true;	/* outside our data: nothing to leak */
-		return depth < 8 && host_visible(cfg, v, t, depth + 1);
-	}
-	for (size_t i = 0; i < h->naddrs; i++)
-		if (view_addr_visible(cfg, v, h, &h->addrs[i]))
-			return true;
-	return false;
-}
-
 bool
 synth_host_visible(const struct config *cfg, int v, const char *name)
 {
 	const struct cfg_host *h = config_host(cfg, name);
 
-	return h != NULL && host_visible(cfg, v, h, 0);
+	return h != NULL && view_host_visible(cfg, v, h);
 }
 
 /*
@@ -170,7 +155,7 @@ static int
 add_host(ldns_rr_list *rrs, const struct config *cfg, int v,
     const struct cfg_host *h, uint32_t ttl, const struct cfg_host *rules)
 {
-	if (!host_visible(cfg, v, rules, 0))
+	if (!view_host_visible(cfg, v, rules))
 		return 0;
 	if (h->cname != NULL) {
 		ldns_rdf *t = dname(h->cname);

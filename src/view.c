@@ -126,3 +126,64 @@ view_addr_private(const struct cfg_addr *a)
 			return true;
 	return false;
 }
+
+const struct cfg_view *
+view_find(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nviews; i++)
+		if (strcmp(cfg->views[i].name, name) == 0)
+			return &cfg->views[i];
+	return NULL;
+}
+
+bool
+view_shadowed(const struct config *cfg, size_t j)
+{
+	const struct cfg_view *v = &cfg->views[j];
+
+	for (size_t k = 0; k < v->nmatch + v->nmatch_destination; k++) {
+		bool dst = k >= v->nmatch;
+		const struct cfg_prefix *p = dst ? &v->match_destination[k -
+		    v->nmatch] : &v->match[k];
+		bool covered = false;
+
+		for (size_t i = 0; i < j && !covered; i++) {
+			const struct cfg_view *e = &cfg->views[i];
+			/* An earlier "any" takes every client, either way. */
+			for (size_t m = 0; m < e->nmatch && !covered; m++)
+				covered = e->match[m].family == AF_UNSPEC ||
+				    (!dst && view_prefix_contains(&e->match[m], p));
+			for (size_t m = 0; m < e->nmatch_destination && !covered;
+			    m++)
+				covered = e->match_destination[m].family ==
+				    AF_UNSPEC || (dst && view_prefix_contains(
+				    &e->match_destination[m], p));
+		}
+		if (!covered)
+			return false;
+	}
+	return v->nmatch + v->nmatch_destination > 0;
+}
+
+/* A cname is visible where its target is, up to 8 steps down the chain. */
+static bool
+host_visible(const struct config *cfg, int v, const struct cfg_host *h,
+    int depth)
+{
+	if (h->cname != NULL) {
+		const struct cfg_host *t = config_host(cfg, h->cname);
+		if (t == NULL)
+			return true;	/* outside our data: nothing to leak */
+		return depth < 8 && host_visible(cfg, v, t, depth + 1);
+	}
+	for (size_t i = 0; i < h->naddrs; i++)
+		if (view_addr_visible(cfg, v, h, &h->addrs[i]))
+			return true;
+	return false;
+}
+
+bool
+view_host_visible(const struct config *cfg, int v, const struct cfg_host *h)
+{
+	return host_visible(cfg, v, h, 0);
+}

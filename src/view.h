@@ -3,6 +3,7 @@
 #define OCSDNSD_VIEW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/socket.h>
 
 struct config;
@@ -40,6 +41,20 @@ int	view_select(const struct config *cfg, const struct sockaddr *remote,
  */
 bool	view_addr_visible(const struct config *cfg, int v,
 	    const struct cfg_host *h, const struct cfg_addr *a);
+
+/*
+ * Whether host h has anything to publish in view v: an address that
+ * view_addr_visible() lets through, or a cname whose target has (or lies
+ * outside the configuration).
+ */
+bool	view_host_visible(const struct config *cfg, int v,
+	    const struct cfg_host *h);
+
+/* The [view] of cfg named name (lower case), or NULL. */
+const struct cfg_view *view_find(const struct config *cfg, const char *name);
+
+/* Whether every client that view j matches is matched by an earlier view. */
+bool	view_shadowed(const struct config *cfg, size_t j);
 
 /* Whether a is in a private, loopback, link-local or shared range. */
 bool	view_addr_private(const struct cfg_addr *a);

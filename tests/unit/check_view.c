@@ -176,6 +176,69 @@ START_TEST(test_private_ranges)
 }
 END_TEST
 
+START_TEST(test_find_shadowed)
+{
+	struct config *cfg = load(
+	    "[view a]\nmatch = 10.0.0.0/8\n"
+	    "[view b]\nmatch = 10.1.0.0/16\n"
+	    "[view c]\nmatch_destination = 127.0.0.3\n"
+	    "[view d]\nmatch = any\n"
+	    "[view e]\nmatch_destination = 127.0.0.0/8\n"
+	    "[view f]\n"
+	    "[domain contoso.com]\npool = pool01.contoso.com\n"
+	    "[host pool01.contoso.com]\naddress = 10.0.0.10\n");
+
+	ck_assert_ptr_eq(view_find(cfg, "a"), &cfg->views[0]);
+	ck_assert_ptr_eq(view_find(cfg, "e"), &cfg->views[4]);
+	ck_assert_ptr_null(view_find(cfg, "g"));
+	ck_assert(!view_shadowed(cfg, 0));
+	ck_assert(view_shadowed(cfg, 1));	/* inside a's 10/8 */
+	ck_assert(!view_shadowed(cfg, 2));	/* no earlier destination */
+	ck_assert(!view_shadowed(cfg, 3));
+	ck_assert(view_shadowed(cfg, 4));	/* d's "any" takes all */
+	ck_assert(!view_shadowed(cfg, 5));	/* matches nobody at all */
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_host_visible)
+{
+	struct config *cfg = load(
+	    "[view inside]\nmatch = 10.0.0.0/8\n"
+	    "[view outside]\nmatch = any\nscope = external\n"
+	    "[domain contoso.com]\n"
+	    "pool = pool01.contoso.com\naccess_edge = sip.contoso.com\n"
+	    "[host pool01.contoso.com]\naddress = 10.0.0.10\n"
+	    "[host sip.contoso.com]\naddress = 203.0.113.10\n"
+	    "[host alias.contoso.com]\ncname = pool01.contoso.com\n"
+	    "[host away.contoso.com]\ncname = www.example.org\n"
+	    "[host only.contoso.com]\naddress.inside = 10.0.0.5\n"
+	    "[host c1.contoso.com]\ncname = c2.contoso.com\n"
+	    "[host c2.contoso.com]\ncname = sip.contoso.com\n");
+	static const struct {
+		const char	*name;
+		bool		 inside, outside;
+	} want[] = {
+		{ "pool01.contoso.com", true, false },	/* a pool: not outside */
+		{ "sip.contoso.com", true, true },
+		{ "alias.contoso.com", true, false },	/* as its target */
+		{ "away.contoso.com", true, true },	/* target not ours */
+		{ "only.contoso.com", true, false },
+		{ "c1.contoso.com", true, true },	/* down the chain */
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct cfg_host *h = config_host(cfg, want[i].name);
+		ck_assert_ptr_nonnull(h);
+		ck_assert_msg(view_host_visible(cfg, 0, h) == want[i].inside,
+		    "%s inside", want[i].name);
+		ck_assert_msg(view_host_visible(cfg, 1, h) == want[i].outside,
+		    "%s outside", want[i].name);
+	}
+	config_free(cfg);
+}
+END_TEST
+
 static Suite *
 view_suite(void)
 {
@@ -187,6 +250,8 @@ view_suite(void)
 	tcase_add_test(tc, test_contains);
 	tcase_add_test(tc, test_first_match_wins);
 	tcase_add_test(tc, test_private_ranges);
+	tcase_add_test(tc, test_find_shadowed);
+	tcase_add_test(tc, test_host_visible);
 	suite_add_tcase(s, tc);
 	return s;
 }

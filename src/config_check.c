@@ -1,0 +1,262 @@
+/* config_check.c -- after parsing: file-dependent defaults and cross-checks. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "config_int.h"
+#include "config_value.h"
+#include "view.h"
+
+/* --- defaults ----------------------------------------------------------- */
+
+/*
+ * The defaults the key table says are set after parsing, for each key of
+ * obj's section that the file did not give: a text parsed as if written,
+ * the host name, a name below the domain, or the [server] value.
+ */
+static void
+row_defaults(struct cfg_ctx *ctx, enum cfg_sect sect,
+    const struct cfg_seen *seen, void *obj, const char *domain)
+{
+	char text[256 > CONFIG_NAME_MAX + 16 ? 256 : CONFIG_NAME_MAX + 16];
+
+	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
+		const struct cfg_keydef *kd = &cfg_keys[i];
+		struct cfg_keyref ref = { kd, (enum cfg_key)i, NULL };
+
+		if (kd->sect != sect || seen->line[i] != 0)
+			continue;
+		switch (kd->def) {
+		case CFG_DEF_TEXT:
+			config_key_set(ctx, &ref, kd->name, kd->dtext, obj);
+			break;
+		case CFG_DEF_HOSTNAME:
+			if (gethostname(text, sizeof(text)) != 0)
+				break;
+			text[sizeof(text) - 1] = '\0';
+			if (text[0] != '\0')
+				config_key_set(ctx, &ref, kd->name, text, obj);
+			break;
+		case CFG_DEF_BELOW_DOMAIN:
+			/* ns1.<253 chars> may exceed the limit: then skip. */
+			snprintf(text, sizeof(text), "%s%s", kd->dtext, domain);
+			if (strlen(text) <= CONFIG_NAME_MAX)
+				config_key_set(ctx, &ref, kd->name, text, obj);
+			break;
+		case CFG_DEF_INHERIT: {
+			const struct cfg_keydef *from = &cfg_keys[kd->inherit];
+			config_key_put_number(kd, config_key_value(kd, ref.slot,
+			    obj), config_key_get_number(from, config_key_value(
+			    from, kd->inherit, ctx->cfg)));
+			break;
+		}
+		default:
+			break;		/* set before parsing, or none */
+		}
+	}
+}
+
+void
+config_check_defaults(struct cfg_ctx *ctx)
+{
+	struct config *cfg = ctx->cfg;
+
+	/* No key of the file is the cause of what these might report. */
+	ctx->line = 0;
+	row_defaults(ctx, CFG_SECT_SERVER, &ctx->server_seen, cfg, NULL);
+	for (size_t i = 0; i < cfg->nviews; i++)
+		cfg->views[i].allow_transfer_set =
+		    ctx->vseen[i].line[CFG_KEY_VIEW_ALLOW_TRANSFER] != 0;
+	for (size_t i = 0; i < cfg->ndomains; i++)
+		row_defaults(ctx, CFG_SECT_DOMAIN, &ctx->dseen[i],
+		    &cfg->domains[i], cfg->domains[i].name);
+}
+
+/* --- cross-checks ------------------------------------------------------- */
+
+/* name equals zone or ends in ".zone". */
+static bool
+name_in_zone(const char *name, const char *zone)
+{
+	size_t nlen = strlen(name), zlen = strlen(zone);
+
+	if (nlen == zlen)
+		return strcasecmp(name, zone) == 0;
+	if (nlen < zlen)
+		return false;
+	return name[nlen - zlen - 1] == '.' &&
+	    strcasecmp(name + nlen - zlen, zone) == 0;
+}
+
+static void
+check_targets(struct cfg_ctx *ctx, const struct cfg_domain *d,
+    const struct cfg_targets *t)
+{
+	const struct config *cfg = ctx->cfg;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const char *name = t->v[i].name;
+
+		if (!name_in_zone(name, d->name))
+			config_diag_warning(ctx, t->line, "target %s is outside "
+			    "the SIP domain %s: Communicator's strict domain "
+			    "matching will refuse it", name, d->name);
+		if (config_zone_of(cfg, name) != NULL &&
+		    config_host(cfg, name) == NULL)
+			config_diag_error(ctx, t->line, "target %s has no "
+			    "address: add [host %s]", name, name);
+	}
+}
+
+static void
+check_cname(struct cfg_ctx *ctx, const struct cfg_host *h)
+{
+	const struct config *cfg = ctx->cfg;
+	const struct cfg_domain *d = config_domain(cfg, h->name);
+
+	if (d != NULL)
+		config_diag_error(ctx, h->cname_line, "host %s is the apex of "
+		    "domain %s: it cannot be a cname (the apex has SOA and NS)",
+		    h->name, d->name);
+	if (strcmp(h->cname, h->name) == 0) {
+		config_diag_error(ctx, h->cname_line, "cname of %s points to "
+		    "itself", h->name);
+		return;
+	}
+	const char *cur = h->cname;
+	for (size_t steps = 0; steps < cfg->nhosts; steps++) {
+		const struct cfg_host *next = config_host(cfg, cur);
+
+		if (next == NULL || next->cname == NULL)
+			return;
+		if (strcmp(next->cname, h->name) == 0) {
+			config_diag_error(ctx, h->cname_line, "cname chain "
+			    "from %s loops back to it (via %s)", h->name,
+			    next->name);
+			return;
+		}
+		cur = next->cname;
+	}
+}
+
+/* Warnings about what an external view would publish. */
+static void
+check_external(struct cfg_ctx *ctx, size_t vi)
+{
+	const struct config *cfg = ctx->cfg;
+	const struct cfg_view *v = &cfg->views[vi];
+
+	for (size_t i = 0; i < cfg->ndomains; i++)
+		if (cfg->domains[i].access_edge.n == 0)
+			config_diag_warning(ctx, cfg->domains[i].line, "domain "
+			    "%s has no access_edge: external view %s will have "
+			    "no SRV record for it", cfg->domains[i].name,
+			    v->name);
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_host *h = &cfg->hosts[i];
+
+		for (size_t j = 0; j < h->naddrs; j++) {
+			const struct cfg_addr *a = &h->addrs[j];
+			char text[INET6_ADDRSTRLEN];
+
+			if (!view_addr_visible(cfg, (int)vi, h, a) ||
+			    !view_addr_private(a))
+				continue;
+			inet_ntop(a->family, &a->u, text, sizeof(text));
+			config_diag_warning(ctx, a->line, "host %s: %s is a "
+			    "private address, published in external view %s "
+			    "(use address.internal to keep it inside)", h->name,
+			    text, v->name);
+		}
+	}
+}
+
+/* Each host's domain and whether a pool names it, once, for synthesis. */
+void
+config_check_link(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_domain *d = config_zone_of(cfg,
+		    cfg->hosts[i].name);
+		cfg->hosts[i].zone = d ? (int)(d - cfg->domains) : -1;
+	}
+	for (size_t d = 0; d < cfg->ndomains; d++)
+		for (size_t t = 0; t < cfg->domains[d].pool.n; t++) {
+			const struct cfg_host *h = config_host(cfg,
+			    cfg->domains[d].pool.v[t].name);
+			if (h != NULL)
+				cfg->hosts[h - cfg->hosts].pool = true;
+		}
+}
+
+void
+config_check_validate(struct cfg_ctx *ctx)
+{
+	const struct config *cfg = ctx->cfg;
+
+	for (size_t i = 0; i < cfg->nviews; i++) {
+		const struct cfg_view *v = &cfg->views[i];
+		const struct cfg_seen *vs = &ctx->vseen[i];
+
+		if (vs->line[CFG_KEY_MATCH] == 0 &&
+		    vs->line[CFG_KEY_MATCH_DESTINATION] == 0)
+			config_diag_warning(ctx, v->line, "view %s has neither "
+			    "match nor match_destination: no client will use it",
+			    v->name);
+		else if (view_shadowed(cfg, i))
+			config_diag_warning(ctx, v->line, "view %s can never "
+			    "match: earlier views take every client it matches",
+			    v->name);
+		if (v->external)
+			check_external(ctx, i);
+	}
+	for (size_t i = 0; i < cfg->ndomains; i++) {
+		const struct cfg_domain *d = &cfg->domains[i];
+		const struct cfg_seen *ds = &ctx->dseen[i];
+
+		if (ds->line[CFG_KEY_POOL] == 0 &&
+		    ds->line[CFG_KEY_ACCESS_EDGE] == 0)
+			config_diag_error(ctx, d->line, "domain %s has neither "
+			    "pool nor access_edge", d->name);
+		if (d->federation && ds->line[CFG_KEY_ACCESS_EDGE] == 0)
+			config_diag_error(ctx, ds->line[CFG_KEY_FEDERATION],
+			    "federation = yes needs an access_edge in "
+			    "[domain %s]", d->name);
+		check_targets(ctx, d, &d->pool);
+		check_targets(ctx, d, &d->access_edge);
+	}
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_host *h = &cfg->hosts[i];
+		const struct cfg_seen *hs = &ctx->hseen[i];
+		bool has_address = hs->line[CFG_KEY_ADDRESS] != 0 ||
+		    hs->line[CFG_KEY_ADDRESS_VIEW] != 0;
+
+		if (!has_address && h->cname_line == 0)
+			config_diag_error(ctx, h->line, "host %s has neither "
+			    "address nor cname", h->name);
+		if (has_address && h->cname_line != 0)
+			config_diag_error(ctx, h->cname_line, "host %s has both "
+			    "address and cname: a cname excludes other data",
+			    h->name);
+		for (size_t j = 0; j < h->naddrs; j++) {
+			const struct cfg_addr *a = &h->addrs[j];
+
+			if (a->view != NULL && view_find(cfg, a->view) == NULL)
+				config_diag_error(ctx, a->line, "address.%s: no "
+				    "[view %s] is defined", a->view, a->view);
+		}
+		if (h->cname != NULL)
+			check_cname(ctx, h);
+		if (config_zone_of(cfg, h->name) == NULL)
+			config_diag_warning(ctx, h->line, "host %s is in no "
+			    "configured domain and is not served", h->name);
+	}
+}

@@ -1,0 +1,137 @@
+/* config_diag.c -- the configuration's messages in line order; allocation. */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_int.h"
+
+static void
+diag_vadd(struct cfg_ctx *ctx, int line, bool warning, const char *fmt,
+    va_list ap)
+{
+	char *text;
+
+	if (warning)
+		ctx->nwarnings++;
+	else
+		ctx->nerrors++;
+	if (vasprintf(&text, fmt, ap) == -1) {
+		ctx->oom = true;
+		return;
+	}
+	struct cfg_msg *m = reallocarray(ctx->msgs, ctx->nmsgs + 1, sizeof(*m));
+	if (m == NULL) {
+		free(text);
+		ctx->oom = true;
+		return;
+	}
+	ctx->msgs = m;
+	m += ctx->nmsgs;
+	m->line = line;
+	m->seq = ctx->nmsgs++;
+	m->warning = warning;
+	m->text = text;
+}
+
+void
+config_diag_error(struct cfg_ctx *ctx, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(ctx, line, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+config_diag_warning(struct cfg_ctx *ctx, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(ctx, line, true, fmt, ap);
+	va_end(ap);
+}
+
+static int
+msg_cmp(const void *a, const void *b)
+{
+	const struct cfg_msg *ma = a, *mb = b;
+
+	if (ma->line != mb->line)
+		return ma->line < mb->line ? -1 : 1;
+	if (ma->seq != mb->seq)
+		return ma->seq < mb->seq ? -1 : 1;
+	return 0;
+}
+
+/* Prints the messages in line order, then frees them. */
+void
+config_diag_flush(struct cfg_ctx *ctx)
+{
+	if (ctx->nmsgs > 1)
+		qsort(ctx->msgs, ctx->nmsgs, sizeof(*ctx->msgs), msg_cmp);
+	for (size_t i = 0; i < ctx->nmsgs; i++) {
+		struct cfg_msg *m = &ctx->msgs[i];
+
+		if (ctx->diag != NULL) {
+			if (m->line > 0)
+				fprintf(ctx->diag, "%s:%d: %s%s\n", ctx->path,
+				    m->line, m->warning ? "warning: " : "",
+				    m->text);
+			else
+				fprintf(ctx->diag, "%s: %s%s\n", ctx->path,
+				    m->warning ? "warning: " : "", m->text);
+		}
+		free(m->text);
+	}
+	free(ctx->msgs);
+	ctx->msgs = NULL;
+	ctx->nmsgs = 0;
+	if (ctx->oom && ctx->diag != NULL)
+		fprintf(ctx->diag, "%s: out of memory\n", ctx->path);
+}
+
+char *
+config_ctx_strdup(struct cfg_ctx *ctx, const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		ctx->oom = true;
+	return p;
+}
+
+/*
+ * Appends one zeroed element to the array whose pointer is at arrayp (any
+ * "struct x **", read and written with memcpy so that no pointer type is
+ * accessed as another), holding *n elements of size. NULL on failure.
+ */
+void *
+config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n, size_t size)
+{
+	void *old, *new;
+
+	memcpy(&old, arrayp, sizeof(old));
+	/*
+	 * The capacity is the power of two at or above *n, so the array
+	 * grows by doubling (large files have hundreds of thousands of hosts)
+	 * without a capacity field.
+	 */
+	if ((*n & (*n - 1)) == 0) {
+		size_t cap = *n ? *n * 2 : 1;
+		if ((new = reallocarray(old, cap, size)) == NULL) {
+			ctx->oom = true;
+			return NULL;
+		}
+		memcpy(arrayp, &new, sizeof(new));
+	} else
+		new = old;
+	char *p = (char *)new + *n * size;
+	memset(p, 0, size);
+	(*n)++;
+	return p;
+}

@@ -1,0 +1,142 @@
+/* config_index.c -- the configuration's hosts and domains by name. */
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_int.h"
+#include "config_value.h"
+
+/*
+ * Name indexes: open addressing over positions in cfg->domains or
+ * cfg->hosts, whose first member is the (lower case) name.
+ */
+_Static_assert(offsetof(struct cfg_domain, name) == 0, "name first");
+_Static_assert(offsetof(struct cfg_host, name) == 0, "name first");
+
+static uint32_t
+name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		h ^= (uint8_t)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static const char *
+item_name(const void *base, size_t stride, size_t i)
+{
+	const char *name;
+
+	memcpy(&name, (const char *)base + i * stride, sizeof(name));
+	return name;
+}
+
+/* The position of name, or -1. */
+static long
+index_find(const struct cfg_index *x, const void *base, size_t stride,
+    const char *name)
+{
+	uint32_t h = name_hash(name);
+
+	if (x->slot == NULL)
+		return -1;
+	for (size_t i = h & x->mask;; i = (i + 1) & x->mask) {
+		const struct cfg_index_slot *sl = &x->slot[i];
+		if (sl->pos == 0)
+			return -1;
+		if (sl->hash == h &&
+		    strcmp(item_name(base, stride, sl->pos - 1), name) == 0)
+			return (long)sl->pos - 1;
+	}
+}
+
+/* Adds position pos (whose name is not there yet). -1 when out of memory. */
+int
+config_index_add(struct cfg_index *x, const void *base, size_t stride,
+    size_t pos)
+{
+	if ((x->n + 1) * 2 > (x->slot ? x->mask + 1 : 0)) {
+		size_t size = x->slot ? (x->mask + 1) * 2 : 64;
+		struct cfg_index_slot *slot = calloc(size, sizeof(*slot));
+		if (slot == NULL)
+			return -1;
+		for (size_t i = 0; x->slot != NULL && i <= x->mask; i++) {
+			if (x->slot[i].pos == 0)
+				continue;
+			size_t j = x->slot[i].hash & (size - 1);
+			while (slot[j].pos != 0)
+				j = (j + 1) & (size - 1);
+			slot[j] = x->slot[i];
+		}
+		free(x->slot);
+		x->slot = slot;
+		x->mask = size - 1;
+	}
+	uint32_t h = name_hash(item_name(base, stride, pos));
+	size_t j = h & x->mask;
+	while (x->slot[j].pos != 0)
+		j = (j + 1) & x->mask;
+	x->slot[j].pos = (uint32_t)pos + 1;
+	x->slot[j].hash = h;
+	x->n++;
+	return 0;
+}
+
+/* Lower case, no trailing dot: the form names are stored in. */
+static const char *
+lookup_form(const char *name, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (char)tolower((unsigned char)name[i]);
+	if (i > 1 && buf[i - 1] == '.')
+		i--;
+	buf[i] = '\0';
+	return buf;
+}
+
+const struct cfg_host *
+config_host(const struct config *cfg, const char *name)
+{
+	char buf[CONFIG_NAME_MAX + 2];
+	long i = index_find(&cfg->host_index, cfg->hosts, sizeof(*cfg->hosts),
+	    lookup_form(name, buf, sizeof(buf)));
+
+	return i < 0 ? NULL : &cfg->hosts[i];
+}
+
+const struct cfg_domain *
+config_domain(const struct config *cfg, const char *name)
+{
+	char buf[CONFIG_NAME_MAX + 2];
+	long i = index_find(&cfg->domain_index, cfg->domains,
+	    sizeof(*cfg->domains), lookup_form(name, buf, sizeof(buf)));
+
+	return i < 0 ? NULL : &cfg->domains[i];
+}
+
+/* The longest domain that is name or a suffix of it: one lookup per label. */
+const struct cfg_domain *
+config_zone_of(const struct config *cfg, const char *name)
+{
+	char buf[CONFIG_NAME_MAX + 2];
+	const char *p = lookup_form(name, buf, sizeof(buf));
+
+	for (;;) {
+		long i = index_find(&cfg->domain_index, cfg->domains,
+		    sizeof(*cfg->domains), p);
+		if (i >= 0)
+			return &cfg->domains[i];
+		if ((p = strchr(p, '.')) == NULL)
+			return NULL;
+		p++;
+	}
+}
+

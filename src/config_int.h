@@ -1,0 +1,210 @@
+/* config_int.h -- shared by the config_*.c files: parse context, key table. */
+#ifndef OCSDNSD_CONFIG_INT_H
+#define OCSDNSD_CONFIG_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "ocs.h"
+
+/* --- the key table ------------------------------------------------------ */
+
+enum cfg_sect {
+	CFG_SECT_NONE,		/* before the first header */
+	CFG_SECT_IGNORE,	/* after a bad header: keys are skipped */
+	CFG_SECT_SERVER,
+	CFG_SECT_VIEW,
+	CFG_SECT_DOMAIN,
+	CFG_SECT_HOST
+};
+
+/* Each row's place in cfg_keys[], and the index of its "seen" line. */
+enum cfg_key {
+	CFG_KEY_LISTEN,
+	CFG_KEY_TTL,
+	CFG_KEY_NEGATIVE_TTL,
+	CFG_KEY_EDNS_SIZE,
+	CFG_KEY_TCP_TIMEOUT,
+	CFG_KEY_TCP_MAX_CLIENTS,
+	CFG_KEY_VERSION,
+	CFG_KEY_IDENTITY,
+	CFG_KEY_NSID,
+	CFG_KEY_ZONES,
+	CFG_KEY_USER,
+	CFG_KEY_CHROOT,
+	CFG_KEY_ALLOW_ROOT,
+	CFG_KEY_ALLOW_TRANSFER,
+	CFG_KEY_NOTIFY,
+	CFG_KEY_QUERY_LOG,
+	CFG_KEY_QUERY_LOG_SAMPLE,
+	CFG_KEY_METRICS,
+	CFG_KEY_CHAOS_STATS,
+	CFG_KEY_RRL,
+	CFG_KEY_RRL_SLIP,
+	CFG_KEY_RRL_IPV4_PREFIX,
+	CFG_KEY_RRL_IPV6_PREFIX,
+	CFG_KEY_WORKERS,
+	CFG_KEY_VIEW_ALLOW_TRANSFER,
+	CFG_KEY_MATCH,
+	CFG_KEY_MATCH_DESTINATION,
+	CFG_KEY_SCOPE,
+	CFG_KEY_POOL,
+	CFG_KEY_ACCESS_EDGE,
+	CFG_KEY_FEDERATION,
+	CFG_KEY_SIP_TCP,
+	CFG_KEY_FALLBACK,
+	CFG_KEY_PORT,		/* one row, one slot per ocs_services[] entry */
+	CFG_KEY_PORT_LAST = CFG_KEY_PORT + OCS_NSERVICES - 1,
+	CFG_KEY_NS,
+	CFG_KEY_HOSTMASTER,
+	CFG_KEY_DOMAIN_TTL,
+	CFG_KEY_ADDRESS,
+	CFG_KEY_ADDRESS_VIEW,
+	CFG_KEY_CNAME,
+	CFG_KEY_COUNT
+};
+
+enum cfg_type {
+	CFG_T_NUMBER,		/* decimal in min..max */
+	CFG_T_NUMBER_AUTO,	/* the same, or "auto": one per online CPU */
+	CFG_T_BOOL,
+	CFG_T_STRING,		/* as written; max: longest length, 0 none */
+	CFG_T_PATH,		/* an absolute path */
+	CFG_T_NAME,		/* a domain name, folded */
+	CFG_T_MAILBOX,		/* a name, or the mail form user@domain */
+	CFG_T_NAMES,		/* a list of names */
+	CFG_T_LISTEN,		/* a list of ADDR[:PORT] to listen on */
+	CFG_T_NOTIFY,		/* a list of ADDR[:PORT] to NOTIFY */
+	CFG_T_METRICS,		/* one ADDR:PORT, or off */
+	CFG_T_PREFIXES,		/* a list of prefixes or "any" */
+	CFG_T_TARGETS,		/* host[:priority[:weight]], ...; min..max of both */
+	CFG_T_ADDRESSES,	/* a list of IPv4 and IPv6 addresses */
+	CFG_T_SCOPE,		/* internal or external */
+	CFG_T_PORT		/* the ocs_services[] ports, min..max */
+};
+
+/* Where the default comes from when the key is not given. */
+enum cfg_default {
+	CFG_DEF_NONE,		/* zero, empty, NULL */
+	CFG_DEF_VALUE,		/* number or bool dnum, set before parsing */
+	CFG_DEF_OCS,		/* ocs_services[].port, set before parsing */
+	CFG_DEF_TEXT,		/* dtext, parsed as if written, after parsing */
+	CFG_DEF_HOSTNAME,	/* the machine's host name, after parsing */
+	CFG_DEF_BELOW_DOMAIN,	/* dtext then the domain's name, after parsing */
+	CFG_DEF_INHERIT		/* the [server] key inherit, after parsing */
+};
+
+enum cfg_policy {
+	CFG_RELOAD,		/* a SIGHUP applies it */
+	CFG_RESTART		/* read at start-up only */
+};
+
+struct cfg_keydef {
+	enum cfg_sect	 sect;
+	const char	*name;		/* CFG_T_PORT: NULL, ocs_services[].port_key */
+	enum cfg_type	 type;
+	unsigned long	 min, max;
+	enum cfg_default def;
+	unsigned long	 dnum;
+	const char	*dtext;
+	enum cfg_key	 inherit;
+	bool		 repeat;	/* may appear more than once */
+	bool		 prefix;	/* name is "NAME.": NAME.VIEW */
+	bool		 empty_ok;	/* empty is a value (NULL), not an error */
+	enum cfg_policy	 policy;
+	size_t		 off;		/* of the value in its section's struct */
+	size_t		 size;		/* of a number, bool or pointer */
+	size_t		 noff;		/* of a list's count */
+	size_t		 lineoff;	/* of an int set to the key's line, or 0 */
+};
+
+extern const struct cfg_keydef cfg_keys[CFG_KEY_COUNT];
+
+/* A key of the file as found in the table: its row and its slot. */
+struct cfg_keyref {
+	const struct cfg_keydef	*def;
+	enum cfg_key		 slot;		/* seen index; ports: + service */
+	const char		*suffix;	/* prefix rows: after "NAME." */
+};
+
+/* The row of key name (any case) in sect; -1 when there is none. */
+int		 config_key_find(enum cfg_sect sect, const char *name,
+		    struct cfg_keyref *out);
+/* "server", "view", "domain", "host"; "" for the others. */
+const char	*config_sect_name(enum cfg_sect sect);
+/* The name of a slot: the row's name, or the service's port key. */
+const char	*config_key_name(enum cfg_key slot);
+
+/* --- the parse context -------------------------------------------------- */
+
+struct cfg_msg {
+	int		 line;
+	size_t		 seq;
+	bool		 warning;
+	char		*text;
+};
+
+struct cfg_seen {			/* line where each key was first set */
+	int		 line[CFG_KEY_COUNT];
+};
+
+struct cfg_ctx {
+	struct config	*cfg;
+	const char	*path;
+	FILE		*fp;
+	FILE		*diag;
+	int		 line;
+	int		 read_errno;
+	char		*buf;		/* getline() buffer */
+	size_t		 bufcap;
+	enum cfg_sect	 sect;
+	size_t		 cur;		/* index of the current view/domain/host */
+	struct cfg_seen	*seen;		/* the current section's */
+	struct cfg_seen	 server_seen;
+	struct cfg_seen	 ignore_seen;	/* after a bad header */
+	int		 server_line;	/* line of [server], 0 when absent */
+	struct cfg_seen	*vseen;		/* parallel to cfg->views */
+	struct cfg_seen	*dseen;		/* parallel to cfg->domains */
+	struct cfg_seen	*hseen;		/* parallel to cfg->hosts */
+	struct cfg_msg	*msgs;
+	size_t		 nmsgs;
+	unsigned	 nerrors;
+	unsigned	 nwarnings;
+	bool		 oom;
+};
+
+/* config_keys.c: the rows at work. */
+void	config_key_init(enum cfg_sect sect, void *obj);
+void	config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
+	    const char *key, const char *value, void *obj);
+/* The value of slot in obj (the struct of its section). */
+void	*config_key_value(const struct cfg_keydef *kd, enum cfg_key slot,
+	    const void *obj);
+/* A number stored at at (config_key_value()), as wide as kd says. */
+void	config_key_put_number(const struct cfg_keydef *kd, void *at,
+	    unsigned long v);
+unsigned long config_key_get_number(const struct cfg_keydef *kd,
+	    const void *at);
+
+/* config_diag.c: messages, sorted by line when printed, and allocation. */
+void	config_diag_error(struct cfg_ctx *ctx, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	config_diag_warning(struct cfg_ctx *ctx, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	config_diag_flush(struct cfg_ctx *ctx);
+char	*config_ctx_strdup(struct cfg_ctx *ctx, const char *s);
+void	*config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n,
+	    size_t size);
+
+/* config_index.c: the name indexes. */
+int	config_index_add(struct cfg_index *x, const void *base, size_t stride,
+	    size_t pos);
+
+/* config_check.c: after parsing. */
+void	config_check_defaults(struct cfg_ctx *ctx);
+void	config_check_link(struct config *cfg);
+void	config_check_validate(struct cfg_ctx *ctx);
+
+#endif

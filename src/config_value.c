@@ -1,0 +1,378 @@
+/* config_value.c -- the INI values: numbers, booleans, names, addresses. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config_value.h"
+
+/* Fills why when the caller gave one. */
+static void __attribute__((format(printf, 3, 4)))
+why_set(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (why == NULL || whylen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+}
+
+char *
+config_trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+char *
+config_list_next(char **pp)
+{
+	if (*pp == NULL)
+		return NULL;
+	char *item = *pp;
+	char *comma = strchr(item, ',');
+	if (comma != NULL) {
+		*comma = '\0';
+		*pp = comma + 1;
+	} else
+		*pp = NULL;
+	return config_trim(item);
+}
+
+int
+config_parse_number(const char *s, unsigned long min, unsigned long max,
+    unsigned long *out, char *why, size_t whylen)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (*p == '\0')
+		goto bad;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max)
+			goto bad;
+	}
+	if (v < min)
+		goto bad;
+	*out = (unsigned long)v;
+	return 0;
+bad:
+	why_set(why, whylen, "not a number in %lu..%lu", min, max);
+	return -1;
+}
+
+int
+config_parse_bool(const char *s, bool *out, char *why, size_t whylen)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	why_set(why, whylen, "not a boolean (yes/no, true/false, on/off, 1/0)");
+	return -1;
+}
+
+static void
+describe_char(char *why, size_t len, const char *what, int c)
+{
+	if (isprint(c) && c != ' ')
+		why_set(why, len, "%s '%c'", what, c);
+	else
+		why_set(why, len, "%s '\\x%02x'", what, (unsigned)c & 0xff);
+}
+
+int
+config_parse_name(const char *in, char *out, char *why, size_t whylen)
+{
+	size_t len = strlen(in), label = 0;
+
+	if (len > 0 && in[len - 1] == '.')
+		len--;
+	if (len == 0) {
+		why_set(why, whylen, "empty name");
+		return -1;
+	}
+	if (len > CONFIG_NAME_MAX) {
+		why_set(why, whylen, "name longer than %d characters",
+		    CONFIG_NAME_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		int c = tolower((unsigned char)in[i]);
+
+		if (c == '.') {
+			if (label == 0) {
+				why_set(why, whylen, "empty label");
+				return -1;
+			}
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_') {
+			if (++label > CONFIG_LABEL_MAX) {
+				why_set(why, whylen,
+				    "label longer than %d characters",
+				    CONFIG_LABEL_MAX);
+				return -1;
+			}
+		} else {
+			describe_char(why, whylen, "invalid character",
+			    (unsigned char)in[i]);
+			return -1;
+		}
+		out[i] = (char)c;
+	}
+	if (label == 0) {		/* "a..": the dot we dropped was a label */
+		why_set(why, whylen, "empty label");
+		return -1;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+int
+config_parse_view_name(const char *in, char *out, char *why, size_t whylen)
+{
+	size_t len = strlen(in);
+
+	if (len == 0) {
+		why_set(why, whylen, "empty name");
+		return -1;
+	}
+	if (len > CONFIG_VIEW_NAME_MAX) {
+		why_set(why, whylen, "longer than %d characters",
+		    CONFIG_VIEW_NAME_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		int c = tolower((unsigned char)in[i]);
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_')) {
+			describe_char(why, whylen, "invalid character",
+			    (unsigned char)in[i]);
+			return -1;
+		}
+		out[i] = (char)c;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+int
+config_parse_prefix(const char *s, struct cfg_prefix *out, char *why,
+    size_t whylen)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	unsigned long maxbits;
+
+	memset(out, 0, sizeof(*out));
+	if (strcasecmp(s, "any") == 0) {
+		out->family = AF_UNSPEC;
+		return 0;
+	}
+	const char *slash = strchr(s, '/');
+	size_t alen = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	if (alen == 0 || alen >= sizeof(buf)) {
+		why_set(why, whylen, "not an address or prefix");
+		return -1;
+	}
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	if (inet_pton(AF_INET, buf, out->addr) == 1) {
+		out->family = AF_INET;
+		maxbits = 32;
+	} else if (inet_pton(AF_INET6, buf, out->addr) == 1) {
+		out->family = AF_INET6;
+		maxbits = 128;
+	} else {
+		why_set(why, whylen, "not an address or prefix");
+		return -1;
+	}
+	unsigned long bits = maxbits;
+	if (slash != NULL && config_parse_number(slash + 1, 0, maxbits, &bits,
+	    NULL, 0) == -1) {
+		why_set(why, whylen, "prefix length must be 0..%lu", maxbits);
+		return -1;
+	}
+	out->bits = (unsigned)bits;
+	size_t i;
+	for (i = bits; i < maxbits; i++) {
+		if (out->addr[i / 8] & (0x80 >> (i % 8)))
+			break;
+	}
+	if (i < maxbits) {
+		uint8_t masked[16];
+		char text[INET6_ADDRSTRLEN];
+
+		memcpy(masked, out->addr, sizeof(masked));
+		for (i = bits; i < maxbits; i++)
+			masked[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		if (inet_ntop(out->family, masked, text, sizeof(text)) == NULL)
+			text[0] = '\0';
+		why_set(why, whylen, "host bits set (did you mean %s/%lu?)",
+		    text, bits);
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_parse_address(const char *s, struct cfg_addr *out, char *why,
+    size_t whylen)
+{
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, s, &out->u.v4) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, s, &out->u.v6) == 1)
+		out->family = AF_INET6;
+	else {
+		why_set(why, whylen, "not an IPv4 or IPv6 address");
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_split_target(char *item, char **host, char **priority, char **weight,
+    char *why, size_t whylen)
+{
+	char *part[3] = { item, NULL, NULL }, *p;
+
+	if ((p = strchr(item, ':')) != NULL &&
+	    (p = strchr(p + 1, ':')) != NULL && strchr(p + 1, ':') != NULL) {
+		why_set(why, whylen, "expected host[:priority[:weight]]");
+		return -1;
+	}
+	for (size_t n = 1; n < 3 && (p = strchr(part[n - 1], ':')) != NULL;
+	    n++) {
+		*p = '\0';
+		part[n] = p + 1;
+	}
+	*host = config_trim(part[0]);
+	*priority = part[1] != NULL ? config_trim(part[1]) : NULL;
+	*weight = part[2] != NULL ? config_trim(part[2]) : NULL;
+	return 0;
+}
+
+/* ADDR[:PORT] or [V6][:PORT]; port 0 means the port must be given. */
+static int
+sockaddr_parse(const char *text, unsigned long portnum, struct cfg_listen *out)
+{
+	char buf[INET6_ADDRSTRLEN + 16];
+	char *addr, *port = NULL, *end;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	size_t len = strlen(text);
+
+	memset(out, 0, sizeof(*out));
+	memset(&sin, 0, sizeof(sin));
+	memset(&sin6, 0, sizeof(sin6));
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, text, len + 1);
+	if (buf[0] == '[') {
+		addr = buf + 1;
+		if ((end = strchr(addr, ']')) == NULL)
+			return -1;
+		*end++ = '\0';
+		if (*end == ':')
+			port = end + 1;
+		else if (*end != '\0')
+			return -1;
+		if (inet_pton(AF_INET6, addr, &sin6.sin6_addr) != 1)
+			return -1;
+	} else {
+		addr = buf;
+		if ((end = strchr(addr, ':')) != NULL) {
+			*end = '\0';
+			port = end + 1;
+		}
+		if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+			return -1;
+	}
+	if (port != NULL &&
+	    config_parse_number(port, 1, 65535, &portnum, NULL, 0) == -1)
+		return -1;
+	if (buf[0] == '[') {
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons((uint16_t)portnum);
+		memcpy(&out->ss, &sin6, sizeof(sin6));
+		out->sslen = sizeof(sin6);
+	} else {
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)portnum);
+		memcpy(&out->ss, &sin, sizeof(sin));
+		out->sslen = sizeof(sin);
+	}
+	if ((out->text = strdup(text)) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+config_parse_listen(const char *text, struct cfg_listen *out)
+{
+	return sockaddr_parse(text, CONFIG_DEFAULT_LISTEN_PORT, out);
+}
+
+static bool
+has_port(const char *s)
+{
+	return s[0] == '[' ? strstr(s, "]:") != NULL : strchr(s, ':') != NULL;
+}
+
+int
+config_parse_notify(const char *s, struct cfg_listen *out)
+{
+	char buf[128];
+
+	/* Kept with its port, as "ADDR:53": the text is what the log shows. */
+	if (has_port(s))
+		snprintf(buf, sizeof(buf), "%s", s);
+	else
+		snprintf(buf, sizeof(buf), "%s:%d", s,
+		    CONFIG_DEFAULT_NOTIFY_PORT);
+	memset(out, 0, sizeof(*out));
+	if (*s == '\0')
+		return -1;
+	return config_parse_listen(buf, out);
+}
+
+int
+config_parse_metrics(const char *s, struct cfg_listen *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (*s == '\0' || strcasecmp(s, "no") == 0 || strcasecmp(s, "off") == 0)
+		return 0;
+	/* The port is required: 5300, the parser's default, is DNS's. */
+	if (!has_port(s))
+		return -1;
+	return config_parse_listen(s, out);
+}

@@ -1,0 +1,400 @@
+/* check_config_value.c -- unit tests of the INI value parsers, alone. */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "config_value.h"
+
+static char why[CONFIG_WHY_LEN];
+
+START_TEST(test_number)
+{
+	unsigned long v = 7;
+
+	ck_assert_int_eq(config_parse_number("0", 0, 10, &v, why,
+	    sizeof(why)), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(config_parse_number("10", 0, 10, &v, why,
+	    sizeof(why)), 0);
+	ck_assert_uint_eq(v, 10);
+	ck_assert_int_eq(config_parse_number("2147483647", 0, 2147483647UL,
+	    &v, why, sizeof(why)), 0);
+	ck_assert_uint_eq(v, 2147483647UL);
+	/* Leading zeros are digits too. */
+	ck_assert_int_eq(config_parse_number("007", 1, 10, &v, why,
+	    sizeof(why)), 0);
+	ck_assert_uint_eq(v, 7);
+
+	static const char *const bad[] = {
+		"", "11", "-1", "+1", " 1", "1 ", "1x", "0x10", "1.0",
+		"99999999999999999999999999",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 42;
+		why[0] = '\0';
+		ck_assert_msg(config_parse_number(bad[i], 1, 10, &v, why,
+		    sizeof(why)) == -1, "'%s' accepted", bad[i]);
+		ck_assert_uint_eq(v, 42);	/* untouched */
+		ck_assert_str_eq(why, "not a number in 1..10");
+	}
+	/* Below the minimum. */
+	ck_assert_int_eq(config_parse_number("511", 512, 4096, &v, why,
+	    sizeof(why)), -1);
+	ck_assert_str_eq(why, "not a number in 512..4096");
+	/* why may be NULL. */
+	ck_assert_int_eq(config_parse_number("x", 0, 1, &v, NULL, 0), -1);
+}
+END_TEST
+
+START_TEST(test_bool)
+{
+	static const char *const yes[] = { "yes", "YES", "true", "On", "1" };
+	static const char *const no[] = { "no", "False", "off", "0" };
+	bool b;
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		b = false;
+		ck_assert_int_eq(config_parse_bool(yes[i], &b, why,
+		    sizeof(why)), 0);
+		ck_assert(b);
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		b = true;
+		ck_assert_int_eq(config_parse_bool(no[i], &b, why,
+		    sizeof(why)), 0);
+		ck_assert(!b);
+	}
+	static const char *const bad[] = { "", "2", "y", "n", "yess", "maybe" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		b = true;
+		ck_assert_int_eq(config_parse_bool(bad[i], &b, why,
+		    sizeof(why)), -1);
+		ck_assert(b);
+		ck_assert_str_eq(why, "not a boolean (yes/no, true/false, "
+		    "on/off, 1/0)");
+	}
+}
+END_TEST
+
+static void
+name_bad(const char *in, const char *reason)
+{
+	char out[CONFIG_NAME_MAX + 1];
+
+	why[0] = '\0';
+	ck_assert_msg(config_parse_name(in, out, why, sizeof(why)) == -1,
+	    "'%s' accepted", in);
+	ck_assert_str_eq(why, reason);
+}
+
+START_TEST(test_name)
+{
+	char out[CONFIG_NAME_MAX + 1], in[CONFIG_NAME_MAX + 8];
+
+	ck_assert_int_eq(config_parse_name("Pool01.Contoso.COM.", out, why,
+	    sizeof(why)), 0);
+	ck_assert_str_eq(out, "pool01.contoso.com");
+	ck_assert_int_eq(config_parse_name("_sip-x.a_b", out, why,
+	    sizeof(why)), 0);
+	ck_assert_str_eq(out, "_sip-x.a_b");
+
+	name_bad("", "empty name");
+	name_bad(".", "empty name");
+	name_bad("a..b", "empty label");
+	name_bad(".a", "empty label");
+	name_bad("a..", "empty label");
+	name_bad("a b", "invalid character '\\x20'");
+	name_bad("a$b", "invalid character '$'");
+	name_bad("a\001", "invalid character '\\x01'");
+	name_bad("a*.b", "invalid character '*'");
+
+	/* A label of 63 is fine, 64 is not. */
+	memset(in, 'a', 63);
+	strcpy(in + 63, ".com");
+	ck_assert_int_eq(config_parse_name(in, out, why, sizeof(why)), 0);
+	memset(in, 'a', 64);
+	strcpy(in + 64, ".com");
+	name_bad(in, "label longer than 63 characters");
+
+	/* 253 characters, or 254 with the trailing dot: the limit. */
+	for (size_t i = 0; i < CONFIG_NAME_MAX; i++)
+		in[i] = i % 2 == 0 ? 'a' : '.';
+	in[CONFIG_NAME_MAX] = '\0';
+	ck_assert_int_eq(config_parse_name(in, out, why, sizeof(why)), 0);
+	ck_assert_uint_eq(strlen(out), CONFIG_NAME_MAX);
+	strcpy(in + CONFIG_NAME_MAX, ".");
+	ck_assert_int_eq(config_parse_name(in, out, why, sizeof(why)), 0);
+	strcpy(in + CONFIG_NAME_MAX, "a");
+	in[CONFIG_NAME_MAX - 1] = '.';
+	name_bad(in, "name longer than 253 characters");
+}
+END_TEST
+
+START_TEST(test_view_name)
+{
+	char out[CONFIG_VIEW_NAME_MAX + 1], in[80];
+
+	ck_assert_int_eq(config_parse_view_name("Inside_1-b", out, why,
+	    sizeof(why)), 0);
+	ck_assert_str_eq(out, "inside_1-b");
+	ck_assert_int_eq(config_parse_view_name("", out, why, sizeof(why)),
+	    -1);
+	ck_assert_str_eq(why, "empty name");
+	ck_assert_int_eq(config_parse_view_name("a.b", out, why, sizeof(why)),
+	    -1);
+	ck_assert_str_eq(why, "invalid character '.'");
+	memset(in, 'v', 63);
+	in[63] = '\0';
+	ck_assert_int_eq(config_parse_view_name(in, out, why, sizeof(why)), 0);
+	in[63] = 'v';
+	in[64] = '\0';
+	ck_assert_int_eq(config_parse_view_name(in, out, why, sizeof(why)),
+	    -1);
+	ck_assert_str_eq(why, "longer than 63 characters");
+}
+END_TEST
+
+static void
+prefix_ok(const char *in, int family, const char *addr, unsigned bits)
+{
+	struct cfg_prefix p;
+	uint8_t want[16] = { 0 };
+
+	ck_assert_msg(config_parse_prefix(in, &p, why, sizeof(why)) == 0,
+	    "'%s': %s", in, why);
+	ck_assert_int_eq(p.family, family);
+	ck_assert_uint_eq(p.bits, bits);
+	if (addr != NULL) {
+		ck_assert_int_eq(inet_pton(family, addr, want), 1);
+		ck_assert_mem_eq(p.addr, want, sizeof(want));
+	}
+}
+
+static void
+prefix_bad(const char *in, const char *reason)
+{
+	struct cfg_prefix p;
+
+	why[0] = '\0';
+	ck_assert_msg(config_parse_prefix(in, &p, why, sizeof(why)) == -1,
+	    "'%s' accepted", in);
+	ck_assert_str_eq(why, reason);
+}
+
+START_TEST(test_prefix)
+{
+	prefix_ok("any", AF_UNSPEC, NULL, 0);
+	prefix_ok("ANY", AF_UNSPEC, NULL, 0);
+	prefix_ok("10.0.0.0/8", AF_INET, "10.0.0.0", 8);
+	prefix_ok("192.0.2.1", AF_INET, "192.0.2.1", 32);
+	prefix_ok("0.0.0.0/0", AF_INET, "0.0.0.0", 0);
+	prefix_ok("fd00::/8", AF_INET6, "fd00::", 8);
+	prefix_ok("::1", AF_INET6, "::1", 128);
+	prefix_ok("2001:db8::/128", AF_INET6, "2001:db8::", 128);
+
+	prefix_bad("", "not an address or prefix");
+	prefix_bad("/8", "not an address or prefix");
+	prefix_bad("10.0.0/8", "not an address or prefix");
+	prefix_bad("host.example", "not an address or prefix");
+	prefix_bad("10.0.0.0/33", "prefix length must be 0..32");
+	prefix_bad("10.0.0.0/", "prefix length must be 0..32");
+	prefix_bad("10.0.0.0/x", "prefix length must be 0..32");
+	prefix_bad("::/129", "prefix length must be 0..128");
+	prefix_bad("10.1.2.3/8", "host bits set (did you mean 10.0.0.0/8?)");
+	prefix_bad("fd00::1/64", "host bits set (did you mean fd00::/64?)");
+}
+END_TEST
+
+START_TEST(test_address)
+{
+	struct cfg_addr a;
+
+	ck_assert_int_eq(config_parse_address("192.0.2.7", &a, why,
+	    sizeof(why)), 0);
+	ck_assert_int_eq(a.family, AF_INET);
+	ck_assert_ptr_null(a.view);
+	ck_assert_int_eq(config_parse_address("2001:db8::7", &a, why,
+	    sizeof(why)), 0);
+	ck_assert_int_eq(a.family, AF_INET6);
+
+	static const char *const bad[] = {
+		"", "192.0.2", "192.0.2.256", "10.0.0.0/8", "::1::2", "any",
+		"host",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(config_parse_address(bad[i], &a, why,
+		    sizeof(why)), -1);
+		ck_assert_str_eq(why, "not an IPv4 or IPv6 address");
+	}
+}
+END_TEST
+
+START_TEST(test_split_target)
+{
+	char buf[64], *host, *prio, *weight;
+
+	strcpy(buf, "pool01.contoso.com");
+	ck_assert_int_eq(config_split_target(buf, &host, &prio, &weight, why,
+	    sizeof(why)), 0);
+	ck_assert_str_eq(host, "pool01.contoso.com");
+	ck_assert_ptr_null(prio);
+	ck_assert_ptr_null(weight);
+
+	strcpy(buf, "a.b : 10");
+	ck_assert_int_eq(config_split_target(buf, &host, &prio, &weight, why,
+	    sizeof(why)), 0);
+	ck_assert_str_eq(host, "a.b");
+	ck_assert_str_eq(prio, "10");
+	ck_assert_ptr_null(weight);
+
+	strcpy(buf, "a.b:10: 20 ");
+	ck_assert_int_eq(config_split_target(buf, &host, &prio, &weight, why,
+	    sizeof(why)), 0);
+	ck_assert_str_eq(host, "a.b");
+	ck_assert_str_eq(prio, "10");
+	ck_assert_str_eq(weight, "20");
+
+	/* Empty parts are the number parser's to refuse. */
+	strcpy(buf, "a.b::");
+	ck_assert_int_eq(config_split_target(buf, &host, &prio, &weight, why,
+	    sizeof(why)), 0);
+	ck_assert_str_eq(prio, "");
+	ck_assert_str_eq(weight, "");
+
+	strcpy(buf, "a.b:1:2:3");
+	ck_assert_int_eq(config_split_target(buf, &host, &prio, &weight, why,
+	    sizeof(why)), -1);
+	ck_assert_str_eq(why, "expected host[:priority[:weight]]");
+	ck_assert_str_eq(buf, "a.b:1:2:3");	/* left whole for the message */
+}
+END_TEST
+
+static unsigned
+port_of(const struct cfg_listen *l)
+{
+	if (l->ss.ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&l->ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)&l->ss)->sin_port);
+}
+
+START_TEST(test_listen)
+{
+	struct cfg_listen l;
+
+	ck_assert_int_eq(config_parse_listen("127.0.0.1", &l), 0);
+	ck_assert_int_eq(l.ss.ss_family, AF_INET);
+	ck_assert_uint_eq(port_of(&l), CONFIG_DEFAULT_LISTEN_PORT);
+	ck_assert_str_eq(l.text, "127.0.0.1");
+	free(l.text);
+	ck_assert_int_eq(config_parse_listen("[::1]:53", &l), 0);
+	ck_assert_int_eq(l.ss.ss_family, AF_INET6);
+	ck_assert_uint_eq(l.sslen, sizeof(struct sockaddr_in6));
+	ck_assert_uint_eq(port_of(&l), 53);
+	free(l.text);
+	ck_assert_int_eq(config_parse_listen("[::1]", &l), 0);
+	ck_assert_uint_eq(port_of(&l), CONFIG_DEFAULT_LISTEN_PORT);
+	free(l.text);
+	ck_assert_int_eq(config_parse_listen("10.0.0.1:65535", &l), 0);
+	ck_assert_uint_eq(port_of(&l), 65535);
+	free(l.text);
+
+	static const char *const bad[] = {
+		"", "10.0.0.1:0", "10.0.0.1:65536", "10.0.0.1:", "::1",
+		"[::1", "[::1]x", "[10.0.0.1]:53", "host:53", "10.0.0.1:5x",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(config_parse_listen(bad[i], &l) == -1,
+		    "'%s' accepted", bad[i]);
+}
+END_TEST
+
+START_TEST(test_notify_metrics)
+{
+	struct cfg_listen l;
+
+	ck_assert_int_eq(config_parse_notify("192.0.2.1", &l), 0);
+	ck_assert_str_eq(l.text, "192.0.2.1:53");
+	ck_assert_uint_eq(port_of(&l), CONFIG_DEFAULT_NOTIFY_PORT);
+	free(l.text);
+	ck_assert_int_eq(config_parse_notify("[::1]", &l), 0);
+	ck_assert_str_eq(l.text, "[::1]:53");
+	free(l.text);
+	ck_assert_int_eq(config_parse_notify("192.0.2.1:5353", &l), 0);
+	ck_assert_str_eq(l.text, "192.0.2.1:5353");
+	free(l.text);
+	ck_assert_int_eq(config_parse_notify("", &l), -1);
+	ck_assert_int_eq(config_parse_notify("[::1]:0", &l), -1);
+
+	ck_assert_int_eq(config_parse_metrics("127.0.0.1:9153", &l), 0);
+	ck_assert_uint_eq(port_of(&l), 9153);
+	free(l.text);
+	ck_assert_int_eq(config_parse_metrics("[::1]:9153", &l), 0);
+	free(l.text);
+	static const char *const off[] = { "", "no", "OFF" };
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(config_parse_metrics(off[i], &l), 0);
+		ck_assert_uint_eq(l.sslen, 0);
+		ck_assert_ptr_null(l.text);
+	}
+	/* The port is required. */
+	ck_assert_int_eq(config_parse_metrics("127.0.0.1", &l), -1);
+	ck_assert_int_eq(config_parse_metrics("[::1]", &l), -1);
+	ck_assert_int_eq(config_parse_metrics("yes", &l), -1);
+}
+END_TEST
+
+START_TEST(test_lists)
+{
+	char buf[64], *p = buf, *item;
+
+	strcpy(buf, " a , b,, c ");
+	ck_assert_str_eq(config_list_next(&p), "a");
+	ck_assert_str_eq(config_list_next(&p), "b");
+	ck_assert_str_eq(config_list_next(&p), "");
+	ck_assert_str_eq(config_list_next(&p), "c");
+	ck_assert_ptr_null(config_list_next(&p));
+	strcpy(buf, "\t x y \r");
+	ck_assert_str_eq(config_trim(buf), "x y");
+	p = buf;
+	strcpy(buf, "");
+	item = config_list_next(&p);
+	ck_assert_str_eq(item, "");
+	ck_assert_ptr_null(config_list_next(&p));
+}
+END_TEST
+
+static Suite *
+config_value_suite(void)
+{
+	Suite *s = suite_create("config_value");
+	TCase *tc = tcase_create("parsers");
+
+	tcase_add_test(tc, test_number);
+	tcase_add_test(tc, test_bool);
+	tcase_add_test(tc, test_name);
+	tcase_add_test(tc, test_view_name);
+	tcase_add_test(tc, test_prefix);
+	tcase_add_test(tc, test_address);
+	tcase_add_test(tc, test_split_target);
+	tcase_add_test(tc, test_listen);
+	tcase_add_test(tc, test_notify_metrics);
+	tcase_add_test(tc, test_lists);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(config_value_suite());
+
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
