@@ -1,4 +1,4 @@
-/* print.c -- ocsdns-lookup: the text report (query table, warnings, verdict). */
+/* print.c -- ocsdns-lookup: the text report (queries, warnings, verdict). */
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>
