@@ -25,10 +25,10 @@ struct config	*testconf_load_bytes(const void *data, size_t size, FILE *diag,
 /* ini_text through config_load(), diagnostics to stderr; NULL on errors. */
 struct config	*testconf_load(const char *ini_text);
 
-/* The file at path through config_load() and snapshot_build(); NULL on errors. */
+/* The file at path through config_load() and snapshot_build(); NULL: errors. */
 struct snapshot	*testconf_snapshot_file(const char *path, FILE *diag);
 
-/* ini_text through config_load() and snapshot_build(), diagnostics to stderr. */
+/* ini_text through config_load() and snapshot_build(), diag to stderr. */
 struct snapshot	*testconf_snapshot(const char *ini_text);
 
 #endif

@@ -1,4 +1,4 @@
-/* replay.c -- a fuzz target over its corpus without libFuzzer, for make check. */
+/* replay.c -- a fuzz target over its corpus, without libFuzzer (make check). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
