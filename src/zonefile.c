@@ -58,6 +58,39 @@ at_or_below(const ldns_rdf *name, const ldns_rdf *origin)
 	    ldns_dname_is_subdomain(name, origin);
 }
 
+/*
+ * Why RR's wire form is no record a client can read, or NULL. The text
+ * parser accepts data that the wire parser does not (a NAPTR whose regexp
+ * field ran into the replacement: "SIP+D2T"NCLUDE280 \# 4 deadbeef), and
+ * every answer carrying such a record would be rejected whole ("Got bad
+ * packet"). So each record goes to wire and back and must come back the
+ * same.
+ */
+static const char *
+wire_problem(const ldns_rr *rr)
+{
+	uint8_t *wire = NULL, *again = NULL;
+	size_t len = 0, alen = 0, pos = 0;
+	ldns_rr *back = NULL;
+	const char *why = NULL;
+
+	if (ldns_rr2wire(&wire, rr, LDNS_SECTION_ANSWER, &len) != LDNS_STATUS_OK)
+		why = "the record has no wire form";
+	else if (ldns_wire2rr(&back, wire, len, &pos, LDNS_SECTION_ANSWER) !=
+	    LDNS_STATUS_OK)
+		why = "the record's wire form does not parse: clients "
+		    "would reject every answer that carries it";
+	else if (pos != len || ldns_rr2wire(&again, back, LDNS_SECTION_ANSWER,
+	    &alen) != LDNS_STATUS_OK || alen != len ||
+	    memcmp(again, wire, len) != 0)
+		why = "the record's wire form parses as a different record";
+	free(wire);
+	free(again);
+	if (back != NULL)
+		ldns_rr_free(back);
+	return why;
+}
+
 /* The checks that need nothing but the file: -1 after saying why. */
 static int
 check_rr(const ldns_rr *rr, const ldns_rdf *origin, const char *path, int line,
@@ -95,6 +128,8 @@ check_rr(const ldns_rr *rr, const ldns_rdf *origin, const char *path, int line,
 		 * every field of a known type being there.
 		 */
 		why = "the record's data is incomplete for its type";
+	else
+		why = wire_problem(rr);
 	if (why != NULL)
 		say(diag, "%s:%d: %s", path, line, why);
 	free(o);

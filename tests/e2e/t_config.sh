@@ -405,6 +405,30 @@ case "$RUN_OUT" in
 *) fail "warn.ini: expected '$warn: OK: ...' on stdout" ;;
 esac
 
+# ---- a zone record whose wire form does not parse (a NAPTR typo): refused
+mkdir -p "$TMPD/wirezones"
+cat >"$TMPD/wirezones/contoso.com.zone" <<'EOF'
+$TTL 3600
+naptr IN NAPTR 100 10 "S" "SIP+D2T"NCLUDE280 \# 4 deadbeef
+EOF
+cat >"$TMPD/wire.ini" <<EOF
+[server]
+zones = $TMPD/wirezones
+
+[domain contoso.com]
+pool = pool01.contoso.com
+
+[host pool01.contoso.com]
+address = 10.0.0.10
+EOF
+run -t -c "$TMPD/wire.ini"
+expect_rc 1
+expect_err_at "$TMPD/wirezones/contoso.com.zone" 2
+case "$RUN_ERR" in
+*"wire form does not parse"*) pass "zone: says the wire form does not parse" ;;
+*) fail "zone: expected 'wire form does not parse' on stderr" ;;
+esac
+
 # ---- a file that is not there
 run -t -c "$TMPD/nonexistent.ini"
 expect_rc 1

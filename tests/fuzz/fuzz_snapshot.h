@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "snapshot.h"
+#include "testconf.h"
 
 #ifndef FUZZ_CONF
 #define FUZZ_CONF	"conf/ocsdnsd.ini"
@@ -30,15 +31,13 @@ static struct snapshot *
 fuzz_snapshot(const char *who, struct sockaddr_in remotes[2])
 {
 	const char *path = getenv("OCSDNSD_FUZZ_CONF");
-	struct config *cfg;
-	struct snapshot *snap;
 
 	if (path == NULL)
 		path = FUZZ_CONF;
-	if ((cfg = config_load(path, stderr, NULL)) == NULL)
-		fuzz_die(who, "cannot load the configuration (set OCSDNSD_FUZZ_CONF)");
-	if ((snap = snapshot_build(cfg, NULL, stderr)) == NULL)
-		fuzz_die(who, "cannot build the snapshot");
+	struct snapshot *snap = testconf_snapshot_file(path, stderr);
+	if (snap == NULL)
+		fuzz_die(who, "cannot load the configuration or build its "
+		    "snapshot (set OCSDNSD_FUZZ_CONF)");
 	for (int i = 0; i < 2; i++) {
 		remotes[i].sin_family = AF_INET;
 		remotes[i].sin_port = htons(53000);

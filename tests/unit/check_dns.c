@@ -3,13 +3,13 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <ldns/ldns.h>
 
 #include "config.h"
 #include "dns.h"
 #include "snapshot.h"
+#include "testconf.h"
 
 static const char *conf_text =
     "[server]\n"
@@ -49,24 +49,12 @@ static const char *conf_text =
     "address = 10.9.0.33, 10.9.0.34, 10.9.0.35, 10.9.0.36, 10.9.0.37\n";
 
 static struct snapshot *snap;
-static char conf_path[64];
 static uint8_t out[DNS_MAX_MESSAGE];
 
 static void
 setup(void)
 {
-	int fd;
-	FILE *f;
-
-	strcpy(conf_path, "/tmp/check_dns_XXXXXX");
-	fd = mkstemp(conf_path);
-	ck_assert_int_ge(fd, 0);
-	f = fdopen(fd, "w");
-	fputs(conf_text, f);
-	fclose(f);
-	struct config *cfg = config_load(conf_path, stderr, NULL);
-	ck_assert_ptr_nonnull(cfg);
-	snap = snapshot_build(cfg, NULL, stderr);
+	snap = testconf_snapshot(conf_text);
 	ck_assert_ptr_nonnull(snap);
 }
 
@@ -74,7 +62,6 @@ static void
 teardown(void)
 {
 	snapshot_free(snap);
-	unlink(conf_path);
 }
 
 /* Sends one query built by ldns through dns_handle(); returns the parsed reply. */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lookup_util.h"
+#include "lookup/lookup_util.h"
 
 static char	 d[LOOKUP_NAME_MAX];	/* the last domain parsed */
 static char	 h[64];			/* the last server split */

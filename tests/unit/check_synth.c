@@ -3,25 +3,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "synth.h"
+#include "testconf.h"
 
 static struct config *
 load(const char *text)
 {
-	char path[] = "/tmp/check_synth_XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f;
-	struct config *cfg;
+	struct config *cfg = testconf_load(text);
 
-	ck_assert_int_ge(fd, 0);
-	f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-	cfg = config_load(path, stderr, NULL);
-	unlink(path);
 	ck_assert_ptr_nonnull(cfg);
 	return cfg;
 }

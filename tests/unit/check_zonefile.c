@@ -150,6 +150,19 @@ START_TEST(test_type_out_of_range)
 }
 END_TEST
 
+/*
+ * A typo in a NAPTR's regexp field: ldns reads the text, but the record's
+ * wire form does not parse, so every answer that carried it (the NAPTR
+ * query, AXFR) was one that dig rejected as a bad packet.
+ */
+START_TEST(test_wire_roundtrip)
+{
+	expect_refused("$TTL 60\n"
+	    "naptr IN NAPTR 100 10 \"S\" \"SIP+D2T\"NCLUDE280 \\# 4 deadbeef\n",
+	    2, "the record's wire form does not parse");
+}
+END_TEST
+
 /* Whole data in the generic form, and unknown types, still load. */
 START_TEST(test_generic_complete)
 {
@@ -224,6 +237,7 @@ zonefile_suite(void)
 	tcase_add_test(tc, test_cname_generic_empty);
 	tcase_add_test(tc, test_srv_mx_generic_short);
 	tcase_add_test(tc, test_type_out_of_range);
+	tcase_add_test(tc, test_wire_roundtrip);
 	tcase_add_test(tc, test_generic_complete);
 	tcase_add_test(tc, test_cname_chains);
 	suite_add_tcase(s, tc);
