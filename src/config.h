@@ -187,6 +187,13 @@ struct config	*config_load(const char *path, FILE *diag, unsigned *nwarnings);
 void		 config_free(struct config *cfg);
 
 /*
+ * What config_restart_changes() compares a reloaded file with: a copy of
+ * cfg's restart-only [server] keys alone (the rest zero), freed with
+ * config_free(). NULL when out of memory.
+ */
+struct config	*config_restart_copy(const struct config *cfg);
+
+/*
  * Calls report() once for each key that only a restart applies (the key
  * table's RESTART rows: listen, user, ...) whose value differs between old
  * and cur, in table order, with its section ("server") and key.

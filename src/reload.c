@@ -109,31 +109,19 @@ reload_reclaim(struct server *srv)
 /* --- after a reload ----------------------------------------------------- */
 
 /*
- * Whether cfg's listen list differs from the set of addresses we were
- * started with: true when it does.
+ * A restart-only key of the reloaded file differs from what the daemon
+ * started with: say so (each reload, as long as it differs). A listen
+ * list that -l or socket activation overrides is not ours to compare.
  */
-static bool
-listen_changed(const struct server *srv, const struct config *cfg)
+static void
+reload_restart_key(void *arg, const char *section, const char *key)
 {
-	const struct worker *w = srv->workers[0];
-	size_t i, j, nbound = 0;
+	const struct server *srv = arg;
 
-	for (i = 0; i < w->nls; i++) {
-		for (j = 0; j < cfg->nlisten; j++)
-			if (addr_equal(&w->ls[i].ss, &cfg->listen[j].ss))
-				break;
-		if (j == cfg->nlisten)
-			return true;
-		nbound++;
-	}
-	for (j = 0; j < cfg->nlisten; j++) {
-		for (i = 0; i < w->nls; i++)
-			if (addr_equal(&w->ls[i].ss, &cfg->listen[j].ss))
-				break;
-		if (i == w->nls)
-			return true;
-	}
-	return nbound != w->nls;
+	if (srv->listen_overridden && strcmp(key, "listen") == 0)
+		return;
+	(void)section;		/* every restart-only key is a [server] key */
+	log_warnx("%s change in %s requires a restart", key, srv->config_path);
 }
 
 /* After a reload every zone has a new serial: NOTIFY the secondaries. */
@@ -152,15 +140,6 @@ reload_notify_zone(void *arg, const char *zone)
 	log_debug("notify %s: to %zu secondaries", zone, cfg->nnotify);
 	if (notify_send(srv->notifier, cfg->notify, cfg->nnotify, zone) == -1)
 		log_warnx("notify %s: nothing could be sent", zone);
-}
-
-/* Both unset, or the same address. */
-static bool
-addr_listen_equal(const struct cfg_listen *a, const struct cfg_listen *b)
-{
-	if (a->sslen == 0 || b->sslen == 0)
-		return a->sslen == b->sslen;
-	return addr_equal(&a->ss, &b->ss);
 }
 
 /* --- the background thread ---------------------------------------------- */
@@ -287,13 +266,8 @@ reload_done(struct server *srv, struct snapshot *snap)
 		stats_inc(&srv->stats.reloads_failed);
 		goto again;
 	}
-	if (!addr_listen_equal(&snapshot_config(srv->cur->snap)->metrics,
-	    &snapshot_config(s->snap)->metrics))
-		log_warnx("metrics change in %s requires a restart",
-		    srv->config_path);
-	if (snapshot_config(s->snap)->workers != srv->nworkers)
-		log_warnx("workers change in %s requires a restart",
-		    srv->config_path);
+	config_restart_changes(srv->boot_cfg, snapshot_config(s->snap),
+	    reload_restart_key, srv);
 	old = srv->cur;
 	old->retired_at = s->gen;
 	TAILQ_INSERT_TAIL(&srv->retired, old, entry);
@@ -308,10 +282,6 @@ reload_done(struct server *srv, struct snapshot *snap)
 			wake_send(srv->workers[i]->wake_fd);
 	}
 	snapshot_zone_names(s->snap, reload_notify_zone, srv);
-	if (!srv->listen_overridden &&
-	    listen_changed(srv, snapshot_config(s->snap)))
-		log_warnx("listen change in %s requires a restart",
-		    srv->config_path);
 	/* "reloaded" once every worker answers from it. */
 	reload_reclaim(srv);
 again:

@@ -142,6 +142,10 @@ server_new(struct snapshot *snap, const char *config_path,
 	if (srv->nworkers == 0)
 		srv->nworkers = 1;
 	srv->listen_overridden = listen_override != NULL;
+	if ((srv->boot_cfg = config_restart_copy(snapshot_config(snap))) == NULL) {
+		log_warn("calloc");
+		goto fail;
+	}
 	if ((srv->config_path = strdup(config_path)) == NULL) {
 		log_warn("strdup");
 		goto fail;
@@ -310,6 +314,7 @@ server_free(struct server *srv)
 		worker_free(srv->workers[i]);
 	free(srv->workers);
 	free(srv->group.parts);
+	config_free(srv->boot_cfg);
 	if (srv->ev_term != NULL)
 		event_free(srv->ev_term);
 	if (srv->ev_int != NULL)

@@ -190,6 +190,7 @@ struct server {
 	struct event_base	*base;		/* main: signals, reload, metrics, NOTIFY */
 	char			*config_path;	/* set-up; bg reads it */
 	bool			 listen_overridden;	/* main: -l given */
+	struct config		*boot_cfg;	/* main: restart-only keys at start */
 	struct worker		**workers;	/* set-up */
 	unsigned		 nworkers;	/* set-up */
 	/* set-up: srv->stats and the workers'; main and workers sum it. */

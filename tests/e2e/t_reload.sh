@@ -99,6 +99,34 @@ ok_if "a fixed file loads again" wait_for 5 pool_is 10.0.0.42
 q new.contoso.com A
 expect_status NXDOMAIN
 
+# ---- keys only a restart applies: each named at every reload that asks
+# for them, none applied; back as started, none named. The daemon runs
+# with -l, so a listen change is not ours to report.
+count() {
+	grep -c -- "$1" "$DAEMON_LOG"
+}
+conf 10.0.0.43 '' '[server]' 'user = nobody' 'chroot = /tmp' 'workers = 2' \
+    'listen = 127.0.0.1:1'
+sed -i '1,2d' "$CONF"	# one [server]: the extra lines open it again
+kill -HUP "$DAEMON_PID"
+ok_if "the new pool address is served" wait_for 5 pool_is 10.0.0.43
+for key in user chroot workers; do
+	ok_if "a $key change is named as needing a restart" \
+	    log_has "$key change in $CONF requires a restart"
+done
+ok_if "the -l listener is not reported" [ "$(count 'listen change')" = 0 ]
+ok_if "no ttl change is reported" [ "$(count 'ttl change')" = 0 ]
+n=$(count 'user change in')
+kill -HUP "$DAEMON_PID"
+ok_if "a reload of the same file names user again" \
+    wait_for 5 eval '[ "$(count "user change in")" -gt "$n" ]'
+n=$(count 'user change in')
+conf 10.0.0.44
+kill -HUP "$DAEMON_PID"
+ok_if "back as started: served" wait_for 5 pool_is 10.0.0.44
+ok_if "no user change is named once the file is as started" \
+    [ "$(count 'user change in')" = "$n" ]
+
 stop_daemon
 rc=$?
 LASTQ=
