@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#include "dns.h"
+#include "dnsdef.h"
 
 /*
  * Logs at info level: "query CLIENT#PORT VIEW TRANSPORT QNAME QCLASS QTYPE

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
-#include "dns.h"
+#include "dnsdef.h"
 #include "rrl.h"
 #include "wire.h"
 
