@@ -5,7 +5,9 @@
 #   ./quickstart.sh check   build with -Werror and run the whole test suite,
 #                           then again built with ASan and UBSan (build-asan/),
 #                           and the tests that run threads with TSan
-#                           (build-tsan/)
+#                           (build-tsan/); as root on Debian, last, the
+#                           Debian package: built, installed, run, purged
+#                           (contrib/deb-test.sh)
 #
 # On Debian or Ubuntu, missing build and test packages are installed with
 # apt-get (as root), or the command to install them is printed. Running it
@@ -33,6 +35,10 @@ PACKAGES="$PACKAGES bind9-dnsutils knot-dnsutils ldnsutils"
 # NSD: the real secondary of the zone-transfer interop test. python3: the
 # end-to-end tests' raw-packet client and free-port finder.
 PACKAGES="$PACKAGES nsd python3"
+# check also builds and lints the Debian package (contrib/deb-test.sh).
+if [ "$cmd" = check ]; then
+	PACKAGES="$PACKAGES dpkg-dev debhelper fakeroot lintian"
+fi
 
 install_packages() {
 	if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -151,6 +157,27 @@ thread_check() {
 	fi
 }
 
+# The Debian package, as root on Debian only: contrib/deb-test.sh builds it
+# (without running the suite again) in a scratch directory, installs it,
+# runs and reloads the daemon as the user ocsdnsd, then purges it.
+deb_check() {
+	if [ "$(id -u)" -ne 0 ] || ! command -v dpkg >/dev/null 2>&1; then
+		echo "quickstart: NOT testing the Debian package: that needs root" \
+		    "on Debian (contrib/deb-test.sh)" >&2
+		return 0
+	fi
+	echo "quickstart: the Debian package: build, install, run, purge"
+	rc=0
+	./contrib/deb-test.sh || rc=$?
+	case $rc in
+	0) ;;
+	77) echo "quickstart: the Debian package test was SKIPPED" \
+	    "(reason above)" >&2 ;;
+	*) echo "quickstart: the Debian package test failed (above)" >&2
+	   exit 1 ;;
+	esac
+}
+
 install_packages
 
 case $cmd in
@@ -172,6 +199,7 @@ check)
 	fi
 	sanitizer_check
 	thread_check
+	deb_check
 	echo "quickstart: all tests passed, also with the sanitizers"
 	;;
 esac
