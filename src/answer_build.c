@@ -20,8 +20,8 @@
  */
 struct builder {
 	const struct answer_table *t;
-	struct arena	 arena;
-	struct enc	*enc;
+	struct arena arena;
+	struct enc *enc;
 };
 
 /* --- names -------------------------------------------------------------- */
@@ -132,8 +132,8 @@ node_rrset(const struct node *n, uint16_t type)
 
 /* A growable list of borrowed RR pointers, for building sections. */
 struct rrvec {
-	ldns_rr		**rr;
-	size_t		 n, cap;
+	ldns_rr **rr;
+	size_t n, cap;
 };
 
 static int
@@ -280,11 +280,11 @@ compile_cname(struct builder *b, struct node *n)
 	for (int depth = 0; depth < MAX_CHAIN; depth++) {
 		struct enc_section c = node_rrset(cur, LDNS_RR_TYPE_CNAME);
 		uint8_t name[DNS_MAX_NAME];
-		size_t len;
 
 		if (rrvec_add(&chain, c.rr, 1) < 0)
 			goto out;
-		if ((len = rdf_to_lname(ldns_rr_rdf(c.rr[0], 0), name)) == 0)
+		size_t len = rdf_to_lname(ldns_rr_rdf(c.rr[0], 0), name);
+		if (len == 0)
 			break;
 		const struct node *next = answer_table_find(b->t, name, len,
 		    wire_name_hash(name, len));
@@ -454,9 +454,9 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
     const struct synth_zone *sz)
 {
 	struct {
-		uint8_t		 name[DNS_MAX_NAME];
-		size_t		 len;
-		uint32_t	 hash;
+		uint8_t name[DNS_MAX_NAME];
+		size_t len;
+		uint32_t hash;
 	} p[INSERT_BATCH];
 	size_t count = ldns_rr_list_rr_count(sz->rrs);
 
@@ -490,12 +490,12 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 
 /* A share of the nodes to compile, in a thread of its own or not. */
 struct compile_job {
-	struct builder	 b;
-	struct node	**v;
-	size_t		 n;
-	int		 rc;
-	pthread_t	 thread;
-	bool		 started;
+	struct builder b;
+	struct node **v;
+	size_t n;
+	int rc;
+	pthread_t thread;
+	bool started;
 };
 
 static void *

@@ -12,8 +12,8 @@
 
 struct arena_chunk {
 	struct arena_chunk *next;
-	size_t		 used, size;
-	max_align_t	 data[];
+	size_t used, size;
+	max_align_t data[];
 };
 
 void *

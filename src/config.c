@@ -366,15 +366,14 @@ struct config *
 config_load(const char *path, FILE *diag, unsigned *nwarnings)
 {
 	struct cfg_ctx ctx;
-	struct config *cfg;
 
 	if (nwarnings != NULL)
 		*nwarnings = 0;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.path = path;
 	ctx.diag = diag;
-	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
-	    (cfg->path = strdup(path)) == NULL) {
+	struct config *cfg = calloc(1, sizeof(*cfg));
+	if (cfg == NULL || (cfg->path = strdup(path)) == NULL) {
 		free(cfg);
 		if (diag != NULL)
 			fprintf(diag, "%s: out of memory\n", path);

@@ -19,7 +19,7 @@
 static void __attribute__((format(printf, 3, 4)))
 why_set(char *why, size_t whylen, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	if (why == NULL || whylen == 0)
 		return;

@@ -80,13 +80,12 @@ static size_t
 reply_limit(const struct snapshot *snap, const struct query *q,
     const struct dns_peer *peer)
 {
-	size_t limit;
-
 	if (peer->transport == DNS_TCP)
 		return DNS_MAX_MESSAGE;
 	if (!q->edns)
 		return DNS_UDP_MIN;
-	limit = q->edns_size < snap->edns_size ? q->edns_size : snap->edns_size;
+	size_t limit = q->edns_size < snap->edns_size ? q->edns_size :
+	    snap->edns_size;
 	return limit < DNS_UDP_MIN ? DNS_UDP_MIN : limit;
 }
 
@@ -144,11 +143,10 @@ reply_negative(const struct snapshot *snap, const struct query *q,
 	size_t apex_at = DNS_HEADER_SIZE + q->lname_len - z->apex_len;
 	size_t need = DNS_HEADER_SIZE + q->question_len + 2 + z->soa_tail_len +
 	    opt_len(snap, q);
-	size_t pos;
 
 	if (need > limit)
 		return reply_truncated(snap, q, out, rcode, res);
-	pos = put_header(q, out, rcode, true, res);
+	size_t pos = put_header(q, out, rcode, true, res);
 	wire_put16(out + 8, 1);
 	wire_put16(out + pos, (uint16_t)(0xc000 | apex_at));
 	memcpy(out + pos + 2, z->soa_tail, z->soa_tail_len);
@@ -168,16 +166,14 @@ answer_chaos_stats(const struct snapshot *snap, const struct query *q,
     const struct stats *stats, size_t limit, uint8_t *out,
     struct dns_result *res)
 {
-	uint8_t	 rdata[1024];
-	size_t	 rdlen, pos;
-
-	rdlen = stats_chaos_txt(stats, rdata, sizeof(rdata));
+	uint8_t rdata[1024];
+	size_t rdlen = stats_chaos_txt(stats, rdata, sizeof(rdata));
 	if (rdlen == 0)
 		return reply_error(snap, q, out, RCODE_SERVFAIL, res);
 	if (DNS_HEADER_SIZE + q->question_len + 12 + rdlen + opt_len(snap, q) >
 	    limit)
 		return reply_truncated(snap, q, out, RCODE_NOERROR, res);
-	pos = put_header(q, out, RCODE_NOERROR, true, res);
+	size_t pos = put_header(q, out, RCODE_NOERROR, true, res);
 	wire_put16(out + 6, 1);
 	wire_put16(out + pos, 0xc000 | DNS_HEADER_SIZE);	/* the qname */
 	wire_put16(out + pos + 2, TYPE_TXT);
@@ -222,14 +218,12 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
     const struct query *q, const struct dns_peer *peer, size_t limit,
     uint8_t *out, struct dns_result *res)
 {
-	struct lookup lk;
-	int rc;
-
 	if (!xfr_allowed(snap, view, peer->remote))
 		return reply_error(snap, q, out, RCODE_REFUSED, res);
 	if (peer->transport == DNS_UDP || peer->emit == NULL) {
 		if (q->qtype == TYPE_AXFR)
 			return reply_error(snap, q, out, RCODE_REFUSED, res);
+		struct lookup lk;
 		answer_lookup(view->table, q->lname, q->lname_len, q->lname_hash,
 		    TYPE_SOA, &lk);
 		if (lk.kind != LOOKUP_ANSWER || lk.zone == NULL ||
@@ -237,7 +231,7 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 			return reply_error(snap, q, out, RCODE_NOTAUTH, res);
 		return reply_prepared(snap, q, lk.var, limit, out, res);
 	}
-	rc = xfr_stream(view, q, peer->emit, peer->emit_arg);
+	int rc = xfr_stream(view, q, peer->emit, peer->emit_arg);
 	if (rc == 1)
 		return reply_error(snap, q, out, RCODE_NOTAUTH, res);
 	res->flags |= DNS_RES_XFR | DNS_RES_AA;
@@ -249,11 +243,6 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
     const struct stats *stats, const struct query *q, uint8_t *out,
     struct dns_result *res)
 {
-	struct snapshot_view *view;
-	struct lookup lk;
-	size_t limit;
-	int vi;
-
 	if (q->question_len > 0) {
 		res->flags |= DNS_RES_QUESTION;
 		res->qname = q->question;
@@ -283,7 +272,7 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 		break;
 	}
 
-	limit = reply_limit(snap, q, peer);
+	size_t limit = reply_limit(snap, q, peer);
 	if (q->qclass == CLASS_CH)
 		return answer_chaos(snap, q, stats, limit, out, res);
 	if (q->qclass != CLASS_IN)
@@ -297,13 +286,15 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 	case TYPE_MAILB:
 		return reply_error(snap, q, out, RCODE_NOTIMP, res);
 	}
-	if ((vi = view_select(snap->cfg, peer->remote, peer->local)) < 0)
+	int vi = view_select(snap->cfg, peer->remote, peer->local);
+	if (vi < 0)
 		return reply_error(snap, q, out, RCODE_REFUSED, res);
-	view = &snap->views[vi];
+	struct snapshot_view *view = &snap->views[vi];
 	res->view = vi;
 	if (q->qtype == TYPE_AXFR || q->qtype == TYPE_IXFR)
 		return answer_transfer(snap, view, q, peer, limit, out, res);
 
+	struct lookup lk;
 	answer_lookup(view->table, q->lname, q->lname_len, q->lname_hash,
 	    q->qtype, &lk);
 	switch (lk.kind) {
@@ -329,11 +320,9 @@ dns_answer_query(const struct snapshot *snap, const struct dns_peer *peer,
     const struct stats *stats, const struct query *q, uint8_t *out,
     struct dns_result *res)
 {
-	size_t len;
-
 	memset(res, 0, sizeof(*res));
 	res->view = -1;
-	len = dns_reply(snap, peer, stats, q, out, res);
+	size_t len = dns_reply(snap, peer, stats, q, out, res);
 	if (len == 0 && !(res->flags & DNS_RES_XFR))
 		res->flags |= DNS_RES_DROPPED;
 	return len;

@@ -116,13 +116,12 @@ enc_rr(struct enc *e, const ldns_rr *rr, const uint32_t *ttl, bool compress)
 {
 	uint16_t type = ldns_rr_get_type(rr);
 	bool rdcomp = compress && rdata_compressible(type);
-	size_t rdlen_at;
 
 	enc_name(e, ldns_rdf_data(ldns_rr_owner(rr)), compress);
 	enc_u16(e, type);
 	enc_u16(e, (uint16_t)ldns_rr_get_class(rr));
 	enc_u32(e, ttl != NULL ? *ttl : ldns_rr_ttl(rr));
-	rdlen_at = e->len;
+	size_t rdlen_at = e->len;
 	enc_u16(e, 0);
 	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
 		const ldns_rdf *f = ldns_rr_rdf(rr, i);

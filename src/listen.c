@@ -167,9 +167,9 @@ listener_init(struct listener *l, struct worker *w,
 static int
 listener_open(struct listener *l, bool reuseport)
 {
-	int fd;
+	int fd = socket_bound(&l->ss, l->sslen, SOCK_DGRAM, reuseport);
 
-	if ((fd = socket_bound(&l->ss, l->sslen, SOCK_DGRAM, reuseport)) == -1) {
+	if (fd == -1) {
 		if (addr_v6_optional(&l->ss, errno)) {
 			log_warn("skipping %s", l->text);
 			return 1;
@@ -293,13 +293,13 @@ int
 listen_activated(struct worker *w, int nfds)
 {
 	struct listener *l = NULL;
-	int i, on = 1, owned = 0;
+	int on = 1, owned = 0;
 
 	if ((w->ls = calloc((size_t)nfds, sizeof(*w->ls))) == NULL) {
 		log_warn("calloc");
 		goto fail;
 	}
-	for (i = 0; i < nfds; i++) {
+	for (int i = 0; i < nfds; i++) {
 		int fd = SDLISTEN_FDS_START + i;
 		struct sockaddr_storage ss;
 		int type, flags;
@@ -351,7 +351,7 @@ listen_activated(struct worker *w, int nfds)
 	}
 	return 0;
 fail:
-	for (i = owned; i < nfds; i++)
+	for (int i = owned; i < nfds; i++)
 		close(SDLISTEN_FDS_START + i);
 	return -1;
 }

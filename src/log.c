@@ -32,8 +32,8 @@ log_init(int verbose)
 static bool
 log_stderr_is_journal(const struct stat *st)
 {
-	const char		*env = getenv("JOURNAL_STREAM");
-	unsigned long long	 dev, ino;
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
 
 	if (env == NULL || sscanf(env, "%llu:%llu", &dev, &ino) != 2)
 		return false;
@@ -44,7 +44,7 @@ log_stderr_is_journal(const struct stat *st)
 enum log_dest
 log_dest_auto(void)
 {
-	struct stat	 st;
+	struct stat st;
 
 	if (fstat(STDERR_FILENO, &st) == -1)
 		return LOG_TO_SYSLOG;		/* closed */
@@ -57,7 +57,7 @@ log_dest_auto(void)
 void
 log_open(int verbose, enum log_dest dest)
 {
-	struct stat	 st;
+	struct stat st;
 
 	log_verbose = verbose;
 	if (dest == LOG_TO_AUTO)
@@ -90,7 +90,7 @@ log_to_syslog(void)
 static void
 log_vline(int pri, const char *err, const char *fmt, va_list ap)
 {
-	char	msg[1024];
+	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_syslog) {
@@ -114,8 +114,8 @@ log_vline(int pri, const char *err, const char *fmt, va_list ap)
 void
 log_warn(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 saved = errno;
+	va_list ap;
+	int saved = errno;
 
 	va_start(ap, fmt);
 	log_vline(LOG_WARNING, strerror(saved), fmt, ap);
@@ -126,7 +126,7 @@ log_warn(const char *fmt, ...)
 void
 log_warnx(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_vline(LOG_WARNING, NULL, fmt, ap);
@@ -136,7 +136,7 @@ log_warnx(const char *fmt, ...)
 void
 log_info(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_vline(LOG_INFO, NULL, fmt, ap);
@@ -146,8 +146,8 @@ log_info(const char *fmt, ...)
 void
 log_debug(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 saved = errno;
+	va_list ap;
+	int saved = errno;
 
 	if (!log_verbose)
 		return;
@@ -160,9 +160,9 @@ log_debug(const char *fmt, ...)
 void
 log_warnx_limited(struct log_limit *lim, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	 msg[1024];
-	time_t	 now = time(NULL);
+	va_list ap;
+	char msg[1024];
+	time_t now = time(NULL);
 
 	if (lim->last == now) {
 		lim->suppressed++;
@@ -182,8 +182,8 @@ log_warnx_limited(struct log_limit *lim, const char *fmt, ...)
 void
 fatal(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 saved = errno;
+	va_list ap;
+	int saved = errno;
 
 	va_start(ap, fmt);
 	log_vline(LOG_ERR, strerror(saved), fmt, ap);
@@ -194,7 +194,7 @@ fatal(const char *fmt, ...)
 void
 fatalx(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_vline(LOG_ERR, NULL, fmt, ap);
@@ -213,10 +213,8 @@ static size_t	diag_len;
 static ssize_t
 diag_write(void *cookie, const char *buf, size_t len)
 {
-	size_t	 i;
-
 	(void)cookie;
-	for (i = 0; i < len; i++) {
+	for (size_t i = 0; i < len; i++) {
 		if (buf[i] == '\n' || diag_len == sizeof(diag_line) - 1) {
 			diag_line[diag_len] = '\0';
 			syslog(LOG_WARNING, "%s", diag_line);

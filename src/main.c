@@ -86,25 +86,22 @@ print_zones(const struct snapshot *snap, const char *domain, const char *view)
 int
 main(int argc, char *argv[])
 {
-	const char	 *path = DEFAULT_CONFIG;
-	char		**addrs = NULL, **nl;
-	int		  nlisten = 0, check = 0, verbose = 0, ch, rc;
-	int		  print_zone = 0;
-	bool		  allow_root = false;
-	char		 *run_path;
-	enum log_dest	  logdest = LOG_TO_AUTO;
-	const char	 *domain = NULL, *view = NULL;
+	const char *path = DEFAULT_CONFIG;
+	char **addrs = NULL, **nl;
+	int nlisten = 0, check = 0, verbose = 0, ch;
+	int print_zone = 0;
+	bool allow_root = false;
+	char *run_path;
+	enum log_dest logdest = LOG_TO_AUTO;
+	const char *domain = NULL, *view = NULL;
 	static const struct option longopts[] = {
 		{ "print-zone", no_argument, NULL, 'P' },
 		{ "view", required_argument, NULL, 'W' },
 		{ "allow-root", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned	  nwarn = 0;
+	unsigned nwarn = 0;
 	struct cfg_listen cl;
-	struct config	 *cfg;
-	struct snapshot	 *snap;
-	struct server	 *srv;
 
 	while ((ch = getopt_long(argc, argv, "c:l:L:RtvVh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -190,17 +187,19 @@ main(int argc, char *argv[])
 	log_open(verbose, check || print_zone ? LOG_TO_STDERR : logdest);
 
 	/* Both print "PATH:LINE: message" lines (to stderr or the log). */
-	if ((cfg = config_load(path, log_stream(), &nwarn)) == NULL) {
+	struct config *cfg = config_load(path, log_stream(), &nwarn);
+	if (cfg == NULL) {
 		free(addrs);
 		return 1;
 	}
-	if ((snap = snapshot_build(cfg, NULL, log_stream())) == NULL) {
+	struct snapshot *snap = snapshot_build(cfg, NULL, log_stream());
+	if (snap == NULL) {
 		free(addrs);
 		return 1;
 	}
 
 	if (print_zone) {
-		rc = print_zones(snap, domain, view);
+		int rc = print_zones(snap, domain, view);
 		snapshot_free(snap);
 		free(addrs);
 		return rc;
@@ -222,7 +221,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	/* server_new() owns snap from here, also when it fails. */
-	srv = server_new(snap, run_path, addrs, nlisten);
+	struct server *srv = server_new(snap, run_path, addrs, nlisten);
 	free(addrs);
 	free(run_path);
 	if (srv == NULL)
@@ -232,7 +231,7 @@ main(int argc, char *argv[])
 		server_free(srv);
 		return 1;
 	}
-	rc = server_run(srv);
+	int rc = server_run(srv);
 	server_free(srv);
 	libevent_global_shutdown();
 	log_info("stopped");

@@ -22,17 +22,17 @@
 #define METRICS_BACKLOG		16
 
 struct metrics {
-	struct evhttp	*http;
-	int		(*render)(void *, FILE *);
-	void		*arg;
-	char		 text[64];	/* the address, for messages */
+	struct evhttp *http;
+	int (*render)(void *, FILE *);
+	void *arg;
+	char text[64];	/* the address, for messages */
 };
 
 static void
 metrics_reply(struct evhttp_request *req, int code, const char *reason,
     const char *body)
 {
-	struct evbuffer	*buf = evbuffer_new();
+	struct evbuffer *buf = evbuffer_new();
 
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain; charset=utf-8");
@@ -46,20 +46,19 @@ metrics_reply(struct evhttp_request *req, int code, const char *reason,
 static void
 metrics_cb(struct evhttp_request *req, void *arg)
 {
-	struct metrics		*m = arg;
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
-	const char		*path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
-	struct evbuffer		*buf;
-	char			*text = NULL;
-	size_t			 len = 0;
-	FILE			*fp;
+	struct metrics *m = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 
 	if (path == NULL || strcmp(path, "/metrics") != 0) {
 		metrics_reply(req, HTTP_NOTFOUND, "Not Found",
 		    "not found: try /metrics");
 		return;
 	}
-	if ((fp = open_memstream(&text, &len)) == NULL ||
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	if (fp == NULL ||
 	    m->render(m->arg, fp) == -1 || fclose(fp) == EOF) {
 		log_warnx("metrics %s: cannot render the counters", m->text);
 		metrics_reply(req, HTTP_INTERNAL, "Internal Server Error",
@@ -67,7 +66,8 @@ metrics_cb(struct evhttp_request *req, void *arg)
 		free(text);
 		return;
 	}
-	if ((buf = evbuffer_new()) == NULL || evbuffer_add(buf, text, len) == -1) {
+	struct evbuffer *buf = evbuffer_new();
+	if (buf == NULL || evbuffer_add(buf, text, len) == -1) {
 		metrics_reply(req, HTTP_INTERNAL, "Internal Server Error",
 		    "out of memory");
 	} else {
@@ -84,10 +84,10 @@ struct metrics *
 metrics_new(struct event_base *base, const struct cfg_listen *addr,
     int (*render)(void *, FILE *), void *arg)
 {
-	struct metrics	*m;
-	int		 fd = -1, on = 1;
+	int fd = -1, on = 1;
 
-	if ((m = calloc(1, sizeof(*m))) == NULL) {
+	struct metrics *m = calloc(1, sizeof(*m));
+	if (m == NULL) {
 		log_warn("metrics: calloc");
 		return NULL;
 	}

@@ -15,23 +15,23 @@
 #define OPCODE_NOTIFY	4
 
 struct pending {
-	TAILQ_ENTRY(pending)	 entry;
-	struct notifier		*n;
-	struct sockaddr_storage	 to;
-	socklen_t		 tolen;
-	char			 target[64];	/* as configured, for the log */
-	char			 zone[256];
-	uint8_t			 msg[DNS_HEADER_SIZE + DNS_MAX_NAME + 4];
-	size_t			 len;
-	unsigned		 tries;
-	struct event		*timer;
+	TAILQ_ENTRY(pending) entry;
+	struct notifier *n;
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	char target[64];	/* as configured, for the log */
+	char zone[256];
+	uint8_t msg[DNS_HEADER_SIZE + DNS_MAX_NAME + 4];
+	size_t len;
+	unsigned tries;
+	struct event *timer;
 };
 
 struct notifier {
-	struct event_base	*base;
-	int			 fd[2];		/* AF_INET, AF_INET6; -1 until used */
-	struct event		*ev[2];
-	TAILQ_HEAD(, pending)	 pending;
+	struct event_base *base;
+	int fd[2];	/* AF_INET, AF_INET6; -1 until used */
+	struct event *ev[2];
+	TAILQ_HEAD(, pending) pending;
 };
 
 static void	notify_read_cb(evutil_socket_t, short, void *);
@@ -150,21 +150,19 @@ notify_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct notifier *n = arg;
 	uint8_t buf[512];
 	struct sockaddr_storage from;
-	socklen_t fromlen;
-	ssize_t len;
-	struct pending *p, *next;
 
 	(void)what;
 	for (;;) {
-		fromlen = sizeof(from);
-		len = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-		    &fromlen);
+		socklen_t fromlen = sizeof(from);
+		ssize_t len = recvfrom(fd, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&from, &fromlen);
 		if (len < 0)
 			return;
 		if (len < DNS_HEADER_SIZE || !(buf[2] & FLAG1_QR) ||
 		    ((buf[2] & FLAG1_OPCODE_MASK) >> 3) != OPCODE_NOTIFY)
 			continue;
-		for (p = TAILQ_FIRST(&n->pending); p != NULL; p = next) {
+		for (struct pending *p = TAILQ_FIRST(&n->pending), *next;
+		    p != NULL; p = next) {
 			next = TAILQ_NEXT(p, entry);
 			if (memcmp(p->msg, buf, 2) != 0 || !same_addr(&p->to, &from))
 				continue;
@@ -188,7 +186,6 @@ notify_send(struct notifier *n, const struct cfg_listen *targets,
 	for (size_t i = 0; i < ntargets; i++) {
 		struct pending *p = calloc(1, sizeof(*p));
 		size_t nl;
-		uint32_t id;
 
 		if (p == NULL)
 			break;
@@ -202,7 +199,7 @@ notify_send(struct notifier *n, const struct cfg_listen *targets,
 			free(p);
 			continue;
 		}
-		id = arc4random();
+		uint32_t id = arc4random();
 		wire_put16(p->msg, (uint16_t)id);
 		p->msg[2] = (uint8_t)(OPCODE_NOTIFY << 3) | FLAG1_AA;
 		wire_put16(p->msg + 4, 1);

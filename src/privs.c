@@ -20,11 +20,11 @@
 
 /* What privs_prepare() found, for privs_drop() after the sockets are bound. */
 static struct {
-	bool	 drop;			/* switch to uid/gid */
-	uid_t	 uid;
-	gid_t	 gid;
-	char	*user;
-	char	*chroot_dir;		/* resolved, or NULL */
+	bool drop;	/* switch to uid/gid */
+	uid_t uid;
+	gid_t gid;
+	char *user;
+	char *chroot_dir;	/* resolved, or NULL */
 } privs;
 
 /*
@@ -35,11 +35,11 @@ static struct {
 static char *
 privs_inside(const char *dir, const char *file)
 {
-	char	*real, *in = NULL;
-	size_t	 n = strlen(dir);
-
-	if ((real = realpath(file, NULL)) == NULL)
+	char *real = realpath(file, NULL);
+	if (real == NULL)
 		return NULL;
+	size_t n = strlen(dir);
+	char *in = NULL;
 	if (strcmp(dir, "/") == 0)
 		in = strdup(real);
 	else if (strncmp(real, dir, n) == 0 && real[n] == '/')
@@ -52,14 +52,13 @@ int
 privs_prepare(const struct config *cfg, const char *config_path,
     bool allow_root, char **reload_path)
 {
-	struct passwd	*pw;
-	struct stat	 st;
-	bool		 root = geteuid() == 0;
+	bool root = geteuid() == 0;
 
 	*reload_path = NULL;
 	if (cfg->user != NULL) {
 		errno = 0;
-		if ((pw = getpwnam(cfg->user)) == NULL) {
+		struct passwd *pw = getpwnam(cfg->user);
+		if (pw == NULL) {
 			if (errno != 0)
 				log_warn("user %s", cfg->user);
 			else
@@ -96,6 +95,7 @@ privs_prepare(const struct config *cfg, const char *config_path,
 			    "[server] user, or remove chroot)", cfg->chroot_dir);
 			return -1;
 		}
+		struct stat st;
 		if ((privs.chroot_dir = realpath(cfg->chroot_dir, NULL)) == NULL ||
 		    stat(privs.chroot_dir, &st) == -1) {
 			log_warn("chroot %s", cfg->chroot_dir);
@@ -130,8 +130,6 @@ privs_prepare(const struct config *cfg, const char *config_path,
 int
 privs_drop(void)
 {
-	uid_t	 ruid, euid, suid;
-	gid_t	 rgid, egid, sgid;
 
 	/* Both read files that are gone after chroot. */
 	if (privs.drop && initgroups(privs.user, privs.gid) == -1) {
@@ -152,6 +150,8 @@ privs_drop(void)
 			return -1;
 		}
 		/* Paranoia: all three ids changed, and root is out of reach. */
+		uid_t ruid, euid, suid;
+		gid_t rgid, egid, sgid;
 		if (getresuid(&ruid, &euid, &suid) == -1 ||
 		    getresgid(&rgid, &egid, &sgid) == -1 ||
 		    ruid != privs.uid || euid != privs.uid ||

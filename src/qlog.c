@@ -13,8 +13,8 @@
 #include "wire.h"
 
 static const struct {
-	unsigned	 type;
-	const char	*name;
+	unsigned type;
+	const char *name;
 } qlog_types[] = {
 	{ TYPE_A, "A" }, { TYPE_NS, "NS" }, { TYPE_CNAME, "CNAME" },
 	{ TYPE_SOA, "SOA" }, { 12, "PTR" }, { TYPE_MX, "MX" },
@@ -29,9 +29,7 @@ static const struct {
 const char *
 qlog_type(unsigned type, char *buf, size_t len)
 {
-	size_t	 i;
-
-	for (i = 0; i < sizeof(qlog_types) / sizeof(qlog_types[0]); i++)
+	for (size_t i = 0; i < sizeof(qlog_types) / sizeof(qlog_types[0]); i++)
 		if (qlog_types[i].type == type)
 			return qlog_types[i].name;
 	snprintf(buf, len, "TYPE%u", type);
@@ -61,8 +59,8 @@ qlog_class(unsigned cls, char *buf, size_t len)
 void
 qlog_name(const uint8_t *wire, char *buf, size_t len)
 {
-	size_t	 off = 0, i;
-	uint8_t	 lab;
+	size_t off = 0;
+	uint8_t lab;
 
 	if (len < 2)
 		return;
@@ -71,7 +69,7 @@ qlog_name(const uint8_t *wire, char *buf, size_t len)
 		return;
 	}
 	while ((lab = *wire++) != 0 && lab <= DNS_MAX_LABEL) {
-		for (i = 0; i < lab; i++) {
+		for (size_t i = 0; i < lab; i++) {
 			uint8_t c = wire[i];
 
 			if (off + 5 >= len)
@@ -98,7 +96,7 @@ out:
 static void
 qlog_addr(const struct sockaddr *sa, char *buf, size_t len)
 {
-	char	 host[INET6_ADDRSTRLEN];
+	char host[INET6_ADDRSTRLEN];
 
 	if (sa != NULL && sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
@@ -119,9 +117,9 @@ qlog_write(const struct sockaddr *remote, const char *view,
     enum dns_transport tr, const struct dns_result *res, size_t len,
     long usec)
 {
-	char		 addr[INET6_ADDRSTRLEN + 8], name[1024];
-	char		 tbuf[16], cbuf[16], rbuf[16];
-	const char	*type = "-", *cls = "-", *rcode, *flags;
+	char addr[INET6_ADDRSTRLEN + 8], name[1024];
+	char tbuf[16], cbuf[16], rbuf[16];
+	const char *type = "-", *cls = "-", *rcode, *flags;
 
 	qlog_addr(remote, addr, sizeof(addr));
 	strcpy(name, "-");

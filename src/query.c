@@ -105,8 +105,6 @@ static enum query_verdict
 parse(struct query *q, const uint8_t *pkt, size_t len)
 {
 	size_t pos = DNS_HEADER_SIZE;
-	unsigned an, ns, ar, i;
-	bool seen_opt = false;
 
 	memset(q, 0, offsetof(struct query, lname));
 	q->lname_len = 0;
@@ -141,10 +139,11 @@ parse(struct query *q, const uint8_t *pkt, size_t len)
 	 * the message is well formed. Each record takes at least 11 bytes,
 	 * so the counts cannot make this loop longer than the packet allows.
 	 */
-	an = wire_get16(pkt + 6);
-	ns = wire_get16(pkt + 8);
-	ar = wire_get16(pkt + 10);
-	for (i = 0; i < an + ns + ar; i++) {
+	unsigned an = wire_get16(pkt + 6);
+	unsigned ns = wire_get16(pkt + 8);
+	unsigned ar = wire_get16(pkt + 10);
+	bool seen_opt = false;
+	for (unsigned i = 0; i < an + ns + ar; i++) {
 		bool root;
 		if (skip_name(pkt, len, &pos, &root) < 0 || pos + 10 > len)
 			return QUERY_FORMERR;

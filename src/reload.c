@@ -23,9 +23,9 @@
 struct serving *
 serving_new(struct server *srv, struct snapshot *snap)
 {
-	struct serving *s;
+	struct serving *s = calloc(1, sizeof(*s));
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if (s == NULL) {
 		log_warn("calloc");
 		snapshot_free(snap);
 		return NULL;
@@ -128,8 +128,8 @@ reload_restart_key(void *arg, const char *section, const char *key)
 static void
 reload_notify_zone(void *arg, const char *zone)
 {
-	struct server		*srv = arg;
-	const struct config	*cfg = snapshot_config(srv->cur->snap);
+	struct server *srv = arg;
+	const struct config *cfg = snapshot_config(srv->cur->snap);
 
 	if (cfg->nnotify == 0)
 		return;
@@ -152,14 +152,14 @@ reload_notify_zone(void *arg, const char *zone)
 static void *
 reload_main(void *arg)
 {
-	struct server		*srv = arg;
-	struct reload_state	*rs = &srv->reload;
+	struct server *srv = arg;
+	struct reload_state *rs = &srv->reload;
 
 	pthread_mutex_lock(&rs->lock);
 	for (;;) {
-		struct serving *s;
+		struct serving *s = TAILQ_FIRST(&rs->garbage);
 
-		if ((s = TAILQ_FIRST(&rs->garbage)) != NULL) {
+		if (s != NULL) {
 			TAILQ_REMOVE(&rs->garbage, s, entry);
 			pthread_mutex_unlock(&rs->lock);
 			serving_free(s);
@@ -179,9 +179,9 @@ reload_main(void *arg)
 		/* Diagnostics go to log_stream(), whose writes are locked. */
 		unsigned nwarn = 0;
 		struct snapshot *snap = NULL;
-		struct config *cfg;
-		if ((cfg = config_load(srv->config_path, log_stream(),
-		    &nwarn)) != NULL)
+		struct config *cfg = config_load(srv->config_path,
+		    log_stream(), &nwarn);
+		if (cfg != NULL)
 			/* snapshot_build() takes cfg, also when it fails. */
 			snap = snapshot_build(cfg, prev, log_stream());
 
@@ -214,9 +214,9 @@ int
 reload_thread_start(struct server *srv)
 {
 	struct reload_state *rs = &srv->reload;
-	int rc;
+	int rc = pthread_create(&rs->thread, NULL, reload_main, srv);
 
-	if ((rc = pthread_create(&rs->thread, NULL, reload_main, srv)) != 0) {
+	if (rc != 0) {
 		log_warnx("cannot start the reload thread: %s", strerror(rc));
 		return -1;
 	}
@@ -295,9 +295,9 @@ again:
 void
 reload_wake_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct server		*srv = arg;
-	struct reload_state	*rs = &srv->reload;
-	struct snapshot		*snap = NULL;
+	struct server *srv = arg;
+	struct reload_state *rs = &srv->reload;
+	struct snapshot *snap = NULL;
 
 	(void)what;
 	wake_drain(fd);

@@ -11,18 +11,18 @@
 #define RRL_BUCKETS	65536	/* a power of two; collisions share a bucket */
 
 struct bucket {
-	uint64_t	 key;
-	time_t		 second;
-	uint32_t	 count;		/* responses this second */
-	uint32_t	 limited;	/* limited responses, for the slip */
+	uint64_t key;
+	time_t second;
+	uint32_t count;		/* responses this second */
+	uint32_t limited;	/* limited responses, for the slip */
 };
 
 struct rrl {
-	unsigned	 rate;
-	unsigned	 slip;
-	unsigned	 v4prefix;
-	unsigned	 v6prefix;
-	struct bucket	 b[RRL_BUCKETS];
+	unsigned rate;
+	unsigned slip;
+	unsigned v4prefix;
+	unsigned v6prefix;
+	struct bucket b[RRL_BUCKETS];
 };
 
 struct rrl *

@@ -13,13 +13,11 @@
 static long
 sdlisten_number(const char *s, long max)
 {
-	char	*end;
-	long	 v;
-
 	if (s == NULL || *s < '0' || *s > '9')
 		return -1;
 	errno = 0;
-	v = strtol(s, &end, 10);
+	char *end;
+	long v = strtol(s, &end, 10);
 	if (errno != 0 || *end != '\0' || v > max)
 		return -1;
 	return v;
@@ -28,15 +26,14 @@ sdlisten_number(const char *s, long max)
 int
 sdlisten_fds(void)
 {
-	const char	*spid = getenv("LISTEN_PID");
-	const char	*sfds = getenv("LISTEN_FDS");
-	long		 pid, n, i;
-	int		 flags, rc = 0;
+	const char *spid = getenv("LISTEN_PID");
+	const char *sfds = getenv("LISTEN_FDS");
+	int rc = 0;
 
 	if (spid == NULL && sfds == NULL)
 		return 0;
-	pid = sdlisten_number(spid, LONG_MAX);
-	n = sdlisten_number(sfds, 4096);
+	long pid = sdlisten_number(spid, LONG_MAX);
+	long n = sdlisten_number(sfds, 4096);
 	if (pid == -1 || n == -1) {
 		log_warnx("socket activation: bad LISTEN_PID \"%s\" or "
 		    "LISTEN_FDS \"%s\"", spid != NULL ? spid : "",
@@ -46,10 +43,11 @@ sdlisten_fds(void)
 		/* Inherited from a parent that was activated: not ours. */
 		log_debug("socket activation: LISTEN_PID %ld is not us", pid);
 	} else {
-		for (i = 0; i < n; i++) {
+		for (long i = 0; i < n; i++) {
 			int fd = SDLISTEN_FDS_START + (int)i;
 
-			if ((flags = fcntl(fd, F_GETFD)) == -1 ||
+			int flags = fcntl(fd, F_GETFD);
+			if (flags == -1 ||
 			    fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == -1) {
 				log_warn("socket activation: descriptor %d", fd);
 				rc = -1;

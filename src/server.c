@@ -52,9 +52,9 @@ server_gauges(const struct server *srv, struct stats_gauges *g)
 static int
 server_metrics(void *arg, FILE *fp)
 {
-	struct server		*srv = arg;
-	struct stats_gauges	 g;
-	struct stats		 tot;
+	struct server *srv = arg;
+	struct stats_gauges g;
+	struct stats tot;
 
 	server_gauges(srv, &g);
 	server_totals(srv, &tot);
@@ -92,8 +92,8 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		reload_request(srv);
 		break;
 	case SIGUSR1: {
-		struct stats_gauges	 g;
-		struct stats		 tot;
+		struct stats_gauges g;
+		struct stats tot;
 
 		server_gauges(srv, &g);
 		server_totals(srv, &tot);
@@ -124,9 +124,9 @@ struct server *
 server_new(struct snapshot *snap, const char *config_path,
     char **listen_override, int nlisten_override)
 {
-	struct server *srv;
+	struct server *srv = calloc(1, sizeof(*srv));
 
-	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+	if (srv == NULL) {
 		log_warn("calloc");
 		snapshot_free(snap);
 		return NULL;
@@ -251,9 +251,8 @@ server_start_threads(struct server *srv)
 
 		if (w->inline_loop)
 			continue;
-		int rc;
-		if ((rc = pthread_create(&w->thread, NULL, worker_main,
-		    w)) != 0) {
+		int rc = pthread_create(&w->thread, NULL, worker_main, w);
+		if (rc != 0) {
 			log_warnx("cannot start worker %u: %s", i,
 			    strerror(rc));
 			ret = -1;

@@ -31,7 +31,6 @@ add_chaos(struct snapshot *s, const char *name, const char *text)
 	struct snapshot_chaos *c = &s->chaos[s->nchaos];
 	char buf[600];
 	ldns_rr *rr = NULL;
-	int rc;
 
 	/* The TXT string is quoted with ldns's escapes for '"' and '\'. */
 	size_t o = (size_t)snprintf(buf, sizeof(buf), "%s. 0 CH TXT \"", name);
@@ -45,7 +44,7 @@ add_chaos(struct snapshot *s, const char *name, const char *text)
 	if (ldns_rr_new_frm_str(&rr, buf, 0, NULL, NULL) != LDNS_STATUS_OK)
 		return -1;
 	c->name_len = wire_name_from_text(name, c->name);
-	rc = answer_prepare(&c->answer, &rr, 1);
+	int rc = answer_prepare(&c->answer, &rr, 1);
 	ldns_rr_free(rr);
 	if (rc == 0)
 		s->nchaos++;

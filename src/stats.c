@@ -43,9 +43,7 @@ stats_init(struct stats *st)
 void
 stats_free(struct stats *st)
 {
-	size_t	 i;
-
-	for (i = 0; i < st->nview_names; i++)
+	for (size_t i = 0; i < st->nview_names; i++)
 		free(st->view_name[i]);
 	st->nview_names = 0;
 	st->nview_slots = 0;
@@ -58,11 +56,11 @@ stats_free(struct stats *st)
 void
 stats_set_views(struct stats *st, const struct snapshot *snap)
 {
-	size_t	 i, j, n;
-
-	n = snap->nviews < STATS_MAX_VIEWS ? snap->nviews : STATS_MAX_VIEWS;
-	for (i = 0; i < n; i++) {
+	size_t n = snap->nviews < STATS_MAX_VIEWS ? snap->nviews :
+	    STATS_MAX_VIEWS;
+	for (size_t i = 0; i < n; i++) {
 		const char *name = snap->views[i].sv.name;
+		size_t j;
 
 		for (j = 0; j < st->nview_names; j++)
 			if (strcmp(st->view_name[j], name) == 0)
@@ -94,9 +92,7 @@ stats_total(const _Atomic uint64_t *v, size_t n)
 static void
 stats_add(_Atomic uint64_t *dst, const _Atomic uint64_t *src, size_t n)
 {
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		atomic_store_explicit(&dst[i], atomic_load_explicit(&dst[i],
 		    memory_order_relaxed) + atomic_load_explicit(&src[i],
 		    memory_order_relaxed), memory_order_relaxed);
@@ -125,12 +121,10 @@ stats_add_all(struct stats *dst, const struct stats *src)
 void
 stats_sum(struct stats *out, const struct stats_group *g)
 {
-	size_t	 i;
-
 	memset(out, 0, sizeof(*out));
 	out->start_time = g->base->start_time;
 	stats_add_all(out, g->base);
-	for (i = 0; i < g->nparts; i++)
+	for (size_t i = 0; i < g->nparts; i++)
 		stats_add_all(out, g->parts[i]);
 }
 
@@ -172,8 +166,6 @@ int
 stats_prometheus(const struct stats *st, const struct stats_gauges *g,
     FILE *fp)
 {
-	size_t	 i;
-
 	prom_head(fp, "ocsdnsd_queries_total", "counter",
 	    "DNS messages received, by transport.");
 	fprintf(fp, "ocsdnsd_queries_total{transport=\"udp\"} %" PRIu64 "\n",
@@ -183,19 +175,19 @@ stats_prometheus(const struct stats *st, const struct stats_gauges *g,
 
 	prom_head(fp, "ocsdnsd_responses_total", "counter",
 	    "Responses sent, by response code.");
-	for (i = 0; i < STATS_RC_COUNT; i++)
+	for (size_t i = 0; i < STATS_RC_COUNT; i++)
 		fprintf(fp, "ocsdnsd_responses_total{rcode=\"%s\"} %" PRIu64
 		    "\n", rcode_names[i], st->rcode[i]);
 
 	prom_head(fp, "ocsdnsd_queries_by_type_total", "counter",
 	    "Queries with a readable question, by query type.");
-	for (i = 0; i < STATS_QT_COUNT; i++)
+	for (size_t i = 0; i < STATS_QT_COUNT; i++)
 		fprintf(fp, "ocsdnsd_queries_by_type_total{qtype=\"%s\"} %"
 		    PRIu64 "\n", qtype_names[i], st->qtype[i]);
 
 	prom_head(fp, "ocsdnsd_queries_by_view_total", "counter",
 	    "Queries that selected a view, by view name.");
-	for (i = 0; i < st->nview_names; i++) {
+	for (size_t i = 0; i < st->nview_names; i++) {
 		fputs("ocsdnsd_queries_by_view_total{view=\"", fp);
 		prom_label(fp, st->view_name[i]);
 		fprintf(fp, "\"} %" PRIu64 "\n", st->view[i]);
@@ -248,11 +240,9 @@ stats_prometheus(const struct stats *st, const struct stats_gauges *g,
 static void
 line_add(char *buf, size_t len, size_t *off, const char *name, uint64_t v)
 {
-	int	 n;
-
 	if (*off >= len)
 		return;
-	n = snprintf(buf + *off, len - *off, " %s=%" PRIu64, name, v);
+	int n = snprintf(buf + *off, len - *off, " %s=%" PRIu64, name, v);
 	if (n > 0)
 		*off += (size_t)n;
 }
@@ -260,26 +250,24 @@ line_add(char *buf, size_t len, size_t *off, const char *name, uint64_t v)
 void
 stats_log(const struct stats *st, const struct stats_gauges *g)
 {
-	char	 buf[1024];
-	size_t	 i, off;
-
 	log_info("stats: queries udp=%" PRIu64 " tcp=%" PRIu64
 	    "; zones=%zu records=%zu serial=%lu tcp_connections=%u"
 	    " up=%llds", st->queries[DNS_UDP], st->queries[DNS_TCP],
 	    g->zones, g->records, (unsigned long)g->serial, g->tcp_connections,
 	    (long long)(time(NULL) - st->start_time));
-	off = 0;
+	char buf[1024];
+	size_t off = 0;
 	buf[0] = '\0';
-	for (i = 0; i < STATS_RC_COUNT; i++)
+	for (size_t i = 0; i < STATS_RC_COUNT; i++)
 		line_add(buf, sizeof(buf), &off, rcode_names[i], st->rcode[i]);
 	log_info("stats: responses%s", buf);
 	off = 0;
-	for (i = 0; i < STATS_QT_COUNT; i++)
+	for (size_t i = 0; i < STATS_QT_COUNT; i++)
 		line_add(buf, sizeof(buf), &off, qtype_names[i], st->qtype[i]);
 	log_info("stats: qtypes%s", buf);
 	off = 0;
 	buf[0] = '\0';
-	for (i = 0; i < st->nview_names; i++)
+	for (size_t i = 0; i < st->nview_names; i++)
 		line_add(buf, sizeof(buf), &off, st->view_name[i], st->view[i]);
 	if (st->view[STATS_MAX_VIEWS] > 0)
 		line_add(buf, sizeof(buf), &off, "other",
@@ -298,10 +286,8 @@ stats_log(const struct stats *st, const struct stats_gauges *g)
 static bool
 txt_add(uint8_t *buf, size_t len, size_t *off, const char *name, uint64_t v)
 {
-	char	 s[64];
-	int	 n;
-
-	n = snprintf(s, sizeof(s), "%s=%" PRIu64, name, v);
+	char s[64];
+	int n = snprintf(s, sizeof(s), "%s=%" PRIu64, name, v);
 	if (n <= 0 || (size_t)n >= sizeof(s) || *off + 1 + (size_t)n > len)
 		return false;
 	buf[*off] = (uint8_t)n;
@@ -317,19 +303,18 @@ stats_chaos_txt(const struct stats *st, uint8_t *buf, size_t len)
 		"noerror", "formerr", "servfail", "nxdomain", "notimp",
 		"refused", "notauth", "badvers", "other"
 	};
-	struct stats	 sum;
-	size_t		 off = 0, i;
-	bool		 ok;
+	struct stats sum;
+	size_t off = 0;
 
 	if (st->group != NULL) {
 		stats_sum(&sum, st->group);
 		st = &sum;
 	}
-	ok = txt_add(buf, len, &off, "queries",
+	bool ok = txt_add(buf, len, &off, "queries",
 	    stats_total(st->queries, 2)) &&
 	    txt_add(buf, len, &off, "udp", st->queries[DNS_UDP]) &&
 	    txt_add(buf, len, &off, "tcp", st->queries[DNS_TCP]);
-	for (i = 0; ok && i < STATS_RC_COUNT; i++)
+	for (size_t i = 0; ok && i < STATS_RC_COUNT; i++)
 		ok = txt_add(buf, len, &off, lower[i], st->rcode[i]);
 	ok = ok && txt_add(buf, len, &off, "nodata", st->nodata) &&
 	    txt_add(buf, len, &off, "dropped", st->dropped) &&

@@ -245,13 +245,13 @@ build_zone(const struct config *cfg, int v, const struct cfg_domain *d,
  */
 struct synth_job {
 	const struct config *cfg;
-	int		 v;
-	uint32_t	 serial;
+	int v;
+	uint32_t serial;
 	struct synth_view *out;
-	size_t		 k, n;
-	int		 rc;
-	pthread_t	 thread;
-	bool		 started;
+	size_t k, n;
+	int rc;
+	pthread_t thread;
+	bool started;
 };
 
 static void *

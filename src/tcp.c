@@ -74,10 +74,9 @@ static void
 tcp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	struct listener		*l = arg;
-	struct worker		*w = l->w;
-	const struct config	*cfg = snapshot_config(w->serving->snap);
-	struct tcp_conn		*c;
+	struct listener *l = arg;
+	struct worker *w = l->w;
+	const struct config *cfg = snapshot_config(w->serving->snap);
 
 	(void)lev;
 	/* libevent may hand over several accepted sockets in one go. */
@@ -87,7 +86,8 @@ tcp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		tcp_update_accepting(w);
 		return;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	struct tcp_conn *c = calloc(1, sizeof(*c));
+	if (c == NULL ||
 	    (c->frame_ev = evtimer_new(w->base, tcp_frame_timeout_cb,
 	    c)) == NULL) {
 		log_warnx_limited(&w->lim_mem, "tcp %s: out of memory, closing "
@@ -134,9 +134,9 @@ tcp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 static void
 tcp_accept_error_cb(struct evconnlistener *lev, void *arg)
 {
-	struct listener	*l = arg;
-	struct worker	*w = l->w;
-	int		 err = EVUTIL_SOCKET_ERROR();
+	struct listener *l = arg;
+	struct worker *w = l->w;
+	int err = EVUTIL_SOCKET_ERROR();
 
 	(void)lev;
 	if (err == EINTR || err == ECONNABORTED)
@@ -191,8 +191,8 @@ tcp_listen(struct listener *l, int fd)
 static int
 tcp_emit(void *arg, const uint8_t *msg, size_t len)
 {
-	struct evbuffer	*out = arg;
-	uint8_t		 hdr[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+	struct evbuffer *out = arg;
+	uint8_t hdr[2] = { (uint8_t)(len >> 8), (uint8_t)len };
 
 	if (evbuffer_add(out, hdr, 2) == -1 || evbuffer_add(out, msg, len) == -1)
 		return -1;
@@ -238,13 +238,13 @@ tcp_frame_timeout_cb(evutil_socket_t fd, short what, void *arg)
 static void
 tcp_process(struct tcp_conn *c)
 {
-	struct worker		*w = c->w;
-	struct evbuffer		*in = bufferevent_get_input(c->bev);
-	struct evbuffer		*out = bufferevent_get_output(c->bev);
-	struct dns_peer		 peer;
-	uint8_t			 hdr[TCPFRAME_HDR] = { 0, 0 };
-	size_t			 mlen;
-	bool			 consumed = false;
+	struct worker *w = c->w;
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	struct dns_peer peer;
+	uint8_t hdr[TCPFRAME_HDR] = { 0, 0 };
+	size_t mlen;
+	bool consumed = false;
 
 	peer.remote = (struct sockaddr *)&c->remote;
 	peer.local = c->have_local ? (struct sockaddr *)&c->local : NULL;

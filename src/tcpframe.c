@@ -4,12 +4,10 @@
 enum tcpframe_verdict
 tcpframe_next(const uint8_t *buf, size_t avail, size_t *msglen)
 {
-	size_t len;
-
 	*msglen = 0;
 	if (avail < TCPFRAME_HDR)
 		return TCPFRAME_NEED_MORE;
-	len = (size_t)buf[0] << 8 | buf[1];
+	size_t len = (size_t)buf[0] << 8 | buf[1];
 	if (len == 0)
 		return TCPFRAME_CLOSE;
 	*msglen = len;

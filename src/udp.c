@@ -39,8 +39,8 @@ udp_pktinfo(const struct listener *l, struct msghdr *in,
 	    c = CMSG_NXTHDR(in, c)) {
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
 		    l->ss.ss_family == AF_INET) {
-			struct in_pktinfo	 pi;
-			struct sockaddr_in	*s4 = (struct sockaddr_in *)local;
+			struct in_pktinfo pi;
+			struct sockaddr_in *s4 = (struct sockaddr_in *)local;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			memset(local, 0, sizeof(*local));
@@ -61,8 +61,8 @@ udp_pktinfo(const struct listener *l, struct msghdr *in,
 		if (c->cmsg_level == IPPROTO_IPV6 &&
 		    c->cmsg_type == IPV6_PKTINFO &&
 		    l->ss.ss_family == AF_INET6) {
-			struct in6_pktinfo	 pi;
-			struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)local;
+			struct in6_pktinfo pi;
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)local;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			memset(local, 0, sizeof(*local));
@@ -111,12 +111,12 @@ udp_send(struct worker *w, const struct listener *l, int fd, unsigned k)
 static void
 udp_read_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct listener		*l = arg;
-	struct worker		*w = l->w;
-	struct udp_batch	*udp = &w->udp;
-	const struct snapshot	*snap = w->serving->snap;
-	struct sockaddr_storage	 local;
-	struct dns_peer		 peer;
+	struct listener *l = arg;
+	struct worker *w = l->w;
+	struct udp_batch *udp = &w->udp;
+	const struct snapshot *snap = w->serving->snap;
+	struct sockaddr_storage local;
+	struct dns_peer peer;
 
 	(void)what;
 	peer.transport = DNS_UDP;

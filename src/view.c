@@ -103,9 +103,9 @@ bool
 view_addr_private(const struct cfg_addr *a)
 {
 	static const struct {
-		int		 family;
-		uint8_t		 addr[16];
-		unsigned	 bits;
+		int family;
+		uint8_t addr[16];
+		unsigned bits;
 	} ranges[] = {
 		{ AF_INET, { 10 }, 8 },
 		{ AF_INET, { 172, 16 }, 12 },

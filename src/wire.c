@@ -9,9 +9,8 @@ uint32_t
 wire_name_hash(const uint8_t *name, size_t len)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a */
-	size_t i;
 
-	for (i = 0; i < len; i++) {
+	for (size_t i = 0; i < len; i++) {
 		h ^= name[i];
 		h *= 16777619u;
 	}

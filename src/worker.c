@@ -75,9 +75,9 @@ wake_close(int fd[2])
 static void
 worker_set_counting(struct worker *w)
 {
-	const struct serving	*s = w->serving;
-	const struct config	*cfg = snapshot_config(s->snap);
-	unsigned		 n = w->srv->nworkers;
+	const struct serving *s = w->serving;
+	const struct config *cfg = snapshot_config(s->snap);
+	unsigned n = w->srv->nworkers;
 
 	memcpy(w->stats.view_slot, s->view_slot, sizeof(s->view_slot));
 	w->stats.nview_slots = s->nview_slots;
@@ -149,10 +149,9 @@ worker_main(void *arg)
 struct worker *
 worker_new(struct server *srv, unsigned id)
 {
-	struct worker *w;
-
 	/* The packet buffers make it large: calloc maps it lazily. */
-	if ((w = calloc(1, sizeof(*w))) == NULL) {
+	struct worker *w = calloc(1, sizeof(*w));
+	if (w == NULL) {
 		log_warn("calloc");
 		return NULL;
 	}

@@ -42,11 +42,11 @@ find_zone(const struct snapshot_view *view, const struct query *q)
 }
 
 struct xfr_msg {
-	uint8_t		 buf[DNS_MAX_MESSAGE];
-	size_t		 len;
-	unsigned	 count;
+	uint8_t buf[DNS_MAX_MESSAGE];
+	size_t len;
+	unsigned count;
 	const struct query *q;
-	bool		 first;
+	bool first;
 };
 
 static void
@@ -70,10 +70,8 @@ msg_start(struct xfr_msg *m)
 static int
 msg_flush(struct xfr_msg *m, xfr_emit_fn *emit, void *arg)
 {
-	int rc;
-
 	wire_put16(m->buf + 6, (uint16_t)m->count);
-	rc = emit(arg, m->buf, m->len);
+	int rc = emit(arg, m->buf, m->len);
 	m->first = false;
 	msg_start(m);
 	return rc ? -1 : 0;
@@ -104,17 +102,17 @@ xfr_stream(const struct snapshot_view *view, const struct query *q,
     xfr_emit_fn *emit, void *arg)
 {
 	const struct synth_zone *z = find_zone(view, q);
-	struct xfr_msg *m;	/* 64 KiB: on the heap, one per transfer */
-	ldns_buffer *b;
-	size_t n;
 	int rc = 0;
 
 	if (z == NULL)
 		return 1;
-	n = ldns_rr_list_rr_count(z->rrs);
-	if ((m = malloc(sizeof(*m))) == NULL)
+	size_t n = ldns_rr_list_rr_count(z->rrs);
+	/* 64 KiB: on the heap, one per transfer */
+	struct xfr_msg *m = malloc(sizeof(*m));
+	if (m == NULL)
 		return -1;
-	if ((b = ldns_buffer_new(4096)) == NULL) {
+	ldns_buffer *b = ldns_buffer_new(4096);
+	if (b == NULL) {
 		free(m);
 		return -1;
 	}

@@ -39,11 +39,10 @@ static char *
 dname_text(const ldns_rdf *rdf)
 {
 	char *s = ldns_rdf2str(rdf);
-	size_t len;
 
 	if (s == NULL)
 		return NULL;
-	len = strlen(s);
+	size_t len = strlen(s);
 	if (len > 1 && s[len - 1] == '.')
 		s[len - 1] = '\0';
 	for (char *p = s; *p != '\0'; p++)
@@ -141,33 +140,34 @@ static int
 load_file(const char *path, const char *name, const char *view,
     uint32_t default_ttl, struct zonefiles *out, FILE *diag)
 {
-	struct zonefile *zf, *v;
 	size_t cap = 0;
 	char origin_text[PATH_MAX];
-	ldns_rdf *origin, *prev = NULL;
+	ldns_rdf *prev = NULL;
 	uint32_t ttl = default_ttl;
 	int line = 0, errors = 0;
-	FILE *fp;
 
 	/* "contoso.com.zone" holds contoso.com. */
 	snprintf(origin_text, sizeof(origin_text), "%.*s",
 	    (int)(strlen(name) - strlen(".zone")), name);
-	if ((fp = fopen(path, "r")) == NULL) {
+	FILE *fp = fopen(path, "r");
+	if (fp == NULL) {
 		say(diag, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	if ((origin = dname(origin_text)) == NULL) {
+	ldns_rdf *origin = dname(origin_text);
+	if (origin == NULL) {
 		say(diag, "%s: the file name does not make a zone name", path);
 		fclose(fp);
 		return -1;
 	}
-	if ((v = realloc(out->v, (out->n + 1) * sizeof(*v))) == NULL) {
+	struct zonefile *v = realloc(out->v, (out->n + 1) * sizeof(*v));
+	if (v == NULL) {
 		ldns_rdf_deep_free(origin);
 		fclose(fp);
 		return -1;
 	}
 	out->v = v;
-	zf = &out->v[out->n++];
+	struct zonefile *zf = &out->v[out->n++];
 	memset(zf, 0, sizeof(*zf));
 	zf->path = strdup(path);
 	zf->origin = dname_text(origin);
@@ -201,9 +201,10 @@ load_file(const char *path, const char *name, const char *view,
 			continue;
 		}
 		if (zf->nrrs == cap) {
-			struct zonefile_rr *r;
 			cap = cap ? cap * 2 : 64;
-			if ((r = realloc(zf->rrs, cap * sizeof(*r))) == NULL) {
+			struct zonefile_rr *r = realloc(zf->rrs,
+			    cap * sizeof(*r));
+			if (r == NULL) {
 				ldns_rr_free(rr);
 				errors++;
 				break;
@@ -277,7 +278,6 @@ int
 zonefiles_load(const struct config *cfg, struct zonefiles *out, FILE *diag)
 {
 	char dir[PATH_MAX], base[PATH_MAX];
-	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (cfg->zones_dir == NULL)
@@ -289,7 +289,7 @@ zonefiles_load(const struct config *cfg, struct zonefiles *out, FILE *diag)
 		snprintf(base, sizeof(base), "%s", cfg->path);
 		snprintf(dir, sizeof(dir), "%s/%s", dirname(base), cfg->zones_dir);
 	}
-	rc = load_dir(cfg, dir, NULL, out, diag);
+	int rc = load_dir(cfg, dir, NULL, out, diag);
 
 	/* One file per origin in each scope. */
 	for (size_t i = 0; i < out->n; i++)
@@ -352,10 +352,10 @@ say_once(struct zonefile_msgs *m, FILE *diag, const char *fmt, ...)
 
 /* A record of the merged zone and where it came from (path NULL: the INI). */
 struct src_rr {
-	ldns_rr		*rr;
-	const char	*path;
-	int		 line;
-	size_t		 seq;
+	ldns_rr *rr;
+	const char *path;
+	int line;
+	size_t seq;
 };
 
 static int
@@ -454,7 +454,6 @@ merge_zone(struct synth_zone *z, const struct zonefiles *zf,
 {
 	size_t n = ldns_rr_list_rr_count(z->rrs), cap = n, seq = 0;
 	bool file_soa = false, file_ns = false;
-	struct src_rr *s;
 	int rc = 0;
 
 	for (size_t i = 0; i < zf->n; i++) {
@@ -468,7 +467,8 @@ merge_zone(struct synth_zone *z, const struct zonefiles *zf,
 	/* No file adds to this domain: the configuration was checked already. */
 	if (synthesized && cap == n)
 		return 0;
-	if ((s = calloc(cap ? cap : 1, sizeof(*s))) == NULL)
+	struct src_rr *s = calloc(cap ? cap : 1, sizeof(*s));
+	if (s == NULL)
 		return -1;
 
 	/*

@@ -46,10 +46,10 @@ faults_note(struct lookup *lk, const char *fmt, ...)
 
 /* Queries that failed, one warning per kind. */
 static const struct failure {
-	enum qstate	 state;
-	int		 rcode;		/* -1: any but NOERROR, NXDOMAIN and the above */
-	const char	*what;
-	const char	*why;
+	enum qstate state;
+	int rcode;	/* -1: any but NOERROR, NXDOMAIN and the above */
+	const char *what;
+	const char *why;
 } fails[] = {
 	{ Q_NOREPLY, 0, "no reply", "timeout or network error" },
 	{ Q_SKIPPED, 0, "not asked", "the server did not answer "

@@ -11,8 +11,8 @@
 static int
 valid_hostname(const char *text)
 {
-	size_t	 len = strlen(text), lab = 0;
-	char	 prev = '.';
+	size_t len = strlen(text), lab = 0;
+	char prev = '.';
 
 	if (len == 0 || len > 253)
 		return 0;
@@ -36,14 +36,11 @@ valid_hostname(const char *text)
 int
 lookup_domain_from_arg(const char *arg, char *out, size_t outsz)
 {
-	const char	*d;
-	size_t		 len;
-
 	if (strncasecmp(arg, "sip:", 4) == 0)
 		arg += 4;
-	d = strrchr(arg, '@');
+	const char *d = strrchr(arg, '@');
 	d = d != NULL ? d + 1 : arg;
-	len = strlen(d);
+	size_t len = strlen(d);
 	if (len > 0 && d[len - 1] == '.')
 		len--;
 	if (len == 0 || len >= outsz)
@@ -57,12 +54,10 @@ lookup_domain_from_arg(const char *arg, char *out, size_t outsz)
 static int
 parse_port(const char *text, uint16_t *port)
 {
-	char		*end;
-	unsigned long	 v;
-
 	if (*text < '0' || *text > '9')
 		return -1;
-	v = strtoul(text, &end, 10);
+	char *end;
+	unsigned long v = strtoul(text, &end, 10);
 	if (*end != '\0' || v == 0 || v > 65535)
 		return -1;
 	*port = (uint16_t)v;
@@ -73,14 +68,11 @@ int
 lookup_split_server(const char *spec, char *host, size_t hostsz,
     uint16_t *port)
 {
-	const char	*colon, *end;
-	size_t		 len;
-
 	if (spec[0] == '[') {
-		end = strchr(spec, ']');
+		const char *end = strchr(spec, ']');
 		if (end == NULL)
 			return -1;
-		len = (size_t)(end - spec - 1);
+		size_t len = (size_t)(end - spec - 1);
 		if (len == 0 || len >= hostsz)
 			return -1;
 		memcpy(host, spec + 1, len);
@@ -91,10 +83,10 @@ lookup_split_server(const char *spec, char *host, size_t hostsz,
 			return -1;
 		return parse_port(end + 2, port);
 	}
-	colon = strchr(spec, ':');
+	const char *colon = strchr(spec, ':');
 	if (colon != NULL && strchr(colon + 1, ':') != NULL)
 		colon = NULL;		/* a bare IPv6 address */
-	len = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
+	size_t len = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
 	if (len == 0 || len >= hostsz)
 		return -1;
 	memcpy(host, spec, len);
@@ -107,7 +99,7 @@ lookup_split_server(const char *spec, char *host, size_t hostsz,
 int
 lookup_name_in_domain(const char *name, const char *domain)
 {
-	size_t	 nlen = strlen(name), dlen = strlen(domain);
+	size_t nlen = strlen(name), dlen = strlen(domain);
 
 	if (nlen > 0 && name[nlen - 1] == '.')
 		nlen--;
@@ -123,12 +115,10 @@ lookup_name_in_domain(const char *name, const char *domain)
 int
 lookup_parse_timeout(const char *text, struct timeval *tv)
 {
-	char	*end;
-	double	 v;
-
 	if (*text < '0' || *text > '9')
 		return -1;
-	v = strtod(text, &end);
+	char *end;
+	double v = strtod(text, &end);
 	if (*end != '\0' || v < 0.1 || v > 60)
 		return -1;
 	tv->tv_sec = (time_t)v;

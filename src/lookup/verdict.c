@@ -38,11 +38,11 @@ verdict_srv(struct lookup *lk)
 	for (size_t s = 0; s < OCS_NSERVICES && !lk->ok; s++) {
 		const char *owner = lk->q[lk->srvq[s]].name;
 		const ldns_rr *srv[MAX_SRV];
-		int n;
 
 		if (!ocs_services[s].signin)
 			continue;
-		if ((n = query_srv_records(lk, lk->srvq[s], srv)) == 0)
+		int n = query_srv_records(lk, lk->srvq[s], srv);
+		if (n == 0)
 			continue;
 		for (int i = 0; i < n; i++) {
 			char name[LOOKUP_NAME_MAX];
