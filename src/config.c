@@ -128,6 +128,8 @@ section_host(struct cfg_ctx *ctx, const char *name)
 	if (h == NULL)
 		return;
 	h->line = ctx->line;
+	h->role = h->copy_of = -1;
+	ctx->nhost_sections = cfg->nhosts;
 	config_key_init(CFG_SECT_HOST, h);
 	if ((h->name = config_ctx_strdup(ctx, norm)) == NULL) {
 		cfg->nhosts--;
@@ -183,11 +185,15 @@ section_header(struct cfg_ctx *ctx, char *p)
 		ctx->sect = CFG_SECT_SERVER;
 		return;
 	}
+	const struct ocs_role_def *role = ocs_role_by_section(kind);
 	if (strcasecmp(kind, "view") != 0 && strcasecmp(kind, "domain") != 0 &&
-	    strcasecmp(kind, "host") != 0) {
+	    strcasecmp(kind, "host") != 0 && role == NULL) {
 		config_diag_error(ctx, ctx->line, "unknown section [%s%s%s]: "
-		    "expected [server], [view NAME], [domain NAME] or "
-		    "[host FQDN]", kind, *name != '\0' ? " " : "", name);
+		    "expected [server], [view NAME], [domain NAME], "
+		    "[host FQDN] or a server role ([pool NAME], [director "
+		    "NAME], [edge NAME], [reverse_proxy NAME], [cwa NAME], "
+		    "[mediation NAME], [archiving NAME])", kind,
+		    *name != '\0' ? " " : "", name);
 		return;
 	}
 	if (*name == '\0') {
@@ -199,7 +205,9 @@ section_header(struct cfg_ctx *ctx, char *p)
 		    "name '%s'", name);
 		return;
 	}
-	if (strcasecmp(kind, "view") == 0)
+	if (role != NULL)
+		config_roles_section(ctx, role, name);
+	else if (strcasecmp(kind, "view") == 0)
 		section_view(ctx, name);
 	else if (strcasecmp(kind, "domain") == 0)
 		section_domain(ctx, name);
@@ -220,8 +228,12 @@ section_object(struct cfg_ctx *ctx)
 		return &ctx->cfg->domains[ctx->cur];
 	case CFG_SECT_HOST:
 		return &ctx->cfg->hosts[ctx->cur];
-	default:
+	case CFG_SECT_SERVER:
+	case CFG_SECT_NONE:
+	case CFG_SECT_IGNORE:
 		return ctx->cfg;
+	default:
+		return &ctx->cfg->roles[ctx->cur];
 	}
 }
 
@@ -255,7 +267,7 @@ key_handler(void *user, const char *section, const char *name,
 		return 1;
 	}
 	/* NAME.VIEW: the view is checked first, and the key stored folded. */
-	if (ref.def->prefix) {
+	if (ref.def->prefix && ref.def->type != CFG_T_MEMBER) {
 		if (config_parse_view_name(ref.suffix, view, why,
 		    sizeof(why)) == -1) {
 			config_diag_error(ctx, ctx->line, "%s: invalid view "
@@ -402,6 +414,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 		config_diag_error(&ctx, rc, "syntax error");
 
 	if (!ctx.oom && ctx.read_errno == 0) {
+		config_roles_expand(&ctx);
 		config_check_defaults(&ctx);
 		config_check_link(cfg);
 		config_check_validate(&ctx);
@@ -410,6 +423,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	free(ctx.vseen);
 	free(ctx.dseen);
 	free(ctx.hseen);
+	free(ctx.rseen);
 	if (nwarnings != NULL)
 		*nwarnings = ctx.nwarnings;
 	if (ctx.nerrors > 0 || ctx.oom) {
@@ -464,8 +478,15 @@ config_free(struct config *cfg)
 			free(d->ns[j]);
 		free(d->ns);
 		free(d->hostmaster);
+		free(d->pool_role);
+		free(d->director);
+		free(d->edge);
+		free(d->pool_name);
+		free(d->director_name);
+		free(d->edge_name);
 	}
 	free(cfg->domains);
+	config_roles_free(cfg);
 	for (size_t i = 0; i < cfg->nhosts; i++) {
 		struct cfg_host *h = &cfg->hosts[i];
 

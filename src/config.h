@@ -43,6 +43,10 @@
 #define CONFIG_DEFAULT_FEDERATION	false
 #define CONFIG_DEFAULT_SIP_TCP		true
 #define CONFIG_DEFAULT_FALLBACK		false
+#define CONFIG_DEFAULT_OCS_VERSION	0	/* OCS_2007 */
+#define CONFIG_DEFAULT_DEVICE_UPDATE	true
+#define CONFIG_DEFAULT_PUBLISH_INSIDE	false
+#define CONFIG_DEFAULT_EDGE_NAME_LABEL	"sip"	/* an edge's name in a domain */
 /* The service ports: ocs_services[].port. A domain's ttl: [server] ttl. */
 #define CONFIG_DEFAULT_NS_LABEL		"ns1."		/* ns1.<domain> */
 #define CONFIG_DEFAULT_HOSTMASTER_LABEL	"hostmaster."	/* hostmaster.<domain> */
@@ -88,8 +92,30 @@ struct cfg_domain {
 	size_t		 nns;
 	char		*hostmaster;	/* SOA RNAME as a name; default hostmaster.<domain> */
 	uint32_t	 ttl;		/* default: [server] ttl */
+	char		*pool_role;	/* pool = NAME of a [pool]: its name */
+	char		*director;	/* director = NAME of a [director] */
+	int		 director_line;
+	unsigned	 signin;	/* CONFIG_SIGNIN_*: what the SRV names */
+	char		*edge;		/* edge = NAME of an [edge] */
+	int		 edge_line;
+	char		*pool_name;	/* in-domain names for shared roles */
+	char		*director_name;
+	char		*edge_name;
+	bool		 device_update;	/* publish ucupdates(-r2).<domain> */
 };
 
+/* Which views see a host's addresses (beyond address.VIEW). */
+enum cfg_scope {
+	CFG_SCOPE_ANY,			/* a [host]: every view */
+	CFG_SCOPE_INTERNAL,		/* internal-scope views only */
+	CFG_SCOPE_EXTERNAL		/* external-scope views only */
+};
+
+/*
+ * A name with its records: a [host] section, or a name that a role
+ * section gives (its FQDNs and servers), or one made for a SIP domain
+ * (an in-domain name for a shared role, Device Update, CWA's aliases).
+ */
 struct cfg_host {
 	char		*name;
 	int		 line;
@@ -99,7 +125,50 @@ struct cfg_host {
 	int		 cname_line;
 	int		 zone;		/* index of the domain holding it, or -1 */
 	bool		 pool;		/* the target of some domain's pool */
+	enum cfg_scope	 scope;
+	int		 role;		/* index into cfg->roles, or -1: [host] */
+	int		 copy_of;	/* same addresses as hosts[copy_of], or -1 */
 };
+
+/* A name a role section gives: NAME = FQDN, NAME_address = ADDRESSES. */
+struct cfg_role_name {
+	char		*fqdn;		/* NULL when not given */
+	int		 line;
+	struct cfg_addr	*addrs;
+	size_t		 naddrs;
+	int		 addr_line;
+};
+
+/* A server behind a role's name: KEY.FQDN = ADDRESSES. */
+struct cfg_member {
+	char		*fqdn;
+	int		 line;
+	enum ocs_member_slot slot;
+	struct cfg_addr	*addrs;
+	size_t		 naddrs;
+};
+
+/* A server role section, [pool NAME], [edge NAME], ...: see ocs_roles[]. */
+struct cfg_role {
+	char		*name;		/* the section's name */
+	int		 line;
+	enum ocs_role_kind kind;
+	struct cfg_role_name names[OCS_NNAMES];
+	struct cfg_member *members;
+	size_t		 nmembers;
+	unsigned	 edition;	/* pool: CONFIG_EDITION_* */
+	unsigned	 topology;	/* pool: CONFIG_TOPOLOGY_* */
+	bool		 publish_inside; /* external names in internal views too */
+	char		*next_hop;	/* edge: a [pool] or [director] name */
+	int		 next_hop_line;
+};
+
+#define CONFIG_EDITION_STANDARD		0
+#define CONFIG_EDITION_ENTERPRISE	1
+#define CONFIG_TOPOLOGY_CONSOLIDATED	0
+#define CONFIG_TOPOLOGY_EXPANDED	1
+#define CONFIG_SIGNIN_POOL		0
+#define CONFIG_SIGNIN_DIRECTOR		1
 
 struct cfg_listen {
 	struct sockaddr_storage ss;
@@ -171,8 +240,11 @@ struct config {
 	size_t		 nviews;
 	struct cfg_domain *domains;
 	size_t		 ndomains;
-	struct cfg_host	*hosts;
+	struct cfg_host	*hosts;		/* [host]s first, then the names made */
 	size_t		 nhosts;
+	struct cfg_role	*roles;
+	size_t		 nroles;
+	unsigned	 ocs_version;	/* enum ocs_version */
 	struct cfg_index domain_index;	/* by name, for the lookups below */
 	struct cfg_index host_index;
 };

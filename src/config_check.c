@@ -223,10 +223,13 @@ config_check_validate(struct cfg_ctx *ctx)
 		const struct cfg_seen *ds = &ctx->dseen[i];
 
 		if (ds->line[CFG_KEY_POOL] == 0 &&
-		    ds->line[CFG_KEY_ACCESS_EDGE] == 0)
+		    ds->line[CFG_KEY_ACCESS_EDGE] == 0 &&
+		    ds->line[CFG_KEY_EDGE] == 0 &&
+		    ds->line[CFG_KEY_DIRECTOR] == 0)
 			config_diag_error(ctx, d->line, "domain %s has neither "
 			    "pool nor access_edge", d->name);
-		if (d->federation && ds->line[CFG_KEY_ACCESS_EDGE] == 0)
+		if (d->federation && d->access_edge.n == 0 &&
+		    ds->line[CFG_KEY_EDGE] == 0)
 			config_diag_error(ctx, ds->line[CFG_KEY_FEDERATION],
 			    "federation = yes needs an access_edge in "
 			    "[domain %s]", d->name);
@@ -235,6 +238,18 @@ config_check_validate(struct cfg_ctx *ctx)
 	}
 	for (size_t i = 0; i < cfg->nhosts; i++) {
 		const struct cfg_host *h = &cfg->hosts[i];
+
+		if (h->role >= 0 || h->copy_of >= 0) {
+			/* Made from a role: config_roles.c checked its keys. */
+			if (h->copy_of < 0 && h->cname == NULL &&
+			    config_zone_of(cfg, h->name) == NULL)
+				config_diag_warning(ctx, h->line, "%s (in [%s "
+				    "%s]) is in no configured domain and is not "
+				    "served", h->name,
+				    ocs_roles[cfg->roles[h->role].kind].section,
+				    cfg->roles[h->role].name);
+			continue;
+		}
 		const struct cfg_seen *hs = &ctx->hseen[i];
 		bool has_address = hs->line[CFG_KEY_ADDRESS] != 0 ||
 		    hs->line[CFG_KEY_ADDRESS_VIEW] != 0;

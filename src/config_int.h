@@ -17,8 +17,19 @@ enum cfg_sect {
 	CFG_SECT_SERVER,
 	CFG_SECT_VIEW,
 	CFG_SECT_DOMAIN,
-	CFG_SECT_HOST
+	CFG_SECT_HOST,
+	CFG_SECT_ROLE		/* + enum ocs_role_kind: [pool NAME], ... */
 };
+/* The role sections by name, for the key table's KEY(POOL, ...). */
+#define CFG_SECT_POOL		CFG_SECT_OF_ROLE(OCS_KIND_POOL)
+#define CFG_SECT_DIRECTOR	CFG_SECT_OF_ROLE(OCS_KIND_DIRECTOR)
+#define CFG_SECT_EDGE		CFG_SECT_OF_ROLE(OCS_KIND_EDGE)
+#define CFG_SECT_PROXY		CFG_SECT_OF_ROLE(OCS_KIND_REVERSE_PROXY)
+#define CFG_SECT_CWA		CFG_SECT_OF_ROLE(OCS_KIND_CWA)
+#define CFG_SECT_MEDIATION	CFG_SECT_OF_ROLE(OCS_KIND_MEDIATION)
+#define CFG_SECT_ARCHIVING	CFG_SECT_OF_ROLE(OCS_KIND_ARCHIVING)
+#define CFG_SECT_OF_ROLE(kind)	((enum cfg_sect)(CFG_SECT_ROLE + (kind)))
+#define CFG_SECT_IS_ROLE(sect)	((sect) >= CFG_SECT_ROLE)
 
 /* Each row's place in cfg_keys[], and the index of its "seen" line. */
 enum cfg_key {
@@ -46,6 +57,7 @@ enum cfg_key {
 	CFG_KEY_RRL_IPV4_PREFIX,
 	CFG_KEY_RRL_IPV6_PREFIX,
 	CFG_KEY_WORKERS,
+	CFG_KEY_OCS_VERSION,
 	CFG_KEY_VIEW_ALLOW_TRANSFER,
 	CFG_KEY_MATCH,
 	CFG_KEY_MATCH_DESTINATION,
@@ -60,9 +72,53 @@ enum cfg_key {
 	CFG_KEY_NS,
 	CFG_KEY_HOSTMASTER,
 	CFG_KEY_DOMAIN_TTL,
+	CFG_KEY_DIRECTOR,
+	CFG_KEY_SIGNIN,
+	CFG_KEY_EDGE,
+	CFG_KEY_POOL_NAME,
+	CFG_KEY_DIRECTOR_NAME,
+	CFG_KEY_EDGE_NAME,
+	CFG_KEY_DEVICE_UPDATE,
 	CFG_KEY_ADDRESS,
 	CFG_KEY_ADDRESS_VIEW,
 	CFG_KEY_CNAME,
+	/* The role sections: a name key and an address key per name slot. */
+	CFG_KEY_POOL_FQDN,
+	CFG_KEY_POOL_ADDRESS,
+	CFG_KEY_POOL_EDITION,
+	CFG_KEY_POOL_TOPOLOGY,
+	CFG_KEY_POOL_WEB_FARM,
+	CFG_KEY_POOL_WEB_FARM_ADDRESS,
+	CFG_KEY_POOL_FRONT_END,
+	CFG_KEY_POOL_WEBCONF_SERVER,
+	CFG_KEY_POOL_AV_SERVER,
+	CFG_KEY_DIRECTOR_FQDN,
+	CFG_KEY_DIRECTOR_ADDRESS,
+	CFG_KEY_DIRECTOR_SERVER,
+	CFG_KEY_EDGE_INTERNAL,
+	CFG_KEY_EDGE_INTERNAL_ADDRESS,
+	CFG_KEY_EDGE_ACCESS,
+	CFG_KEY_EDGE_ACCESS_ADDRESS,
+	CFG_KEY_EDGE_WEBCONF,
+	CFG_KEY_EDGE_WEBCONF_ADDRESS,
+	CFG_KEY_EDGE_AV,
+	CFG_KEY_EDGE_AV_ADDRESS,
+	CFG_KEY_EDGE_PUBLISH_INSIDE,
+	CFG_KEY_EDGE_NEXT_HOP,
+	CFG_KEY_PROXY_FQDN,
+	CFG_KEY_PROXY_ADDRESS,
+	CFG_KEY_PROXY_PUBLISH_INSIDE,
+	CFG_KEY_CWA_FQDN,
+	CFG_KEY_CWA_ADDRESS,
+	CFG_KEY_CWA_EXTERNAL,
+	CFG_KEY_CWA_EXTERNAL_ADDRESS,
+	CFG_KEY_CWA_PUBLISH_INSIDE,
+	CFG_KEY_MEDIATION_FQDN,
+	CFG_KEY_MEDIATION_ADDRESS,
+	CFG_KEY_MEDIATION_GATEWAY,
+	CFG_KEY_MEDIATION_GATEWAY_ADDRESS,
+	CFG_KEY_ARCHIVING_FQDN,
+	CFG_KEY_ARCHIVING_ADDRESS,
 	CFG_KEY_COUNT
 };
 
@@ -82,7 +138,9 @@ enum cfg_type {
 	CFG_T_TARGETS,		/* host[:priority[:weight]], ...; min..max of both */
 	CFG_T_ADDRESSES,	/* a list of IPv4 and IPv6 addresses */
 	CFG_T_SCOPE,		/* internal or external */
-	CFG_T_PORT		/* the ocs_services[] ports, min..max */
+	CFG_T_PORT,		/* the ocs_services[] ports, min..max */
+	CFG_T_CHOICE,		/* one of choices[], stored as its index */
+	CFG_T_MEMBER		/* KEY.FQDN = ADDRESSES: a server of a role */
 };
 
 /* Where the default comes from when the key is not given. */
@@ -114,6 +172,8 @@ struct cfg_keydef {
 	bool		 prefix;	/* name is "NAME.": NAME.VIEW */
 	bool		 empty_ok;	/* empty is a value (NULL), not an error */
 	enum cfg_policy	 policy;
+	const char *const *choices;	/* CFG_T_CHOICE: NULL-terminated */
+	enum ocs_member_slot member;	/* CFG_T_MEMBER: which servers */
 	size_t		 off;		/* of the value in its section's struct */
 	size_t		 size;		/* of a number, bool or pointer */
 	size_t		 noff;		/* of a list's count */
@@ -167,7 +227,9 @@ struct cfg_ctx {
 	int		 server_line;	/* line of [server], 0 when absent */
 	struct cfg_seen	*vseen;		/* parallel to cfg->views */
 	struct cfg_seen	*dseen;		/* parallel to cfg->domains */
-	struct cfg_seen	*hseen;		/* parallel to cfg->hosts */
+	struct cfg_seen	*hseen;		/* parallel to the [host] sections */
+	size_t		 nhost_sections; /* cfg->hosts[0..n) are [host]s */
+	struct cfg_seen	*rseen;		/* parallel to cfg->roles */
 	struct cfg_msg	*msgs;
 	size_t		 nmsgs;
 	unsigned	 nerrors;
@@ -201,6 +263,12 @@ void	*config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n,
 /* config_index.c: the name indexes. */
 int	config_index_add(struct cfg_index *x, const void *base, size_t stride,
 	    size_t pos);
+
+/* config_roles.c: role sections, and the names they and domains make. */
+void	config_roles_section(struct cfg_ctx *ctx, const struct ocs_role_def *role,
+	    const char *name);
+void	config_roles_expand(struct cfg_ctx *ctx);
+void	config_roles_free(struct config *cfg);
 
 /* config_check.c: after parsing. */
 void	config_check_defaults(struct cfg_ctx *ctx);

@@ -34,6 +34,26 @@
 #define RELOAD		.policy = CFG_RELOAD
 #define RESTART		.policy = CFG_RESTART
 
+static const char *const versions[] = { "2007", "r2", NULL };
+static const char *const editions[] = { "standard", "enterprise", NULL };
+static const char *const topologies[] = { "consolidated", "expanded", NULL };
+static const char *const signins[] = { "pool", "director", NULL };
+
+/* A role section's name key, its address key, and its members. */
+#define ROLE_NAME(s, k, slot) \
+	{ KEY(s, k, NAME), RELOAD, AT(cfg_role, names[slot].fqdn), \
+	    .lineoff = offsetof(struct cfg_role, names[slot].line) }
+#define ROLE_ADDRESS(s, k, slot) \
+	{ KEY(s, k, ADDRESSES), RELOAD, \
+	    LIST(cfg_role, names[slot].addrs, names[slot].naddrs), \
+	    .lineoff = offsetof(struct cfg_role, names[slot].addr_line) }
+#define ROLE_MEMBER(s, k, slot) \
+	{ KEY(s, k, MEMBER), .repeat = true, .prefix = true, RELOAD, \
+	    .member = (slot) }
+#define PUBLISH_INSIDE(s) \
+	{ KEY(s, "publish_inside", BOOL), VALUE(CONFIG_DEFAULT_PUBLISH_INSIDE), \
+	    RELOAD, AT(cfg_role, publish_inside) }
+
 const struct cfg_keydef cfg_keys[CFG_KEY_COUNT] = {
 	/* [server] */
 	[CFG_KEY_LISTEN] = { KEY(SERVER, "listen", LISTEN),
@@ -96,6 +116,9 @@ const struct cfg_keydef cfg_keys[CFG_KEY_COUNT] = {
 	[CFG_KEY_RRL_IPV6_PREFIX] = { KEY(SERVER, "rrl_ipv6_prefix", NUMBER),
 	    RANGE(16, 128), VALUE(CONFIG_DEFAULT_RRL_IPV6_PREFIX), RELOAD,
 	    AT(config, rrl_ipv6_prefix) },
+	[CFG_KEY_OCS_VERSION] = { KEY(SERVER, "ocs_version", CHOICE),
+	    .choices = versions, VALUE(CONFIG_DEFAULT_OCS_VERSION), RELOAD,
+	    AT(config, ocs_version) },
 	[CFG_KEY_WORKERS] = { KEY(SERVER, "workers", NUMBER_AUTO),
 	    RANGE(1, CONFIG_MAX_WORKERS), VALUE(CONFIG_DEFAULT_WORKERS),
 	    RESTART, AT(config, workers) },
@@ -134,6 +157,25 @@ const struct cfg_keydef cfg_keys[CFG_KEY_COUNT] = {
 	    .def = CFG_DEF_INHERIT, .inherit = CFG_KEY_TTL, RELOAD,
 	    AT(cfg_domain, ttl) },
 
+	[CFG_KEY_DIRECTOR] = { KEY(DOMAIN, "director", NAME), RELOAD,
+	    AT(cfg_domain, director),
+	    .lineoff = offsetof(struct cfg_domain, director_line) },
+	[CFG_KEY_SIGNIN] = { KEY(DOMAIN, "signin", CHOICE), .choices = signins,
+	    VALUE(CONFIG_SIGNIN_POOL), RELOAD, AT(cfg_domain, signin) },
+	[CFG_KEY_EDGE] = { KEY(DOMAIN, "edge", NAME), RELOAD,
+	    AT(cfg_domain, edge),
+	    .lineoff = offsetof(struct cfg_domain, edge_line) },
+	/* Set after parsing from the roles, when the file gives none. */
+	[CFG_KEY_POOL_NAME] = { KEY(DOMAIN, "pool_name", NAME), RELOAD,
+	    AT(cfg_domain, pool_name) },
+	[CFG_KEY_DIRECTOR_NAME] = { KEY(DOMAIN, "director_name", NAME), RELOAD,
+	    AT(cfg_domain, director_name) },
+	[CFG_KEY_EDGE_NAME] = { KEY(DOMAIN, "edge_name", NAME), RELOAD,
+	    AT(cfg_domain, edge_name) },
+	[CFG_KEY_DEVICE_UPDATE] = { KEY(DOMAIN, "device_update", BOOL),
+	    VALUE(CONFIG_DEFAULT_DEVICE_UPDATE), RELOAD,
+	    AT(cfg_domain, device_update) },
+
 	/* [host FQDN] */
 	[CFG_KEY_ADDRESS] = { KEY(HOST, "address", ADDRESSES), .repeat = true,
 	    RELOAD, LIST(cfg_host, addrs, naddrs) },
@@ -144,6 +186,69 @@ const struct cfg_keydef cfg_keys[CFG_KEY_COUNT] = {
 	[CFG_KEY_CNAME] = { KEY(HOST, "cname", NAME), RELOAD,
 	    AT(cfg_host, cname),
 	    .lineoff = offsetof(struct cfg_host, cname_line) },
+
+	/* The role sections; where their names are published: ocs_roles[]. */
+	[CFG_KEY_POOL_FQDN] = ROLE_NAME(POOL, "fqdn", OCS_NAME_FQDN),
+	[CFG_KEY_POOL_ADDRESS] = ROLE_ADDRESS(POOL, "address", OCS_NAME_FQDN),
+	[CFG_KEY_POOL_EDITION] = { KEY(POOL, "edition", CHOICE),
+	    .choices = editions, VALUE(CONFIG_EDITION_STANDARD), RELOAD,
+	    AT(cfg_role, edition) },
+	[CFG_KEY_POOL_TOPOLOGY] = { KEY(POOL, "topology", CHOICE),
+	    .choices = topologies, VALUE(CONFIG_TOPOLOGY_CONSOLIDATED), RELOAD,
+	    AT(cfg_role, topology) },
+	[CFG_KEY_POOL_WEB_FARM] = ROLE_NAME(POOL, "web_farm", OCS_NAME_WEB_FARM),
+	[CFG_KEY_POOL_WEB_FARM_ADDRESS] = ROLE_ADDRESS(POOL,
+	    "web_farm_address", OCS_NAME_WEB_FARM),
+	[CFG_KEY_POOL_FRONT_END] = ROLE_MEMBER(POOL, "front_end.",
+	    OCS_MEMBER_FRONT_END),
+	[CFG_KEY_POOL_WEBCONF_SERVER] = ROLE_MEMBER(POOL, "webconf_server.",
+	    OCS_MEMBER_WEBCONF),
+	[CFG_KEY_POOL_AV_SERVER] = ROLE_MEMBER(POOL, "av_server.",
+	    OCS_MEMBER_AV),
+	[CFG_KEY_DIRECTOR_FQDN] = ROLE_NAME(DIRECTOR, "fqdn", OCS_NAME_FQDN),
+	[CFG_KEY_DIRECTOR_ADDRESS] = ROLE_ADDRESS(DIRECTOR, "address",
+	    OCS_NAME_FQDN),
+	[CFG_KEY_DIRECTOR_SERVER] = ROLE_MEMBER(DIRECTOR, "server.",
+	    OCS_MEMBER_SERVER),
+	[CFG_KEY_EDGE_INTERNAL] = ROLE_NAME(EDGE, "internal_fqdn",
+	    OCS_NAME_INTERNAL),
+	[CFG_KEY_EDGE_INTERNAL_ADDRESS] = ROLE_ADDRESS(EDGE, "internal_address",
+	    OCS_NAME_INTERNAL),
+	[CFG_KEY_EDGE_ACCESS] = ROLE_NAME(EDGE, "access_edge",
+	    OCS_NAME_ACCESS_EDGE),
+	[CFG_KEY_EDGE_ACCESS_ADDRESS] = ROLE_ADDRESS(EDGE, "access_edge_address",
+	    OCS_NAME_ACCESS_EDGE),
+	[CFG_KEY_EDGE_WEBCONF] = ROLE_NAME(EDGE, "webconf_edge",
+	    OCS_NAME_WEBCONF_EDGE),
+	[CFG_KEY_EDGE_WEBCONF_ADDRESS] = ROLE_ADDRESS(EDGE,
+	    "webconf_edge_address", OCS_NAME_WEBCONF_EDGE),
+	[CFG_KEY_EDGE_AV] = ROLE_NAME(EDGE, "av_edge", OCS_NAME_AV_EDGE),
+	[CFG_KEY_EDGE_AV_ADDRESS] = ROLE_ADDRESS(EDGE, "av_edge_address",
+	    OCS_NAME_AV_EDGE),
+	[CFG_KEY_EDGE_PUBLISH_INSIDE] = PUBLISH_INSIDE(EDGE),
+	[CFG_KEY_EDGE_NEXT_HOP] = { KEY(EDGE, "next_hop", NAME), RELOAD,
+	    AT(cfg_role, next_hop),
+	    .lineoff = offsetof(struct cfg_role, next_hop_line) },
+	[CFG_KEY_PROXY_FQDN] = ROLE_NAME(PROXY, "fqdn", OCS_NAME_FQDN),
+	[CFG_KEY_PROXY_ADDRESS] = ROLE_ADDRESS(PROXY, "address", OCS_NAME_FQDN),
+	[CFG_KEY_PROXY_PUBLISH_INSIDE] = PUBLISH_INSIDE(PROXY),
+	[CFG_KEY_CWA_FQDN] = ROLE_NAME(CWA, "fqdn", OCS_NAME_FQDN),
+	[CFG_KEY_CWA_ADDRESS] = ROLE_ADDRESS(CWA, "address", OCS_NAME_FQDN),
+	[CFG_KEY_CWA_EXTERNAL] = ROLE_NAME(CWA, "external_fqdn",
+	    OCS_NAME_EXTERNAL),
+	[CFG_KEY_CWA_EXTERNAL_ADDRESS] = ROLE_ADDRESS(CWA, "external_address",
+	    OCS_NAME_EXTERNAL),
+	[CFG_KEY_CWA_PUBLISH_INSIDE] = PUBLISH_INSIDE(CWA),
+	[CFG_KEY_MEDIATION_FQDN] = ROLE_NAME(MEDIATION, "fqdn", OCS_NAME_FQDN),
+	[CFG_KEY_MEDIATION_ADDRESS] = ROLE_ADDRESS(MEDIATION, "address",
+	    OCS_NAME_FQDN),
+	[CFG_KEY_MEDIATION_GATEWAY] = ROLE_NAME(MEDIATION, "gateway",
+	    OCS_NAME_GATEWAY),
+	[CFG_KEY_MEDIATION_GATEWAY_ADDRESS] = ROLE_ADDRESS(MEDIATION,
+	    "gateway_address", OCS_NAME_GATEWAY),
+	[CFG_KEY_ARCHIVING_FQDN] = ROLE_NAME(ARCHIVING, "fqdn", OCS_NAME_FQDN),
+	[CFG_KEY_ARCHIVING_ADDRESS] = ROLE_ADDRESS(ARCHIVING, "address",
+	    OCS_NAME_FQDN),
 };
 
 static const char *const sect_names[] = {
@@ -155,6 +260,8 @@ static const char *const sect_names[] = {
 const char *
 config_sect_name(enum cfg_sect sect)
 {
+	if (CFG_SECT_IS_ROLE(sect))
+		return ocs_roles[sect - CFG_SECT_ROLE].section;
 	return sect_names[sect];
 }
 
@@ -571,6 +678,60 @@ set_addresses(struct cfg_ctx *ctx, const char *key, const char *view,
 	}
 }
 
+static void
+set_choice(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
+    const char *value, void *at)
+{
+	for (unsigned i = 0; kd->choices[i] != NULL; i++)
+		if (strcasecmp(value, kd->choices[i]) == 0) {
+			memcpy(at, &i, sizeof(i));
+			return;
+		}
+	char list[128] = "";
+	for (size_t i = 0; kd->choices[i] != NULL; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", i == 0 ? "" : kd->choices[i + 1] ? ", " : " or ",
+		    kd->choices[i]);
+	config_diag_error(ctx, ctx->line, "%s: '%s' is not one of %s", key,
+	    value, list);
+}
+
+/* KEY.FQDN = ADDRESSES: one more server of the role in obj. */
+static void
+set_member(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
+    const char *fqdn, char *list, struct cfg_role *r)
+{
+	char norm[CONFIG_NAME_MAX + 1], why[CONFIG_WHY_LEN];
+
+	if (config_parse_name(fqdn, norm, why, sizeof(why)) == -1) {
+		config_diag_error(ctx, ctx->line, "%s: invalid server name "
+		    "'%s': %s", key, fqdn, why);
+		return;
+	}
+	for (size_t i = 0; i < r->nmembers; i++)
+		if (strcmp(r->members[i].fqdn, norm) == 0) {
+			config_diag_error(ctx, ctx->line, "%s: server %s "
+			    "repeated (first on line %d)", key, norm,
+			    r->members[i].line);
+			return;
+		}
+	char *name = config_ctx_strdup(ctx, norm);
+	if (name == NULL)
+		return;
+	struct cfg_member *m = config_ctx_append(ctx, &r->members, &r->nmembers,
+	    sizeof(*m));
+	if (m == NULL) {
+		free(name);
+		return;
+	}
+	m->fqdn = name;
+	m->line = ctx->line;
+	m->slot = kd->member;
+	set_addresses(ctx, key, NULL, list, &m->addrs, &m->naddrs);
+	if (m->naddrs == 0)
+		config_diag_error(ctx, ctx->line, "%s: no address", key);
+}
+
 /* The array pointer at kd->off and its count at kd->noff, of obj. */
 #define LIST_OF(kd, obj, type) \
 	(type **)(void *)((char *)(obj) + (kd)->off), \
@@ -594,6 +755,7 @@ config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	case CFG_T_TARGETS:
 	case CFG_T_NAMES:
 	case CFG_T_ADDRESSES:
+	case CFG_T_MEMBER:
 	case CFG_T_MAILBOX:
 		/* The list parsers cut their copy in place. */
 		if ((copy = config_ctx_strdup(ctx, value)) == NULL)
@@ -661,6 +823,12 @@ config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	case CFG_T_ADDRESSES:
 		set_addresses(ctx, key, ref->suffix, copy,
 		    LIST_OF(kd, obj, struct cfg_addr));
+		break;
+	case CFG_T_CHOICE:
+		set_choice(ctx, kd, key, value, at);
+		break;
+	case CFG_T_MEMBER:
+		set_member(ctx, kd, key, ref->suffix, copy, obj);
 		break;
 	case CFG_T_SCOPE: {
 		bool external = strcasecmp(value, "external") == 0;

@@ -77,4 +77,89 @@ const struct ocs_service *ocs_service_by_port_key(const char *key);
 /* The service whose owner is owner ("_sip._tls"), or NULL. Case-insensitive. */
 const struct ocs_service *ocs_service_by_owner(const char *owner);
 
+/* --- server roles -------------------------------------------------------- */
+
+/*
+ * The server roles of an OCS 2007 / R2 deployment that have names in DNS
+ * (shared/ocs-deployment.md, "DNS records by role"). Each is a section of
+ * the INI file, [SECTION NAME], whose keys name FQDNs and give their
+ * addresses. Where each name is published is the role table's business:
+ * the configuration and synthesis read it, and so will the plan.
+ */
+enum ocs_role_kind {
+	OCS_KIND_POOL,		/* Standard Edition server or Enterprise pool */
+	OCS_KIND_DIRECTOR,	/* one Director, or an array behind a VIP */
+	OCS_KIND_EDGE,		/* Access, Web Conferencing and A/V Edge */
+	OCS_KIND_REVERSE_PROXY,	/* the external web farm */
+	OCS_KIND_CWA,		/* Communicator Web Access */
+	OCS_KIND_MEDIATION,	/* Mediation Server and its gateway */
+	OCS_KIND_ARCHIVING,	/* Archiving and CDR Server */
+	OCS_NKINDS
+};
+
+/* Which views see a name's address records. */
+enum ocs_scope {
+	OCS_SCOPE_INTERNAL,	/* internal-scope views only */
+	OCS_SCOPE_EXTERNAL,	/* external-scope views (inside too on request) */
+	OCS_SCOPE_PERIMETER	/* the edge's internal side: internal views */
+};
+
+/* The names a role section may give, each a key with an address key. */
+enum ocs_name_slot {
+	OCS_NAME_FQDN,		/* the role's own FQDN (pool, Director, ...) */
+	OCS_NAME_WEB_FARM,	/* pool: the Web Components internal farm */
+	OCS_NAME_INTERNAL,	/* edge: the internal interface's FQDN */
+	OCS_NAME_ACCESS_EDGE,	/* edge: the external FQDNs of each role */
+	OCS_NAME_WEBCONF_EDGE,
+	OCS_NAME_AV_EDGE,
+	OCS_NAME_EXTERNAL,	/* CWA: the external URL's host */
+	OCS_NAME_GATEWAY,	/* mediation: the media gateway */
+	OCS_NNAMES
+};
+
+/* Servers behind a role's name, as KEY.FQDN = ADDRESSES lines. */
+enum ocs_member_slot {
+	OCS_MEMBER_FRONT_END,	/* pool: the front end servers */
+	OCS_MEMBER_WEBCONF,	/* pool, expanded: Web Conferencing servers */
+	OCS_MEMBER_AV,		/* pool, expanded: A/V Conferencing servers */
+	OCS_MEMBER_SERVER,	/* Director array: the Directors behind the VIP */
+	OCS_NMEMBERS
+};
+
+struct ocs_role_name {
+	const char	*key;		/* "access_edge"; NULL: not in this role */
+	const char	*address_key;	/* "access_edge_address" */
+	const char	*what;		/* for messages and reports */
+	enum ocs_scope	 scope;
+	bool		 required;
+};
+
+struct ocs_role_def {
+	const char	*section;	/* "edge": [edge NAME] */
+	const char	*what;		/* "edge server" */
+	struct ocs_role_name names[OCS_NNAMES];
+	const char	*members[OCS_NMEMBERS];	/* member key prefix, or NULL */
+	bool		 signin;	/* a [domain] may sign in through it */
+};
+
+extern const struct ocs_role_def ocs_roles[OCS_NKINDS];
+
+/* The role whose section is named section (any case), or NULL. */
+const struct ocs_role_def *ocs_role_by_section(const char *section);
+
+enum ocs_version {
+	OCS_2007,
+	OCS_2007_R2
+};
+
+/* The Device Update name below each SIP domain, by version. */
+const char	*ocs_device_update_label(enum ocs_version v);
+
+/*
+ * R2 Communicator Web Access: the names below its URL's host that desktop
+ * sharing asks for (dd441191), published as aliases of the URL.
+ */
+#define OCS_CWA_NALIASES	2
+extern const char *const ocs_cwa_aliases[OCS_CWA_NALIASES];
+
 #endif

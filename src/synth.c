@@ -128,10 +128,32 @@ add_apex(ldns_rr_list *rrs, const struct config *cfg, const struct cfg_domain *d
 	return 0;
 }
 
-/* The services of ocs_services[] that domain d publishes in this view. */
-static int
-add_srvs(ldns_rr_list *rrs, const struct cfg_domain *d, bool external)
+/*
+ * Whether no target of t can be reached in view v because each is a name a
+ * server role gave that v does not see (an edge's external FQDN inside, say):
+ * an SRV record to it could not work, so v does not get one. [host] targets
+ * are published as they always were.
+ */
+static bool
+targets_unseen(const struct config *cfg, int v, const struct cfg_targets *t)
 {
+	for (size_t i = 0; i < t->n; i++) {
+		const struct cfg_host *h = config_host(cfg, t->v[i].name);
+
+		if (h == NULL || (h->role < 0 && h->copy_of < 0) ||
+		    view_host_visible(cfg, v, h))
+			return false;
+	}
+	return t->n > 0;
+}
+
+/* The services of ocs_services[] that domain d publishes in view v. */
+static int
+add_srvs(ldns_rr_list *rrs, const struct config *cfg, int v,
+    const struct cfg_domain *d)
+{
+	bool external = view_external(cfg, v);
+
 	for (size_t i = 0; i < OCS_NSERVICES; i++) {
 		const struct ocs_service *svc = &ocs_services[i];
 		const struct cfg_targets *t = svc->role == OCS_ROLE_POOL ?
@@ -139,7 +161,8 @@ add_srvs(ldns_rr_list *rrs, const struct cfg_domain *d, bool external)
 
 		if (t->n == 0 || (external && svc->internal) ||
 		    (svc->when == OCS_IF_SIP_TCP && !d->sip_tcp) ||
-		    (svc->when == OCS_IF_FEDERATION && !d->federation))
+		    (svc->when == OCS_IF_FEDERATION && !d->federation) ||
+		    targets_unseen(cfg, v, t))
 			continue;
 		if (add_srv(rrs, svc->owner, d->name, d->ttl, d->port[i], t) < 0)
 			return -1;
@@ -233,7 +256,7 @@ build_zone(const struct config *cfg, int v, const struct cfg_domain *d,
 	if (z->name == NULL || z->rrs == NULL)
 		return -1;
 	if (add_apex(z->rrs, cfg, d, serial) < 0 ||
-	    add_srvs(z->rrs, d, view_external(cfg, v)) < 0)
+	    add_srvs(z->rrs, cfg, v, d) < 0)
 		return -1;
 	return 0;
 }

@@ -94,9 +94,11 @@ view_addr_visible(const struct config *cfg, int v, const struct cfg_host *h,
 {
 	if (a->view != NULL)
 		return v >= 0 && strcmp(a->view, cfg->views[v].name) == 0;
-	if (v >= 0 && cfg->views[v].external && h->pool)
-		return false;
-	return true;
+	if (v < 0)
+		return true;		/* no views: one that sees everything */
+	if (cfg->views[v].external)
+		return !h->pool && h->scope != CFG_SCOPE_INTERNAL;
+	return h->scope != CFG_SCOPE_EXTERNAL;
 }
 
 bool

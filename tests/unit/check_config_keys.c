@@ -67,7 +67,7 @@ doc_item(const char *sect, char *line)
 static void
 read_man(void)
 {
-	char path[PATH_MAX + 32], line[1024], sect[16] = "";
+	char path[PATH_MAX + 32], line[1024], sect[32] = "";
 	bool in_restart = false;
 
 	FILE *fp = open_man(path, sizeof(path));
@@ -82,10 +82,12 @@ read_man(void)
 		    strncmp(line, ".Ss ", 4) == 0) {
 			sect[0] = '\0';
 			in_restart = false;
-			static const char *const names[] = {
+			const char *names[4 + OCS_NKINDS] = {
 				"server", "view", "domain", "host"
 			};
-			for (size_t i = 0; i < 4; i++) {
+			for (size_t k = 0; k < OCS_NKINDS; k++)
+				names[4 + k] = ocs_roles[k].section;
+			for (size_t i = 0; i < 4 + OCS_NKINDS; i++) {
 				char want[32];
 				snprintf(want, sizeof(want), ".Ss \"[%s", names[i]);
 				if (strncmp(line, want, strlen(want)) == 0)
