@@ -687,3 +687,76 @@ expect_alive() {
 pick_reply() {
 	RAW=$(printf '%s\n' "$OUT" | grep -m 1 "^id=$1 ") || RAW="(no reply with id=$1)"
 }
+
+# ---------------------------------------------------------------- NSD
+
+# nsd_secondary ZONE...: starts NSD on $NSD_PORT (a free port when unset) as a
+# secondary that transfers each ZONE from the daemon (from 127.0.0.1, so
+# it gets the view of 127.0.0.1) and takes its NOTIFYs; NSD_PID is its
+# pid, stopped by nsd_stop and at exit. Dies when nsd is missing.
+NSD_PID=
+nsd_secondary() {
+	command -v nsd >/dev/null 2>&1 ||
+	    die "nsd is not installed (the quick start installs it)"
+	if [ -z "${NSD_PORT:-}" ]; then
+		NSD_PORT=$(pick_port) || die "no free port for nsd"
+	fi
+	mkdir -p "$TMPD/nsd"
+	{
+		cat <<NSDCONF
+server:
+	ip-address: 127.0.0.1
+	port: $NSD_PORT
+	username: ""
+	chroot: ""
+	zonesdir: "$TMPD/nsd"
+	database: ""
+	zonelistfile: "$TMPD/nsd/zone.list"
+	xfrdfile: "$TMPD/nsd/xfrd.state"
+	xfrdir: "$TMPD/nsd"
+	pidfile: "$TMPD/nsd/nsd.pid"
+	logfile: "$TMPD/nsd/nsd.log"
+	server-count: 1
+	verbosity: 2
+	hide-version: yes
+	minimal-responses: yes
+remote-control:
+	control-enable: no
+pattern:
+	name: "fromocsdnsd"
+	request-xfr: 127.0.0.1@$PORT NOKEY
+	allow-notify: 127.0.0.1 NOKEY
+NSDCONF
+		for zone in "$@"; do
+			printf 'zone:\n\tname: %s\n\tzonefile: "%s.zone"\n' \
+			    "$zone" "$zone"
+			printf '\tinclude-pattern: "fromocsdnsd"\n'
+		done
+	} >"$TMPD/nsd/nsd.conf"
+	nsd -d -c "$TMPD/nsd/nsd.conf" >"$TMPD/nsd/stdout" 2>&1 &
+	NSD_PID=$!
+	trap 'nsd_stop; e2e_cleanup' EXIT
+}
+
+nsd_stop() {
+	if [ -n "$NSD_PID" ]; then
+		kill "$NSD_PID" 2>/dev/null
+		wait "$NSD_PID" 2>/dev/null
+		NSD_PID=
+	fi
+}
+
+# serial_of SERVER_PORT ZONE: the SOA serial a server on 127.0.0.1 serves.
+serial_of() {
+	dig -p "$1" @127.0.0.1 +tries=1 +time=1 +short "$2" SOA 2>/dev/null |
+	    awk '{ print $3 }'
+}
+
+# nsd_wait_serial ZONE SERIAL: until NSD serves it (at most 15 s).
+nsd_wait_serial() {
+	for _ in $(seq 1 75); do
+		[ "$(serial_of "$NSD_PORT" "$1")" = "$2" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}

@@ -153,4 +153,32 @@ for z in contoso.com retail.contoso.com fabrikam.com; do
 	done
 done
 
+# ---- a real NSD secondary of the three zones (the internal view: it asks
+# from 127.0.0.1) answers every name and type as ocsdnsd does
+zones="contoso.com retail.contoso.com fabrikam.com"
+# shellcheck disable=SC2086 # one word per zone
+nsd_secondary $zones
+for z in $zones; do
+	ok_if "NSD transferred $z" nsd_wait_serial "$z" "$(serial_of "$PORT" "$z")"
+done
+nsd_same() {
+	local n t a b bad=0
+	for n in $names nx.contoso.com _tcp.fabrikam.com nx.retail.contoso.com; do
+		for t in SOA NS SRV A AAAA CNAME TXT; do
+			a=$(dig -p "$PORT" @127.0.0.1 +tries=1 +time=2 +norec \
+			    +noall +answer +authority "$n" "$t" | sort)
+			b=$(dig -p "$NSD_PORT" @127.0.0.1 +tries=1 +time=2 +norec \
+			    +noall +answer +authority "$n" "$t" | sort)
+			if [ "$a" != "$b" ]; then
+				printf 'differ: %s %s\nocsdnsd:\n%s\nnsd:\n%s\n' \
+				    "$n" "$t" "$a" "$b"
+				bad=1
+			fi
+		done
+	done
+	return "$bad"
+}
+ok_if "NSD answers every name and type of the lab as ocsdnsd does" nsd_same
+nsd_stop
+
 finish

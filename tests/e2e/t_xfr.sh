@@ -11,18 +11,9 @@ for tool in nsd nsd-checkzone ldns-read-zone; do
 	    die "$tool is not installed (the quick start installs nsd and ldnsutils)"
 done
 
-NSD_PID=
-nsd_stop() {
-	if [ -n "$NSD_PID" ]; then
-		kill "$NSD_PID" 2>/dev/null
-		wait "$NSD_PID" 2>/dev/null
-		NSD_PID=
-	fi
-}
-trap 'nsd_stop; e2e_cleanup' EXIT
 
-NSD_PORT=$(pick_port) || die "no free port for nsd"
-mkdir -p "$TMPD/zones" "$TMPD/nsd"
+NSD_PORT=$(pick_port) || die "no free port for nsd"	# for notify below
+mkdir -p "$TMPD/zones"
 cat >"$TMPD/zones/contoso.com.zone" <<'ZONE'
 $TTL 3600
 @		IN MX 10 mail
@@ -106,55 +97,11 @@ expect_raw id=24833 qr=1 rcode=5
 q www.contoso.com AXFR
 expect_out_re 'Transfer failed|NOTAUTH'
 
-# ---- NSD as the secondary
-cat >"$TMPD/nsd/nsd.conf" <<NSDCONF
-server:
-	ip-address: 127.0.0.1
-	port: $NSD_PORT
-	username: ""
-	chroot: ""
-	zonesdir: "$TMPD/nsd"
-	database: ""
-	zonelistfile: "$TMPD/nsd/zone.list"
-	xfrdfile: "$TMPD/nsd/xfrd.state"
-	xfrdir: "$TMPD/nsd"
-	pidfile: "$TMPD/nsd/nsd.pid"
-	logfile: "$TMPD/nsd/nsd.log"
-	server-count: 1
-	verbosity: 2
-	hide-version: yes
-	minimal-responses: yes
-remote-control:
-	control-enable: no
-pattern:
-	name: "fromocsdnsd"
-	request-xfr: 127.0.0.1@$PORT NOKEY
-	allow-notify: 127.0.0.1 NOKEY
-zone:
-	name: contoso.com
-	zonefile: "contoso.com.zone"
-	include-pattern: "fromocsdnsd"
-zone:
-	name: example.net
-	zonefile: "example.net.zone"
-	include-pattern: "fromocsdnsd"
-NSDCONF
-nsd -d -c "$TMPD/nsd/nsd.conf" >"$TMPD/nsd/stdout" 2>&1 &
-NSD_PID=$!
-
-serial_of() {	# serial_of SERVER_PORT ZONE
-	dig -p "$1" @127.0.0.1 +tries=1 +time=1 +short "$2" SOA 2>/dev/null | awk '{ print $3 }'
-}
-wait_serial() {	# wait_serial ZONE SERIAL: until NSD serves it (<= 15 s)
-	for _ in $(seq 1 75); do
-		[ "$(serial_of "$NSD_PORT" "$1")" = "$2" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
+# ---- NSD as the secondary (on the port picked above, named in notify)
+nsd_secondary contoso.com example.net
 S1=$(serial_of "$PORT" contoso.com)
-ok_if "NSD transferred contoso.com (serial $S1)" wait_serial contoso.com "$S1"
-ok_if "NSD transferred example.net" wait_serial example.net "$(serial_of "$PORT" example.net)"
+ok_if "NSD transferred contoso.com (serial $S1)" nsd_wait_serial contoso.com "$S1"
+ok_if "NSD transferred example.net" nsd_wait_serial example.net "$(serial_of "$PORT" example.net)"
 
 # Every name and type: the same RRset from both (sorted: rotation aside).
 same_answers() {
@@ -188,7 +135,7 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 ok_if "the reload raised the serial ($S1 -> $S2)" [ "$S2" -gt "$S1" ]
-ok_if "NSD followed the NOTIFY to serial $S2" wait_serial contoso.com "$S2"
+ok_if "NSD followed the NOTIFY to serial $S2" nsd_wait_serial contoso.com "$S2"
 ok_if "the daemon logged the NOTIFY" grep -q 'notify contoso.com to 127.0.0.1:'"$NSD_PORT"': acknowledged' "$DAEMON_LOG"
 ok_if "NSD serves the new record" \
     [ "$(dig -p "$NSD_PORT" @127.0.0.1 +short portal.contoso.com A)" = 203.0.113.80 ]
