@@ -1,0 +1,491 @@
+/* config_set.c -- a key's value parsed as its table row says, and stored. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "config_int.h"
+#include "config_value.h"
+
+/* Checks a name value; on success *out is a new copy. */
+static int
+set_name(struct cfg_ctx *ctx, const char *key, const char *value, char **out)
+{
+	char norm[CONFIG_NAME_MAX + 1], why[CONFIG_WHY_LEN];
+
+	if (config_parse_name(value, norm, why, sizeof(why)) == -1) {
+		config_diag_error(ctx, ctx->line, "%s: invalid name '%s': %s",
+		    key, value, why);
+		return -1;
+	}
+	free(*out);
+	if ((*out = config_ctx_strdup(ctx, norm)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Replaces *out with a copy of value; NULL for an empty one. */
+static void
+set_string(struct cfg_ctx *ctx, const char *value, char **out)
+{
+	free(*out);
+	*out = NULL;
+	if (*value != '\0')
+		*out = config_ctx_strdup(ctx, value);
+}
+
+static void
+set_number(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
+    const char *value, void *at)
+{
+	char why[CONFIG_WHY_LEN];
+	unsigned long v;
+
+	if (kd->type == CFG_T_NUMBER_AUTO && strcasecmp(value, "auto") == 0) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		if (ncpu < (long)kd->min)
+			ncpu = (long)kd->min;
+		if (ncpu > (long)kd->max)
+			ncpu = (long)kd->max;
+		config_key_put_number(kd, at, (unsigned long)ncpu);
+		return;
+	}
+	if (config_parse_number(value, kd->min, kd->max, &v, why,
+	    sizeof(why)) == -1) {
+		if (kd->type == CFG_T_NUMBER_AUTO)
+			config_diag_error(ctx, ctx->line, "%s: '%s' is %s or "
+			    "auto", kd->name, value, why);
+		else
+			config_diag_error(ctx, ctx->line, "%s: '%s' is %s", key,
+			    value, why);
+		return;
+	}
+	config_key_put_number(kd, at, v);
+}
+
+static void
+set_listen(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
+    struct cfg_listen **v, size_t *n)
+{
+	struct cfg_listen l;
+	char *item;
+
+	while ((item = config_list_next(&list)) != NULL) {
+		if (*item == '\0') {
+			config_diag_error(ctx, ctx->line, "%s: empty item in "
+			    "list", kd->name);
+			continue;
+		}
+		if (config_parse_listen(item, &l) == -1) {
+			config_diag_error(ctx, ctx->line, "%s: invalid address "
+			    "'%s' (expected ADDR, ADDR:PORT, [V6] or "
+			    "[V6]:PORT, port 1..65535)", kd->name, item);
+			continue;
+		}
+		size_t i;
+		for (i = 0; i < *n; i++)
+			if ((*v)[i].sslen == l.sslen &&
+			    memcmp(&(*v)[i].ss, &l.ss, l.sslen) == 0)
+				break;
+		if (i < *n) {
+			config_diag_error(ctx, ctx->line, "%s: '%s' repeated",
+			    kd->name, item);
+			free(l.text);
+			continue;
+		}
+		struct cfg_listen *nl = config_ctx_append(ctx, v, n,
+		    sizeof(*nl));
+		if (nl == NULL) {
+			free(l.text);
+			break;
+		}
+		*nl = l;
+	}
+}
+
+/* notify = ADDR[:PORT], [V6][:PORT]...: where NOTIFY goes (port 53 default). */
+static void
+set_notify(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
+    struct cfg_listen **v, size_t *n)
+{
+	struct cfg_listen l;
+	char *item;
+
+	while ((item = config_list_next(&list)) != NULL) {
+		if (config_parse_notify(item, &l) == -1) {
+			config_diag_error(ctx, ctx->line, "%s: invalid address "
+			    "'%s' (expected ADDR, ADDR:PORT, [V6] or "
+			    "[V6]:PORT)", kd->name, item);
+			continue;
+		}
+		struct cfg_listen *nl = config_ctx_append(ctx, v, n,
+		    sizeof(*nl));
+		if (nl == NULL) {
+			free(l.text);
+			break;
+		}
+		*nl = l;
+	}
+}
+
+/* metrics = ADDR:PORT, [V6]:PORT: the HTTP listener for /metrics; off: none. */
+static void
+set_metrics(struct cfg_ctx *ctx, const struct cfg_keydef *kd,
+    const char *value, struct cfg_listen *m)
+{
+	struct cfg_listen l;
+
+	free(m->text);
+	memset(m, 0, sizeof(*m));
+	if (config_parse_metrics(value, &l) == -1) {
+		config_diag_error(ctx, ctx->line, "%s: invalid address '%s' "
+		    "(expected ADDR:PORT or [V6]:PORT, e.g. 127.0.0.1:9153)",
+		    kd->name, value);
+		return;
+	}
+	*m = l;
+}
+
+static void
+set_prefixes(struct cfg_ctx *ctx, const char *key, char *list,
+    struct cfg_prefix **v, size_t *n)
+{
+	struct cfg_prefix pfx;
+	char *item, why[CONFIG_WHY_LEN];
+
+	while ((item = config_list_next(&list)) != NULL) {
+		if (*item == '\0') {
+			config_diag_error(ctx, ctx->line, "%s: empty item in "
+			    "list", key);
+			continue;
+		}
+		if (config_parse_prefix(item, &pfx, why, sizeof(why)) == -1) {
+			config_diag_error(ctx, ctx->line, "%s: '%s': %s", key,
+			    item, why);
+			continue;
+		}
+		struct cfg_prefix *np = config_ctx_append(ctx, v, n,
+		    sizeof(*np));
+		if (np == NULL)
+			break;
+		*np = pfx;
+	}
+}
+
+static void
+set_targets(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
+    char *list, struct cfg_targets *t)
+{
+	char *item, why[CONFIG_WHY_LEN];
+
+	t->line = ctx->line;
+	while ((item = config_list_next(&list)) != NULL) {
+		char *part[3];
+
+		if (*item == '\0') {
+			config_diag_error(ctx, ctx->line, "%s: empty item in "
+			    "list", key);
+			continue;
+		}
+		if (config_split_target(item, &part[0], &part[1], &part[2],
+		    why, sizeof(why)) == -1) {
+			config_diag_error(ctx, ctx->line, "%s: '%s': %s", key,
+			    item, why);
+			continue;
+		}
+		bool bad = false;
+		unsigned long num[2] = { 0, 0 };
+		for (size_t i = 1; i < 3 && part[i] != NULL; i++) {
+			if (config_parse_number(part[i], kd->min, kd->max,
+			    &num[i - 1], why, sizeof(why)) == -1) {
+				config_diag_error(ctx, ctx->line, "%s: %s '%s' "
+				    "of target %s is %s", key,
+				    i == 1 ? "priority" : "weight", part[i],
+				    part[0], why);
+				bad = true;
+			}
+		}
+		char *name = NULL;
+		if (set_name(ctx, key, part[0], &name) == -1 || bad) {
+			free(name);
+			continue;
+		}
+		size_t j;
+		for (j = 0; j < t->n; j++)
+			if (strcmp(t->v[j].name, name) == 0)
+				break;
+		if (j < t->n) {
+			config_diag_error(ctx, ctx->line, "%s: target %s "
+			    "repeated", key, name);
+			free(name);
+			continue;
+		}
+		struct cfg_target *nt = config_ctx_append(ctx, &t->v, &t->n,
+		    sizeof(*nt));
+		if (nt == NULL) {
+			free(name);
+			break;
+		}
+		nt->name = name;
+		nt->priority = (uint16_t)num[0];
+		nt->weight = (uint16_t)num[1];
+	}
+}
+
+static void
+set_names(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
+    char ***v, size_t *n)
+{
+	char *item;
+
+	while ((item = config_list_next(&list)) != NULL) {
+		if (*item == '\0') {
+			config_diag_error(ctx, ctx->line, "%s: empty item in "
+			    "list", kd->name);
+			continue;
+		}
+		char *name = NULL;
+		if (set_name(ctx, kd->name, item, &name) == -1)
+			continue;
+		size_t j;
+		for (j = 0; j < *n; j++)
+			if (strcmp((*v)[j], name) == 0)
+				break;
+		if (j < *n) {
+			config_diag_error(ctx, ctx->line, "%s: %s repeated",
+			    kd->name, name);
+			free(name);
+			continue;
+		}
+		char **nn = config_ctx_append(ctx, v, n, sizeof(*nn));
+		if (nn == NULL) {
+			free(name);
+			break;
+		}
+		*nn = name;
+	}
+}
+
+static void
+set_addresses(struct cfg_ctx *ctx, const char *key, const char *view,
+    char *list, struct cfg_addr **v, size_t *n)
+{
+	struct cfg_addr a;
+	char *item, why[CONFIG_WHY_LEN];
+
+	while ((item = config_list_next(&list)) != NULL) {
+		if (*item == '\0') {
+			config_diag_error(ctx, ctx->line, "%s: empty item in "
+			    "list", key);
+			continue;
+		}
+		if (config_parse_address(item, &a, why, sizeof(why)) == -1) {
+			config_diag_error(ctx, ctx->line, "%s: '%s' is %s", key,
+			    item, why);
+			continue;
+		}
+		int first = 0;
+		for (size_t i = 0; i < *n && first == 0; i++) {
+			const struct cfg_addr *o = &(*v)[i];
+
+			if (o->family != a.family ||
+			    (o->view == NULL) != (view == NULL) ||
+			    (view != NULL && strcmp(o->view, view) != 0))
+				continue;
+			if ((a.family == AF_INET &&
+			    memcmp(&o->u.v4, &a.u.v4, sizeof(a.u.v4)) == 0) ||
+			    (a.family == AF_INET6 &&
+			    memcmp(&o->u.v6, &a.u.v6, sizeof(a.u.v6)) == 0))
+				first = o->line;
+		}
+		if (first != 0) {
+			config_diag_error(ctx, ctx->line, "%s: %s repeated "
+			    "(first on line %d)", key, item, first);
+			continue;
+		}
+		a.line = ctx->line;
+		if (view != NULL &&
+		    (a.view = config_ctx_strdup(ctx, view)) == NULL)
+			break;
+		struct cfg_addr *na = config_ctx_append(ctx, v, n, sizeof(*na));
+		if (na == NULL) {
+			free(a.view);
+			break;
+		}
+		*na = a;
+	}
+}
+
+static void
+set_choice(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
+    const char *value, void *at)
+{
+	for (unsigned i = 0; kd->choices[i] != NULL; i++)
+		if (strcasecmp(value, kd->choices[i]) == 0) {
+			memcpy(at, &i, sizeof(i));
+			return;
+		}
+	char list[128] = "";
+	for (size_t i = 0; kd->choices[i] != NULL; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", i == 0 ? "" : kd->choices[i + 1] ? ", " : " or ",
+		    kd->choices[i]);
+	config_diag_error(ctx, ctx->line, "%s: '%s' is not one of %s", key,
+	    value, list);
+}
+
+/* KEY.FQDN = ADDRESSES: one more server of the role in obj. */
+static void
+set_member(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
+    const char *fqdn, char *list, struct cfg_role *r)
+{
+	char norm[CONFIG_NAME_MAX + 1], why[CONFIG_WHY_LEN];
+
+	if (config_parse_name(fqdn, norm, why, sizeof(why)) == -1) {
+		config_diag_error(ctx, ctx->line, "%s: invalid server name "
+		    "'%s': %s", key, fqdn, why);
+		return;
+	}
+	for (size_t i = 0; i < r->nmembers; i++)
+		if (strcmp(r->members[i].fqdn, norm) == 0) {
+			config_diag_error(ctx, ctx->line, "%s: server %s "
+			    "repeated (first on line %d)", key, norm,
+			    r->members[i].line);
+			return;
+		}
+	char *name = config_ctx_strdup(ctx, norm);
+	if (name == NULL)
+		return;
+	struct cfg_member *m = config_ctx_append(ctx, &r->members, &r->nmembers,
+	    sizeof(*m));
+	if (m == NULL) {
+		free(name);
+		return;
+	}
+	m->fqdn = name;
+	m->line = ctx->line;
+	m->slot = kd->member;
+	set_addresses(ctx, key, NULL, list, &m->addrs, &m->naddrs);
+	if (m->naddrs == 0)
+		config_diag_error(ctx, ctx->line, "%s: no address", key);
+}
+
+/* The array pointer at kd->off and its count at kd->noff, of obj. */
+#define LIST_OF(kd, obj, type) \
+	(type **)(void *)((char *)(obj) + (kd)->off), \
+	(size_t *)(void *)((char *)(obj) + (kd)->noff)
+
+void
+config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
+    const char *key, const char *value, void *obj)
+{
+	const struct cfg_keydef *kd = ref->def;
+	void *at = config_key_value(kd, ref->slot, obj);
+	char why[CONFIG_WHY_LEN];
+	char *copy = NULL;
+
+	if (kd->lineoff != 0)
+		memcpy((char *)obj + kd->lineoff, &ctx->line, sizeof(int));
+	switch (kd->type) {
+	case CFG_T_LISTEN:
+	case CFG_T_NOTIFY:
+	case CFG_T_PREFIXES:
+	case CFG_T_TARGETS:
+	case CFG_T_NAMES:
+	case CFG_T_ADDRESSES:
+	case CFG_T_MEMBER:
+	case CFG_T_MAILBOX:
+		/* The list parsers cut their copy in place. */
+		if ((copy = config_ctx_strdup(ctx, value)) == NULL)
+			return;
+		break;
+	default:
+		break;
+	}
+	switch (kd->type) {
+	case CFG_T_NUMBER:
+	case CFG_T_NUMBER_AUTO:
+	case CFG_T_PORT:
+		set_number(ctx, kd, key, value, at);
+		break;
+	case CFG_T_BOOL:
+		if (config_parse_bool(value, at, why, sizeof(why)) == -1)
+			config_diag_error(ctx, ctx->line, "%s: '%s' is %s", key,
+			    value, why);
+		break;
+	case CFG_T_STRING:
+		if (kd->max > 0 && strlen(value) > kd->max)
+			config_diag_error(ctx, ctx->line, "%s: longer than %lu "
+			    "characters", kd->name, kd->max);
+		else
+			set_string(ctx, value, at);
+		break;
+	case CFG_T_PATH:
+		if (*value != '\0' && *value != '/') {
+			set_string(ctx, "", at);
+			config_diag_error(ctx, ctx->line, "%s: '%s' is not an "
+			    "absolute path", kd->name, value);
+		} else
+			set_string(ctx, value, at);
+		break;
+	case CFG_T_NAME:
+		set_name(ctx, key, value, at);
+		break;
+	case CFG_T_MAILBOX: {
+		/* Accept the mail form too: hostmaster@contoso.com. */
+		char *p = strchr(copy, '@');
+		if (p != NULL)
+			*p = '.';
+		set_name(ctx, kd->name, copy, at);
+		break;
+	}
+	case CFG_T_NAMES:
+		set_names(ctx, kd, copy, LIST_OF(kd, obj, char *));
+		break;
+	case CFG_T_LISTEN:
+		set_listen(ctx, kd, copy, LIST_OF(kd, obj, struct cfg_listen));
+		break;
+	case CFG_T_NOTIFY:
+		set_notify(ctx, kd, copy, LIST_OF(kd, obj, struct cfg_listen));
+		break;
+	case CFG_T_METRICS:
+		set_metrics(ctx, kd, value, at);
+		break;
+	case CFG_T_PREFIXES:
+		set_prefixes(ctx, key, copy,
+		    LIST_OF(kd, obj, struct cfg_prefix));
+		break;
+	case CFG_T_TARGETS:
+		set_targets(ctx, kd, key, copy, at);
+		break;
+	case CFG_T_ADDRESSES:
+		set_addresses(ctx, key, ref->suffix, copy,
+		    LIST_OF(kd, obj, struct cfg_addr));
+		break;
+	case CFG_T_CHOICE:
+		set_choice(ctx, kd, key, value, at);
+		break;
+	case CFG_T_MEMBER:
+		set_member(ctx, kd, key, ref->suffix, copy, obj);
+		break;
+	case CFG_T_SCOPE: {
+		bool external = strcasecmp(value, "external") == 0;
+		if (external || strcasecmp(value, "internal") == 0)
+			memcpy(at, &external, sizeof(external));
+		else
+			config_diag_error(ctx, ctx->line, "%s: '%s' is neither "
+			    "internal nor external", kd->name, value);
+		break;
+	}
+	}
+	free(copy);
+}
