@@ -126,6 +126,34 @@ ok_if "nsd-checkzone accepts the printed parent" \
 ok_if "--print-zone --view external has no internal glue" \
     sh -c "grep -q '203\\.0\\.113\\.2\$' '$TMPD/printed.ext' && ! grep -q '10\\.1\\.0\\.' '$TMPD/printed.ext'"
 
+# A zone file's zone is a parent too: [domain] below it gets its delegation.
+mkdir -p "$TMPD/zp/zones"
+cat >"$TMPD/zp/zones/fabrikam.com.zone" <<'ZONE'
+$TTL 600
+@	IN SOA ns1.fabrikam.com. hostmaster.fabrikam.com. 1 3600 600 86400 60
+	IN NS ns1.fabrikam.com.
+ns1	IN A 192.0.2.54
+ZONE
+cat >"$TMPD/zp/zp.ini" <<'CONF'
+[server]
+zones = zones
+[domain eu.fabrikam.com]
+pool = pool01.eu.fabrikam.com
+access_edge = sip.eu.fabrikam.com
+[host pool01.eu.fabrikam.com]
+address = 10.3.0.10
+[host sip.eu.fabrikam.com]
+address = 10.3.0.11
+[host ns1.eu.fabrikam.com]
+address = 10.3.0.2
+CONF
+"$OCSDNSD" -c "$TMPD/zp/zp.ini" --print-zone fabrikam.com 2>/dev/null |
+    awk '{ gsub(/[ \t]+/, " "); print }' >"$TMPD/zp/printed"
+ok_if "a zone file's zone carries the NS of a [domain] below it" has_line \
+    "$TMPD/zp/printed" 'eu.fabrikam.com. 3600 IN NS ns1.eu.fabrikam.com.'
+ok_if "... and its glue" has_line "$TMPD/zp/printed" \
+    'ns1.eu.fabrikam.com. 3600 IN A 10.3.0.2'
+
 # ---- DS at the child's apex: NODATA from the parent, in both views
 q +norec retail.contoso.com DS
 expect_negative NOERROR contoso.com
