@@ -20,6 +20,7 @@
  */
 struct builder {
 	const struct answer_table *t;
+	struct answer_zone *const *parent;	/* by zone: its parent here, or NULL */
 	struct arena arena;
 	struct enc *enc;
 };
@@ -356,6 +357,41 @@ out:
 }
 
 /*
+ * The zone that answers DS at node n, when that is not n's own: n is the
+ * apex of a zone whose parent zone is in this table too, and no DS record
+ * is there (one from the parent's zone file would answer for itself).
+ */
+static struct answer_zone *
+ds_parent(const struct builder *b, const struct node *n)
+{
+	struct answer_zone *up = b->parent[n->zone - b->t->zones];
+
+	if (up == NULL || n->name_len != n->zone->apex_len ||
+	    node_rrset(n, LDNS_RR_TYPE_DS).n > 0)
+		return NULL;
+	return up;
+}
+
+/*
+ * DS at a child's apex: the DS RRset lives on the parent's side of the cut
+ * (RFC 4035 section 3.1.4.1, RFC 4034 section 5), and we sign nothing, so
+ * the parent says NODATA, its own SOA with its negative TTL (RFC 2308).
+ */
+static int
+compile_ds(struct builder *b, const struct node *n, struct answer_zone *up,
+    struct answer *a)
+{
+	struct enc_section none = { NULL, 0, NULL }, soa = zone_soa(up);
+
+	if (answer_alloc(b, a, LDNS_RR_TYPE_DS, 1) < 0 ||
+	    render_var(b, &a->var[0], n->name, LDNS_RR_TYPE_DS,
+	    LDNS_RCODE_NOERROR, &none, &soa, &none) < 0)
+		return -1;
+	a->nvar = 1;
+	return 0;
+}
+
+/*
  * Compiles *np into a fresh copy of it, put in its place, so that the node,
  * its name, its answers and their messages lie together in the arena: a
  * query touches one region, not four. The slots keep the old copy (what
@@ -375,7 +411,8 @@ compile_node(struct builder *b, struct node **np)
 	*np = n;
 	if (n->cname)
 		return compile_cname(b, n);
-	size_t ntypes = 0;
+	struct answer_zone *up = ds_parent(b, n);
+	size_t ntypes = up != NULL;
 	for (size_t i = 0; i < n->nrrs; i++)
 		ntypes += (i == 0 || n->types[i] != n->types[i - 1]);
 	if (ntypes > UINT16_MAX)	/* every type there is, at one name */
@@ -385,11 +422,19 @@ compile_node(struct builder *b, struct node **np)
 		return -1;
 	for (size_t i = 0; i < n->nrrs; ) {
 		struct enc_section set = node_rrset(n, n->types[i]);
+		/* The DS answer in its place: the answers stay sorted by type. */
+		if (up != NULL && n->types[i] > LDNS_RR_TYPE_DS) {
+			if (compile_ds(b, n, up, &n->answers[n->nanswers++]) < 0)
+				return -1;
+			up = NULL;
+		}
 		if (compile_rrset(b, n, set, &n->answers[n->nanswers]) < 0)
 			return -1;
 		n->nanswers++;
 		i += set.n;
 	}
+	if (up != NULL && compile_ds(b, n, up, &n->answers[n->nanswers++]) < 0)
+		return -1;
 	return 0;
 }
 
@@ -488,6 +533,29 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 	return 0;
 }
 
+/*
+ * Each zone's parent in this table: the zone of the closest node above its
+ * apex (a node belongs to the longest zone that holds it), or NULL.
+ */
+static struct answer_zone **
+zone_parents(const struct answer_table *t)
+{
+	struct answer_zone **up = calloc(t->nzones ? t->nzones : 1, sizeof(*up));
+
+	if (up == NULL)
+		return NULL;
+	for (size_t i = 0; i < t->nzones; i++) {
+		const struct answer_zone *z = &t->zones[i];
+		if (z->apex_len <= 1)	/* the root has no parent */
+			continue;
+		const struct node *n = answer_table_closest(t,
+		    z->apex + 1 + z->apex[0], z->apex_len - 1 - z->apex[0]);
+		if (n != NULL && n->zone != z)
+			up[i] = n->zone;
+	}
+	return up;
+}
+
 /* A share of the nodes to compile, in a thread of its own or not. */
 struct compile_job {
 	struct builder b;
@@ -568,6 +636,7 @@ answer_table_build(const struct synth_view *sv)
 	struct answer_table *t = calloc(1, sizeof(*t));
 	struct compile_job jobs[BUILD_THREADS_MAX];
 	size_t njobs = 0;
+	struct answer_zone **parent = NULL;
 
 	if (t == NULL)
 		return NULL;
@@ -606,6 +675,10 @@ answer_table_build(const struct synth_view *sv)
 		node_sort(n);	/* an empty non-terminal has no records */
 		n->cname = node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
 	}
+	if ((parent = zone_parents(t)) == NULL)
+		goto fail;
+	for (size_t k = 0; k < njobs; k++)
+		jobs[k].b.parent = parent;
 	/*
 	 * In the order added: zone by zone, what a compile reads is near.
 	 * Meanwhile the table is only read: the slots keep the old copies.
@@ -613,6 +686,7 @@ answer_table_build(const struct synth_view *sv)
 	if (compile_all(t, jobs, njobs) < 0)
 		goto fail;
 	builders_finish(t, jobs, njobs);
+	free(parent);
 	/* Now the slots take the compiled copies, and the record lists go. */
 	memset(t->slots, 0, (t->mask + 1) * sizeof(*t->slots));
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -630,6 +704,7 @@ answer_table_build(const struct synth_view *sv)
 	return t;
 fail:
 	builders_finish(t, jobs, njobs);
+	free(parent);
 	answer_table_free(t);
 	return NULL;
 }

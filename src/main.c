@@ -73,6 +73,10 @@ print_zones(const struct snapshot *snap, const char *domain, const char *view)
 		    sv->sv.name, (unsigned long)snap->serial);
 		printf("$ORIGIN %s.\n", zone->name);
 		ldns_rr_list_print(stdout, zone->rrs);
+		if (zone->cut != NULL && ldns_rr_list_rr_count(zone->cut) > 0) {
+			printf("; child zones: delegation and glue\n");
+			ldns_rr_list_print(stdout, zone->cut);
+		}
 		printed++;
 	}
 	if (domain != NULL && printed == 0) {

@@ -106,8 +106,16 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 		if (zonefiles_merge(&zf, cfg, vi, s->serial, &sv->sv, &msgs,
 		    diag) < 0)
 			goto out;
-		for (size_t z = 0; z < sv->sv.nzones; z++)
-			s->nrecords += ldns_rr_list_rr_count(sv->sv.zones[z].rrs);
+		/* After the files: a delegation shows the NS the child serves. */
+		if (synth_view_cut(&sv->sv) < 0)
+			goto oom;
+		/* A parent's delegations count: its AXFR carries them. */
+		for (size_t z = 0; z < sv->sv.nzones; z++) {
+			const struct synth_zone *zn = &sv->sv.zones[z];
+			s->nrecords += ldns_rr_list_rr_count(zn->rrs);
+			if (zn->cut != NULL)
+				s->nrecords += ldns_rr_list_rr_count(zn->cut);
+		}
 		if ((sv->table = answer_table_build(&sv->sv)) == NULL) {
 			fprintf(diag, "%s: cannot prepare the answers of view %s\n",
 			    cfg->path, sv->sv.name);

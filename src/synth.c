@@ -1,4 +1,5 @@
 /* synth.c -- build the OCS 2007 records (SRV, A, AAAA, CNAME, SOA, NS) per view. */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,7 +362,156 @@ synth_view_clear(struct synth_view *sv)
 		free(sv->zones[i].name);
 		if (sv->zones[i].rrs != NULL)	/* NULL: a failed build stopped before */
 			ldns_rr_list_deep_free(sv->zones[i].rrs);
+		if (sv->zones[i].cut != NULL)
+			ldns_rr_list_deep_free(sv->zones[i].cut);
 	}
 	free(sv->zones);
 	memset(sv, 0, sizeof(*sv));
+}
+
+/* --- child zones: their delegation in the parent ------------------------ */
+
+/* A zone of the view by its apex, for bsearch(). */
+struct zone_ref {
+	const char	*name;
+	size_t		 i;
+};
+
+static int
+cmp_ref(const void *a, const void *b)
+{
+	return strcmp(((const struct zone_ref *)a)->name,
+	    ((const struct zone_ref *)b)->name);
+}
+
+/* The zone at or above name (lower-case text): the longest apex, or -1. */
+static long
+zone_holding(const struct zone_ref *refs, size_t n, const char *name)
+{
+	for (const char *p = name; p != NULL && *p != '\0'; ) {
+		struct zone_ref key = { p, 0 };
+		const struct zone_ref *r = bsearch(&key, refs, n, sizeof(*refs),
+		    cmp_ref);
+		if (r != NULL)
+			return (long)r->i;
+		p = strchr(p, '.');
+		p = p != NULL ? p + 1 : NULL;
+	}
+	return -1;
+}
+
+/* Whether name is apex or below it (both lower-case text, no final dot). */
+static bool
+at_or_below(const char *name, const char *apex)
+{
+	size_t n = strlen(name), a = strlen(apex);
+
+	return n == a ? strcmp(name, apex) == 0 :
+	    n > a && name[n - a - 1] == '.' && strcmp(name + n - a, apex) == 0;
+}
+
+/*
+ * The text of a dname rdf as the zone names are kept: lower case, no final
+ * dot. Zone files may spell NS targets in capitals. NULL: out of memory.
+ */
+static char *
+name_text(const ldns_rdf *rdf)
+{
+	char *s = ldns_rdf2str(rdf);
+
+	if (s == NULL)
+		return NULL;
+	size_t len = strlen(s);
+	if (len > 0 && s[len - 1] == '.')
+		s[--len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		s[i] = (char)tolower((unsigned char)s[i]);
+	return s;
+}
+
+/* Copies the records of type at owner from list to cut. */
+static int
+copy_rrs(ldns_rr_list *cut, const ldns_rr_list *list, const ldns_rdf *owner,
+    ldns_rr_type type)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(list, i);
+		if (ldns_rr_get_type(rr) == type &&
+		    ldns_dname_compare(ldns_rr_owner(rr), owner) == 0 &&
+		    push(cut, ldns_rr_clone(rr)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The delegation of child in parent's cut list: the child's NS RRset as
+ * the child serves it (a zone file may have replaced the synthesized one),
+ * then the addresses of each NS name at or below the child's apex (RFC
+ * 1034 section 4.2.1: glue), from the zone holding that name in this view.
+ * An NS name outside the child needs none: it resolves on its own.
+ */
+static int
+add_cut(const struct synth_view *sv, const struct zone_ref *refs,
+    const struct synth_zone *child, struct synth_zone *parent)
+{
+	const ldns_rr *soa = ldns_rr_list_rr(child->rrs, 0);
+
+	if (soa == NULL)
+		return 0;
+	const ldns_rdf *apex = ldns_rr_owner(soa);
+	if (parent->cut == NULL && (parent->cut = ldns_rr_list_new()) == NULL)
+		return -1;
+	size_t first = ldns_rr_list_rr_count(parent->cut);
+	if (copy_rrs(parent->cut, child->rrs, apex, LDNS_RR_TYPE_NS) < 0)
+		return -1;
+	size_t last = ldns_rr_list_rr_count(parent->cut);
+	for (size_t i = first; i < last; i++) {
+		const ldns_rdf *target = ldns_rr_rdf(ldns_rr_list_rr(parent->cut, i), 0);
+		bool seen = false;
+
+		for (size_t j = first; j < i && !seen; j++)
+			seen = ldns_dname_compare(target, ldns_rr_rdf(
+			    ldns_rr_list_rr(parent->cut, j), 0)) == 0;
+		if (seen)	/* the same name twice: its glue once */
+			continue;
+		char *text = name_text(target);
+		if (text == NULL)
+			return -1;
+		long h = at_or_below(text, child->name) ?
+		    zone_holding(refs, sv->nzones, text) : -1;
+		free(text);
+		if (h < 0)
+			continue;
+		const ldns_rr_list *in = sv->zones[h].rrs;
+		if (copy_rrs(parent->cut, in, target, LDNS_RR_TYPE_A) < 0 ||
+		    copy_rrs(parent->cut, in, target, LDNS_RR_TYPE_AAAA) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+synth_view_cut(struct synth_view *sv)
+{
+	struct zone_ref *refs = calloc(sv->nzones ? sv->nzones : 1,
+	    sizeof(*refs));
+	int rc = 0;
+
+	if (refs == NULL)
+		return -1;
+	for (size_t i = 0; i < sv->nzones; i++)
+		refs[i] = (struct zone_ref){ sv->zones[i].name, i };
+	qsort(refs, sv->nzones, sizeof(*refs), cmp_ref);
+	/* In zone order: a parent lists its children as the file does. */
+	for (size_t c = 0; c < sv->nzones && rc == 0; c++) {
+		const struct synth_zone *child = &sv->zones[c];
+		const char *up = strchr(child->name, '.');
+		long p = up != NULL ? zone_holding(refs, sv->nzones, up + 1) : -1;
+
+		if (p >= 0)
+			rc = add_cut(sv, refs, child, &sv->zones[p]);
+	}
+	free(refs);
+	return rc;
 }

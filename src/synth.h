@@ -13,6 +13,12 @@ struct config;
 struct synth_zone {
 	char		*name;		/* the apex, lower case, no trailing dot */
 	ldns_rr_list	*rrs;		/* owned; the SOA first, then NS, then the rest */
+	/*
+	 * Owned, or NULL: the delegations of the child zones this view also
+	 * serves (their NS RRsets and glue), for AXFR and --print-zone only.
+	 * The answer table never sees them: the child answers those names.
+	 */
+	ldns_rr_list	*cut;
 	uint32_t	 neg_ttl;	/* min(SOA TTL, SOA MINIMUM): RFC 2308 */
 };
 
@@ -37,6 +43,16 @@ int	synth_view(const struct config *cfg, int v, uint32_t serial,
 int	synth_view_threads(const struct config *cfg, int v, uint32_t serial,
 	    struct synth_view *out, size_t n);
 void	synth_view_clear(struct synth_view *sv);
+
+/*
+ * Once the zone files are merged: gives each zone whose parent (the
+ * longest other zone of sv above its apex) is in sv too the delegation in
+ * that parent's cut list: the child's NS RRset, and as glue the A and AAAA
+ * records of each NS name at or below the child's apex, copied from the
+ * zone of sv that holds the name (so only what this view shows). Returns 0,
+ * or -1 when out of memory (the lists built so far stay, for clearing).
+ */
+int	synth_view_cut(struct synth_view *sv);
 
 /* Whether host name is visible in view v (-1: the implicit view). */
 bool	synth_host_visible(const struct config *cfg, int v, const char *name);

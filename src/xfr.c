@@ -119,9 +119,16 @@ xfr_stream(const struct snapshot_view *view, const struct query *q,
 	m->q = q;
 	m->first = true;
 	msg_start(m);
-	/* The SOA opens and closes the transfer; it is first in the list. */
+	/*
+	 * The SOA opens and closes the transfer; it is first in the list. The
+	 * delegations of child zones come before the closing SOA: a secondary
+	 * of the parent alone can then refer to the child (RFC 1034 4.2.1).
+	 */
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, i), emit, arg);
+	size_t ncut = z->cut != NULL ? ldns_rr_list_rr_count(z->cut) : 0;
+	for (size_t i = 0; i < ncut && rc == 0; i++)
+		rc = msg_add(m, b, ldns_rr_list_rr(z->cut, i), emit, arg);
 	if (rc == 0)
 		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, 0), emit, arg);
 	if (rc == 0)
