@@ -1,4 +1,4 @@
-/* reverse.c -- PTR records of the configured addresses, in reverse zones per view. */
+/* reverse.c -- the PTR records of the hosts' addresses, in reverse zones. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>

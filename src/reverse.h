@@ -1,4 +1,4 @@
-/* reverse.h -- PTR records of the configured addresses, in reverse zones per view. */
+/* reverse.h -- the PTR records of the hosts' addresses, in reverse zones. */
 #ifndef OCSDNSD_REVERSE_H
 #define OCSDNSD_REVERSE_H
 

@@ -9,9 +9,16 @@ e2e_init
 command -v nsd-checkzone >/dev/null 2>&1 ||
     die "nsd-checkzone is not installed (the quick start installs nsd)"
 
+# A file for a reverse zone joins it, as a file for a SIP domain does.
+mkdir -p "$TMPD/zones/internal"
+cat >"$TMPD/zones/internal/0.0.10.in-addr.arpa.zone" <<'ZONE'
+$TTL 600
+50	IN PTR printer.contoso.com.
+ZONE
 write_conf <<'CONF'
 [server]
 reverse_zones = auto
+zones = zones
 allow_transfer = 127.0.0.1, 127.0.0.2
 [view internal]
 match = 127.0.0.1
@@ -50,13 +57,16 @@ expect_rr ANSWER '10.0.0.10.in-addr.arpa. 3600 IN PTR pool01.contoso.com.'
 expect_count ANSWER 1		# two hosts have it: one PTR, the first's
 q "${INSIDE[@]}" -x 10.0.0.12
 expect_rr ANSWER '12.0.0.10.in-addr.arpa. 3600 IN PTR pool02.contoso.com.'
+q "${INSIDE[@]}" -x 10.0.0.50
+expect_flag aa
+expect_rr ANSWER '50.0.0.10.in-addr.arpa. 600 IN PTR printer.contoso.com.'
 q "${INSIDE[@]}" -x 2001:db8::10
 expect_flag aa
 expect_rr ANSWER '0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa. 3600 IN PTR pool01.contoso.com.'
 
 # Outside the internal reverse zones are no zones at all: REFUSED, and not
 # a word about them (no PTR, no SOA).
-for addr in 10.0.0.10 10.0.1.10 2001:db8::10 10.0.0.99; do
+for addr in 10.0.0.10 10.0.1.10 2001:db8::10 10.0.0.99 10.0.0.50; do
 	q "${OUTSIDE[@]}" -x "$addr"
 	expect_status REFUSED
 	expect_noflag aa
