@@ -236,6 +236,9 @@ struct config {
 	unsigned	 rrl_ipv4_prefix;
 	unsigned	 rrl_ipv6_prefix;
 	unsigned	 workers;	/* query threads, 1..64 ("auto" resolved) */
+	struct cfg_prefix *reverse_zones; /* none: empty; auto: one AF_UNSPEC */
+	size_t		 nreverse_zones;
+	int		 reverse_zones_line; /* of the key, 0 when unset */
 	struct cfg_view	*views;		/* empty: one view that sees all */
 	size_t		 nviews;
 	struct cfg_domain *domains;

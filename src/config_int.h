@@ -58,6 +58,7 @@ enum cfg_key {
 	CFG_KEY_RRL_IPV6_PREFIX,
 	CFG_KEY_WORKERS,
 	CFG_KEY_OCS_VERSION,
+	CFG_KEY_REVERSE_ZONES,
 	CFG_KEY_VIEW_ALLOW_TRANSFER,
 	CFG_KEY_MATCH,
 	CFG_KEY_MATCH_DESTINATION,
@@ -135,6 +136,7 @@ enum cfg_type {
 	CFG_T_NOTIFY,		/* a list of ADDR[:PORT] to NOTIFY */
 	CFG_T_METRICS,		/* one ADDR:PORT, or off */
 	CFG_T_PREFIXES,		/* a list of prefixes or "any" */
+	CFG_T_REVERSE,		/* none, auto, or octet/nibble prefixes */
 	CFG_T_TARGETS,		/* host[:priority[:weight]], ...; min..max of both */
 	CFG_T_ADDRESSES,	/* a list of IPv4 and IPv6 addresses */
 	CFG_T_SCOPE,		/* internal or external */

@@ -121,6 +121,9 @@ const struct cfg_keydef cfg_keys[CFG_KEY_COUNT] = {
 	[CFG_KEY_WORKERS] = { KEY(SERVER, "workers", NUMBER_AUTO),
 	    RANGE(1, CONFIG_MAX_WORKERS), VALUE(CONFIG_DEFAULT_WORKERS),
 	    RESTART, AT(config, workers) },
+	[CFG_KEY_REVERSE_ZONES] = { KEY(SERVER, "reverse_zones", REVERSE),
+	    RELOAD, LIST(config, reverse_zones, nreverse_zones),
+	    .lineoff = offsetof(struct config, reverse_zones_line) },
 
 	/* [view NAME]: every view is built anew at each reload. */
 	[CFG_KEY_VIEW_ALLOW_TRANSFER] = { KEY(VIEW, "allow_transfer", PREFIXES),

@@ -181,6 +181,71 @@ set_prefixes(struct cfg_ctx *ctx, const char *key, char *list,
 	}
 }
 
+/*
+ * reverse_zones = none | auto | PREFIX, ...: the zones of PTR records.
+ * Each prefix names one zone, so it ends on a label: an octet of IPv4
+ * (RFC 1035 3.5), a nibble of IPv6 (RFC 3596 2.5). No two may overlap,
+ * or one address would have its PTR in two zones.
+ */
+static void
+set_reverse(struct cfg_ctx *ctx, const char *key, char *list,
+    struct cfg_prefix **v, size_t *n)
+{
+	struct cfg_prefix pfx;
+	char *item, why[CONFIG_WHY_LEN];
+
+	free(*v);
+	*v = NULL;
+	*n = 0;
+	for (size_t count = 0; (item = config_list_next(&list)) != NULL;
+	    count++) {
+		bool none = strcasecmp(item, "none") == 0;
+		bool automatic = strcasecmp(item, "auto") == 0;
+
+		if (none || automatic) {
+			if (count > 0 || config_list_next(&list) != NULL) {
+				config_diag_error(ctx, ctx->line, "%s: none and "
+				    "auto stand alone, without prefixes", key);
+				free(*v);
+				*v = NULL;
+				*n = 0;
+				return;
+			}
+			if (automatic && (*v = config_ctx_append(ctx, v, n,
+			    sizeof(**v))) != NULL)
+				(*v)[0].family = AF_UNSPEC;
+			return;
+		}
+		if (*item == '\0') {
+			config_diag_error(ctx, ctx->line, "%s: empty item in "
+			    "list", key);
+			continue;
+		}
+		if (config_parse_reverse_prefix(item, &pfx, why,
+		    sizeof(why)) == -1) {
+			config_diag_error(ctx, ctx->line, "%s: %s %s", key,
+			    item, why);
+			continue;
+		}
+		size_t j;
+		for (j = 0; j < *n; j++)
+			if (config_prefix_overlap(&(*v)[j], &pfx))
+				break;
+		if (j < *n) {
+			char other[64];
+			config_prefix_text(&(*v)[j], other, sizeof(other));
+			config_diag_error(ctx, ctx->line, "%s: %s overlaps %s: "
+			    "one address, one reverse zone", key, item, other);
+			continue;
+		}
+		struct cfg_prefix *np = config_ctx_append(ctx, v, n,
+		    sizeof(*np));
+		if (np == NULL)
+			break;
+		*np = pfx;
+	}
+}
+
 static void
 set_targets(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
     char *list, struct cfg_targets *t)
@@ -399,6 +464,7 @@ config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	case CFG_T_LISTEN:
 	case CFG_T_NOTIFY:
 	case CFG_T_PREFIXES:
+	case CFG_T_REVERSE:
 	case CFG_T_TARGETS:
 	case CFG_T_NAMES:
 	case CFG_T_ADDRESSES:
@@ -463,6 +529,9 @@ config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	case CFG_T_PREFIXES:
 		set_prefixes(ctx, key, copy,
 		    LIST_OF(kd, obj, struct cfg_prefix));
+		break;
+	case CFG_T_REVERSE:
+		set_reverse(ctx, key, copy, LIST_OF(kd, obj, struct cfg_prefix));
 		break;
 	case CFG_T_TARGETS:
 		set_targets(ctx, kd, key, copy, at);

@@ -243,6 +243,88 @@ config_parse_prefix(const char *s, struct cfg_prefix *out, char *why,
 	return 0;
 }
 
+/* The other label boundaries on either side of bits, for a message. */
+static void
+why_boundary(char *why, size_t whylen, const char *what, unsigned bits,
+    unsigned step, unsigned maxbits)
+{
+	unsigned lo = bits / step * step, hi = lo + step;
+
+	if (lo == 0)
+		why_set(why, whylen, "is not on %s boundary: use /%u", what, hi);
+	else if (hi >= maxbits)
+		why_set(why, whylen, "is not on %s boundary: use /%u", what, lo);
+	else
+		why_set(why, whylen, "is not on %s boundary: use /%u or /%u",
+		    what, lo, hi);
+}
+
+int
+config_parse_reverse_prefix(const char *s, struct cfg_prefix *out, char *why,
+    size_t whylen)
+{
+	char reason[CONFIG_WHY_LEN];
+
+	if (config_parse_prefix(s, out, reason, sizeof(reason)) == -1) {
+		/* Its reasons follow "'VALUE': ": make them follow "VALUE ". */
+		why_set(why, whylen, "%s%s", strncmp(reason, "not", 3) == 0 ?
+		    "is " : strncmp(reason, "host", 4) == 0 ? "has " : "(", reason);
+		if (*why == '(' && strlen(why) + 1 < whylen)
+			strcat(why, ")");
+		return -1;
+	}
+	bool v4 = out->family == AF_INET;
+	unsigned step = v4 ? 8 : 4, maxbits = v4 ? 32 : 128;
+
+	if (out->family == AF_UNSPEC) {
+		why_set(why, whylen, "is no prefix (auto, alone, takes the "
+		    "zones of the hosts' addresses)");
+		return -1;
+	}
+	if (out->bits == 0) {
+		why_set(why, whylen, "is not a reverse zone: use %s",
+		    v4 ? "/8, /16 or /24" : "/4 to /124, in steps of 4");
+		return -1;
+	}
+	if (out->bits == maxbits) {
+		why_set(why, whylen, "is one address, not a zone: use %s",
+		    v4 ? "its /24" : "its /64");
+		return -1;
+	}
+	if (out->bits % step != 0) {
+		why_boundary(why, whylen, v4 ? "an octet" : "a nibble",
+		    out->bits, step, maxbits);
+		return -1;
+	}
+	return 0;
+}
+
+bool
+config_prefix_overlap(const struct cfg_prefix *a, const struct cfg_prefix *b)
+{
+	if (a->family != b->family)
+		return false;
+	unsigned bits = a->bits < b->bits ? a->bits : b->bits;
+	for (unsigned i = 0; i < bits; i++) {
+		uint8_t m = (uint8_t)(0x80 >> (i % 8));
+		if ((a->addr[i / 8] & m) != (b->addr[i / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+void
+config_prefix_text(const struct cfg_prefix *p, char *out, size_t len)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (p->family == AF_UNSPEC || inet_ntop(p->family, p->addr, text,
+	    sizeof(text)) == NULL)
+		snprintf(out, len, "any");
+	else
+		snprintf(out, len, "%s/%u", text, p->bits);
+}
+
 int
 config_parse_address(const char *s, struct cfg_addr *out, char *why,
     size_t whylen)

@@ -46,6 +46,21 @@ int	 config_parse_view_name(const char *in, char *out, char *why,
 int	 config_parse_prefix(const char *s, struct cfg_prefix *out, char *why,
 	    size_t whylen);
 
+/*
+ * A prefix of reverse_zones: IPv4 /8, /16 or /24, IPv6 a multiple of 4 in
+ * 4..124, so that it names one in-addr.arpa or ip6.arpa zone. Its reasons
+ * begin with "is" ("is not on an octet boundary: use /16 or /24").
+ */
+int	 config_parse_reverse_prefix(const char *s, struct cfg_prefix *out,
+	    char *why, size_t whylen);
+
+/* Whether a and b share an address (one contains the other). */
+bool	 config_prefix_overlap(const struct cfg_prefix *a,
+	    const struct cfg_prefix *b);
+
+/* "10.0.0.0/8", "2001:db8::/32", or "any": at most INET6_ADDRSTRLEN + 4. */
+void	 config_prefix_text(const struct cfg_prefix *p, char *out, size_t len);
+
 /* An IPv4 or IPv6 address (family and u of out; the rest is zeroed). */
 int	 config_parse_address(const char *s, struct cfg_addr *out, char *why,
 	    size_t whylen);

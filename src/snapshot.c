@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "reverse.h"
 #include "snapshot.h"
 #include "zonefile.h"
 
@@ -88,7 +89,8 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 		s->nsid = (const uint8_t *)cfg->nsid;
 		s->nsid_len = (uint16_t)strlen(cfg->nsid);
 	}
-	if (zonefiles_load(cfg, &zf, diag) < 0) {
+	if (zonefiles_load(cfg, &zf, diag) < 0 ||
+	    reverse_check(cfg, &zf, diag) < 0) {
 		zonefiles_clear(&zf);
 		snapshot_free(s);
 		return NULL;
@@ -101,7 +103,8 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 
 		sv->cfg = cfg->nviews ? &cfg->views[v] : NULL;
 		s->nviews++;
-		if (synth_view(cfg, vi, s->serial, &sv->sv) < 0)
+		if (synth_view(cfg, vi, s->serial, &sv->sv) < 0 ||
+		    reverse_view(cfg, vi, s->serial, &zf, &sv->sv) < 0)
 			goto oom;
 		if (zonefiles_merge(&zf, cfg, vi, s->serial, &sv->sv, &msgs,
 		    diag) < 0)

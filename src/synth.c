@@ -105,28 +105,44 @@ add_srv(ldns_rr_list *rrs, const char *service, const char *domain,
 	return 0;
 }
 
-static int
-add_apex(ldns_rr_list *rrs, const struct config *cfg, const struct cfg_domain *d,
-    uint32_t serial)
+int
+synth_apex(ldns_rr_list *rrs, const char *apex, uint32_t ttl,
+    char *const *ns, size_t nns, const char *hostmaster, uint32_t serial,
+    uint32_t minimum)
 {
 	ldns_rdf *soa[7] = {
-		dname(d->ns[0]),
-		dname(d->hostmaster),
+		dname(ns[0]),
+		dname(hostmaster),
 		ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, serial),
 		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, SOA_REFRESH),
 		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, SOA_RETRY),
 		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, SOA_EXPIRE),
-		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, cfg->negative_ttl),
+		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, minimum),
 	};
 
-	if (push(rrs, rr_make(d->name, d->ttl, LDNS_RR_TYPE_SOA, soa, 7)) < 0)
+	if (push(rrs, rr_make(apex, ttl, LDNS_RR_TYPE_SOA, soa, 7)) < 0)
 		return -1;
-	for (size_t i = 0; i < d->nns; i++) {
-		ldns_rdf *ns = dname(d->ns[i]);
-		if (push(rrs, rr_make(d->name, d->ttl, LDNS_RR_TYPE_NS, &ns, 1)) < 0)
+	for (size_t i = 0; i < nns; i++)
+		if (synth_name_rr(rrs, apex, ttl, LDNS_RR_TYPE_NS, ns[i]) < 0)
 			return -1;
-	}
 	return 0;
+}
+
+int
+synth_name_rr(ldns_rr_list *rrs, const char *owner, uint32_t ttl,
+    ldns_rr_type type, const char *target)
+{
+	ldns_rdf *t = dname(target);
+
+	return push(rrs, rr_make(owner, ttl, type, &t, 1));
+}
+
+static int
+add_apex(ldns_rr_list *rrs, const struct config *cfg, const struct cfg_domain *d,
+    uint32_t serial)
+{
+	return synth_apex(rrs, d->name, d->ttl, d->ns, d->nns, d->hostmaster,
+	    serial, cfg->negative_ttl);
 }
 
 /*
@@ -181,10 +197,9 @@ add_host(ldns_rr_list *rrs, const struct config *cfg, int v,
 {
 	if (!view_host_visible(cfg, v, rules))
 		return 0;
-	if (h->cname != NULL) {
-		ldns_rdf *t = dname(h->cname);
-		return push(rrs, rr_make(h->name, ttl, LDNS_RR_TYPE_CNAME, &t, 1));
-	}
+	if (h->cname != NULL)
+		return synth_name_rr(rrs, h->name, ttl, LDNS_RR_TYPE_CNAME,
+		    h->cname);
 	for (size_t i = 0; i < h->naddrs; i++) {
 		const struct cfg_addr *a = &h->addrs[i];
 		ldns_rdf *rd;

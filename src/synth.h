@@ -54,6 +54,18 @@ void	synth_view_clear(struct synth_view *sv);
  */
 int	synth_view_cut(struct synth_view *sv);
 
+/*
+ * The apex of a zone, appended to rrs: the SOA (MNAME ns[0], RNAME
+ * hostmaster, MINIMUM minimum) then one NS per name of ns (nns >= 1), all
+ * with ttl. Shared by every zone this server makes up (reverse.c too).
+ */
+int	synth_apex(ldns_rr_list *rrs, const char *apex, uint32_t ttl,
+	    char *const *ns, size_t nns, const char *hostmaster,
+	    uint32_t serial, uint32_t minimum);
+/* One record whose data is one name (NS, CNAME, PTR), appended to rrs. */
+int	synth_name_rr(ldns_rr_list *rrs, const char *owner, uint32_t ttl,
+	    ldns_rr_type type, const char *target);
+
 /* Whether host name is visible in view v (-1: the implicit view). */
 bool	synth_host_visible(const struct config *cfg, int v, const char *name);
 
