@@ -97,6 +97,25 @@ expect_rr ANSWER 'cwa-ext.contoso.com. 3600 IN A 203.0.113.30'
 q "${OUT_[@]}" _sipinternaltls._tcp.contoso.com SRV
 expect_status NXDOMAIN
 
+# ---- reverse zones (reverse_zones = auto): each view its own PTRs; the
+# original name of a shared role, never a domain's copy
+q "${IN[@]}" -x 10.0.0.10
+expect_status NOERROR
+expect_flag aa
+expect_rr ANSWER '10.0.0.10.in-addr.arpa. 3600 IN PTR pool01.contoso.com.'
+expect_count ANSWER 1
+q "${IN[@]}" -x 172.16.0.10
+expect_rr ANSWER '10.0.16.172.in-addr.arpa. 3600 IN PTR edge01.contoso.com.'
+q "${OUT_[@]}" -x 203.0.113.10
+expect_rr ANSWER '10.113.0.203.in-addr.arpa. 3600 IN PTR sip.contoso.com.'
+q "${OUT_[@]}" -x 10.0.0.10
+expect_status REFUSED
+q "${IN[@]}" -x 203.0.113.10
+expect_status REFUSED
+q "${IN[@]}" -x 10.0.0.99
+expect_status NXDOMAIN
+expect_rr_re AUTHORITY '^0\.0\.10\.in-addr\.arpa\. 300 IN SOA '
+
 # ---- the leak scan: every name the internal view serves, every common
 # type, UDP and TCP, asked from outside: no internal name or address
 names=$("$OCSDNSD" -c "$CONF" --print-zone --view internal |
@@ -155,7 +174,8 @@ done
 
 # ---- a real NSD secondary of the three zones (the internal view: it asks
 # from 127.0.0.1) answers every name and type as ocsdnsd does
-zones="contoso.com retail.contoso.com fabrikam.com"
+zones=$("$OCSDNSD" -c "$CONF" --print-zone --view internal |
+    awk '/^; zone / { sub(",", "", $3); print $3 }')
 # shellcheck disable=SC2086 # one word per zone
 nsd_secondary $zones
 for z in $zones; do
