@@ -19,6 +19,8 @@ static struct config *
 load(const char *text)
 {
 	size_t len;
+
+	free(diag);		/* refused() loads many times in one test */
 	FILE *fp = open_memstream(&diag, &len);
 
 	ck_assert_ptr_nonnull(fp);
