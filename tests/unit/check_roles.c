@@ -241,6 +241,63 @@ START_TEST(test_warnings)
 }
 END_TEST
 
+START_TEST(test_publish_inside_arrays)
+{
+	struct config *cfg = load(VIEWS
+	    "[domain contoso.com]\npool = p\ndirector = d\nsignin = director\n"
+	    "edge = e\n"
+	    "[pool p]\nedition = enterprise\ntopology = expanded\n"
+	    "fqdn = p.contoso.com\naddress = 10.0.0.1\n"
+	    "webconf_server.wc.contoso.com = 10.0.0.5\n"
+	    "av_server.av1.contoso.com = 10.0.0.6\n"
+	    "[director d]\nfqdn = d.contoso.com\naddress = 10.0.0.20\n"
+	    "server.d1.contoso.com = 10.0.0.21\n"
+	    "server.d2.contoso.com = 10.0.0.22\n"
+	    "[edge e]\ninternal_fqdn = e.contoso.com\n"
+	    "internal_address = 172.16.0.1\naccess_edge = sip.contoso.com\n"
+	    "access_edge_address = 203.0.113.10\npublish_inside = yes\n"
+	    "[reverse_proxy r]\nfqdn = rp.contoso.com\naddress = 203.0.113.20\n");
+
+	ck_assert_msg(cfg != NULL, "%s", diag);
+	ck_assert_uint_eq(nwarn, 0);
+	/* the array's Directors and the conferencing servers: inside only */
+	const char *inside[] = { "d1.contoso.com", "d2.contoso.com",
+	    "wc.contoso.com", "av1.contoso.com" };
+	for (size_t i = 0; i < sizeof(inside) / sizeof(inside[0]); i++) {
+		const struct cfg_host *h = host(cfg, inside[i]);
+		ck_assert(view_host_visible(cfg, 0, h));
+		ck_assert(!view_host_visible(cfg, 1, h));
+	}
+	/* publish_inside: the edge's external name in both views ... */
+	const struct cfg_host *e = host(cfg, "sip.contoso.com");
+	ck_assert_int_eq(e->scope, CFG_SCOPE_ANY);
+	ck_assert(view_host_visible(cfg, 0, e));
+	ck_assert(view_host_visible(cfg, 1, e));
+	/* ... but not the reverse proxy's, which does not say so */
+	const struct cfg_host *r = host(cfg, "rp.contoso.com");
+	ck_assert(!view_host_visible(cfg, 0, r));
+	ck_assert(view_host_visible(cfg, 1, r));
+	/* signin = director: the SRV target is the Director's VIP name */
+	ck_assert_str_eq(config_domain(cfg, "contoso.com")->pool.v[0].name,
+	    "d.contoso.com");
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_consolidated_has_no_conferencing_servers)
+{
+	struct config *cfg = load("[domain contoso.com]\npool = p\n[pool p]\n"
+	    "edition = enterprise\nfqdn = p.contoso.com\naddress = 10.0.0.1\n"
+	    "av_server.av1.contoso.com = 10.0.0.6\n");
+
+	ck_assert_msg(cfg != NULL, "%s", diag);
+	ck_assert_msg(strstr(diag, ":7: warning: av_server: a consolidated pool "
+	    "has no separate conferencing servers (set topology = expanded)")
+	    != NULL, "%s", diag);
+	config_free(cfg);
+}
+END_TEST
+
 /* Every file that loaded before loads the same: no role, no new host. */
 START_TEST(test_plain_config_unchanged)
 {
@@ -270,6 +327,8 @@ roles_suite(void)
 	tcase_add_test(tc, test_no_srv_to_unseen_target);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_warnings);
+	tcase_add_test(tc, test_publish_inside_arrays);
+	tcase_add_test(tc, test_consolidated_has_no_conferencing_servers);
 	tcase_add_test(tc, test_plain_config_unchanged);
 	suite_add_tcase(s, tc);
 	return s;
