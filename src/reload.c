@@ -14,6 +14,7 @@
 #include "log.h"
 #include "notify.h"
 #include "server_int.h"
+#include "signin/signin_check.h"
 #include "snapshot.h"
 #include "stats.h"
 
@@ -144,6 +145,14 @@ reload_notify_zone(void *arg, const char *zone)
 
 /* --- the background thread ---------------------------------------------- */
 
+/* A reload's sign-in verdicts: one log line per domain and view. */
+static void
+reload_verdict(void *arg, const char *line)
+{
+	(void)arg;
+	log_info("%s", line);
+}
+
 /*
  * The background thread: frees what it is given, builds what it is asked
  * to, and tells the main loop when a build has ended. On quit it finishes
@@ -184,6 +193,12 @@ reload_main(void *arg)
 		if (cfg != NULL)
 			/* snapshot_build() takes cfg, also when it fails. */
 			snap = snapshot_build(cfg, prev, log_stream());
+		/* What -t refuses is not served: the old data stays. */
+		if (snap != NULL && signin_check(snap, log_stream(),
+		    reload_verdict, NULL, &nwarn) != 0) {
+			snapshot_free(snap);
+			snap = NULL;
+		}
 
 		pthread_mutex_lock(&rs->lock);
 		rs->result = snap;
