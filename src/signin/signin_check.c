@@ -356,14 +356,15 @@ fault_noaddr(struct check *c, const struct here *h, const struct signin *lk,
 	const struct cfg_host *host = config_host(c->cfg, m->name);
 	if (host != NULL)
 		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
-		    "target %s has no address in view %s, where %s points to "
-		    "it (%s, line %d, has no address that view publishes)",
-		    h->d->name, src.key, m->name, h->view, owners, m->name,
-		    host->line);
+		    "target %s has no address in view %s, which serves SRV "
+		    "records for it (%s): [host %s] at line %d has no address "
+		    "that view publishes", h->d->name, src.key, m->name,
+		    h->view, owners, m->name, host->line);
 	else
 		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
-		    "target %s has no address in view %s, where %s points to "
-		    "it", h->d->name, src.key, m->name, h->view, owners);
+		    "target %s has no address in view %s, which serves SRV "
+		    "records for it (%s)", h->d->name, src.key, m->name,
+		    h->view, owners);
 }
 
 static void
@@ -376,23 +377,22 @@ fault_cname(struct check *c, const struct here *h, const struct signin *lk,
 	owners_of(lk, m->name, owners, sizeof(owners));
 	if (!target_source(h->d, m->name, h->external, &src)) {
 		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
-		msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s is an "
-		    "alias (CNAME): RFC 2782 forbids it, name the host itself "
-		    "(the zone file has errors)", h->view, owners, m->name);
+		msg_add(c, zpath, 0, false, "%s: SRV target %s is an alias "
+		    "(CNAME): RFC 2782 forbids it, name the host itself (the "
+		    "zone file has errors)", owners, m->name);
 		return;
 	}
 	const struct cfg_host *host = config_host(c->cfg, m->name);
 	if (host != NULL && host->cname != NULL)
 		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
-		    "target %s is an alias (cname = %s, line %d) in view %s: "
-		    "RFC 2782 forbids an alias as SRV target, name %s itself",
+		    "target %s is an alias (cname = %s, line %d): RFC 2782 "
+		    "forbids an alias as SRV target, name %s itself",
 		    h->d->name, src.key, m->name, host->cname,
-		    host->cname_line, h->view, host->cname);
+		    host->cname_line, host->cname);
 	else
 		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
-		    "target %s is an alias (CNAME) in view %s: RFC 2782 "
-		    "forbids an alias as SRV target", h->d->name, src.key,
-		    m->name, h->view);
+		    "target %s is an alias (CNAME): RFC 2782 forbids an alias "
+		    "as SRV target", h->d->name, src.key, m->name);
 }
 
 static void
@@ -579,16 +579,18 @@ report_ns(struct check *c, const struct cfg_domain *d,
 		if (!configured) {
 			zone_path(c->cfg, NULL, d->name, zpath, sizeof(zpath));
 			msg_add(c, zpath, 0, true, "%s NS %s has no address in "
-			    "view %s: a resolver that primes the zone gets no "
-			    "address for it", d->name, miss[k], views[k]);
+			    "%s %s: a resolver that primes the zone gets no "
+			    "address for it", d->name, miss[k],
+			    strchr(views[k], ',') ? "views" : "view", views[k]);
 			continue;
 		}
 		msg_add(c, c->cfg->path, d->line, true, "[domain %s] ns: name "
-		    "server %s has no address in view %s: a resolver that "
+		    "server %s has no address in %s %s: a resolver that "
 		    "primes the zone gets NXDOMAIN for it and may fail every "
 		    "query (%s; add [host %s] with an address)", d->name,
-		    miss[k], views[k], strcmp(miss[k], def) == 0 ?
-		    "the default ns" : "set in ns", miss[k]);
+		    miss[k], strchr(views[k], ',') ? "views" : "view",
+		    views[k], strcmp(miss[k], def) == 0 ? "it is the default "
+		    "ns" : "set in ns", miss[k]);
 	}
 }
 
