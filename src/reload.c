@@ -145,12 +145,22 @@ reload_notify_zone(void *arg, const char *zone)
 
 /* --- the background thread ---------------------------------------------- */
 
-/* A reload's sign-in verdicts: one log line per domain and view. */
+/*
+ * A reload's sign-in verdicts: one log line per domain and view, at info
+ * level for a lab-sized file, at debug level (-v) beyond that, so that a
+ * file of 100,000 domains does not log 200,000 lines at every reload.
+ */
+#define RELOAD_VERDICTS_INFO	64
+
 static void
 reload_verdict(void *arg, const char *line)
 {
-	(void)arg;
-	log_info("%s", line);
+	const bool *info = arg;
+
+	if (*info)
+		log_info("%s", line);
+	else
+		log_debug("%s", line);
 }
 
 /*
@@ -194,10 +204,14 @@ reload_main(void *arg)
 			/* snapshot_build() takes cfg, also when it fails. */
 			snap = snapshot_build(cfg, prev, log_stream());
 		/* What -t refuses is not served: the old data stays. */
-		if (snap != NULL && signin_check(snap, log_stream(),
-		    reload_verdict, NULL, &nwarn) != 0) {
-			snapshot_free(snap);
-			snap = NULL;
+		if (snap != NULL) {
+			bool info = snapshot_config(snap)->ndomains *
+			    snap->nviews <= RELOAD_VERDICTS_INFO;
+			if (signin_check(snap, log_stream(), reload_verdict,
+			    &info, &nwarn) != 0) {
+				snapshot_free(snap);
+				snap = NULL;
+			}
 		}
 
 		pthread_mutex_lock(&rs->lock);
