@@ -238,10 +238,11 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 	return 0;	/* sent, or the connection is failing: nothing more */
 }
 
+/* in_view: the view to answer from, or -1 to select it by the peer. */
 static size_t
 dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
-    const struct stats *stats, const struct query *q, uint8_t *out,
-    struct dns_result *res)
+    const struct stats *stats, const struct query *q, int in_view,
+    uint8_t *out, struct dns_result *res)
 {
 	if (q->question_len > 0) {
 		res->flags |= DNS_RES_QUESTION;
@@ -286,7 +287,8 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 	case TYPE_MAILB:
 		return reply_error(snap, q, out, RCODE_NOTIMP, res);
 	}
-	int vi = view_select(snap->cfg, peer->remote, peer->local);
+	int vi = in_view >= 0 ? in_view :
+	    view_select(snap->cfg, peer->remote, peer->local);
 	if (vi < 0)
 		return reply_error(snap, q, out, RCODE_REFUSED, res);
 	struct snapshot_view *view = &snap->views[vi];
@@ -322,10 +324,25 @@ dns_answer_query(const struct snapshot *snap, const struct dns_peer *peer,
 {
 	memset(res, 0, sizeof(*res));
 	res->view = -1;
-	size_t len = dns_reply(snap, peer, stats, q, out, res);
+	size_t len = dns_reply(snap, peer, stats, q, -1, out, res);
 	if (len == 0 && !(res->flags & DNS_RES_XFR))
 		res->flags |= DNS_RES_DROPPED;
 	return len;
+}
+
+size_t
+dns_answer_in_view(const struct snapshot *snap, size_t view,
+    const struct dns_peer *peer, const uint8_t *query, size_t qlen,
+    uint8_t *out, struct dns_result *res)
+{
+	struct query q;
+
+	memset(res, 0, sizeof(*res));
+	res->view = -1;
+	if (view >= snap->nviews)
+		return 0;
+	query_parse(&q, query, qlen);
+	return dns_reply(snap, peer, NULL, &q, (int)view, out, res);
 }
 
 size_t

@@ -56,6 +56,16 @@ size_t	dns_answer_query(const struct snapshot *snap,
 	    const struct query *q, uint8_t *out, struct dns_result *res);
 
 /*
+ * The answer a client of view number view (an index into snap->views)
+ * would get, whoever peer is: for the sign-in check of ocsdnsd -t, which
+ * asks every view in process. No CHAOS stats; a zone transfer goes by
+ * peer as in dns_answer(). 0 when view is out of range.
+ */
+size_t	dns_answer_in_view(const struct snapshot *snap, size_t view,
+	    const struct dns_peer *peer, const uint8_t *query, size_t qlen,
+	    uint8_t *out, struct dns_result *res);
+
+/*
  * For a batch of received messages, before answering them: query_parse()
  * every message (which folds and hashes the name, once), then
  * dns_prefetch() with stage 0 for every message, then with stage 1 for

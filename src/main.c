@@ -13,6 +13,7 @@
 #include "log.h"
 #include "privs.h"
 #include "server.h"
+#include "signin/signin_check.h"
 #include "snapshot.h"
 
 #ifndef SYSCONFDIR
@@ -85,6 +86,14 @@ print_zones(const struct snapshot *snap, const char *domain, const char *view)
 		return 1;
 	}
 	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* -t: one line per domain and view, where the client would connect. */
+static void
+print_verdict(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
 }
 
 int
@@ -209,6 +218,15 @@ main(int argc, char *argv[])
 		return rc;
 	}
 	if (check) {
+		/* Config errors stopped above; these are sign-in errors. */
+		int nerr = signin_check(snap, log_stream(), print_verdict, NULL,
+		    &nwarn);
+		if (nerr != 0) {
+			fflush(stdout);
+			snapshot_free(snap);
+			free(addrs);
+			return 1;
+		}
 		size_t nz = snapshot_nzones(snap);
 		printf("%s: OK: %zu zone%s, %zu records\n", path, nz,
 		    nz == 1 ? "" : "s", snapshot_nrecords(snap));

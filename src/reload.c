@@ -14,6 +14,7 @@
 #include "log.h"
 #include "notify.h"
 #include "server_int.h"
+#include "signin/signin_check.h"
 #include "snapshot.h"
 #include "stats.h"
 
@@ -145,6 +146,24 @@ reload_notify_zone(void *arg, const char *zone)
 /* --- the background thread ---------------------------------------------- */
 
 /*
+ * A reload's sign-in verdicts: one log line per domain and view, at info
+ * level for a lab-sized file, at debug level (-v) beyond that, so that a
+ * file of 100,000 domains does not log 200,000 lines at every reload.
+ */
+#define RELOAD_VERDICTS_INFO	64
+
+static void
+reload_verdict(void *arg, const char *line)
+{
+	const bool *info = arg;
+
+	if (*info)
+		log_info("%s", line);
+	else
+		log_debug("%s", line);
+}
+
+/*
  * The background thread: frees what it is given, builds what it is asked
  * to, and tells the main loop when a build has ended. On quit it finishes
  * the build under way (there is no stopping one halfway) but starts none.
@@ -184,6 +203,16 @@ reload_main(void *arg)
 		if (cfg != NULL)
 			/* snapshot_build() takes cfg, also when it fails. */
 			snap = snapshot_build(cfg, prev, log_stream());
+		/* What -t refuses is not served: the old data stays. */
+		if (snap != NULL) {
+			bool info = snapshot_config(snap)->ndomains *
+			    snap->nviews <= RELOAD_VERDICTS_INFO;
+			if (signin_check(snap, log_stream(), reload_verdict,
+			    &info, &nwarn) != 0) {
+				snapshot_free(snap);
+				snap = NULL;
+			}
+		}
 
 		pthread_mutex_lock(&rs->lock);
 		rs->result = snap;

@@ -4,25 +4,25 @@
 #include "lookup.h"
 
 static void
-print_json_list(FILE *fp, char * const *list, int n)
+print_json_list(FILE *fp, const struct signin_msg *list, int n)
 {
 	fputc('[', fp);
 	for (int i = 0; i < n; i++) {
 		fputs(i ? ", " : "", fp);
-		lookup_json_string(fp, list[i]);
+		lookup_json_string(fp, list[i].text);
 	}
 	fputc(']', fp);
 }
 
 static void
-print_json_query(const struct lquery *q, FILE *fp)
+print_json_query(const struct signin_query *q, FILE *fp)
 {
 	size_t na = q->answer ? ldns_rr_list_rr_count(q->answer) : 0;
 
 	lookup_json_string(fp, q->name);
 	fprintf(fp, ", \"type\": \"%s\", \"rcode\": \"%s\", ",
-	    print_type_name(q->type), print_rcode_name(q));
-	if (q->state == Q_SKIPPED)
+	    signin_type_name(q->type), signin_rcode_name(q));
+	if (q->state == SIGNIN_Q_SKIPPED)
 		fputs("\"ms\": null, \"answers\": [", fp);
 	else
 		fprintf(fp, "\"ms\": %.1f, \"answers\": [", q->ms);
@@ -30,12 +30,12 @@ print_json_query(const struct lquery *q, FILE *fp)
 		const ldns_rr *rr = ldns_rr_list_rr(q->answer, j);
 		char owner[LOOKUP_NAME_MAX], *data = print_rr_data(rr);
 
-		print_rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
+		signin_rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
 		fputs(j ? ", {\"name\": " : "{\"name\": ", fp);
 		lookup_json_string(fp, owner);
 		fprintf(fp, ", \"ttl\": %u, \"type\": \"%s\", \"data\": ",
 		    (unsigned)ldns_rr_ttl(rr),
-		    print_type_name(ldns_rr_get_type(rr)));
+		    signin_type_name(ldns_rr_get_type(rr)));
 		lookup_json_string(fp, data);
 		fputc('}', fp);
 		free(data);
@@ -44,14 +44,15 @@ print_json_query(const struct lquery *q, FILE *fp)
 }
 
 void
-json_print(const struct lookup *lk, const char *source, FILE *fp)
+json_print(const struct signin *lk, const ldns_resolver *res,
+    const char *source, FILE *fp)
 {
 	fputs("{\n  \"domain\": ", fp);
 	lookup_json_string(fp, lk->domain);
 	fputs(",\n  \"servers\": [", fp);
-	print_servers(lk, fp, 1);
+	print_servers(res, fp, 1);
 	fprintf(fp, "],\n  \"port\": %u,\n  \"source\": ",
-	    (unsigned)ldns_resolver_port(lk->res));
+	    (unsigned)ldns_resolver_port(res));
 	if (source != NULL)
 		lookup_json_string(fp, source);
 	else

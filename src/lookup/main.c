@@ -25,20 +25,6 @@ usage(FILE *fp)
 	    "  -h                print this help and exit\n");
 }
 
-static void
-lookup_free(struct lookup *lk)
-{
-	for (int i = 0; i < lk->nq; i++)
-		if (lk->q[i].answer != NULL)
-			ldns_rr_list_deep_free(lk->q[i].answer);
-	for (int i = 0; i < lk->nwarn; i++)
-		free(lk->warn[i]);
-	for (int i = 0; i < lk->nnote; i++)
-		free(lk->note[i]);
-	ldns_resolver_deep_free(lk->res);
-	free(lk);
-}
-
 /*
  * Exit status: EXIT_SIGNIN when Communicator would find a server to sign
  * in to, EXIT_NOSIGNIN when not (or stdout failed), EXIT_USAGE for a bad
@@ -100,28 +86,26 @@ main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 
-	struct lookup *lk = calloc(1, sizeof(*lk));
+	struct signin *lk = calloc(1, sizeof(*lk));
 	if (lk == NULL)
 		err(EXIT_USAGE, "calloc");
 	ldns_rdf *src = NULL;
+	ldns_resolver *res = resolver_make(server, source, &timeout, &src);
 	lk->domain = domain;
-	lk->res = resolver_make(server, source, &timeout, &src);
-	query_srv(lk);
-	verdict_srv(lk);
-	if (!lk->ok) {
-		query_fallback(lk);
-		verdict_fallback(lk);
-	}
-	faults_check(lk);
-	if (!lk->ok)
-		verdict_none(lk);
+	lk->send = resolver_send;
+	lk->send_arg = res;
+	signin_run(lk);
+	if (lk->oom)
+		errx(EXIT_USAGE, "out of memory");
 	if (json)
-		json_print(lk, source, stdout);
+		json_print(lk, res, source, stdout);
 	else
-		print_human(lk, source, stdout);
+		print_human(lk, res, source, stdout);
 	int rc = lk->ok ? EXIT_SIGNIN : EXIT_NOSIGNIN;
 
-	lookup_free(lk);
+	signin_clear(lk);
+	free(lk);
+	ldns_resolver_deep_free(res);
 	if (src != NULL)
 		ldns_rdf_deep_free(src);
 	if (fflush(stdout) == EOF)

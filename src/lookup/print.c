@@ -6,24 +6,6 @@
 
 #include "lookup.h"
 
-/* A presentation string of an rdf without its trailing dot, lower case. */
-void
-print_rdf_name(const ldns_rdf *rdf, char *out, size_t outsz)
-{
-	char *s = ldns_rdf2str(rdf);
-
-	if (s == NULL)
-		err(EXIT_USAGE, "ldns_rdf2str");
-	size_t len = strlen(s);
-	if (len > 1 && s[len - 1] == '.')
-		s[--len] = '\0';
-	for (char *p = s; *p != '\0'; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p + 32);
-	snprintf(out, outsz, "%s", s);
-	free(s);
-}
-
 /* The rdata of RR in presentation format; the caller frees it. */
 char *
 print_rr_data(const ldns_rr *rr)
@@ -44,28 +26,8 @@ print_rr_data(const ldns_rr *rr)
 	return out != NULL ? out : strdup("");
 }
 
-const char *
-print_type_name(ldns_rr_type type)
-{
-	const ldns_rr_descriptor *d = ldns_rr_descript(type);
-
-	return d != NULL && d->_name != NULL ? d->_name : "TYPE?";
-}
-
-const char *
-print_rcode_name(const struct lquery *q)
-{
-	if (q->state == Q_NOREPLY)
-		return "TIMEOUT";
-	if (q->state == Q_SKIPPED)
-		return "SKIPPED";
-	const ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes,
-	    (int)q->rcode);
-	return lt != NULL ? lt->name : "RCODE?";
-}
-
 static void
-print_table(const struct lookup *lk, FILE *fp)
+print_table(const struct signin *lk, FILE *fp)
 {
 	int w = 5;
 
@@ -77,23 +39,23 @@ print_table(const struct lookup *lk, FILE *fp)
 	fprintf(fp, "%-*s  %-5s %-8s %7s %6s  %s\n", w, "QUERY", "TYPE",
 	    "RCODE", "MS", "TTL", "ANSWER");
 	for (int i = 0; i < lk->nq; i++) {
-		const struct lquery *q = &lk->q[i];
+		const struct signin_query *q = &lk->q[i];
 		size_t na = q->answer ? ldns_rr_list_rr_count(q->answer) : 0;
 		char ms[16];
 
-		if (q->state == Q_SKIPPED)
+		if (q->state == SIGNIN_Q_SKIPPED)
 			snprintf(ms, sizeof(ms), "-");
 		else
 			snprintf(ms, sizeof(ms), "%.1f", q->ms);
 		fprintf(fp, "%-*s  %-5s %-8s %7s", w, q->name,
-		    print_type_name(q->type), print_rcode_name(q), ms);
+		    signin_type_name(q->type), signin_rcode_name(q), ms);
 		if (na == 0)
 			fprintf(fp, " %6s  -\n", "");
 		for (size_t j = 0; j < na; j++) {
 			const ldns_rr *rr = ldns_rr_list_rr(q->answer, j);
 			char owner[LOOKUP_NAME_MAX], *data = print_rr_data(rr);
 
-			print_rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
+			signin_rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
 			if (j > 0)
 				fprintf(fp, "%-*s  %-5s %-8s %7s", w, "", "",
 				    "", "");
@@ -101,7 +63,7 @@ print_table(const struct lookup *lk, FILE *fp)
 			if (ldns_rr_get_type(rr) != q->type ||
 			    strcasecmp(owner, q->name) != 0)
 				fprintf(fp, "%s %s ", owner,
-				    print_type_name(ldns_rr_get_type(rr)));
+				    signin_type_name(ldns_rr_get_type(rr)));
 			fprintf(fp, "%s\n", data);
 			free(data);
 		}
@@ -110,11 +72,11 @@ print_table(const struct lookup *lk, FILE *fp)
 
 /* The servers asked, comma-separated (as JSON strings when json is set). */
 void
-print_servers(const struct lookup *lk, FILE *fp, int json)
+print_servers(const ldns_resolver *res, FILE *fp, int json)
 {
-	ldns_rdf **ns = ldns_resolver_nameservers(lk->res);
+	ldns_rdf **ns = ldns_resolver_nameservers(res);
 
-	for (size_t i = 0; i < ldns_resolver_nameserver_count(lk->res); i++) {
+	for (size_t i = 0; i < ldns_resolver_nameserver_count(res); i++) {
 		char *s = ldns_rdf2str(ns[i]);
 
 		if (s == NULL)
@@ -129,19 +91,20 @@ print_servers(const struct lookup *lk, FILE *fp, int json)
 }
 
 void
-print_human(const struct lookup *lk, const char *source, FILE *fp)
+print_human(const struct signin *lk, const ldns_resolver *res,
+    const char *source, FILE *fp)
 {
 	fprintf(fp, "ocsdns-lookup: automatic sign-in for %s, server ",
 	    lk->domain);
-	print_servers(lk, fp, 0);
+	print_servers(res, fp, 0);
 	fprintf(fp, " port %u, source %s\n\n",
-	    (unsigned)ldns_resolver_port(lk->res),
+	    (unsigned)ldns_resolver_port(res),
 	    source != NULL ? source : "default");
 	print_table(lk, fp);
 	fputc('\n', fp);
 	for (int i = 0; i < lk->nwarn; i++)
-		fprintf(fp, "warning: %s\n", lk->warn[i]);
+		fprintf(fp, "warning: %s\n", lk->warn[i].text);
 	for (int i = 0; i < lk->nnote; i++)
-		fprintf(fp, "note: %s\n", lk->note[i]);
+		fprintf(fp, "note: %s\n", lk->note[i].text);
 	fprintf(fp, "%s\n", lk->verdict);
 }

@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "lookup.h"
 
@@ -38,7 +39,7 @@ push_server(ldns_resolver *res, const char *host)
 	if (e != 0)
 		errx(EXIT_USAGE, "%s: %s", host, gai_strerror(e));
 	for (struct addrinfo *ai = ai0; ai != NULL; ai = ai->ai_next) {
-		char text[ADDR_LEN];
+		char text[SIGNIN_ADDR_LEN];
 
 		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, text, sizeof(text),
 		    NULL, 0, NI_NUMERICHOST) != 0 ||
@@ -100,4 +101,43 @@ resolver_make(const char *server, const char *source,
 	ldns_resolver_set_fail(res, false);
 	ldns_resolver_set_igntc(res, false);	/* truncated: retry over TCP */
 	return res;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* One query through the resolver, for the sign-in run (signin_send_fn). */
+ldns_pkt *
+resolver_send(void *arg, const char *name, ldns_rr_type type, double *ms,
+    const char **error)
+{
+	ldns_resolver *res = arg;
+	char fqdn[LOOKUP_NAME_MAX + 1];
+
+	snprintf(fqdn, sizeof(fqdn), "%s.", name);
+	ldns_rdf *dname = ldns_dname_new_frm_str(fqdn);
+	if (dname == NULL)
+		errx(EXIT_USAGE, "%s: not a domain name", name);
+	/* A server that failed once is not written off for the next query. */
+	for (size_t i = 0; i < ldns_resolver_nameserver_count(res); i++)
+		ldns_resolver_set_nameserver_rtt(res, i, LDNS_RESOLV_RTT_MIN);
+	ldns_pkt *pkt = NULL;
+	double t0 = now_ms();
+	ldns_status st = ldns_resolver_send(&pkt, res, dname, type,
+	    LDNS_RR_CLASS_IN, LDNS_RD);
+	*ms = now_ms() - t0;
+	ldns_rdf_deep_free(dname);
+	if (st != LDNS_STATUS_OK || pkt == NULL) {
+		*error = ldns_get_errorstr_by_id(st);
+		if (pkt != NULL)
+			ldns_pkt_free(pkt);
+		return NULL;
+	}
+	return pkt;
 }

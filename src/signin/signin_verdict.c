@@ -1,7 +1,7 @@
-/* verdict.c -- ocsdns-lookup: where Communicator would sign in, if anywhere. */
+/* signin_verdict.c -- where Communicator would sign in, if anywhere. */
 #include <string.h>
 
-#include "lookup.h"
+#include "signin/signin.h"
 
 static const char *
 transport_name(enum ocs_transport transport)
@@ -10,10 +10,11 @@ transport_name(enum ocs_transport transport)
 }
 
 static void
-set_verdict(struct lookup *lk, const struct target *t, uint16_t port,
+set_verdict(struct signin *lk, const struct signin_target *t, uint16_t port,
     const char *transport, const char *record, int fallback)
 {
 	lk->ok = 1;
+	lk->fallback = fallback;
 	lk->via = t;
 	lk->port = port;
 	lk->transport = transport;
@@ -33,22 +34,22 @@ set_verdict(struct lookup *lk, const struct target *t, uint16_t port,
 
 /* The first SRV record, in the client's order, whose target it would use. */
 void
-verdict_srv(struct lookup *lk)
+signin_verdict_srv(struct signin *lk)
 {
 	for (size_t s = 0; s < OCS_NSERVICES && !lk->ok; s++) {
 		const char *owner = lk->q[lk->srvq[s]].name;
-		const ldns_rr *srv[MAX_SRV];
+		const ldns_rr *srv[SIGNIN_MAX_SRV];
 
 		if (!ocs_services[s].signin)
 			continue;
-		int n = query_srv_records(lk, lk->srvq[s], srv);
+		int n = signin_srv_records(lk, lk->srvq[s], srv);
 		if (n == 0)
 			continue;
 		for (int i = 0; i < n; i++) {
 			char name[LOOKUP_NAME_MAX];
 
-			query_srv_target(srv[i], name, sizeof(name));
-			const struct target *t = query_find_target(lk, name);
+			signin_srv_target(srv[i], name, sizeof(name));
+			const struct signin_target *t = signin_find_target(lk, name);
 			if (t == NULL || t->naddr == 0 ||
 			    !lookup_name_in_domain(name, lk->domain))
 				continue;
@@ -67,7 +68,7 @@ verdict_srv(struct lookup *lk)
  * The client speaks TLS to every fallback name.
  */
 void
-verdict_fallback(struct lookup *lk)
+signin_verdict_fallback(struct signin *lk)
 {
 	for (size_t f = 0; f < OCS_NFALLBACKS; f++) {
 		if (lk->fb[f].naddr > 0) {
@@ -82,7 +83,7 @@ verdict_fallback(struct lookup *lk)
 }
 
 void
-verdict_none(struct lookup *lk)
+signin_verdict_none(struct signin *lk)
 {
 	snprintf(lk->verdict, sizeof(lk->verdict),
 	    "Communicator could not sign in automatically to %s: no "

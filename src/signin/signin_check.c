@@ -1,0 +1,743 @@
+/* signin_check.c -- ocsdnsd -t and reload: the sign-in run over a snapshot. */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dns.h"
+#include "signin/signin.h"
+#include "signin/signin_check.h"
+#include "snapshot.h"
+#include "view.h"
+
+/*
+ * Which faults are errors. A served record that cannot work is an error:
+ * an SRV target with no address in a view that serves the SRV record, an
+ * SRV target that is an alias, a target outside every zone where a name
+ * inside was clearly meant (one label), a domain that cannot sign in from
+ * a view where it should (every internal view; an external view when the
+ * domain has an access edge). A likely mistake that can still work is a
+ * warning: an SRV priority or weight equal to a service port, a private
+ * address published in an external view, a name server without an
+ * address, a record of TTL 0, internal SRV records in an external view.
+ * What the configuration loader has already said (a target outside the
+ * SIP domain) and what follows from another fault (a service with no
+ * usable target) is not said again.
+ */
+
+struct check_msg {
+	char		*file;
+	int		 line;
+	bool		 warning;
+	size_t		 seq;
+	char		*text;
+};
+
+struct check {
+	const struct snapshot *snap;
+	const struct config *cfg;
+	struct check_msg *msgs;
+	size_t		 nmsgs;
+	size_t		 cap;
+	size_t		 window;	/* messages before it are not compared */
+	int		 nerrors;
+	unsigned	 nwarn;
+	bool		 oom;
+	size_t		 view;		/* the view the sender answers from */
+	uint8_t		*buf;		/* DNS_MAX_MESSAGE bytes: the answer */
+	int		 here;		/* errors of this domain and view */
+};
+
+/* --- messages ----------------------------------------------------------- */
+
+static void
+msg_add(struct check *c, const char *file, int line, bool warning,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* A message, once: the same fault met again (in another view) is one. */
+static void
+msg_add(struct check *c, const char *file, int line, bool warning,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	int rc = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (rc == -1) {
+		c->oom = true;
+		return;
+	}
+	if (!warning)
+		c->here++;
+	for (size_t i = c->window; i < c->nmsgs; i++) {
+		const struct check_msg *m = &c->msgs[i];
+		if (m->line == line && m->warning == warning &&
+		    strcmp(m->text, text) == 0 && strcmp(m->file, file) == 0) {
+			free(text);
+			return;
+		}
+	}
+	if (c->nmsgs == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct check_msg *v = reallocarray(c->msgs, cap, sizeof(*v));
+		if (v == NULL) {
+			free(text);
+			c->oom = true;
+			return;
+		}
+		c->msgs = v;
+		c->cap = cap;
+	}
+	char *f = strdup(file);
+	if (f == NULL) {
+		free(text);
+		c->oom = true;
+		return;
+	}
+	struct check_msg *m = &c->msgs[c->nmsgs];
+	m->file = f;
+	m->line = line;
+	m->warning = warning;
+	m->seq = c->nmsgs++;
+	m->text = text;
+	if (warning)
+		c->nwarn++;
+	else
+		c->nerrors++;
+}
+
+static int
+msg_cmp(const void *a, const void *b)
+{
+	const struct check_msg *ma = a, *mb = b;
+	int d = strcmp(ma->file, mb->file);
+
+	if (d != 0)
+		return d;
+	if (ma->line != mb->line)
+		return ma->line < mb->line ? -1 : 1;
+	return ma->seq < mb->seq ? -1 : ma->seq > mb->seq;
+}
+
+/* Prints the messages sorted by file and line, then frees them. */
+static void
+msg_flush(struct check *c, FILE *diag)
+{
+	if (c->nmsgs > 1)
+		qsort(c->msgs, c->nmsgs, sizeof(*c->msgs), msg_cmp);
+	for (size_t i = 0; i < c->nmsgs; i++) {
+		struct check_msg *m = &c->msgs[i];
+		const char *sev = m->warning ? "warning" : "error";
+
+		if (diag != NULL && m->line > 0)
+			fprintf(diag, "%s:%d: %s: %s\n", m->file, m->line, sev,
+			    m->text);
+		else if (diag != NULL)
+			fprintf(diag, "%s: %s: %s\n", m->file, sev, m->text);
+		free(m->file);
+		free(m->text);
+	}
+	free(c->msgs);
+	c->msgs = NULL;
+	c->nmsgs = c->cap = 0;
+	if (c->oom && diag != NULL)
+		fprintf(diag, "%s: sign-in check: out of memory\n",
+		    c->cfg->path);
+}
+
+/* --- the sender: answers from the snapshot ------------------------------- */
+
+/* A query as a client of view c->view would send it, answered in process. */
+static ldns_pkt *
+check_send(void *arg, const char *name, ldns_rr_type type, double *ms,
+    const char **error)
+{
+	struct check *c = arg;
+	char fqdn[LOOKUP_NAME_MAX + 1];
+
+	*ms = 0;
+	snprintf(fqdn, sizeof(fqdn), "%s.", name);
+	ldns_rdf *dname = ldns_dname_new_frm_str(fqdn);
+	if (dname == NULL) {
+		*error = "not a domain name";
+		return NULL;
+	}
+	/* The packet owns dname from here. */
+	ldns_pkt *qp = ldns_pkt_query_new(dname, type, LDNS_RR_CLASS_IN,
+	    LDNS_RD);
+	if (qp == NULL) {
+		*error = "out of memory";
+		return NULL;
+	}
+	uint8_t *wire = NULL;
+	size_t wlen = 0;
+	ldns_status st = ldns_pkt2wire(&wire, qp, &wlen);
+	ldns_pkt_free(qp);
+	if (st != LDNS_STATUS_OK) {
+		*error = ldns_get_errorstr_by_id(st);
+		return NULL;
+	}
+	/* Over TCP: nothing is truncated, the whole answer is read. */
+	struct dns_peer peer = { .transport = DNS_TCP };
+	struct dns_result res;
+	size_t len = dns_answer_in_view(c->snap, c->view, &peer, wire, wlen,
+	    c->buf, &res);
+	free(wire);
+	if (len == 0) {
+		*error = "no answer";
+		return NULL;
+	}
+	ldns_pkt *pkt = NULL;
+	if (ldns_wire2pkt(&pkt, c->buf, len) != LDNS_STATUS_OK) {
+		*error = "the answer does not parse";
+		return NULL;
+	}
+	return pkt;
+}
+
+/* --- where a fault comes from ------------------------------------------- */
+
+/* The [domain] key that made a target: line and name, or NULL (zone file). */
+struct source {
+	const char	*key;
+	int		 line;
+	const struct cfg_target *target;
+};
+
+static const char *
+key_name(const struct cfg_domain *d, const struct cfg_targets *t)
+{
+	if (t == &d->access_edge)
+		return d->edge != NULL && t->line == d->edge_line ? "edge" :
+		    "access_edge";
+	return d->director != NULL && t->line == d->director_line ?
+	    "director" : "pool";
+}
+
+static bool
+target_source(const struct cfg_domain *d, const char *name, bool external,
+    struct source *src)
+{
+	const struct cfg_targets *order[2] = { &d->pool, &d->access_edge };
+
+	if (external) {
+		order[0] = &d->access_edge;
+		order[1] = &d->pool;
+	}
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < order[k]->n; i++)
+			if (strcmp(order[k]->v[i].name, name) == 0) {
+				src->key = key_name(d, order[k]);
+				src->line = order[k]->line;
+				src->target = &order[k]->v[i];
+				return true;
+			}
+	src->key = NULL;
+	src->line = 0;
+	src->target = NULL;
+	return false;
+}
+
+/*
+ * The zone file that may hold origin's records in view (NULL: the
+ * implicit view): zones/VIEW/ORIGIN.zone, zones/ORIGIN.zone, or the
+ * zones directory, relative to the configuration file as zonefile.c reads
+ * it. Without a zones directory, the configuration file.
+ */
+static void
+zone_path(const struct config *cfg, const char *view, const char *origin,
+    char *out, size_t outsz)
+{
+	char dir[PATH_MAX];
+
+	if (cfg->zones_dir == NULL) {
+		snprintf(out, outsz, "%s", cfg->path);
+		return;
+	}
+	const char *slash = strrchr(cfg->path, '/');
+	if (cfg->zones_dir[0] == '/' || slash == NULL)
+		snprintf(dir, sizeof(dir), "%s", cfg->zones_dir);
+	else
+		snprintf(dir, sizeof(dir), "%.*s/%s",
+		    (int)(slash - cfg->path), cfg->path, cfg->zones_dir);
+	/* A path too long for out is not the file: the directory then. */
+	if (view != NULL && snprintf(out, outsz, "%s/%s/%s.zone", dir, view,
+	    origin) < (int)outsz && access(out, F_OK) == 0)
+		return;
+	if (snprintf(out, outsz, "%s/%s.zone", dir, origin) >= (int)outsz ||
+	    access(out, F_OK) != 0)
+		snprintf(out, outsz, "%s", dir);
+}
+
+/* The SRV owners of this run that name target, comma-separated. */
+static void
+owners_of(const struct signin *lk, const char *target, char *out,
+    size_t outsz)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t s = 0; s < OCS_NSERVICES; s++) {
+		const ldns_rr *srv[SIGNIN_MAX_SRV];
+		int n = signin_srv_records(lk, lk->srvq[s], srv);
+
+		for (int i = 0; i < n && len < outsz; i++) {
+			char name[LOOKUP_NAME_MAX];
+
+			signin_srv_target(srv[i], name, sizeof(name));
+			if (strcmp(name, target) != 0)
+				continue;
+			len += (size_t)snprintf(out + len, outsz - len, "%s%s",
+			    len ? ", " : "", lk->q[lk->srvq[s]].name);
+			break;
+		}
+	}
+}
+
+/* Whether every internal SRV target of the run is in the domain's pool. */
+static bool
+pools_configured(const struct signin *lk, const struct cfg_domain *d)
+{
+	for (size_t s = 0; s < OCS_NSERVICES; s++) {
+		const ldns_rr *srv[SIGNIN_MAX_SRV];
+		int n = ocs_services[s].internal ?
+		    signin_srv_records(lk, lk->srvq[s], srv) : 0;
+
+		for (int i = 0; i < n; i++) {
+			char name[LOOKUP_NAME_MAX];
+			bool found = false;
+
+			signin_srv_target(srv[i], name, sizeof(name));
+			for (size_t k = 0; k < d->pool.n && !found; k++)
+				found = strcmp(d->pool.v[k].name, name) == 0;
+			if (!found)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* --- one domain in one view --------------------------------------------- */
+
+struct here {
+	size_t		 v;
+	const char	*view;		/* its name */
+	const char	*zview;		/* its zones/ subdirectory, or NULL */
+	bool		 external;
+	const struct cfg_domain *d;
+};
+
+static void
+fault_noaddr(struct check *c, const struct here *h, const struct signin *lk,
+    const struct signin_msg *m)
+{
+	const struct signin_target *t = signin_find_target(lk, m->name);
+	char owners[4 * LOOKUP_NAME_MAX], zpath[PATH_MAX];
+	struct source src;
+
+	if (t != NULL && t->cname)
+		return;		/* the alias is the fault: said once */
+	owners_of(lk, m->name, owners, sizeof(owners));
+	if (!target_source(h->d, m->name, h->external, &src)) {
+		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
+		msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s has "
+		    "no A or AAAA record in this view (the zone file has "
+		    "errors)", h->view, owners, m->name);
+		return;
+	}
+	const struct cfg_host *host = config_host(c->cfg, m->name);
+	if (host != NULL)
+		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
+		    "target %s has no address in view %s, which serves SRV "
+		    "records for it (%s): [host %s] at line %d has no address "
+		    "that view publishes", h->d->name, src.key, m->name,
+		    h->view, owners, m->name, host->line);
+	else
+		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
+		    "target %s has no address in view %s, which serves SRV "
+		    "records for it (%s)", h->d->name, src.key, m->name,
+		    h->view, owners);
+}
+
+static void
+fault_cname(struct check *c, const struct here *h, const struct signin *lk,
+    const struct signin_msg *m)
+{
+	char owners[4 * LOOKUP_NAME_MAX], zpath[PATH_MAX];
+	struct source src;
+
+	owners_of(lk, m->name, owners, sizeof(owners));
+	if (!target_source(h->d, m->name, h->external, &src)) {
+		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
+		msg_add(c, zpath, 0, false, "%s: SRV target %s is an alias "
+		    "(CNAME): RFC 2782 forbids it, name the host itself (the "
+		    "zone file has errors)", owners, m->name);
+		return;
+	}
+	const struct cfg_host *host = config_host(c->cfg, m->name);
+	if (host != NULL && host->cname != NULL)
+		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
+		    "target %s is an alias (cname = %s, line %d): RFC 2782 "
+		    "forbids an alias as SRV target, name %s itself",
+		    h->d->name, src.key, m->name, host->cname,
+		    host->cname_line, host->cname);
+	else
+		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
+		    "target %s is an alias (CNAME): RFC 2782 forbids an alias "
+		    "as SRV target", h->d->name, src.key, m->name);
+}
+
+static void
+fault_outside(struct check *c, const struct here *h,
+    const struct signin_msg *m)
+{
+	char zpath[PATH_MAX];
+	struct source src;
+	bool configured = target_source(h->d, m->name, h->external, &src);
+
+	if (strchr(m->name, '.') != NULL) {
+		if (configured)
+			return;	/* the loader warned at the key */
+		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
+		msg_add(c, zpath, 0, true, "view %s: %s", h->view, m->text);
+		return;
+	}
+	/* One label: the top-level name NAME., meant as NAME.<domain>. */
+	if (configured)
+		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
+		    "target %s is outside every zone (in view %s): did you "
+		    "mean %s.%s?", h->d->name, src.key, m->name, h->view,
+		    m->name, h->d->name);
+	else {
+		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
+		msg_add(c, zpath, 0, false, "view %s: %s.%s SRV: target %s. "
+		    "is outside every zone: a missing domain (%s.%s.?) (the "
+		    "zone file has errors)", h->view,
+		    ocs_services[m->service].owner, h->d->name, m->name,
+		    m->name, h->d->name);
+	}
+}
+
+static void
+check_fault(struct check *c, const struct here *h, const struct signin *lk,
+    const struct signin_msg *m)
+{
+	switch (m->kind) {
+	case SIGNIN_F_QUERY:
+		/* REFUSED: a name in no zone of the view, said as outside. */
+		if (strstr(m->text, "REFUSED") == NULL)
+			msg_add(c, c->cfg->path, 0, false, "view %s: %s",
+			    h->view, m->text);
+		break;
+	case SIGNIN_F_TTL0:
+	case SIGNIN_F_TOO_MANY:
+		msg_add(c, c->cfg->path, 0, true, "view %s: %s", h->view,
+		    m->text);
+		break;
+	case SIGNIN_F_OUTSIDE:
+		fault_outside(c, h, m);
+		break;
+	case SIGNIN_F_NOADDR:
+		fault_noaddr(c, h, lk, m);
+		break;
+	case SIGNIN_F_CNAME:
+		fault_cname(c, h, lk, m);
+		break;
+	case SIGNIN_F_POOLS:
+		/* Several targets in one pool key are meant: a list. */
+		if (!pools_configured(lk, h->d))
+			msg_add(c, c->cfg->path, h->d->line, true, "view %s: %s",
+			    h->view, m->text);
+		break;
+	case SIGNIN_F_UNUSABLE:		/* follows from the faults above */
+	case SIGNIN_F_INTERNAL:
+		break;
+	}
+}
+
+/* Whether a reply to name/type holds an A or AAAA record (-1: REFUSED). */
+static int
+has_address(struct check *c, const char *name, ldns_rr_type type)
+{
+	double ms;
+	const char *error;
+	ldns_pkt *pkt = check_send(c, name, type, &ms, &error);
+
+	if (pkt == NULL)
+		return 0;
+	int rc = ldns_pkt_get_rcode(pkt) == LDNS_RCODE_REFUSED ? -1 : 0;
+	ldns_rr_list *an = ldns_pkt_answer(pkt);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == type)
+			rc = 1;
+	ldns_pkt_free(pkt);
+	return rc;
+}
+
+/* The name servers of the domain in this view that have no address. */
+static void
+check_ns(struct check *c, const struct here *h, char (*miss)[LOOKUP_NAME_MAX],
+    char (*views)[LOOKUP_NAME_MAX], size_t *nmiss, size_t maxmiss)
+{
+	double ms;
+	const char *error;
+	ldns_pkt *pkt = check_send(c, h->d->name, LDNS_RR_TYPE_NS, &ms,
+	    &error);
+
+	if (pkt == NULL)
+		return;
+	ldns_rr_list *an = ldns_pkt_answer(pkt);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, i);
+		char name[LOOKUP_NAME_MAX];
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
+		    ldns_rr_rd_count(rr) != 1)
+			continue;
+		signin_rdf_name(ldns_rr_rdf(rr, 0), name, sizeof(name));
+		int a = has_address(c, name, LDNS_RR_TYPE_A);
+		int aaaa = has_address(c, name, LDNS_RR_TYPE_AAAA);
+		if (a == 1 || aaaa == 1 || (a == -1 && aaaa == -1))
+			continue;	/* an address, or not our data */
+		size_t k;
+		for (k = 0; k < *nmiss; k++)
+			if (strcmp(miss[k], name) == 0)
+				break;
+		if (k == *nmiss) {
+			if (*nmiss == maxmiss)
+				continue;
+			snprintf(miss[k], LOOKUP_NAME_MAX, "%s", name);
+			views[k][0] = '\0';
+			(*nmiss)++;
+		}
+		size_t len = strlen(views[k]);
+		snprintf(views[k] + len, LOOKUP_NAME_MAX - len, "%s%s",
+		    len ? ", " : "", h->view);
+	}
+	ldns_pkt_free(pkt);
+}
+
+static void
+check_one(struct check *c, const struct here *h, struct signin *lk,
+    void (*verdict)(void *, const char *), void *arg)
+{
+	memset(lk, 0, sizeof(*lk));
+	lk->send = check_send;
+	lk->send_arg = c;
+	lk->domain = h->d->name;
+	c->view = h->v;
+	c->here = 0;
+	signin_run(lk);
+	if (lk->oom)
+		c->oom = true;
+	for (int i = 0; i < lk->nwarn; i++)
+		check_fault(c, h, lk, &lk->warn[i]);
+	for (int i = 0; i < lk->nnote; i++)
+		if (lk->note[i].kind == SIGNIN_F_INTERNAL && h->external)
+			msg_add(c, c->cfg->path, h->d->line, true, "[domain %s]: "
+			    "internal SRV records are published in external "
+			    "view %s", h->d->name, h->view);
+	/* Outside, sign-in is expected only through an access edge. */
+	bool expected = !h->external || h->d->access_edge.n > 0;
+	if (!lk->ok && expected && c->here == 0)
+		msg_add(c, c->cfg->path, h->d->line, false, "[domain %s]: "
+		    "Communicator cannot sign in from view %s: no usable SRV "
+		    "record and no fallback name resolves", h->d->name,
+		    h->view);
+	if (verdict != NULL) {
+		char line[sizeof(lk->verdict) + 2 * LOOKUP_NAME_MAX + 64];
+
+		snprintf(line, sizeof(line), "view %s: %s: %s%s", h->view,
+		    h->d->name, lk->verdict, !lk->ok && !expected ?
+		    " (no access edge: none expected from this view)" : "");
+		verdict(arg, line);
+	}
+	signin_clear(lk);
+}
+
+static void
+report_ns(struct check *c, const struct cfg_domain *d,
+    char (*miss)[LOOKUP_NAME_MAX], char (*views)[LOOKUP_NAME_MAX],
+    size_t nmiss)
+{
+	char def[LOOKUP_NAME_MAX], zpath[PATH_MAX];
+
+	snprintf(def, sizeof(def), "%s%s", CONFIG_DEFAULT_NS_LABEL, d->name);
+	for (size_t k = 0; k < nmiss; k++) {
+		bool configured = false;
+
+		for (size_t i = 0; i < d->nns; i++)
+			configured |= strcmp(d->ns[i], miss[k]) == 0;
+		if (!configured) {
+			zone_path(c->cfg, NULL, d->name, zpath, sizeof(zpath));
+			msg_add(c, zpath, 0, true, "%s NS %s has no address in "
+			    "%s %s: a resolver that primes the zone gets no "
+			    "address for it", d->name, miss[k],
+			    strchr(views[k], ',') ? "views" : "view", views[k]);
+			continue;
+		}
+		msg_add(c, c->cfg->path, d->line, true, "[domain %s] ns: name "
+		    "server %s has no address in %s %s: a resolver that "
+		    "primes the zone gets NXDOMAIN for it and may fail every "
+		    "query (%s; add [host %s] with an address)", d->name,
+		    miss[k], strchr(views[k], ',') ? "views" : "view",
+		    views[k], strcmp(miss[k], def) == 0 ? "it is the default "
+		    "ns" : "set in ns", miss[k]);
+	}
+}
+
+/* An SRV priority or weight equal to a service port: a port was meant. */
+static void
+check_ports(struct check *c, const struct cfg_domain *d)
+{
+	const struct cfg_targets *lists[2] = { &d->pool, &d->access_edge };
+
+	for (size_t k = 0; k < 2; k++) {
+		const struct cfg_targets *t = lists[k];
+
+		for (size_t i = 0; i < t->n; i++) {
+			const struct cfg_target *tg = &t->v[i];
+
+			for (size_t s = 0; s < OCS_NSERVICES; s++) {
+				uint16_t port = d->port[s];
+
+				if (port == 0 ||
+				    (tg->priority != port && tg->weight != port))
+					continue;
+				msg_add(c, c->cfg->path, t->line, true,
+				    "[domain %s] %s: in %s:%u%s the number is "
+				    "the SRV %s (host:priority:weight), not a "
+				    "port: %u is the %s port (set ports with "
+				    "%s)", d->name, key_name(d, t), tg->name,
+				    (unsigned)tg->priority, tg->weight ? ":..." :
+				    "", tg->priority == port ? "priority" :
+				    "weight", (unsigned)port,
+				    ocs_services[s].owner,
+				    ocs_services[s].port_key);
+				break;
+			}
+		}
+	}
+}
+
+/* Whether owner is a fallback A name of a domain: made from a host. */
+static bool
+fallback_name(const struct config *cfg, const char *owner)
+{
+	for (size_t f = 0; f < OCS_NFALLBACKS; f++) {
+		size_t len = strlen(ocs_fallbacks[f].label);
+
+		if (strncmp(owner, ocs_fallbacks[f].label, len) == 0 &&
+		    owner[len] == '.' && config_domain(cfg, owner + len + 1))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Private addresses that zone files publish in an external view (the INI
+ * hosts' are the loader's warnings, the fallback names have theirs).
+ */
+static void
+check_private(struct check *c, size_t v)
+{
+	const struct snapshot_view *sv = &c->snap->views[v];
+	char zpath[PATH_MAX];
+
+	for (size_t z = 0; z < sv->sv.nzones; z++) {
+		const struct synth_zone *zone = &sv->sv.zones[z];
+
+		for (size_t i = 0; i < ldns_rr_list_rr_count(zone->rrs); i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(zone->rrs, i);
+			ldns_rr_type type = ldns_rr_get_type(rr);
+			struct cfg_addr a = { 0 };
+			char owner[LOOKUP_NAME_MAX], text[INET6_ADDRSTRLEN];
+
+			if ((type != LDNS_RR_TYPE_A &&
+			    type != LDNS_RR_TYPE_AAAA) ||
+			    ldns_rr_rd_count(rr) != 1)
+				continue;
+			const ldns_rdf *rd = ldns_rr_rdf(rr, 0);
+			a.family = type == LDNS_RR_TYPE_A ? AF_INET : AF_INET6;
+			if (ldns_rdf_size(rd) != (a.family == AF_INET ? 4 : 16))
+				continue;
+			memcpy(&a.u, ldns_rdf_data(rd), ldns_rdf_size(rd));
+			if (!view_addr_private(&a))
+				continue;
+			signin_rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
+			if (config_host(c->cfg, owner) != NULL ||
+			    fallback_name(c->cfg, owner))
+				continue;
+			inet_ntop(a.family, &a.u, text, sizeof(text));
+			zone_path(c->cfg, sv->cfg != NULL ? sv->cfg->name : NULL,
+			    zone->name, zpath, sizeof(zpath));
+			msg_add(c, zpath, 0, true, "%s: %s is a private address, "
+			    "published in external view %s (a zone file for "
+			    "that view alone keeps it inside)", owner, text,
+			    sv->sv.name);
+		}
+	}
+}
+
+/* --- the check ---------------------------------------------------------- */
+
+#define CHECK_MAX_NS	8	/* name servers of a domain followed */
+
+int
+signin_check(const struct snapshot *snap, FILE *diag,
+    void (*verdict)(void *arg, const char *line), void *arg,
+    unsigned *nwarn)
+{
+	struct check c = { .snap = snap, .cfg = snapshot_config(snap) };
+	struct signin *lk = calloc(1, sizeof(*lk));
+	char miss[CHECK_MAX_NS][LOOKUP_NAME_MAX];
+	char views[CHECK_MAX_NS][LOOKUP_NAME_MAX];
+
+	c.buf = malloc(DNS_MAX_MESSAGE);
+	if (lk == NULL || c.buf == NULL) {
+		free(lk);
+		free(c.buf);
+		if (diag != NULL)
+			fprintf(diag, "%s: sign-in check: out of memory\n",
+			    c.cfg->path);
+		return -1;
+	}
+	for (size_t i = 0; i < c.cfg->ndomains; i++) {
+		const struct cfg_domain *d = &c.cfg->domains[i];
+		size_t nmiss = 0;
+
+		c.window = c.nmsgs;
+		check_ports(&c, d);
+		for (size_t v = 0; v < snap->nviews; v++) {
+			const struct snapshot_view *sv = &snap->views[v];
+			struct here h = {
+				.v = v, .view = sv->sv.name, .d = d,
+				.zview = sv->cfg != NULL ? sv->cfg->name : NULL,
+				.external = sv->sv.external,
+			};
+			check_one(&c, &h, lk, verdict, arg);
+			check_ns(&c, &h, miss, views, &nmiss, CHECK_MAX_NS);
+		}
+		report_ns(&c, d, miss, views, nmiss);
+	}
+	for (size_t v = 0; v < snap->nviews; v++) {
+		c.window = c.nmsgs;
+		if (snap->views[v].sv.external)
+			check_private(&c, v);
+	}
+	int nerrors = c.oom ? -1 : c.nerrors;
+	if (nwarn != NULL)
+		*nwarn += c.nwarn;
+	msg_flush(&c, diag);
+	free(lk);
+	free(c.buf);
+	return nerrors;
+}

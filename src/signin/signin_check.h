@@ -1,0 +1,23 @@
+/* signin_check.h -- ocsdnsd -t and reload: can every SIP domain sign in? */
+#ifndef OCSDNSD_SIGNIN_CHECK_H
+#define OCSDNSD_SIGNIN_CHECK_H
+
+#include <stdio.h>
+
+struct snapshot;
+
+/*
+ * Runs Communicator's sign-in sequence (signin_run(), the code of
+ * ocsdns-lookup) for every SIP domain in every view of snap, the queries
+ * answered in process as a client of that view would be answered. verdict
+ * (may be NULL) gets one line per domain and view: where the client would
+ * connect, or why it cannot. Errors and warnings go to diag as
+ * "FILE:LINE: error: ..." / "FILE:LINE: warning: ...", sorted by file and
+ * line. Returns the number of errors (-1: out of memory); *nwarn (may be
+ * NULL) grows by the number of warnings.
+ */
+int	signin_check(const struct snapshot *snap, FILE *diag,
+	    void (*verdict)(void *arg, const char *line), void *arg,
+	    unsigned *nwarn);
+
+#endif

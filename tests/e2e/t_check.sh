@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# t_check.sh -- ocsdnsd -t runs Communicator's sign-in for every SIP domain
+# in every view: a verdict line each, FILE:LINE: error for what cannot work
+# (exit 1, and a reload keeps the old data), warning for a likely mistake.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+e2e_init
+
+RUN_OUT=
+RUN_ERR=
+RUN_RC=
+
+# t NAME: ocsdnsd -t -c $TMPD/NAME.ini, keeping stdout, stderr, status.
+t() {
+	LASTQ="$OCSDNSD -t -c $TMPD/$1.ini"
+	"$OCSDNSD" -t -c "$TMPD/$1.ini" >"$TMPD/run.out" 2>"$TMPD/run.err" </dev/null
+	RUN_RC=$?
+	RUN_OUT=$(cat "$TMPD/run.out")
+	RUN_ERR=$(cat "$TMPD/run.err")
+	OUT="exit status $RUN_RC
+stdout:
+$RUN_OUT
+stderr:
+$RUN_ERR"
+	OUT_SHOWN=0
+}
+
+expect_rc() {
+	if [ "$RUN_RC" = "$1" ]; then
+		pass "exit status $1"
+	else
+		fail "expected exit status $1, got $RUN_RC"
+	fi
+}
+
+# expect_line STREAM TEXT: a line of stdout or stderr is exactly TEXT.
+expect_line() {
+	local text
+	if [ "$1" = out ]; then text=$RUN_OUT; else text=$RUN_ERR; fi
+	if printf '%s\n' "$text" | grep -qxF -- "$2"; then
+		pass "$1: $2"
+	else
+		fail "expected on std$1: $2"
+	fi
+}
+
+# expect_nlines STREAM N: stdout or stderr has N lines.
+expect_nlines() {
+	local text n
+	if [ "$1" = out ]; then text=$RUN_OUT; else text=$RUN_ERR; fi
+	n=$(printf '%s' "$text" | grep -c '')
+	if [ "$n" = "$2" ]; then
+		pass "$1: $2 lines"
+	else
+		fail "expected $2 lines on std$1, got $n"
+	fi
+}
+
+# The lab shape: an internal and an external view, one SIP domain.
+head_conf() {
+	cat <<'EOF'
+[view internal]
+match = 127.0.0.1, 10.0.0.0/8
+
+[view external]
+match = any
+scope = external
+
+[domain contoso.com]
+pool = pool01.contoso.com
+access_edge = sip.contoso.com
+federation = yes
+
+EOF
+}
+NS_HOST='[host ns1.contoso.com]
+address.internal = 10.0.0.2
+address.external = 203.0.113.2'
+
+# ---- the fixed configuration: OK, one verdict line per domain and view
+{ head_conf; cat <<EOF
+[host pool01.contoso.com]
+address = 10.0.0.10
+
+[host sip.contoso.com]
+address = 203.0.113.10
+
+$NS_HOST
+EOF
+} >"$TMPD/good.ini"
+t good
+expect_rc 0
+expect_line out 'view internal: contoso.com: Communicator would connect to pool01.contoso.com:5061 over TLS (10.0.0.10)'
+expect_line out 'view external: contoso.com: Communicator would connect to sip.contoso.com:443 over TLS (203.0.113.10)'
+expect_nlines out 3
+expect_nlines err 0
+
+# ---- the Access Edge given only an internal address: the external view
+# serves _sip._tls and federation to a name with no address there
+{ head_conf; cat <<EOF
+[host pool01.contoso.com]
+address = 10.0.0.10
+
+[host sip.contoso.com]
+address.internal = 10.0.0.5
+
+$NS_HOST
+EOF
+} >"$TMPD/edge.ini"
+t edge
+expect_rc 1
+expect_line err "$TMPD/edge.ini:10: error: [domain contoso.com] access_edge: target sip.contoso.com has no address in view external, which serves SRV records for it (_sip._tls.contoso.com, _sip._tcp.contoso.com, _sipfederationtls._tcp.contoso.com): [host sip.contoso.com] at line 16 has no address that view publishes"
+expect_nlines err 1
+expect_line out 'view external: contoso.com: Communicator could not sign in automatically to contoso.com: no usable SRV record and no fallback name resolves'
+case $RUN_OUT in
+*OK*) fail "edge.ini: stdout must not say OK" ;;
+*) pass "edge.ini: no OK" ;;
+esac
+
+# ---- a pool host with only an external address: nothing inside
+{ head_conf; cat <<EOF
+[host pool01.contoso.com]
+address.external = 203.0.113.9
+
+[host sip.contoso.com]
+address = 203.0.113.10
+
+$NS_HOST
+EOF
+} >"$TMPD/poolext.ini"
+t poolext
+expect_rc 1
+expect_line err "$TMPD/poolext.ini:9: error: [domain contoso.com] pool: target pool01.contoso.com has no address in view internal, which serves SRV records for it (_sipinternaltls._tcp.contoso.com, _sipinternal._tcp.contoso.com): [host pool01.contoso.com] at line 13 has no address that view publishes"
+expect_nlines err 1
+
+# ---- pool = pool1: the loader refuses it, with file and line
+{ head_conf | sed 's/^pool = .*/pool = pool1/'; cat <<EOF
+[host sip.contoso.com]
+address = 203.0.113.10
+
+$NS_HOST
+EOF
+} >"$TMPD/single.ini"
+t single
+expect_rc 1
+expect_line err "$TMPD/single.ini:9: pool = pool1: no [pool pool1] is defined, and pool1 is not a fully qualified name (did you mean pool1.contoso.com?)"
+
+# ---- pool = pool01.contoso.com:5061: priority 5061, a port was meant
+{ head_conf | sed 's/^pool = .*/pool = pool01.contoso.com:5061/'; cat <<EOF
+[host pool01.contoso.com]
+address = 10.0.0.10
+
+[host sip.contoso.com]
+address = 203.0.113.10
+
+$NS_HOST
+EOF
+} >"$TMPD/port.ini"
+t port
+expect_rc 0
+expect_line err "$TMPD/port.ini:9: warning: [domain contoso.com] pool: in pool01.contoso.com:5061 the number is the SRV priority (host:priority:weight), not a port: 5061 is the _sipinternaltls._tcp port (set ports with sipinternaltls_port)"
+expect_nlines err 1
+expect_line out "$TMPD/port.ini: OK: 1 zone, 17 records"
+
+# ---- the default ns1.<domain> with no address: a warning, once
+{ head_conf; cat <<'EOF'
+[host pool01.contoso.com]
+address = 10.0.0.10
+
+[host sip.contoso.com]
+address = 203.0.113.10
+EOF
+} >"$TMPD/ns.ini"
+t ns
+expect_rc 0
+expect_line err "$TMPD/ns.ini:8: warning: [domain contoso.com] ns: name server ns1.contoso.com has no address in views internal, external: a resolver that primes the zone gets NXDOMAIN for it and may fail every query (it is the default ns; add [host ns1.contoso.com] with an address)"
+expect_nlines err 1
+
+# ---- an SRV target that is an alias (CNAME): RFC 2782 forbids it
+{ head_conf; cat <<EOF
+[host pool01.contoso.com]
+cname = fe01.contoso.com
+
+[host fe01.contoso.com]
+address.internal = 10.0.0.10
+
+[host sip.contoso.com]
+address = 203.0.113.10
+
+$NS_HOST
+EOF
+} >"$TMPD/cname.ini"
+t cname
+expect_rc 1
+expect_line err "$TMPD/cname.ini:9: error: [domain contoso.com] pool: target pool01.contoso.com is an alias (cname = fe01.contoso.com, line 14): RFC 2782 forbids an alias as SRV target, name fe01.contoso.com itself"
+expect_nlines err 1
+
+# ---- the same from a zone file: the zone file has the errors; its
+# private address in the external view is a warning
+mkdir -p "$TMPD/zz"
+cat >"$TMPD/zz/contoso.com.zone" <<'EOF'
+$TTL 3600
+_sipinternaltls._tcp IN SRV 0 0 5061 alias.contoso.com.
+alias IN CNAME fe01
+fe01 IN A 10.0.0.10
+EOF
+cat >"$TMPD/zone.ini" <<EOF
+[server]
+zones = zz
+
+[view internal]
+match = 127.0.0.1
+
+[view external]
+match = any
+scope = external
+
+[domain contoso.com]
+access_edge = sip.contoso.com
+
+[host sip.contoso.com]
+address = 203.0.113.10
+
+[host ns1.contoso.com]
+address = 203.0.113.2
+EOF
+t zone
+expect_rc 1
+expect_line err "$TMPD/zz/contoso.com.zone: error: _sipinternaltls._tcp.contoso.com: SRV target alias.contoso.com is an alias (CNAME): RFC 2782 forbids it, name the host itself (the zone file has errors)"
+expect_line err "$TMPD/zz/contoso.com.zone: warning: fe01.contoso.com: 10.0.0.10 is a private address, published in external view external (a zone file for that view alone keeps it inside)"
+
+# ---- the examples: OK with no warning
+for ex in ocsdnsd.ini ocsdnsd-lab.ini; do
+	cp "$top_srcdir/conf/$ex" "$TMPD/ex.ini"
+	rm -rf "$TMPD/zones"
+	cp -R "$top_srcdir/zones" "$TMPD/zones"
+	sed -i 's|^zones = \.\./zones|zones = zones|' "$TMPD/ex.ini"
+	t ex
+	expect_rc 0
+	expect_nlines err 0
+done
+
+# ---- a reload that the check refuses keeps the old data
+cp "$TMPD/good.ini" "$CONF"
+start_daemon
+q -b 127.0.0.1 _sipinternaltls._tcp.contoso.com SRV
+expect_rr ANSWER '_sipinternaltls._tcp.contoso.com. 3600 IN SRV 0 0 5061 pool01.contoso.com.'
+sed 's/^address = 10.0.0.10$/address.external = 203.0.113.9/' "$TMPD/good.ini" >"$CONF"
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 1 50); do
+	grep -q 'has errors, not reloading' "$DAEMON_LOG" && break
+	sleep 0.1
+done
+ok_if "reload: 'has errors, not reloading'" grep -q 'has errors, not reloading' "$DAEMON_LOG"
+ok_if "reload: the error names file and line" grep -qF "$CONF:9: error: [domain contoso.com] pool: target pool01.contoso.com has no address in view internal" "$DAEMON_LOG"
+q -b 127.0.0.1 pool01.contoso.com A
+expect_rr ANSWER 'pool01.contoso.com. 3600 IN A 10.0.0.10'
+# A good file reloads, with a verdict line per domain and view in the log.
+cp "$TMPD/good.ini" "$CONF"
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 1 50); do
+	grep -q 'reloaded' "$DAEMON_LOG" && break
+	sleep 0.1
+done
+ok_if "reload: a good file is reloaded" grep -q 'reloaded' "$DAEMON_LOG"
+ok_if "reload: the verdict is logged" grep -qF 'view external: contoso.com: Communicator would connect to sip.contoso.com:443 over TLS (203.0.113.10)' "$DAEMON_LOG"
+
+finish
