@@ -12,13 +12,14 @@
  * gets one arrow, labelled with every rule's port and transport.
  */
 #define COL_W		250
-#define FW_W		60
+#define FW_W		140
 #define BOX_W		230
 #define LINE_H		15
 #define TOP		60
 #define GAP		24
 #define MAX_BOXES	64
 #define MAX_LINKS	128
+#define END_H		16	/* between two arrow ends on a side */
 
 enum zone { Z_INTERNAL, Z_PERIMETER, Z_INTERNET };
 
@@ -27,6 +28,7 @@ struct box {
 	enum zone	 zone;
 	int		 x, y, h;
 	size_t		 first, n;	/* its summary rows */
+	int		 ends[2];	/* arrow ends on the left, the right side */
 };
 
 struct link {
@@ -117,7 +119,14 @@ build(const struct plan *p, struct layout *L)
 		snprintf(l->ports + len, sizeof(l->ports) - len, "%s%s",
 		    len > 0 ? ", " : "", port);
 	}
-	int y[3] = { TOP, TOP, TOP };
+	int y[3] = { TOP, TOP, TOP }, ends[MAX_BOXES][2];
+	memset(ends, 0, sizeof(ends));
+	for (size_t k = 0; k < L->nl; k++) {
+		const struct link *l = &L->l[k];
+		int right = L->b[l->from].zone <= L->b[l->to].zone;
+		ends[l->from][right]++;
+		ends[l->to][!right || L->b[l->from].zone == L->b[l->to].zone]++;
+	}
 	for (size_t i = 0; i < L->nb; i++) {
 		struct box *b = &L->b[i];
 		b->x = zone_x(b->zone);
@@ -125,6 +134,10 @@ build(const struct plan *p, struct layout *L)
 		/* The Internet and the clients need no address lines. */
 		if (b->n == 0)
 			b->h = 2 * LINE_H + 10;
+		/* Room for every arrow's end, END_H apart. */
+		for (int side = 0; side < 2; side++)
+			if (ends[i][side] * END_H + 3 * LINE_H > b->h)
+				b->h = ends[i][side] * END_H + 3 * LINE_H;
 		b->y = y[b->zone];
 		y[b->zone] += b->h + GAP + (b->zone == Z_INTERNAL ? 0 : 40);
 	}
@@ -162,24 +175,72 @@ draw_box(const struct plan *p, const struct box *b, FILE *out)
 	}
 }
 
+/* A link's ports, two to a line, the last line just above (x, y). */
 static void
-draw_link(const struct layout *L, const struct link *l, size_t k, FILE *out)
+label(FILE *out, int x, int y, const char *ports)
 {
-	const struct box *a = &L->b[l->from], *b = &L->b[l->to];
-	bool right = a->x < b->x;
-	int x1 = right ? a->x + BOX_W : a->x, x2 = right ? b->x : b->x + BOX_W;
-	/* Spread the ends over the boxes' height so arrows do not coincide. */
-	int y1 = a->y + 8 + (int)((k * 7) % (size_t)(a->h > 16 ? a->h - 16 : 1));
-	int y2 = b->y + 8 + (int)((k * 11) % (size_t)(b->h > 16 ? b->h - 16 : 1));
-	if (a->zone == b->zone) {	/* inside the internal network: a loop */
+	char buf[400];
+	snprintf(buf, sizeof(buf), "%s", ports);
+	int nlines = 1, n = 0;
+	for (const char *c = buf; *c != '\0'; c++)
+		if (*c == ',' && ++n % 2 == 0)
+			nlines++;
+	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"p\">", x,
+	    y - (nlines - 1) * 11);
+	n = 0;
+	char *start = buf;
+	for (char *c = buf;; c++) {
+		if (*c == '\0' || (*c == ',' && ++n % 2 == 0)) {
+			char end = *c;
+			*c = '\0';
+			fprintf(out, "<tspan x=\"%d\" dy=\"%d\">", x,
+			    start == buf ? 0 : 11);
+			plan_html_text(start + (start == buf ? 0 : 2), out);
+			fputs("</tspan>", out);
+			if (end == '\0')
+				break;
+			start = c;
+		}
+	}
+	fputs("</text>\n", out);
+}
+
+/* The next free point on one side of box b (0: left, 1: right). */
+static int
+end_y(struct box *b, int side)
+{
+	/* Below the title (and the Internet's one line of text). */
+	int top = b->y + (b->n == 0 ? 2 * LINE_H + 6 : LINE_H + 6);
+	return top + END_H * b->ends[side]++;
+}
+
+static void
+draw_link(struct layout *L, const struct link *l, size_t k, FILE *out)
+{
+	struct box *a = &L->b[l->from], *b = &L->b[l->to];
+	int x1, x2, y1, y2;
+
+	if (a->zone == b->zone) {	/* inside one network: a loop */
 		x1 = x2 = a->x + BOX_W;
+		y1 = end_y(a, 1);
+		y2 = end_y(b, 1);
 		fprintf(out, "<path d=\"M%d %d C %d %d, %d %d, %d %d\" class=\"l\"/>\n",
-		    x1, y1, x1 + 30, y1, x2 + 30, y2, x2, y2);
-	} else
-		fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		    "class=\"l\"/>\n", x1, y1, x2, y2);
-	int tx = (x1 + x2) / 2 - 60, ty = (y1 + y2) / 2 - 3;
-	text(out, tx, ty, "p", l->ports);
+		    x1, y1, x1 + 40, y1, x2 + 40, y2, x2, y2);
+		text(out, x1 + 8, (y1 + y2) / 2, "p", l->ports);
+		return;
+	}
+	bool right = a->x < b->x;
+	x1 = right ? a->x + BOX_W : a->x;
+	x2 = right ? b->x : b->x + BOX_W;
+	y1 = end_y(a, right);
+	y2 = end_y(b, !right);
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	    "class=\"l\"/>\n", x1, y1, x2, y2);
+	/* The label near the start, staggered so neighbours do not collide. */
+	double t = 0.12 + 0.1 * (double)(k % 3);
+	int tx = x1 + (int)((x2 - x1) * t) - (right ? 0 : 90);
+	int ty = y1 + (int)((y2 - y1) * t) + (right ? -3 : 12);
+	label(out, tx, ty, l->ports);
 }
 
 int
@@ -200,7 +261,8 @@ plan_out_svg(const struct plan *p, FILE *out)
 	    "refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">"
 	    "<path d=\"M0 0 L10 5 L0 10 z\" fill=\"#a33\"/></marker></defs>\n"
 	    "<style>.t{font-size:12px;font-weight:bold}.a{font-size:11px}"
-	    ".p{font-size:10px;fill:#a33}.z{font-size:14px;font-weight:bold}"
+	    ".p{font-size:10px;fill:#a33;stroke:#fff;stroke-width:3px;"
+	    "paint-order:stroke}.z{font-size:14px;font-weight:bold}"
 	    ".l{stroke:#a33;stroke-width:1.3;fill:none;"
 	    "marker-end:url(#arrow)}</style>\n"
 	    "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n",
