@@ -12,7 +12,7 @@
  * gets one arrow, labelled with every rule's port and transport.
  */
 #define COL_W		250
-#define FW_W		140
+#define FW_W		200
 #define BOX_W		230
 #define LINE_H		15
 #define TOP		60
@@ -175,9 +175,12 @@ draw_box(const struct plan *p, const struct box *b, FILE *out)
 	}
 }
 
-/* A link's ports, two to a line, the last line just above (x, y). */
+/*
+ * A link's ports, two to a line: above (x, y) when above, else below it;
+ * ending at x when end (an arrow to the left), else starting there.
+ */
 static void
-label(FILE *out, int x, int y, const char *ports)
+label(FILE *out, int x, int y, const char *ports, bool end, bool above)
 {
 	char buf[400];
 	snprintf(buf, sizeof(buf), "%s", ports);
@@ -185,19 +188,20 @@ label(FILE *out, int x, int y, const char *ports)
 	for (const char *c = buf; *c != '\0'; c++)
 		if (*c == ',' && ++n % 2 == 0)
 			nlines++;
-	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"p\">", x,
-	    y - (nlines - 1) * 11);
+	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"p\"%s>", x,
+	    above ? y - 3 - (nlines - 1) * 11 : y + 11,
+	    end ? " text-anchor=\"end\"" : "");
 	n = 0;
 	char *start = buf;
 	for (char *c = buf;; c++) {
 		if (*c == '\0' || (*c == ',' && ++n % 2 == 0)) {
-			char end = *c;
+			char last = *c;
 			*c = '\0';
 			fprintf(out, "<tspan x=\"%d\" dy=\"%d\">", x,
 			    start == buf ? 0 : 11);
 			plan_html_text(start + (start == buf ? 0 : 2), out);
 			fputs("</tspan>", out);
-			if (end == '\0')
+			if (last == '\0')
 				break;
 			start = c;
 		}
@@ -226,7 +230,7 @@ draw_link(struct layout *L, const struct link *l, size_t k, FILE *out)
 		y2 = end_y(b, 1);
 		fprintf(out, "<path d=\"M%d %d C %d %d, %d %d, %d %d\" class=\"l\"/>\n",
 		    x1, y1, x1 + 40, y1, x2 + 40, y2, x2, y2);
-		text(out, x1 + 8, (y1 + y2) / 2, "p", l->ports);
+		label(out, x1 + 8, (y1 + y2) / 2, l->ports, false, false);
 		return;
 	}
 	bool right = a->x < b->x;
@@ -236,11 +240,14 @@ draw_link(struct layout *L, const struct link *l, size_t k, FILE *out)
 	y2 = end_y(b, !right);
 	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	    "class=\"l\"/>\n", x1, y1, x2, y2);
-	/* The label near the start, staggered so neighbours do not collide. */
-	double t = 0.12 + 0.1 * (double)(k % 3);
-	int tx = x1 + (int)((x2 - x1) * t) - (right ? 0 : 90);
-	int ty = y1 + (int)((y2 - y1) * t) + (right ? -3 : 12);
-	label(out, tx, ty, l->ports);
+	/*
+	 * The label near the start, staggered so neighbours do not collide:
+	 * above an arrow to the left, below one to the right.
+	 */
+	double t = 0.06 + 0.12 * (double)(k % 3);
+	int tx = x1 + (int)((x2 - x1) * t);
+	int ty = y1 + (int)((y2 - y1) * t);
+	label(out, tx, ty, l->ports, !right, !right);
 }
 
 int
