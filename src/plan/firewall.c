@@ -234,7 +234,7 @@ resolve(const struct config *cfg, size_t ri, struct plan_end pe,
 	case PLAN_END_INTERNET:
 		return end_add(e, "Internet", "any", NULL, 0, "any");
 	case PLAN_END_CLIENTS:
-		return end_add(e, "internal clients", "", NULL, 0,
+		return end_add(e, "internal clients", "any", NULL, 0,
 		    "internal network");
 	case PLAN_END_SLOT:
 		return slot_end(cfg, ri, pe.slot, e);
