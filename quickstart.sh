@@ -35,9 +35,12 @@ PACKAGES="$PACKAGES bind9-dnsutils knot-dnsutils ldnsutils"
 # NSD: the real secondary of the zone-transfer interop test. python3: the
 # end-to-end tests' raw-packet client and free-port finder.
 PACKAGES="$PACKAGES nsd python3"
-# check also builds and lints the Debian package (contrib/deb-test.sh).
+# openssl: t_plan.sh makes a CSR from each of ocsdns-plan's request configs.
+PACKAGES="$PACKAGES openssl"
+# check also builds and lints the Debian package (contrib/deb-test.sh), and
+# opens ocsdns-plan's HTML page in headless Chromium (t_plan.sh).
 if [ "$cmd" = check ]; then
-	PACKAGES="$PACKAGES dpkg-dev debhelper fakeroot lintian"
+	PACKAGES="$PACKAGES dpkg-dev debhelper fakeroot lintian chromium"
 fi
 
 install_packages() {
