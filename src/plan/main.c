@@ -85,7 +85,8 @@ build(struct plan *p, const struct snapshot *snap)
 	if (plan_certs_build(p->cfg, &p->certs) < 0)
 		return -1;
 	if (plan_summary(p) < 0 || plan_dns(p, snap) < 0 ||
-	    plan_certs_table(p) < 0 || plan_firewall(p) < 0 || plan_checks(p) < 0)
+	    plan_certs_table(p) < 0 || plan_firewall(p) < 0 ||
+	    plan_checks(p, snap) < 0)
 		return -1;
 	return 0;
 }

@@ -176,7 +176,7 @@ extern const struct plan_port_rule plan_port_rules[];
 extern const size_t plan_nport_rules;
 int	plan_firewall(struct plan *p);
 
-int	plan_checks(struct plan *p);
+int	plan_checks(struct plan *p, const struct snapshot *snap);
 
 /* Errors the plan finds beyond config_load's, as FILE:LINE: error: ... */
 unsigned plan_validate(const struct config *cfg, FILE *diag);

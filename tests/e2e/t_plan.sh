@@ -180,6 +180,32 @@ grep -q "^$bad:7: error: \[edge e1\] has no next_hop" "$TMPD/err" &&
 "$OCSDNS_PLAN" -c "$bad" --format csv >/dev/null 2>&1
 ok_if "csv without -o is a usage error" test $? -eq 2
 
+# ---- the sign-in verdicts come from the checker -t runs: a broken edge
+# (its external name has an internal address only) is red outside
+cat >"$TMPD/broken.ini" <<'INI'
+[view internal]
+match = 127.0.0.1
+[view external]
+match = any
+scope = external
+[domain contoso.com]
+pool = pool01.contoso.com
+access_edge = sip.contoso.com
+[host pool01.contoso.com]
+address = 10.0.0.10
+[host sip.contoso.com]
+address.internal = 10.0.1.10
+[host ns1.contoso.com]
+address = 192.0.2.53
+INI
+"$OCSDNS_PLAN" -c "$TMPD/broken.ini" >"$TMPD/broken.txt" 2>"$TMPD/broken.err"
+grep -q '^\[green  \] Communicator signs in automatically: view internal: contoso.com: Communicator would connect to pool01.contoso.com:5061' "$TMPD/broken.txt" &&
+    pass "sign-in verdict inside: green" ||
+    { fail "sign-in verdict inside: not green"; sed 's/^/  | /' "$TMPD/broken.txt"; }
+grep -q '^\[red    \] Communicator signs in automatically: view external: contoso.com: Communicator could not sign in' "$TMPD/broken.txt" &&
+    pass "sign-in verdict outside: red" ||
+    { fail "sign-in verdict outside: not red"; sed 's/^/  | /' "$TMPD/broken.txt"; }
+
 # ---- a real browser: the HTML page renders without console errors
 if ! command -v chromium >/dev/null 2>&1; then
 	fail "CHROMIUM IS NOT INSTALLED: the HTML page was NOT tested in a" \
