@@ -72,6 +72,10 @@ die() {
 e2e_cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
+	# After rc is taken: stopping NSD must not hide a failure.
+	if [ -n "${NSD_PID:-}" ]; then
+		nsd_stop >/dev/null 2>&1 || :
+	fi
 	if [ -n "$DAEMON_PID" ]; then
 		stop_daemon >/dev/null 2>&1 || :
 	fi
@@ -693,7 +697,8 @@ pick_reply() {
 # nsd_secondary ZONE...: starts NSD on $NSD_PORT (a free port when unset) as a
 # secondary that transfers each ZONE from the daemon (from 127.0.0.1, so
 # it gets the view of 127.0.0.1) and takes its NOTIFYs; NSD_PID is its
-# pid, stopped by nsd_stop and at exit. Dies when nsd is missing.
+# pid, stopped by nsd_stop, and by e2e_cleanup at exit. Dies when nsd is
+# missing.
 NSD_PID=
 nsd_secondary() {
 	command -v nsd >/dev/null 2>&1 ||
@@ -734,8 +739,7 @@ NSDCONF
 		done
 	} >"$TMPD/nsd/nsd.conf"
 	nsd -d -c "$TMPD/nsd/nsd.conf" >"$TMPD/nsd/stdout" 2>&1 &
-	NSD_PID=$!
-	trap 'nsd_stop; e2e_cleanup' EXIT
+	NSD_PID=$!	# e2e_cleanup stops it, keeping the exit status
 }
 
 nsd_stop() {

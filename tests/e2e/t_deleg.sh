@@ -12,15 +12,7 @@ for tool in nsd nsd-checkzone; do
 	    die "$tool is not installed (the quick start installs nsd)"
 done
 
-NSD_PID=
-nsd_stop() {
-	if [ -n "$NSD_PID" ]; then
-		kill "$NSD_PID" 2>/dev/null
-		wait "$NSD_PID" 2>/dev/null
-		NSD_PID=
-	fi
-}
-trap 'nsd_stop; e2e_cleanup' EXIT
+# NSD: lib.sh's nsd_stop, called by e2e_cleanup at exit.
 
 # ns2.retail has only an internal address: outside there is no glue for it.
 write_conf <<'CONF'
