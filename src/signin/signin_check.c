@@ -15,6 +15,7 @@
 #include "signin/signin_check.h"
 #include "snapshot.h"
 #include "view.h"
+#include "wire.h"
 
 /*
  * Which faults are errors. A served record that cannot work is an error:
@@ -155,42 +156,81 @@ msg_flush(struct check *c, FILE *diag)
 
 /* --- the sender: answers from the snapshot ------------------------------- */
 
-/* A query as a client of view c->view would send it, answered in process. */
-static ldns_pkt *
-check_send(void *arg, const char *name, ldns_rr_type type, double *ms,
+/* The query for name and type, RD set (as a stub asks), id 0; 0: escapes. */
+static size_t
+check_query(const char *name, ldns_rr_type type, uint8_t *out)
+{
+	if (strchr(name, '\\') != NULL)
+		return 0;
+	size_t n = wire_name_from_text(name, out + DNS_HEADER_SIZE);
+	if (n == 0)
+		return 0;
+	memset(out, 0, DNS_HEADER_SIZE);
+	wire_put16(out + 2, 0x0100);		/* RD */
+	wire_put16(out + 4, 1);			/* QDCOUNT */
+	wire_put16(out + DNS_HEADER_SIZE + n, (uint16_t)type);
+	wire_put16(out + DNS_HEADER_SIZE + n + 2, LDNS_RR_CLASS_IN);
+	return DNS_HEADER_SIZE + n + 4;
+}
+
+static size_t
+check_query_ldns(const char *name, ldns_rr_type type, uint8_t *out,
     const char **error)
 {
-	struct check *c = arg;
 	char fqdn[LOOKUP_NAME_MAX + 1];
 
-	*ms = 0;
 	snprintf(fqdn, sizeof(fqdn), "%s.", name);
 	ldns_rdf *dname = ldns_dname_new_frm_str(fqdn);
 	if (dname == NULL) {
 		*error = "not a domain name";
-		return NULL;
+		return 0;
 	}
 	/* The packet owns dname from here. */
 	ldns_pkt *qp = ldns_pkt_query_new(dname, type, LDNS_RR_CLASS_IN,
 	    LDNS_RD);
 	if (qp == NULL) {
 		*error = "out of memory";
-		return NULL;
+		return 0;
 	}
 	uint8_t *wire = NULL;
 	size_t wlen = 0;
 	ldns_status st = ldns_pkt2wire(&wire, qp, &wlen);
 	ldns_pkt_free(qp);
-	if (st != LDNS_STATUS_OK) {
-		*error = ldns_get_errorstr_by_id(st);
-		return NULL;
+	if (st != LDNS_STATUS_OK || wlen > DNS_HEADER_SIZE + DNS_MAX_NAME + 4) {
+		*error = st != LDNS_STATUS_OK ? ldns_get_errorstr_by_id(st) :
+		    "not a domain name";
+		free(wire);
+		return 0;
 	}
+	memcpy(out, wire, wlen);
+	free(wire);
+	return wlen;
+}
+
+/* A query as a client of view c->view would send it, answered in process. */
+static ldns_pkt *
+check_send(void *arg, const char *name, ldns_rr_type type, double *ms,
+    const char **error)
+{
+	struct check *c = arg;
+	uint8_t query[DNS_HEADER_SIZE + DNS_MAX_NAME + 4];
+	size_t wlen;
+
+	*ms = 0;
+	/*
+	 * The question written directly: at tens of thousands of domains,
+	 * ldns_pkt2wire() was a fifth of the check's time. A name with an
+	 * escape (from a zone file) takes ldns's parser.
+	 */
+	if ((wlen = check_query(name, type, query)) == 0 &&
+	    (wlen = check_query_ldns(name, type, query, error)) == 0)
+		return NULL;
+	uint8_t *wire = query;
 	/* Over TCP: nothing is truncated, the whole answer is read. */
 	struct dns_peer peer = { .transport = DNS_TCP };
 	struct dns_result res;
 	size_t len = dns_answer_in_view(c->snap, c->view, &peer, wire, wlen,
 	    c->buf, &res);
-	free(wire);
 	if (len == 0) {
 		*error = "no answer";
 		return NULL;
