@@ -207,8 +207,8 @@ reload_main(void *arg)
 		if (snap != NULL) {
 			bool info = snapshot_config(snap)->ndomains *
 			    snap->nviews <= RELOAD_VERDICTS_INFO;
-			if (signin_check(snap, log_stream(), reload_verdict,
-			    &info, &nwarn) != 0) {
+			if (signin_check_until(snap, log_stream(),
+			    reload_verdict, &info, &nwarn, &rs->stopping) != 0) {
 				snapshot_free(snap);
 				snap = NULL;
 			}
@@ -356,6 +356,8 @@ reload_thread_stop(struct server *srv)
 		return;
 	pthread_mutex_lock(&rs->lock);
 	rs->quit = true;
+	/* The sign-in check of a build ends early: the build is discarded. */
+	atomic_store(&rs->stopping, true);
 	if (rs->under_way && !rs->done)
 		log_info("waiting for the reload under way to end");
 	pthread_mutex_unlock(&rs->lock);

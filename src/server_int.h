@@ -179,6 +179,7 @@ struct reload_state {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;		/* main signals, bg waits */
 	bool			 quit;		/* main sets it to stop bg */
+	atomic_bool		 stopping;	/* main: quit, read by the check */
 	bool			 build;		/* a build is asked for */
 	const struct snapshot	*prev;		/* cur: lives until collected */
 	bool			 done;		/* a build has ended: bg sets it */

@@ -736,6 +736,14 @@ signin_check(const struct snapshot *snap, FILE *diag,
     void (*verdict)(void *arg, const char *line), void *arg,
     unsigned *nwarn)
 {
+	return signin_check_until(snap, diag, verdict, arg, nwarn, NULL);
+}
+
+int
+signin_check_until(const struct snapshot *snap, FILE *diag,
+    void (*verdict)(void *arg, const char *line), void *arg,
+    unsigned *nwarn, const atomic_bool *stop)
+{
 	struct check c = { .snap = snap, .cfg = snapshot_config(snap) };
 	struct signin *lk = calloc(1, sizeof(*lk));
 	char miss[CHECK_MAX_NS][LOOKUP_NAME_MAX];
@@ -753,6 +761,13 @@ signin_check(const struct snapshot *snap, FILE *diag,
 	for (size_t i = 0; i < c.cfg->ndomains; i++) {
 		const struct cfg_domain *d = &c.cfg->domains[i];
 		size_t nmiss = 0;
+
+		if (stop != NULL && atomic_load(stop)) {
+			msg_flush(&c, NULL);	/* frees them, prints nothing */
+			free(lk);
+			free(c.buf);
+			return -1;
+		}
 
 		c.window = c.nmsgs;
 		check_ports(&c, d);

@@ -2,6 +2,7 @@
 #ifndef OCSDNSD_SIGNIN_CHECK_H
 #define OCSDNSD_SIGNIN_CHECK_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 struct snapshot;
@@ -19,5 +20,14 @@ struct snapshot;
 int	signin_check(const struct snapshot *snap, FILE *diag,
 	    void (*verdict)(void *arg, const char *line), void *arg,
 	    unsigned *nwarn);
+
+/*
+ * The same, giving up (returning -1, saying nothing more) as soon as *stop
+ * is true between two domains: a daemon told to stop while a reload is
+ * being checked does not wait for the rest of the check.
+ */
+int	signin_check_until(const struct snapshot *snap, FILE *diag,
+	    void (*verdict)(void *arg, const char *line), void *arg,
+	    unsigned *nwarn, const atomic_bool *stop);
 
 #endif
