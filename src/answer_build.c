@@ -97,6 +97,43 @@ render_var(struct builder *b, struct answer_var *v, const uint8_t *qname,
 	return 0;
 }
 
+/*
+ * The same without the question (LOOKUP_SPLICE): records owned by owner
+ * get the query name instead. A referral keeps its glue (required:
+ * RFC 9471), so its len_noadd is its len and a reply that cannot hold it
+ * all is truncated.
+ */
+static int
+render_splice(struct builder *b, struct answer_var *v, bool aa,
+    const uint8_t *owner, uint8_t rcode, const struct enc_section *an,
+    const struct enc_section *ns, const struct enc_section *ad,
+    bool ad_required)
+{
+	struct enc *e = b->enc;
+	size_t noadd;
+
+	if (enc_render_splice(e, aa, rcode, owner, an, ns, ad, &noadd) < 0 ||
+	    (v->wire = arena_alloc(&b->arena, e->len)) == NULL)
+		return -1;
+	memcpy(v->wire, e->buf, e->len);
+	v->len = (uint16_t)e->len;
+	v->len_noadd = (uint16_t)(ad_required ? e->len : noadd);
+	v->arcount = (uint16_t)ad->n;
+	return 0;
+}
+
+/* An answer of node n: with its question, or spliced (a wildcard's). */
+static int
+render_node(struct builder *b, const struct node *n, struct answer_var *v,
+    uint16_t qtype, uint8_t rcode, const struct enc_section *an,
+    const struct enc_section *ns, const struct enc_section *ad)
+{
+	if (n->splice)
+		return render_splice(b, v, true, n->name, rcode, an, ns, ad,
+		    false);
+	return render_var(b, v, n->name, qtype, rcode, an, ns, ad);
+}
+
 /* Sorts a node's records by type, keeping their order within a type. */
 static void
 node_sort(struct node *n)
@@ -189,7 +226,8 @@ collect_additional(const struct answer_table *t, const struct enc_section *set,
 		if (target == NULL || (len = rdf_to_lname(target, name)) == 0)
 			continue;
 		tn = answer_table_find(t, name, len, wire_name_hash(name, len));
-		if (tn == NULL || tn->cname)
+		/* Below a cut the child answers: only referrals carry glue. */
+		if (tn == NULL || tn->cname || tn->deleg)
 			continue;
 		for (size_t j = 0; j < nseen; j++)
 			dup = dup || seen[j] == tn;
@@ -243,7 +281,7 @@ compile_rrset(struct builder *b, const struct node *n,
 				goto out;
 			an.rr = rot.rr;
 		}
-		if (render_var(b, &a->var[i], n->name, type,
+		if (render_node(b, n, &a->var[i], type,
 		    LDNS_RCODE_NOERROR, &an, &none, &adsec) < 0)
 			goto out;
 		a->nvar++;
@@ -291,12 +329,19 @@ compile_cname(struct builder *b, struct node *n)
 		    wire_name_hash(name, len));
 		if (next == NULL) {
 			const struct node *anc = answer_table_closest(b->t, name, len);
-			if (anc != NULL) {	/* in our zone, but absent */
+			/*
+			 * In our zone, but absent: unless a cut or a wildcard
+			 * answers it, which the client then asks for itself.
+			 */
+			if (anc != NULL && !anc->deleg && !anc->wild) {
 				rcode = LDNS_RCODE_NXDOMAIN;
 				soa = zone_soa(anc->zone);
 			}
 			break;
 		}
+		/* The child's data, or a wildcard's: the client asks on. */
+		if (next->deleg || next->splice)
+			break;
 		if (!next->cname) {
 			end = next;
 			break;
@@ -316,7 +361,7 @@ compile_cname(struct builder *b, struct node *n)
 	if (n->answers == NULL || n->other == NULL)
 		goto out;
 	if (answer_alloc(b, &n->answers[0], LDNS_RR_TYPE_CNAME, 1) < 0 ||
-	    render_var(b, &n->answers[0].var[0], n->name, LDNS_RR_TYPE_CNAME,
+	    render_node(b, n, &n->answers[0].var[0], LDNS_RR_TYPE_CNAME,
 	    LDNS_RCODE_NOERROR, &cn, &none, &none) < 0)
 		goto out;
 	n->answers[0].nvar = 1;
@@ -332,7 +377,7 @@ compile_cname(struct builder *b, struct node *n)
 		r = r < 0 ? r : answer_alloc(b, a, type, 1);
 		if (r == 0) {
 			struct enc_section s = { an.rr, an.n, NULL };
-			r = render_var(b, &a->var[0], n->name, type,
+			r = render_node(b, n, &a->var[0], type,
 			    LDNS_RCODE_NOERROR, &s, &none, &none);
 		}
 		free(an.rr);
@@ -346,7 +391,7 @@ compile_cname(struct builder *b, struct node *n)
 		soa = zone_soa(end->zone);
 	struct enc_section ch = { chain.rr, chain.n, NULL };
 	if (answer_alloc(b, n->other, 0, 1) < 0 ||
-	    render_var(b, &n->other->var[0], n->name, 0, rcode, &ch, &soa,
+	    render_node(b, n, &n->other->var[0], 0, rcode, &ch, &soa,
 	    &none) < 0)
 		goto out;
 	n->other->nvar = 1;
@@ -391,6 +436,93 @@ compile_ds(struct builder *b, const struct node *n, struct answer_zone *up,
 	return 0;
 }
 
+/* Whether wire name name is at or below wire name top. */
+static bool
+name_at_or_below(const uint8_t *name, size_t len, const uint8_t *top,
+    size_t toplen)
+{
+	while (len > toplen) {
+		len -= 1 + (size_t)name[0];
+		name += 1 + name[0];
+	}
+	return len == toplen && memcmp(name, top, len) == 0;
+}
+
+/*
+ * The referral that answers every name at or below the cut above node n
+ * (RFC 1034 section 4.3.2 step 3b): NOERROR, AA clear, the cut's NS RRset
+ * in authority, and in additional the A and AAAA records of the name
+ * servers at or below the cut (the glue, RFC 9471: all of it required).
+ * Nothing else from below the cut is ever served.
+ */
+static int
+compile_referral(struct builder *b, struct node *n)
+{
+	const uint8_t *name = n->name;
+	size_t len = n->name_len;
+	const struct node *cut = NULL;
+
+	/* The closest cut at or above n: the zone checks let no cut nest. */
+	while (len >= n->zone->apex_len && cut == NULL) {
+		const struct node *m = answer_table_find(b->t, name, len,
+		    wire_name_hash(name, len));
+		if (m != NULL && m->cut)
+			cut = m;
+		else if (len <= 1)
+			break;
+		else {
+			len -= 1 + (size_t)name[0];
+			name += 1 + name[0];
+		}
+	}
+	if (cut == NULL)
+		return -1;
+	struct enc_section ns = node_rrset(cut, LDNS_RR_TYPE_NS);
+	struct enc_section none = { NULL, 0, NULL };
+	struct rrvec ad = { NULL, 0, 0 };
+	const struct node *seen[64];
+	size_t nseen = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < ns.n; i++) {
+		uint8_t target[DNS_MAX_NAME];
+		size_t tlen = rdf_to_lname(ldns_rr_rdf(ns.rr[i], 0), target);
+		bool dup = false;
+
+		if (tlen == 0 || !name_at_or_below(target, tlen, cut->name,
+		    cut->name_len))
+			continue;	/* out of bailiwick: no glue of ours */
+		const struct node *g = answer_table_find(b->t, target, tlen,
+		    wire_name_hash(target, tlen));
+		if (g == NULL)
+			continue;
+		for (size_t j = 0; j < nseen; j++)
+			dup = dup || seen[j] == g;
+		if (dup)
+			continue;
+		if (nseen < sizeof(seen) / sizeof(seen[0]))
+			seen[nseen++] = g;
+		struct enc_section a = node_rrset(g, LDNS_RR_TYPE_A);
+		struct enc_section aaaa = node_rrset(g, LDNS_RR_TYPE_AAAA);
+		if (rrvec_add(&ad, a.rr, a.n) < 0 ||
+		    rrvec_add(&ad, aaaa.rr, aaaa.n) < 0)
+			goto out;
+	}
+	struct enc_section adsec = { ad.rr, ad.n, NULL };
+	n->nanswers = 0;
+	n->answers = NULL;
+	if ((n->other = arena_zalloc(&b->arena, sizeof(*n->other))) == NULL ||
+	    answer_alloc(b, n->other, 0, 1) < 0 ||
+	    render_splice(b, &n->other->var[0], false, NULL,
+	    LDNS_RCODE_NOERROR, &none, &ns, &adsec, true) < 0)
+		goto out;
+	n->other->nvar = 1;
+	rc = 0;
+out:
+	free(ad.rr);
+	return rc;
+}
+
 /*
  * Compiles *np into a fresh copy of it, put in its place, so that the node,
  * its name, its answers and their messages lie together in the arena: a
@@ -409,6 +541,8 @@ compile_node(struct builder *b, struct node **np)
 		return -1;
 	memcpy(n->name, (*np)->name, n->name_len);
 	*np = n;
+	if (n->deleg)
+		return compile_referral(b, n);
 	if (n->cname)
 		return compile_cname(b, n);
 	struct answer_zone *up = ds_parent(b, n);
@@ -531,6 +665,44 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 		}
 	}
 	return 0;
+}
+
+/*
+ * A wildcard node (RFC 4592: its first label is "*", with data of its own
+ * or an empty non-terminal) answers with the query name as owner, and its
+ * parent, the closest encloser of the names it answers, says it is there.
+ */
+static void
+mark_wildcard(struct answer_table *t, struct node *n)
+{
+	if (n->name_len <= 2 || n->name[0] != 1 || n->name[1] != '*' ||
+	    n->name_len <= n->zone->apex_len)
+		return;
+	n->splice = true;
+	struct node *up = answer_table_find(t, n->name + 2,
+	    (size_t)n->name_len - 2, wire_name_hash(n->name + 2,
+	    (size_t)n->name_len - 2));
+	if (up != NULL)
+		up->wild = true;
+}
+
+/* Every node at or below a cut of its zone answers with the referral. */
+static void
+mark_delegated(struct answer_table *t)
+{
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct node *n = t->order[i];
+		const uint8_t *name = n->name;
+		size_t len = n->name_len;
+
+		while (len > n->zone->apex_len && !n->deleg) {
+			const struct node *m = answer_table_find(t, name, len,
+			    wire_name_hash(name, len));
+			n->deleg = m != NULL && m->cut;
+			len -= 1 + (size_t)name[0];
+			name += 1 + name[0];
+		}
+	}
 }
 
 /*
@@ -670,11 +842,18 @@ answer_table_build(const struct synth_view *sv)
 	 * Every node's records sorted by type and its CNAME flag set before any
 	 * is compiled: following a chain looks at the nodes further on.
 	 */
+	bool cuts = false;
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct node *n = t->order[i];
 		node_sort(n);	/* an empty non-terminal has no records */
 		n->cname = node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
+		n->cut = n->name_len != n->zone->apex_len &&
+		    node_rrset(n, LDNS_RR_TYPE_NS).n > 0;
+		cuts = cuts || n->cut;
+		mark_wildcard(t, n);
 	}
+	if (cuts)
+		mark_delegated(t);
 	if ((parent = zone_parents(t)) == NULL)
 		goto fail;
 	for (size_t k = 0; k < njobs; k++)

@@ -25,7 +25,11 @@ struct node {
 	uint32_t	 hash;		/* wire_name_hash(name) */
 	uint16_t	 nanswers;
 	uint8_t		 name_len;
-	bool		 cname;
+	bool		 cname : 1;
+	bool		 cut : 1;	/* NS below the apex: a zone cut */
+	bool		 deleg : 1;	/* at or below a cut: other is the referral */
+	bool		 wild : 1;	/* "*." this name exists (RFC 4592) */
+	bool		 splice : 1;	/* answers for LOOKUP_SPLICE: no question */
 };
 
 _Static_assert(sizeof(struct node) <= 64, "a node fits a cache line");
