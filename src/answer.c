@@ -209,11 +209,17 @@ answer_lookup(struct answer_table *t, const uint8_t *lname, size_t len,
 	}
 	out->zone = n->zone;
 	if (n->deleg) {
-		/* DS at the cut is the parent's (RFC 4035 section 3.1.4.1). */
-		out->kind = n->cut && qtype == LDNS_RR_TYPE_DS ? LOOKUP_NODATA :
-		    LOOKUP_SPLICE;
-		out->var = n->cut && qtype == LDNS_RR_TYPE_DS ? NULL :
-		    answer_next(n->other);
+		/*
+		 * DS at the cut is the parent's (RFC 4035 section 3.1.4.1):
+		 * its one answer when the zone has a DS RRset there.
+		 */
+		if (n->cut && qtype == LDNS_RR_TYPE_DS) {
+			out->kind = n->nanswers ? LOOKUP_ANSWER : LOOKUP_NODATA;
+			out->var = n->nanswers ? answer_next(&n->answers[0]) : NULL;
+		} else {
+			out->kind = LOOKUP_SPLICE;
+			out->var = answer_next(n->other);
+		}
 		return;
 	}
 	enum lookup_kind found = n->splice ? LOOKUP_SPLICE : LOOKUP_ANSWER;

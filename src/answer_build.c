@@ -453,7 +453,8 @@ name_at_or_below(const uint8_t *name, size_t len, const uint8_t *top,
  * (RFC 1034 section 4.3.2 step 3b): NOERROR, AA clear, the cut's NS RRset
  * in authority, and in additional the A and AAAA records of the name
  * servers at or below the cut (the glue, RFC 9471: all of it required).
- * Nothing else from below the cut is ever served.
+ * Nothing else from below the cut is ever served. DS at the cut is the
+ * parent's: a DS RRset there is n's one answer, else DS gets NODATA.
  */
 static int
 compile_referral(struct builder *b, struct node *n)
@@ -517,6 +518,15 @@ compile_referral(struct builder *b, struct node *n)
 	    LDNS_RCODE_NOERROR, &none, &ns, &adsec, true) < 0)
 		goto out;
 	n->other->nvar = 1;
+	/* A DS RRset at the cut is the parent's data: it answers for it. */
+	struct enc_section ds = node_rrset(n, LDNS_RR_TYPE_DS);
+	if (n->cut && ds.n > 0) {
+		if ((n->answers = arena_zalloc(&b->arena,
+		    sizeof(*n->answers))) == NULL ||
+		    compile_rrset(b, n, ds, &n->answers[0]) < 0)
+			goto out;
+		n->nanswers = 1;
+	}
 	rc = 0;
 out:
 	free(ad.rr);

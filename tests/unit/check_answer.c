@@ -303,6 +303,8 @@ static const char *const zone_cuts[] = {
 	"host1.example. 3600 IN A 192.0.2.1",
 	"corp.example. 3600 IN NS dc1.corp.example.",
 	"dc1.corp.example. 3600 IN A 192.0.2.53",
+	"signed.example. 3600 IN NS ns.example.net.",
+	"signed.example. 3600 IN DS 12345 8 1 49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE",
 	NULL
 };
 
@@ -335,6 +337,12 @@ START_TEST(test_cuts_wildcards)
 	ck_assert_uint_eq(lk.zone->apex_len, 9);
 	lk = look(t, "dc1.corp.example", LDNS_RR_TYPE_DS);
 	ck_assert_int_eq(lk.kind, LOOKUP_SPLICE);
+	/* A DS RRset at the cut: the parent's data, answered. */
+	lk = look(t, "signed.example", LDNS_RR_TYPE_DS);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	ck_assert_int_ne(lk.var->wire[2] & FLAG1_AA, 0);
+	ck_assert_uint_eq(wire_get16(lk.var->wire + 6), 1);
+	ck_assert_int_eq(look(t, "signed.example", TYPE_A).kind, LOOKUP_SPLICE);
 
 	/* A name that does not exist: the wildcard, its owner the query name. */
 	lk = look(t, "a.b.example", TYPE_TXT);
