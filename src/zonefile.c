@@ -642,8 +642,9 @@ text_at_or_below(const char *name, const char *sub)
 
 /*
  * A delegation in a file to a name that is, or holds, a zone this view
- * serves itself: that zone's own records make its delegation (and the
- * cut would hide the zone from its parent's AXFR readers' view of it).
+ * serves itself: that zone answers its names with AA, and its own NS
+ * records make its delegation (synth_view_cut()), so the cut could only
+ * contradict both.
  */
 static int
 check_cut_zones(const struct zonefiles *zf, const struct config *cfg, int v,

@@ -283,4 +283,44 @@ CONF
 OUT=$("$OCSDNSD" -c "$CONF" -t 2>&1)
 expect_out_re 'contoso\.com\.zone:2: the delegation of child\.contoso\.com covers zone child\.contoso\.com, which is served here'
 
+# ---- placement: zones/VIEW/ for that view only, zones/ for all
+rm -f "$TMPD/zones/contoso.com.zone"
+mkdir -p "$TMPD/zones/internal"
+cat >"$TMPD/zones/internal/contoso.com.zone" <<'ZONE'
+$TTL 3600
+*.lab	IN A 10.0.9.9
+ad	IN NS dc1.ad
+dc1.ad	IN A 10.0.9.53
+ZONE
+write_conf <<CONF
+[server]
+zones = zones
+[view internal]
+match = 127.0.0.1
+[view external]
+match = any
+scope = external
+[domain contoso.com]
+pool = pool01.contoso.com
+access_edge = sip.contoso.com
+[host pool01.contoso.com]
+address = 10.0.0.10
+[host sip.contoso.com]
+address = 203.0.113.10
+CONF
+start_daemon
+q +norec pc1.lab.contoso.com A
+expect_rr ANSWER 'pc1.lab.contoso.com. 3600 IN A 10.0.9.9'
+q +norec pc1.ad.contoso.com A
+expect_noflag aa
+expect_rr AUTHORITY 'ad.contoso.com. 3600 IN NS dc1.ad.contoso.com.'
+expect_rr ADDITIONAL 'dc1.ad.contoso.com. 3600 IN A 10.0.9.53'
+# From 127.0.0.2 (the external view) the file is not there.
+q -b 127.0.0.2 +norec pc1.lab.contoso.com A
+expect_status NXDOMAIN
+q -b 127.0.0.2 +norec pc1.ad.contoso.com A
+expect_status NXDOMAIN
+expect_flag aa
+stop_daemon
+
 finish
