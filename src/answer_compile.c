@@ -233,6 +233,48 @@ zone_soa(struct answer_zone *z)
 	return (struct enc_section){ &z->soa, 1, &z->neg_ttl };
 }
 
+/* The wildcard child "*" of node ce (which has ce->wild), or NULL. */
+static const struct node *
+wildcard_at(const struct answer_table *t, const struct node *ce)
+{
+	uint8_t name[DNS_MAX_NAME];
+	size_t len = (size_t)ce->name_len + 2;
+
+	if (len > DNS_MAX_NAME)
+		return NULL;
+	name[0] = 1;
+	name[1] = '*';
+	memcpy(name + 2, ce->name, ce->name_len);
+	return answer_table_find(t, name, len, wire_name_hash(name, len));
+}
+
+/*
+ * Copies of set's records with owner as theirs (RFC 4592 section 3.3: a
+ * wildcard's records synthesized for a name), for rendering only: the
+ * caller frees them. NULL when out of memory.
+ */
+static ldns_rr_list *
+owned_as(struct enc_section set, const ldns_rdf *owner)
+{
+	ldns_rr_list *l = ldns_rr_list_new();
+
+	for (size_t i = 0; l != NULL && i < set.n; i++) {
+		ldns_rr *c = ldns_rr_clone(set.rr[i]);
+		ldns_rdf *o = ldns_rdf_clone(owner);
+		if (c == NULL || o == NULL || !ldns_rr_list_push_rr(l, c)) {
+			if (c != NULL)
+				ldns_rr_free(c);
+			if (o != NULL)
+				ldns_rdf_deep_free(o);
+			ldns_rr_list_deep_free(l);
+			return NULL;
+		}
+		ldns_rdf_deep_free(ldns_rr_owner(c));
+		ldns_rr_set_owner(c, o);
+	}
+	return l;
+}
+
 /*
  * A CNAME node answers every type with the CNAME and, following the chain
  * inside our data, the RRset of that type at its end; "other" covers the
@@ -244,6 +286,7 @@ compile_cname(struct answer_builder *b, struct node *n)
 {
 	struct rrvec chain = { NULL, 0, 0 };
 	const struct node *end = NULL, *cur = n;
+	const ldns_rdf *end_owner = NULL;	/* a wildcard's: the owner to give */
 	struct enc_section cn = answer_node_rrset(n, LDNS_RR_TYPE_CNAME);
 	struct enc_section none = { NULL, 0, NULL }, soa = { NULL, 0, NULL };
 	uint8_t rcode = LDNS_RCODE_NOERROR;
@@ -262,11 +305,18 @@ compile_cname(struct answer_builder *b, struct node *n)
 		    wire_name_hash(name, len));
 		if (next == NULL) {
 			const struct node *anc = answer_table_closest(b->t, name, len);
+			const struct node *w = anc != NULL && !anc->deleg &&
+			    anc->wild ? wildcard_at(b->t, anc) : NULL;
 			/*
 			 * In our zone, but absent: unless a cut or a wildcard
-			 * answers it, which the client then asks for itself.
+			 * answers it. A wildcard's records follow with the
+			 * target as owner; a wildcard CNAME and a referral the
+			 * client asks for itself.
 			 */
-			if (anc != NULL && !anc->deleg && !anc->wild) {
+			if (w != NULL && !w->cname) {
+				end = w;
+				end_owner = ldns_rr_rdf(c.rr[0], 0);
+			} else if (anc != NULL && !anc->deleg && !anc->wild) {
 				rcode = LDNS_RCODE_NXDOMAIN;
 				soa = zone_soa(anc->zone);
 			}
@@ -304,15 +354,25 @@ compile_cname(struct answer_builder *b, struct node *n)
 		struct enc_section set = answer_node_rrset(end, type);
 		struct rrvec an = { NULL, 0, 0 };
 		struct answer *a = &n->answers[n->nanswers];
+		ldns_rr_list *as = NULL;
 		int r = rrvec_add(&an, chain.rr, chain.n);
 
-		r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
+		if (end_owner == NULL)
+			r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
+		else if ((as = owned_as(set, end_owner)) == NULL)
+			r = -1;
+		for (size_t k = 0; as != NULL && r == 0 && k < set.n; k++) {
+			ldns_rr *rr = ldns_rr_list_rr(as, k);
+			r = rrvec_add(&an, &rr, 1);
+		}
 		r = r < 0 ? r : answer_alloc(b, a, type, 1);
 		if (r == 0) {
 			struct enc_section s = { an.rr, an.n, NULL };
 			r = render_node(b, n, &a->var[0], type,
 			    LDNS_RCODE_NOERROR, &s, &none, &none);
 		}
+		if (as != NULL)
+			ldns_rr_list_deep_free(as);
 		free(an.rr);
 		if (r < 0)
 			goto out;

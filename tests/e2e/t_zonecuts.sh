@@ -32,6 +32,8 @@ corp.example.            3600     NS    ns.example.net.
 dc1.corp.example.        3600     A     192.0.2.53
 dc1.corp.example.        3600     AAAA  2001:db8::53
 *.cn.example.            3600     CNAME host1.example.
+alias.example.           3600     CNAME foo.w2.example.
+*.w2.example.            3600     A     192.0.2.7
 ZONE
 	for i in $(seq 1 12); do
 		printf 'big.example. 3600 NS ns%s.big.example.\n' "$i"
@@ -98,6 +100,10 @@ expect_rr ANSWER '*.example. 3600 IN TXT "this is a wildcard"'
 q +norec a.cn.example A
 expect_rr ANSWER 'a.cn.example. 3600 IN CNAME host1.example.'
 expect_rr ANSWER 'host1.example. 3600 IN A 192.0.2.1'
+# A chain into a wildcard: its records with the CNAME's target as owner.
+q +norec alias.example A
+expect_rr ANSWER 'alias.example. 3600 IN CNAME foo.w2.example.'
+expect_rr ANSWER 'foo.w2.example. 3600 IN A 192.0.2.7'
 
 # ---- a delegation with glue
 q +norec corp.example NS
@@ -233,7 +239,8 @@ for args in "host3.example TXT" "host3.example A" "foo.bar.example TXT" \
     "dc1.corp.example A" "dc1.corp.example AAAA" "x.y.corp.example MX" \
     "x.dc1.corp.example DS" "host1.example A" "_ssh._tcp.host2.example SRV" \
     "_tcp.host1.example A" "example NS" "example SOA" "host2.example A" \
-    "+tcp www.big.example A" "+tcp big.example DS"; do
+    "+tcp www.big.example A" "+tcp big.example DS" "alias.example A" \
+    "alias.example TXT" "foo.w2.example A"; do
 	# shellcheck disable=SC2086 # the words are dig arguments
 	same_as_nsd $args
 done
