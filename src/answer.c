@@ -165,6 +165,25 @@ answer_prefetch_node(const struct answer_table *t, uint32_t hash)
 	}
 }
 
+/*
+ * The source of synthesis of closest encloser ce (RFC 4592 section 3.3.1):
+ * its child "*", which exists when ce->wild says so. No allocation: the
+ * name is put together on the stack.
+ */
+static struct node *
+wildcard_of(const struct answer_table *t, const struct node *ce)
+{
+	uint8_t name[DNS_MAX_NAME];
+	size_t len = (size_t)ce->name_len + 2;
+
+	if (len > DNS_MAX_NAME)
+		return NULL;
+	name[0] = 1;
+	name[1] = '*';
+	memcpy(name + 2, ce->name, ce->name_len);
+	return answer_table_find(t, name, len, wire_name_hash(name, len));
+}
+
 void
 answer_lookup(struct answer_table *t, const uint8_t *lname, size_t len,
     uint32_t hash, uint16_t qtype, struct lookup *out)
@@ -177,26 +196,48 @@ answer_lookup(struct answer_table *t, const uint8_t *lname, size_t len,
 		/* lname itself is absent: its ancestors, from its parent up. */
 		n = lname[0] == 0 ? NULL : answer_table_closest(t,
 		    lname + 1 + lname[0], len - 1 - lname[0]);
-		out->kind = n ? LOOKUP_NXDOMAIN : LOOKUP_REFUSED;
-		out->zone = n ? n->zone : NULL;
-		return;
+		struct node *w = n != NULL && !n->deleg && n->wild ?
+		    wildcard_of(t, n) : NULL;
+		if (n == NULL || (!n->deleg && w == NULL)) {
+			out->kind = n ? LOOKUP_NXDOMAIN : LOOKUP_REFUSED;
+			out->zone = n ? n->zone : NULL;
+			return;
+		}
+		/* Below a cut, or the closest encloser's wildcard answers. */
+		if (w != NULL)
+			n = w;
 	}
 	out->zone = n->zone;
+	if (n->deleg) {
+		/*
+		 * DS at the cut is the parent's (RFC 4035 section 3.1.4.1):
+		 * its one answer when the zone has a DS RRset there.
+		 */
+		if (n->cut && qtype == LDNS_RR_TYPE_DS) {
+			out->kind = n->nanswers ? LOOKUP_ANSWER : LOOKUP_NODATA;
+			out->var = n->nanswers ? answer_next(&n->answers[0]) : NULL;
+		} else {
+			out->kind = LOOKUP_SPLICE;
+			out->var = answer_next(n->other);
+		}
+		return;
+	}
+	enum lookup_kind found = n->splice ? LOOKUP_SPLICE : LOOKUP_ANSWER;
 	/* ANY (RFC 8482): the first RRset only, a small answer. */
 	if (qtype == TYPE_ANY && n->nanswers > 0) {
-		out->kind = LOOKUP_ANSWER;
+		out->kind = found;
 		out->var = answer_next(&n->answers[0]);
 		return;
 	}
 	for (size_t i = 0; i < n->nanswers; i++) {
 		if (n->answers[i].qtype == qtype) {
-			out->kind = LOOKUP_ANSWER;
+			out->kind = found;
 			out->var = answer_next(&n->answers[i]);
 			return;
 		}
 	}
 	if (n->other != NULL) {
-		out->kind = LOOKUP_ANSWER;
+		out->kind = found;
 		out->var = answer_next(n->other);
 		return;
 	}

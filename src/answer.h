@@ -20,6 +20,11 @@ struct synth_view;
  * and the client's question bytes (the same length: names match
  * case-insensitively). The additional section is last, so the first
  * len_noadd bytes with ARCOUNT 0 are the same answer without it.
+ *
+ * A LOOKUP_SPLICE answer (a wildcard's, a referral's: it serves names of
+ * any length) is the header and the sections with no question between:
+ * the reply puts the client's question there. Its flags say AA or not; a
+ * referral's len_noadd is len, as its glue is required (RFC 9471).
  */
 struct answer_var {
 	uint8_t		*wire;
@@ -50,6 +55,7 @@ enum lookup_kind {
 	LOOKUP_NODATA,		/* NOERROR, SOA of zone */
 	LOOKUP_NXDOMAIN,	/* NXDOMAIN, SOA of zone */
 	LOOKUP_REFUSED,		/* in no zone we serve */
+	LOOKUP_SPLICE,		/* send var with the client's question spliced in */
 };
 
 struct lookup {

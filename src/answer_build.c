@@ -8,39 +8,11 @@
 #include "encode.h"
 #include "synth.h"
 
-#define MAX_ROTATIONS	16	/* variants of one rotating address RRset */
-#define MAX_CHAIN	8	/* CNAMEs followed inside our data */
 #define BUILD_THREADS_MAX 4	/* threads compiling a large table */
 #define INSERT_BATCH	16	/* records hashed ahead of their lookups */
 #define BUILD_PARALLEL_MIN 4096	/* records: below it, one thread */
 
-/*
- * What compiling writes to: an arena and a message buffer. Each thread of
- * the build has its own; the table itself is only read meanwhile.
- */
-struct builder {
-	const struct answer_table *t;
-	struct answer_zone *const *parent;	/* by zone: its parent here, or NULL */
-	struct arena arena;
-	struct enc *enc;
-};
-
-/* --- names -------------------------------------------------------------- */
-
-/* Lower-case wire form of an ldns dname; returns the length, 0 on error. */
-static size_t
-rdf_to_lname(const ldns_rdf *rdf, uint8_t out[DNS_MAX_NAME])
-{
-	size_t len = ldns_rdf_size(rdf);
-	const uint8_t *d = ldns_rdf_data(rdf);
-
-	if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || len == 0 ||
-	    len > DNS_MAX_NAME)
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		out[i] = (d[i] >= 'A' && d[i] <= 'Z') ? (uint8_t)(d[i] + 32) : d[i];
-	return len;
-}
+/* --- nodes -------------------------------------------------------------- */
 
 /* The lists live in the scratch arena: growing one leaves the old behind. */
 static int
@@ -76,27 +48,6 @@ node_forget_rrs(struct node *n)
 	n->nrrs = n->caprrs = 0;
 }
 
-/* --- compiling a node --------------------------------------------------- */
-
-/* Renders into v, the wire from the table's arena. */
-static int
-render_var(struct builder *b, struct answer_var *v, const uint8_t *qname,
-    uint16_t qtype, uint8_t rcode, const struct enc_section *an,
-    const struct enc_section *ns, const struct enc_section *ad)
-{
-	struct enc *e = b->enc;
-	size_t noadd;
-
-	if (enc_render(e, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns, ad,
-	    &noadd) < 0 || (v->wire = arena_alloc(&b->arena, e->len)) == NULL)
-		return -1;
-	memcpy(v->wire, e->buf, e->len);
-	v->len = (uint16_t)e->len;
-	v->len_noadd = (uint16_t)noadd;
-	v->arcount = (uint16_t)ad->n;
-	return 0;
-}
-
 /* Sorts a node's records by type, keeping their order within a type. */
 static void
 node_sort(struct node *n)
@@ -115,333 +66,10 @@ node_sort(struct node *n)
 	}
 }
 
-/* The records of type at node n, as a section (a slice of n->rrs). */
-static struct enc_section
-node_rrset(const struct node *n, uint16_t type)
-{
-	struct enc_section s = { NULL, 0, NULL };
-
-	for (size_t i = 0; i < n->nrrs; i++) {
-		if (n->types[i] != type)
-			continue;
-		if (s.rr == NULL)
-			s.rr = &n->rrs[i];
-		s.n++;
-	}
-	return s;
-}
-
-/* A growable list of borrowed RR pointers, for building sections. */
-struct rrvec {
-	ldns_rr **rr;
-	size_t n, cap;
-};
-
-static int
-rrvec_add(struct rrvec *v, ldns_rr *const *rr, size_t n)
-{
-	if (n == 0)
-		return 0;
-	if (v->n + n > v->cap) {
-		size_t cap = (v->n + n) * 2;
-		ldns_rr **p = realloc(v->rr, cap * sizeof(*p));
-		if (p == NULL)
-			return -1;
-		v->rr = p;
-		v->cap = cap;
-	}
-	memcpy(v->rr + v->n, rr, n * sizeof(*rr));
-	v->n += n;
-	return 0;
-}
-
-/* The name in the rdata that wants addresses in the additional section. */
-static const ldns_rdf *
-additional_target(const ldns_rr *rr)
-{
-	switch (ldns_rr_get_type(rr)) {
-	case LDNS_RR_TYPE_SRV:
-		return ldns_rr_rdf(rr, 3);
-	case LDNS_RR_TYPE_MX:
-		return ldns_rr_rdf(rr, 1);
-	case LDNS_RR_TYPE_NS:
-		return ldns_rr_rdf(rr, 0);
-	default:
-		return NULL;
-	}
-}
-
-/* Adds the A and AAAA RRsets of every target named by set (deduplicated). */
-static int
-collect_additional(const struct answer_table *t, const struct enc_section *set,
-    struct rrvec *ad)
-{
-	const struct node *seen[64];
-	size_t nseen = 0;
-
-	for (size_t i = 0; i < set->n; i++) {
-		const ldns_rdf *target = additional_target(set->rr[i]);
-		uint8_t name[DNS_MAX_NAME];
-		size_t len;
-		const struct node *tn;
-		bool dup = false;
-
-		if (target == NULL || (len = rdf_to_lname(target, name)) == 0)
-			continue;
-		tn = answer_table_find(t, name, len, wire_name_hash(name, len));
-		if (tn == NULL || tn->cname)
-			continue;
-		for (size_t j = 0; j < nseen; j++)
-			dup = dup || seen[j] == tn;
-		if (dup)
-			continue;
-		if (nseen < sizeof(seen) / sizeof(seen[0]))
-			seen[nseen++] = tn;
-		struct enc_section a = node_rrset(tn, LDNS_RR_TYPE_A);
-		struct enc_section aaaa = node_rrset(tn, LDNS_RR_TYPE_AAAA);
-		if (rrvec_add(ad, a.rr, a.n) < 0 ||
-		    rrvec_add(ad, aaaa.rr, aaaa.n) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-answer_alloc(struct builder *b, struct answer *a, uint16_t qtype,
-    size_t nvar)
-{
-	a->qtype = qtype;
-	atomic_init(&a->next, 0);
-	a->var = arena_zalloc(&b->arena, nvar * sizeof(*a->var));
-	return a->var == NULL ? -1 : 0;
-}
-
-/* The answer for one RRset of a plain (non-CNAME) node. */
-static int
-compile_rrset(struct builder *b, const struct node *n,
-    struct enc_section set, struct answer *a)
-{
-	uint16_t type = ldns_rr_get_type(set.rr[0]);
-	bool rotates = (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
-	    set.n > 1;
-	size_t nvar = rotates ? (set.n < MAX_ROTATIONS ? set.n : MAX_ROTATIONS) : 1;
-	struct rrvec ad = { NULL, 0, 0 }, rot = { NULL, 0, 0 };
-	struct enc_section none = { NULL, 0, NULL };
-	int rc = -1;
-
-	if (answer_alloc(b, a, type, nvar) < 0)
-		return -1;
-	if (collect_additional(b->t, &set, &ad) < 0)
-		goto out;
-	for (size_t i = 0; i < nvar; i++) {
-		struct enc_section an = set, adsec = { ad.rr, ad.n, NULL };
-		if (rotates) {
-			/* Variant i starts at record i and wraps around. */
-			rot.n = 0;
-			if (rrvec_add(&rot, set.rr + i, set.n - i) < 0 ||
-			    rrvec_add(&rot, set.rr, i) < 0)
-				goto out;
-			an.rr = rot.rr;
-		}
-		if (render_var(b, &a->var[i], n->name, type,
-		    LDNS_RCODE_NOERROR, &an, &none, &adsec) < 0)
-			goto out;
-		a->nvar++;
-	}
-	rc = 0;
-out:
-	free(ad.rr);
-	free(rot.rr);
-	return rc;
-}
-
-/* The SOA of a zone, for the authority section of a negative answer. */
-static struct enc_section
-zone_soa(struct answer_zone *z)
-{
-	return (struct enc_section){ &z->soa, 1, &z->neg_ttl };
-}
-
-/*
- * A CNAME node answers every type with the CNAME and, following the chain
- * inside our data, the RRset of that type at its end; "other" covers the
- * types the end lacks (NODATA there, or NXDOMAIN when the end does not
- * exist in a zone of ours: RFC 6604).
- */
-static int
-compile_cname(struct builder *b, struct node *n)
-{
-	struct rrvec chain = { NULL, 0, 0 };
-	const struct node *end = NULL, *cur = n;
-	struct enc_section cn = node_rrset(n, LDNS_RR_TYPE_CNAME);
-	struct enc_section none = { NULL, 0, NULL }, soa = { NULL, 0, NULL };
-	uint8_t rcode = LDNS_RCODE_NOERROR;
-	int rc = -1;
-
-	for (int depth = 0; depth < MAX_CHAIN; depth++) {
-		struct enc_section c = node_rrset(cur, LDNS_RR_TYPE_CNAME);
-		uint8_t name[DNS_MAX_NAME];
-
-		if (rrvec_add(&chain, c.rr, 1) < 0)
-			goto out;
-		size_t len = rdf_to_lname(ldns_rr_rdf(c.rr[0], 0), name);
-		if (len == 0)
-			break;
-		const struct node *next = answer_table_find(b->t, name, len,
-		    wire_name_hash(name, len));
-		if (next == NULL) {
-			const struct node *anc = answer_table_closest(b->t, name, len);
-			if (anc != NULL) {	/* in our zone, but absent */
-				rcode = LDNS_RCODE_NXDOMAIN;
-				soa = zone_soa(anc->zone);
-			}
-			break;
-		}
-		if (!next->cname) {
-			end = next;
-			break;
-		}
-		cur = next;
-	}
-
-	/* The CNAME type itself and ANY get the CNAME alone. */
-	size_t nends = 0;
-	if (end != NULL)
-		for (size_t i = 0; i < end->nrrs; i++)
-			nends += (i == 0 || end->types[i] != end->types[i - 1]);
-	if (nends + 1 > UINT16_MAX)	/* every type there is, at one name */
-		goto out;
-	n->answers = arena_zalloc(&b->arena, (nends + 1) * sizeof(*n->answers));
-	n->other = arena_zalloc(&b->arena, sizeof(*n->other));
-	if (n->answers == NULL || n->other == NULL)
-		goto out;
-	if (answer_alloc(b, &n->answers[0], LDNS_RR_TYPE_CNAME, 1) < 0 ||
-	    render_var(b, &n->answers[0].var[0], n->name, LDNS_RR_TYPE_CNAME,
-	    LDNS_RCODE_NOERROR, &cn, &none, &none) < 0)
-		goto out;
-	n->answers[0].nvar = 1;
-	n->nanswers = 1;
-	for (size_t i = 0; end != NULL && i < end->nrrs; ) {
-		uint16_t type = end->types[i];
-		struct enc_section set = node_rrset(end, type);
-		struct rrvec an = { NULL, 0, 0 };
-		struct answer *a = &n->answers[n->nanswers];
-		int r = rrvec_add(&an, chain.rr, chain.n);
-
-		r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
-		r = r < 0 ? r : answer_alloc(b, a, type, 1);
-		if (r == 0) {
-			struct enc_section s = { an.rr, an.n, NULL };
-			r = render_var(b, &a->var[0], n->name, type,
-			    LDNS_RCODE_NOERROR, &s, &none, &none);
-		}
-		free(an.rr);
-		if (r < 0)
-			goto out;
-		a->nvar = 1;
-		n->nanswers++;
-		i += set.n;
-	}
-	if (end != NULL)
-		soa = zone_soa(end->zone);
-	struct enc_section ch = { chain.rr, chain.n, NULL };
-	if (answer_alloc(b, n->other, 0, 1) < 0 ||
-	    render_var(b, &n->other->var[0], n->name, 0, rcode, &ch, &soa,
-	    &none) < 0)
-		goto out;
-	n->other->nvar = 1;
-	rc = 0;
-out:
-	free(chain.rr);
-	return rc;
-}
-
-/*
- * The zone that answers DS at node n, when that is not n's own: n is the
- * apex of a zone whose parent zone is in this table too, and no DS record
- * is there (one from the parent's zone file would answer for itself).
- */
-static struct answer_zone *
-ds_parent(const struct builder *b, const struct node *n)
-{
-	struct answer_zone *up = b->parent[n->zone - b->t->zones];
-
-	if (up == NULL || n->name_len != n->zone->apex_len ||
-	    node_rrset(n, LDNS_RR_TYPE_DS).n > 0)
-		return NULL;
-	return up;
-}
-
-/*
- * DS at a child's apex: the DS RRset lives on the parent's side of the cut
- * (RFC 4035 section 3.1.4.1, RFC 4034 section 5), and we sign nothing, so
- * the parent says NODATA, its own SOA with its negative TTL (RFC 2308).
- */
-static int
-compile_ds(struct builder *b, const struct node *n, struct answer_zone *up,
-    struct answer *a)
-{
-	struct enc_section none = { NULL, 0, NULL }, soa = zone_soa(up);
-
-	if (answer_alloc(b, a, LDNS_RR_TYPE_DS, 1) < 0 ||
-	    render_var(b, &a->var[0], n->name, LDNS_RR_TYPE_DS,
-	    LDNS_RCODE_NOERROR, &none, &soa, &none) < 0)
-		return -1;
-	a->nvar = 1;
-	return 0;
-}
-
-/*
- * Compiles *np into a fresh copy of it, put in its place, so that the node,
- * its name, its answers and their messages lie together in the arena: a
- * query touches one region, not four. The slots keep the old copy (what
- * other nodes' compiles read of it does not change) until the build ends.
- */
-static int
-compile_node(struct builder *b, struct node **np)
-{
-	struct node *n = arena_alloc(&b->arena, sizeof(*n));
-
-	if (n == NULL)
-		return -1;
-	*n = **np;
-	if ((n->name = arena_alloc(&b->arena, n->name_len)) == NULL)
-		return -1;
-	memcpy(n->name, (*np)->name, n->name_len);
-	*np = n;
-	if (n->cname)
-		return compile_cname(b, n);
-	struct answer_zone *up = ds_parent(b, n);
-	size_t ntypes = up != NULL;
-	for (size_t i = 0; i < n->nrrs; i++)
-		ntypes += (i == 0 || n->types[i] != n->types[i - 1]);
-	if (ntypes > UINT16_MAX)	/* every type there is, at one name */
-		return -1;
-	if (ntypes > 0 && (n->answers = arena_zalloc(&b->arena,
-	    ntypes * sizeof(*n->answers))) == NULL)
-		return -1;
-	for (size_t i = 0; i < n->nrrs; ) {
-		struct enc_section set = node_rrset(n, n->types[i]);
-		/* The DS answer in its place: the answers stay sorted by type. */
-		if (up != NULL && n->types[i] > LDNS_RR_TYPE_DS) {
-			if (compile_ds(b, n, up, &n->answers[n->nanswers++]) < 0)
-				return -1;
-			up = NULL;
-		}
-		if (compile_rrset(b, n, set, &n->answers[n->nanswers]) < 0)
-			return -1;
-		n->nanswers++;
-		i += set.n;
-	}
-	if (up != NULL && compile_ds(b, n, up, &n->answers[n->nanswers++]) < 0)
-		return -1;
-	return 0;
-}
-
 /* --- building the table ------------------------------------------------- */
 
 static int
-zone_init(struct builder *b, struct answer_zone *z,
+zone_init(struct answer_builder *b, struct answer_zone *z,
     const struct synth_zone *sz)
 {
 	ldns_rr *soa = ldns_rr_list_rr(sz->rrs, 0);
@@ -450,7 +78,7 @@ zone_init(struct builder *b, struct answer_zone *z,
 	struct enc *e = b->enc;
 
 	if (soa == NULL || ldns_rr_get_type(soa) != LDNS_RR_TYPE_SOA ||
-	    (len = rdf_to_lname(ldns_rr_owner(soa), name)) == 0 ||
+	    (len = answer_lname(ldns_rr_owner(soa), name)) == 0 ||
 	    (z->apex = arena_alloc(&b->arena, len)) == NULL)
 		return -1;
 	memcpy(z->apex, name, len);
@@ -510,7 +138,7 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 
 		for (size_t k = 0; k < m; k++) {
 			ldns_rr *rr = ldns_rr_list_rr(sz->rrs, i + k);
-			if ((p[k].len = rdf_to_lname(ldns_rr_owner(rr),
+			if ((p[k].len = answer_lname(ldns_rr_owner(rr),
 			    p[k].name)) == 0)
 				return -1;
 			p[k].hash = wire_name_hash(p[k].name, p[k].len);
@@ -531,6 +159,44 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 		}
 	}
 	return 0;
+}
+
+/*
+ * A wildcard node (RFC 4592: its first label is "*", with data of its own
+ * or an empty non-terminal) answers with the query name as owner, and its
+ * parent, the closest encloser of the names it answers, says it is there.
+ */
+static void
+mark_wildcard(struct answer_table *t, struct node *n)
+{
+	if (n->name_len <= 2 || n->name[0] != 1 || n->name[1] != '*' ||
+	    n->name_len <= n->zone->apex_len)
+		return;
+	n->splice = true;
+	struct node *up = answer_table_find(t, n->name + 2,
+	    (size_t)n->name_len - 2, wire_name_hash(n->name + 2,
+	    (size_t)n->name_len - 2));
+	if (up != NULL)
+		up->wild = true;
+}
+
+/* Every node at or below a cut of its zone answers with the referral. */
+static void
+mark_delegated(struct answer_table *t)
+{
+	for (size_t i = 0; i < t->nnodes; i++) {
+		struct node *n = t->order[i];
+		const uint8_t *name = n->name;
+		size_t len = n->name_len;
+
+		while (len > n->zone->apex_len && !n->deleg) {
+			const struct node *m = answer_table_find(t, name, len,
+			    wire_name_hash(name, len));
+			n->deleg = m != NULL && m->cut;
+			len -= 1 + (size_t)name[0];
+			name += 1 + name[0];
+		}
+	}
 }
 
 /*
@@ -558,7 +224,7 @@ zone_parents(const struct answer_table *t)
 
 /* A share of the nodes to compile, in a thread of its own or not. */
 struct compile_job {
-	struct builder b;
+	struct answer_builder b;
 	struct node **v;
 	size_t n;
 	int rc;
@@ -573,7 +239,7 @@ compile_run(void *arg)
 
 	j->rc = 0;
 	for (size_t i = 0; i < j->n && j->rc == 0; i++)
-		if (compile_node(&j->b, &j->v[i]) < 0)
+		if (answer_compile_node(&j->b, &j->v[i]) < 0)
 			j->rc = -1;
 	return NULL;
 }
@@ -670,11 +336,18 @@ answer_table_build(const struct synth_view *sv)
 	 * Every node's records sorted by type and its CNAME flag set before any
 	 * is compiled: following a chain looks at the nodes further on.
 	 */
+	bool cuts = false;
 	for (size_t i = 0; i < t->nnodes; i++) {
 		struct node *n = t->order[i];
 		node_sort(n);	/* an empty non-terminal has no records */
-		n->cname = node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
+		n->cname = answer_node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
+		n->cut = n->name_len != n->zone->apex_len &&
+		    answer_node_rrset(n, LDNS_RR_TYPE_NS).n > 0;
+		cuts = cuts || n->cut;
+		mark_wildcard(t, n);
 	}
+	if (cuts)
+		mark_delegated(t);
 	if ((parent = zone_parents(t)) == NULL)
 		goto fail;
 	for (size_t k = 0; k < njobs; k++)

@@ -10,6 +10,7 @@
 
 #include "answer.h"
 #include "arena.h"
+#include "encode.h"
 
 /* 64 bytes: one cache line. */
 struct node {
@@ -25,7 +26,11 @@ struct node {
 	uint32_t	 hash;		/* wire_name_hash(name) */
 	uint16_t	 nanswers;
 	uint8_t		 name_len;
-	bool		 cname;
+	bool		 cname : 1;
+	bool		 cut : 1;	/* NS below the apex: a zone cut */
+	bool		 deleg : 1;	/* at or below a cut: other is the referral */
+	bool		 wild : 1;	/* "*." this name exists (RFC 4592) */
+	bool		 splice : 1;	/* answers for LOOKUP_SPLICE: no question */
 };
 
 _Static_assert(sizeof(struct node) <= 64, "a node fits a cache line");
@@ -61,5 +66,29 @@ struct node	*answer_table_closest(const struct answer_table *t,
  */
 struct node	*answer_table_insert(struct answer_table *t, const uint8_t *name,
 		    size_t len, uint32_t hash, struct answer_zone *z);
+
+/*
+ * What compiling writes to: an arena and a message buffer. Each thread of
+ * the build has its own; the table itself is only read meanwhile.
+ */
+struct answer_builder {
+	const struct answer_table *t;
+	struct answer_zone *const *parent;	/* by zone: its parent here, or NULL */
+	struct arena arena;
+	struct enc *enc;
+};
+
+/* Lower-case wire form of an ldns dname; returns the length, 0 on error. */
+size_t		answer_lname(const ldns_rdf *rdf, uint8_t out[DNS_MAX_NAME]);
+
+/* The records of type at node n (sorted by type), as a slice of n->rrs. */
+struct enc_section answer_node_rrset(const struct node *n, uint16_t type);
+
+/*
+ * Compiles *np into a fresh copy in b's arena, put in its place. Every
+ * node's records are sorted and its flags set before any is compiled.
+ * Returns 0 or -1.
+ */
+int		answer_compile_node(struct answer_builder *b, struct node **np);
 
 #endif

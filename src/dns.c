@@ -132,6 +132,46 @@ reply_prepared(const struct snapshot *snap, const struct query *q,
 }
 
 /*
+ * A LOOKUP_SPLICE answer (a wildcard's, a referral's): its header, the
+ * client's question, then its sections, whose names point at nothing but
+ * the query name. Too big: without the additional section if that may go
+ * (not a referral's glue: RFC 9471), else TC and no records.
+ */
+static size_t
+reply_spliced(const struct snapshot *snap, const struct query *q,
+    const struct answer_var *var, size_t limit, uint8_t *out,
+    struct dns_result *res)
+{
+	size_t optlen = opt_len(snap, q), head = DNS_HEADER_SIZE + q->question_len;
+	size_t tail = var->len - DNS_HEADER_SIZE;
+	uint8_t rcode = var->wire[3] & FLAG2_RCODE_MASK;
+	bool aa = (var->wire[2] & FLAG1_AA) != 0;
+
+	if (head + tail + optlen > limit) {
+		tail = var->len_noadd - DNS_HEADER_SIZE;
+		if (head + tail + optlen > limit) {
+			size_t pos = put_header(q, out, rcode, aa, res);
+			out[2] |= FLAG1_TC;
+			res->flags |= DNS_RES_TC;
+			return q->edns ? put_opt(snap, q, out, pos, 0) : pos;
+		}
+		res->flags |= DNS_RES_NOADD;
+	}
+	res->rcode = rcode;
+	if (aa)
+		res->flags |= DNS_RES_AA;
+	memcpy(out, var->wire, DNS_HEADER_SIZE);
+	wire_put16(out, q->id);
+	out[2] = (uint8_t)(var->wire[2] | (q->flags1 & FLAG1_RD));
+	out[3] = (uint8_t)(rcode | (q->flags2 & FLAG2_CD));
+	if (tail != (size_t)var->len - DNS_HEADER_SIZE)
+		wire_put16(out + 10, 0);
+	memcpy(out + DNS_HEADER_SIZE, q->question, q->question_len);
+	memcpy(out + head, var->wire + DNS_HEADER_SIZE, tail);
+	return q->edns ? put_opt(snap, q, out, head + tail, 0) : head + tail;
+}
+
+/*
  * NXDOMAIN or NODATA: the zone's SOA in the authority section. Its owner is
  * a pointer to where the apex starts inside the question name.
  */
@@ -302,6 +342,8 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 	switch (lk.kind) {
 	case LOOKUP_ANSWER:
 		return reply_prepared(snap, q, lk.var, limit, out, res);
+	case LOOKUP_SPLICE:
+		return reply_spliced(snap, q, lk.var, limit, out, res);
 	case LOOKUP_NODATA:
 		res->flags |= DNS_RES_NODATA;
 		res->zone = lk.zone->apex;

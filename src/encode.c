@@ -110,14 +110,12 @@ enc_reset(struct enc *e)
 	e->full = false;
 }
 
-/* One resource record; ldns keeps every rdata field in wire form. */
-void
-enc_rr(struct enc *e, const ldns_rr *rr, const uint32_t *ttl, bool compress)
+/* What follows the owner name of a record. */
+static void
+enc_rr_body(struct enc *e, const ldns_rr *rr, const uint32_t *ttl, bool rdcomp)
 {
 	uint16_t type = ldns_rr_get_type(rr);
-	bool rdcomp = compress && rdata_compressible(type);
 
-	enc_name(e, ldns_rdf_data(ldns_rr_owner(rr)), compress);
 	enc_u16(e, type);
 	enc_u16(e, (uint16_t)ldns_rr_get_class(rr));
 	enc_u32(e, ttl != NULL ? *ttl : ldns_rr_ttl(rr));
@@ -132,6 +130,15 @@ enc_rr(struct enc *e, const ldns_rr *rr, const uint32_t *ttl, bool compress)
 	}
 	if (!e->full)
 		wire_put16(e->buf + rdlen_at, (uint16_t)(e->len - rdlen_at - 2));
+}
+
+/* One resource record; ldns keeps every rdata field in wire form. */
+void
+enc_rr(struct enc *e, const ldns_rr *rr, const uint32_t *ttl, bool compress)
+{
+	enc_name(e, ldns_rdf_data(ldns_rr_owner(rr)), compress);
+	enc_rr_body(e, rr, ttl, compress &&
+	    rdata_compressible(ldns_rr_get_type(rr)));
 }
 
 static void
@@ -161,5 +168,52 @@ enc_render(struct enc *e, const uint8_t *qname, uint16_t qtype,
 	enc_section(e, ns);
 	*noadd = e->len;
 	enc_section(e, ad);
+	return e->full ? -1 : 0;
+}
+
+/* Whether rdf, a dname, is the lower-case wire name name. */
+static bool
+enc_owner_is(const ldns_rdf *rdf, const uint8_t *name)
+{
+	const uint8_t *d = ldns_rdf_data(rdf);
+	size_t len = ldns_rdf_size(rdf);
+
+	/* Label lengths (at most 63) are below 'A': lower() leaves them. */
+	for (size_t i = 0; i < len; i++)
+		if (lower(d[i]) != name[i])
+			return false;
+	return len > 0 && name[len - 1] == 0;
+}
+
+static void
+enc_splice_section(struct enc *e, const struct enc_section *sec,
+    const uint8_t *owner)
+{
+	for (size_t i = 0; i < sec->n; i++) {
+		const ldns_rr *rr = sec->rr[i];
+		if (owner != NULL && enc_owner_is(ldns_rr_owner(rr), owner))
+			enc_u16(e, 0xc000 | DNS_HEADER_SIZE);
+		else
+			enc_name(e, ldns_rdf_data(ldns_rr_owner(rr)), false);
+		enc_rr_body(e, rr, sec->ttl, false);
+	}
+}
+
+int
+enc_render_splice(struct enc *e, bool aa, uint8_t rcode, const uint8_t *owner,
+    const struct enc_section *an, const struct enc_section *ns,
+    const struct enc_section *ad, size_t *noadd)
+{
+	enc_reset(e);
+	enc_u16(e, 0);
+	enc_u16(e, (uint16_t)((FLAG1_QR | (aa ? FLAG1_AA : 0)) << 8 | rcode));
+	enc_u16(e, 1);
+	enc_u16(e, (uint16_t)an->n);
+	enc_u16(e, (uint16_t)ns->n);
+	enc_u16(e, (uint16_t)ad->n);
+	enc_splice_section(e, an, owner);
+	enc_splice_section(e, ns, owner);
+	*noadd = e->len;
+	enc_splice_section(e, ad, owner);
 	return e->full ? -1 : 0;
 }

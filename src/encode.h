@@ -54,4 +54,18 @@ int	enc_render(struct enc *e, const uint8_t *qname, uint16_t qtype,
 	    const struct enc_section *ns, const struct enc_section *ad,
 	    size_t *noadd);
 
+/*
+ * The same without the question, for answers that serve many query names
+ * (a wildcard's, a referral's): the reply puts the client's question after
+ * the 12-byte header and the rest after it. So nothing may point into the
+ * message but at offset 12, the query name: no name is compressed, and
+ * each record whose owner is owner (a lower-case wire name, or NULL) gets
+ * a pointer to the query name instead (RFC 4592 section 3.3: the
+ * synthesized records carry the query name as owner). aa sets AA.
+ */
+int	enc_render_splice(struct enc *e, bool aa, uint8_t rcode,
+	    const uint8_t *owner, const struct enc_section *an,
+	    const struct enc_section *ns, const struct enc_section *ad,
+	    size_t *noadd);
+
 #endif

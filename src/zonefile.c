@@ -111,12 +111,11 @@ check_rr(const ldns_rr *rr, const ldns_rdf *origin, const char *path, int line,
 		snprintf(buf, sizeof(buf), "%s is outside the zone's origin %s",
 		    o ? o : "?", z ? z : "?");
 		why = buf;
-	} else if (ldns_dname_is_wildcard(owner))
-		why = "wildcard names are not supported";
+	} else if (ldns_dname_is_wildcard(owner) && type == LDNS_RR_TYPE_NS)
+		/* RFC 4592 section 4.2: a wildcard delegation helps nobody. */
+		why = "NS at a wildcard name is not supported";
 	else if (type == LDNS_RR_TYPE_DNAME)
-		why = "DNAME is not supported";
-	else if (type == LDNS_RR_TYPE_NS && ldns_dname_compare(owner, origin) != 0)
-		why = "delegations (NS below the origin) are not supported";
+		why = "DNAME is not supported: use a CNAME per name";
 	else if (type == LDNS_RR_TYPE_SOA && ldns_dname_compare(owner, origin) != 0)
 		why = "a SOA record belongs at the origin only";
 	else if (ldns_rr_rd_count(rr) <
@@ -430,6 +429,80 @@ check_conflicts(struct src_rr *s, size_t n, struct zonefile_msgs *m, FILE *diag)
 	return errors ? -1 : 0;
 }
 
+/* Whether NS record rr names owner as a name server. */
+static bool
+ns_names(const ldns_rr *rr, const ldns_rdf *owner)
+{
+	return ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS &&
+	    ldns_dname_compare(ldns_rr_rdf(rr, 0), owner) == 0;
+}
+
+/*
+ * Zone cuts (NS below the apex: RFC 1034 section 4.2.1): at a cut only
+ * its NS and DS records, below it only glue (A and AAAA of a name the
+ * cut's NS records name). Anything else there the child answers for, so
+ * it would never be served: an error at its line. s is sorted by owner in
+ * canonical order, which puts every name below a cut right after it.
+ */
+static int
+check_cuts(const struct src_rr *s, size_t n, const ldns_rdf *apex,
+    struct zonefile_msgs *m, FILE *diag)
+{
+	int errors = 0;
+	size_t cut = 0, cut_end = 0;	/* s[cut, cut_end): the cut's records */
+	size_t cut_ns = 0;		/* its first NS record, to name */
+	bool in_cut = false;
+	char b1[PATH_MAX + 16], b2[PATH_MAX + 16];
+
+	for (size_t i = 0; i < n; ) {
+		const ldns_rdf *owner = ldns_rr_owner(s[i].rr);
+		size_t j = i;
+		bool ns = false;
+
+		for (; j < n && ldns_dname_compare(owner,
+		    ldns_rr_owner(s[j].rr)) == 0; j++)
+			if (ldns_rr_get_type(s[j].rr) == LDNS_RR_TYPE_NS)
+				ns = true;
+		if (in_cut && !ldns_dname_is_subdomain(owner,
+		    ldns_rr_owner(s[cut].rr)))
+			in_cut = false;
+		if (!in_cut && ns && ldns_dname_compare(owner, apex) != 0) {
+			in_cut = true;
+			cut = cut_ns = i;
+			cut_end = j;
+			while (ldns_rr_get_type(s[cut_ns].rr) != LDNS_RR_TYPE_NS)
+				cut_ns++;
+		}
+		for (size_t k = i; in_cut && k < j; k++) {
+			ldns_rr_type t = ldns_rr_get_type(s[k].rr);
+			bool glue = false;
+
+			if (k >= cut && k < cut_end &&
+			    (t == LDNS_RR_TYPE_NS || t == LDNS_RR_TYPE_DS))
+				continue;
+			for (size_t c = cut; c < cut_end && !glue; c++)
+				glue = (t == LDNS_RR_TYPE_A ||
+				    t == LDNS_RR_TYPE_AAAA) &&
+				    ns_names(s[c].rr, owner);
+			if (glue)
+				continue;
+			char *o = ldns_rdf2str(owner), *ty = ldns_rr_type2str(t);
+			char *c = ldns_rdf2str(ldns_rr_owner(s[cut].rr));
+			say_once(m, diag, "%s: %s %s is at or below the "
+			    "delegation of %s (%s) and is not glue for it: the "
+			    "child zone answers for it", where(&s[k], b1,
+			    sizeof(b1)), o ? o : "?", ty ? ty : "?", c ? c : "?",
+			    where(&s[cut_ns], b2, sizeof(b2)));
+			free(o);
+			free(ty);
+			free(c);
+			errors++;
+		}
+		i = j;
+	}
+	return errors ? -1 : 0;
+}
+
 static bool
 file_in_view(const struct zonefile *f, const struct config *cfg, int v)
 {
@@ -548,7 +621,62 @@ merge_zone(struct synth_zone *z, const struct zonefiles *zf,
 	}
 	if (check_conflicts(s, ns, m, diag) < 0)
 		rc = -1;
+	ldns_rdf *apex = dname(z->name);
+	if (apex == NULL || check_cuts(s, ns, apex, m, diag) < 0)
+		rc = -1;
+	if (apex != NULL)
+		ldns_rdf_deep_free(apex);
 	free(s);
+	return rc;
+}
+
+/* Whether name is sub or below it (lower-case text, no trailing dot). */
+static bool
+text_at_or_below(const char *name, const char *sub)
+{
+	size_t ln = strlen(name), ls = strlen(sub);
+
+	return strcmp(name, sub) == 0 || (ln > ls && name[ln - ls - 1] == '.' &&
+	    strcmp(name + ln - ls, sub) == 0);
+}
+
+/*
+ * A delegation in a file to a name that is, or holds, a zone this view
+ * serves itself: that zone answers its names with AA, and its own NS
+ * records make its delegation (synth_view_cut()), so the cut could only
+ * contradict both.
+ */
+static int
+check_cut_zones(const struct zonefiles *zf, const struct config *cfg, int v,
+    const struct synth_view *sv, struct zonefile_msgs *m, FILE *diag)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < zf->n; i++) {
+		const struct zonefile *f = &zf->v[i];
+		if (!file_in_view(f, cfg, v))
+			continue;
+		for (size_t j = 0; j < f->nrrs; j++) {
+			const ldns_rr *rr = f->rrs[j].rr;
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
+				continue;
+			char *cut = dname_text(ldns_rr_owner(rr));
+			if (cut == NULL || strcmp(cut, f->origin) == 0) {
+				free(cut);
+				continue;
+			}
+			for (size_t k = 0; k < sv->nzones; k++) {
+				if (!text_at_or_below(sv->zones[k].name, cut))
+					continue;
+				say_once(m, diag, "%s:%d: the delegation of %s "
+				    "covers zone %s, which is served here: its "
+				    "own NS records delegate it", f->path,
+				    f->rrs[j].line, cut, sv->zones[k].name);
+				rc = -1;
+			}
+			free(cut);
+		}
+	}
 	return rc;
 }
 
@@ -600,5 +728,7 @@ zonefiles_merge(const struct zonefiles *zf, const struct config *cfg, int v,
 		if (merge_zone(z, zf, cfg, v, serial, false, m, diag) < 0)
 			rc = -1;
 	}
+	if (check_cut_zones(zf, cfg, v, sv, m, diag) < 0)
+		rc = -1;
 	return rc;
 }

@@ -295,6 +295,75 @@ START_TEST(test_any)
 }
 END_TEST
 
+/* A zone with a cut (glue below it) and a wildcard beside names. */
+static const char *const zone_cuts[] = {
+	"example. 3600 IN SOA ns.example.com. h.example.com. 1 3600 600 86400 300",
+	"example. 3600 IN NS ns.example.com.",
+	"*.example. 3600 IN TXT \"wild\"",
+	"host1.example. 3600 IN A 192.0.2.1",
+	"corp.example. 3600 IN NS dc1.corp.example.",
+	"dc1.corp.example. 3600 IN A 192.0.2.53",
+	"signed.example. 3600 IN NS ns.example.net.",
+	"signed.example. 3600 IN DS 12345 8 1 49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE",
+	NULL
+};
+
+/* Referrals and wildcard answers come spliced, DS at the cut is NODATA. */
+START_TEST(test_cuts_wildcards)
+{
+	const char *const *zones[] = { zone_cuts };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	struct lookup lk;
+
+	ck_assert_ptr_nonnull(t);
+	const char *below[] = { "corp.example", "dc1.corp.example",
+	    "x.dc1.corp.example", "nope.corp.example" };
+	for (size_t i = 0; i < 4; i++) {
+		lk = look(t, below[i], TYPE_A);
+		ck_assert_int_eq(lk.kind, LOOKUP_SPLICE);
+		/* AA clear, no question; the NS in authority, the glue after. */
+		ck_assert_int_eq(lk.var->wire[2] & FLAG1_AA, 0);
+		ck_assert_uint_eq(wire_get16(lk.var->wire + 4), 1);
+		ck_assert_uint_eq(wire_get16(lk.var->wire + 6), 0);
+		ck_assert_uint_eq(wire_get16(lk.var->wire + 8), 1);
+		ck_assert_uint_eq(wire_get16(lk.var->wire + 10), 1);
+		/* The glue is required: nothing to drop without TC. */
+		ck_assert_uint_eq(lk.var->len_noadd, lk.var->len);
+		ck_assert_int_eq(lk.var->wire[DNS_HEADER_SIZE], 4);	/* "corp" */
+	}
+	lk = look(t, "corp.example", LDNS_RR_TYPE_DS);
+	ck_assert_int_eq(lk.kind, LOOKUP_NODATA);
+	ck_assert_uint_eq(lk.zone->apex_len, 9);
+	lk = look(t, "dc1.corp.example", LDNS_RR_TYPE_DS);
+	ck_assert_int_eq(lk.kind, LOOKUP_SPLICE);
+	/* A DS RRset at the cut: the parent's data, answered. */
+	lk = look(t, "signed.example", LDNS_RR_TYPE_DS);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	ck_assert_int_ne(lk.var->wire[2] & FLAG1_AA, 0);
+	ck_assert_uint_eq(wire_get16(lk.var->wire + 6), 1);
+	ck_assert_int_eq(look(t, "signed.example", TYPE_A).kind, LOOKUP_SPLICE);
+
+	/* A name that does not exist: the wildcard, its owner the query name. */
+	lk = look(t, "a.b.example", TYPE_TXT);
+	ck_assert_int_eq(lk.kind, LOOKUP_SPLICE);
+	ck_assert_int_ne(lk.var->wire[2] & FLAG1_AA, 0);
+	ck_assert_uint_eq(wire_get16(lk.var->wire + 6), 1);
+	ck_assert_uint_eq(wire_get16(lk.var->wire + DNS_HEADER_SIZE), 0xc00c);
+	ck_assert_int_eq(look(t, "a.b.example", TYPE_A).kind, LOOKUP_NODATA);
+	/* The wildcard's own name: the same answer. */
+	ck_assert_int_eq(look(t, "*.example", TYPE_TXT).kind, LOOKUP_SPLICE);
+	/* Names that exist are never the wildcard's. */
+	ck_assert_int_eq(look(t, "host1.example", TYPE_TXT).kind,
+	    LOOKUP_NODATA);
+	ck_assert_int_eq(look(t, "x.host1.example", TYPE_TXT).kind,
+	    LOOKUP_NXDOMAIN);
+	ck_assert_int_eq(look(t, "host1.example", TYPE_A).kind, LOOKUP_ANSWER);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
 START_TEST(test_additional)
 {
 	const char *const *zones[] = { zone_contoso };
@@ -611,6 +680,7 @@ answer_suite(void)
 	tcase_add_test(tc, test_lookup_by_hash);
 	tcase_add_test(tc, test_negative);
 	tcase_add_test(tc, test_any);
+	tcase_add_test(tc, test_cuts_wildcards);
 	tcase_add_test(tc, test_additional);
 	tcase_add_test(tc, test_cname_chain);
 	tcase_add_test(tc, test_cname_ends);

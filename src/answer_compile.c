@@ -1,0 +1,576 @@
+/* answer_compile.c -- compile one node of the answer table into its prepared answers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer_int.h"
+#include "encode.h"
+
+#define MAX_ROTATIONS	16	/* variants of one rotating address RRset */
+#define MAX_CHAIN	8	/* CNAMEs followed inside our data */
+
+/* --- names -------------------------------------------------------------- */
+
+/* Lower-case wire form of an ldns dname; returns the length, 0 on error. */
+size_t
+answer_lname(const ldns_rdf *rdf, uint8_t out[DNS_MAX_NAME])
+{
+	size_t len = ldns_rdf_size(rdf);
+	const uint8_t *d = ldns_rdf_data(rdf);
+
+	if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || len == 0 ||
+	    len > DNS_MAX_NAME)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (d[i] >= 'A' && d[i] <= 'Z') ? (uint8_t)(d[i] + 32) : d[i];
+	return len;
+}
+
+/* --- compiling a node --------------------------------------------------- */
+
+/* Renders into v, the wire from the table's arena. */
+static int
+render_var(struct answer_builder *b, struct answer_var *v,
+    const uint8_t *qname, uint16_t qtype, uint8_t rcode,
+    const struct enc_section *an, const struct enc_section *ns,
+    const struct enc_section *ad)
+{
+	struct enc *e = b->enc;
+	size_t noadd;
+
+	if (enc_render(e, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns, ad,
+	    &noadd) < 0 || (v->wire = arena_alloc(&b->arena, e->len)) == NULL)
+		return -1;
+	memcpy(v->wire, e->buf, e->len);
+	v->len = (uint16_t)e->len;
+	v->len_noadd = (uint16_t)noadd;
+	v->arcount = (uint16_t)ad->n;
+	return 0;
+}
+
+/*
+ * The same without the question (LOOKUP_SPLICE): records owned by owner
+ * get the query name instead. A referral keeps its glue (required:
+ * RFC 9471), so its len_noadd is its len and a reply that cannot hold it
+ * all is truncated.
+ */
+static int
+render_splice(struct answer_builder *b, struct answer_var *v, bool aa,
+    const uint8_t *owner, uint8_t rcode, const struct enc_section *an,
+    const struct enc_section *ns, const struct enc_section *ad,
+    bool ad_required)
+{
+	struct enc *e = b->enc;
+	size_t noadd;
+
+	if (enc_render_splice(e, aa, rcode, owner, an, ns, ad, &noadd) < 0 ||
+	    (v->wire = arena_alloc(&b->arena, e->len)) == NULL)
+		return -1;
+	memcpy(v->wire, e->buf, e->len);
+	v->len = (uint16_t)e->len;
+	v->len_noadd = (uint16_t)(ad_required ? e->len : noadd);
+	v->arcount = (uint16_t)ad->n;
+	return 0;
+}
+
+/* An answer of node n: with its question, or spliced (a wildcard's). */
+static int
+render_node(struct answer_builder *b, const struct node *n,
+    struct answer_var *v, uint16_t qtype, uint8_t rcode, const struct enc_section *an,
+    const struct enc_section *ns, const struct enc_section *ad)
+{
+	if (n->splice)
+		return render_splice(b, v, true, n->name, rcode, an, ns, ad,
+		    false);
+	return render_var(b, v, n->name, qtype, rcode, an, ns, ad);
+}
+
+
+/* The records of type at node n, as a section (a slice of n->rrs). */
+struct enc_section
+answer_node_rrset(const struct node *n, uint16_t type)
+{
+	struct enc_section s = { NULL, 0, NULL };
+
+	for (size_t i = 0; i < n->nrrs; i++) {
+		if (n->types[i] != type)
+			continue;
+		if (s.rr == NULL)
+			s.rr = &n->rrs[i];
+		s.n++;
+	}
+	return s;
+}
+
+/* A growable list of borrowed RR pointers, for building sections. */
+struct rrvec {
+	ldns_rr **rr;
+	size_t n, cap;
+};
+
+static int
+rrvec_add(struct rrvec *v, ldns_rr *const *rr, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (v->n + n > v->cap) {
+		size_t cap = (v->n + n) * 2;
+		ldns_rr **p = realloc(v->rr, cap * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		v->rr = p;
+		v->cap = cap;
+	}
+	memcpy(v->rr + v->n, rr, n * sizeof(*rr));
+	v->n += n;
+	return 0;
+}
+
+/* The name in the rdata that wants addresses in the additional section. */
+static const ldns_rdf *
+additional_target(const ldns_rr *rr)
+{
+	switch (ldns_rr_get_type(rr)) {
+	case LDNS_RR_TYPE_SRV:
+		return ldns_rr_rdf(rr, 3);
+	case LDNS_RR_TYPE_MX:
+		return ldns_rr_rdf(rr, 1);
+	case LDNS_RR_TYPE_NS:
+		return ldns_rr_rdf(rr, 0);
+	default:
+		return NULL;
+	}
+}
+
+/* Adds the A and AAAA RRsets of every target named by set (deduplicated). */
+static int
+collect_additional(const struct answer_table *t, const struct enc_section *set,
+    struct rrvec *ad)
+{
+	const struct node *seen[64];
+	size_t nseen = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const ldns_rdf *target = additional_target(set->rr[i]);
+		uint8_t name[DNS_MAX_NAME];
+		size_t len;
+		const struct node *tn;
+		bool dup = false;
+
+		if (target == NULL || (len = answer_lname(target, name)) == 0)
+			continue;
+		tn = answer_table_find(t, name, len, wire_name_hash(name, len));
+		/* Below a cut the child answers: only referrals carry glue. */
+		if (tn == NULL || tn->cname || tn->deleg)
+			continue;
+		for (size_t j = 0; j < nseen; j++)
+			dup = dup || seen[j] == tn;
+		if (dup)
+			continue;
+		if (nseen < sizeof(seen) / sizeof(seen[0]))
+			seen[nseen++] = tn;
+		struct enc_section a = answer_node_rrset(tn, LDNS_RR_TYPE_A);
+		struct enc_section aaaa = answer_node_rrset(tn, LDNS_RR_TYPE_AAAA);
+		if (rrvec_add(ad, a.rr, a.n) < 0 ||
+		    rrvec_add(ad, aaaa.rr, aaaa.n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+answer_alloc(struct answer_builder *b, struct answer *a, uint16_t qtype,
+    size_t nvar)
+{
+	a->qtype = qtype;
+	atomic_init(&a->next, 0);
+	a->var = arena_zalloc(&b->arena, nvar * sizeof(*a->var));
+	return a->var == NULL ? -1 : 0;
+}
+
+/* The answer for one RRset of a plain (non-CNAME) node. */
+static int
+compile_rrset(struct answer_builder *b, const struct node *n,
+    struct enc_section set, struct answer *a)
+{
+	uint16_t type = ldns_rr_get_type(set.rr[0]);
+	bool rotates = (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
+	    set.n > 1;
+	size_t nvar = rotates ? (set.n < MAX_ROTATIONS ? set.n : MAX_ROTATIONS) : 1;
+	struct rrvec ad = { NULL, 0, 0 }, rot = { NULL, 0, 0 };
+	struct enc_section none = { NULL, 0, NULL };
+	int rc = -1;
+
+	if (answer_alloc(b, a, type, nvar) < 0)
+		return -1;
+	if (collect_additional(b->t, &set, &ad) < 0)
+		goto out;
+	for (size_t i = 0; i < nvar; i++) {
+		struct enc_section an = set, adsec = { ad.rr, ad.n, NULL };
+		if (rotates) {
+			/* Variant i starts at record i and wraps around. */
+			rot.n = 0;
+			if (rrvec_add(&rot, set.rr + i, set.n - i) < 0 ||
+			    rrvec_add(&rot, set.rr, i) < 0)
+				goto out;
+			an.rr = rot.rr;
+		}
+		if (render_node(b, n, &a->var[i], type,
+		    LDNS_RCODE_NOERROR, &an, &none, &adsec) < 0)
+			goto out;
+		a->nvar++;
+	}
+	rc = 0;
+out:
+	free(ad.rr);
+	free(rot.rr);
+	return rc;
+}
+
+/* The SOA of a zone, for the authority section of a negative answer. */
+static struct enc_section
+zone_soa(struct answer_zone *z)
+{
+	return (struct enc_section){ &z->soa, 1, &z->neg_ttl };
+}
+
+/* The wildcard child "*" of node ce (which has ce->wild), or NULL. */
+static const struct node *
+wildcard_at(const struct answer_table *t, const struct node *ce)
+{
+	uint8_t name[DNS_MAX_NAME];
+	size_t len = (size_t)ce->name_len + 2;
+
+	if (len > DNS_MAX_NAME)
+		return NULL;
+	name[0] = 1;
+	name[1] = '*';
+	memcpy(name + 2, ce->name, ce->name_len);
+	return answer_table_find(t, name, len, wire_name_hash(name, len));
+}
+
+/*
+ * Copies of set's records with owner as theirs (RFC 4592 section 3.3: a
+ * wildcard's records synthesized for a name), for rendering only: the
+ * caller frees them. NULL when out of memory.
+ */
+static ldns_rr_list *
+owned_as(struct enc_section set, const ldns_rdf *owner)
+{
+	ldns_rr_list *l = ldns_rr_list_new();
+
+	for (size_t i = 0; l != NULL && i < set.n; i++) {
+		ldns_rr *c = ldns_rr_clone(set.rr[i]);
+		ldns_rdf *o = ldns_rdf_clone(owner);
+		if (c == NULL || o == NULL || !ldns_rr_list_push_rr(l, c)) {
+			if (c != NULL)
+				ldns_rr_free(c);
+			if (o != NULL)
+				ldns_rdf_deep_free(o);
+			ldns_rr_list_deep_free(l);
+			return NULL;
+		}
+		ldns_rdf_deep_free(ldns_rr_owner(c));
+		ldns_rr_set_owner(c, o);
+	}
+	return l;
+}
+
+/*
+ * A CNAME node answers every type with the CNAME and, following the chain
+ * inside our data, the RRset of that type at its end; "other" covers the
+ * types the end lacks (NODATA there, or NXDOMAIN when the end does not
+ * exist in a zone of ours: RFC 6604).
+ */
+static int
+compile_cname(struct answer_builder *b, struct node *n)
+{
+	struct rrvec chain = { NULL, 0, 0 };
+	const struct node *end = NULL, *cur = n;
+	const ldns_rdf *end_owner = NULL;	/* a wildcard's: the owner to give */
+	struct enc_section cn = answer_node_rrset(n, LDNS_RR_TYPE_CNAME);
+	struct enc_section none = { NULL, 0, NULL }, soa = { NULL, 0, NULL };
+	uint8_t rcode = LDNS_RCODE_NOERROR;
+	int rc = -1;
+
+	for (int depth = 0; depth < MAX_CHAIN; depth++) {
+		struct enc_section c = answer_node_rrset(cur, LDNS_RR_TYPE_CNAME);
+		uint8_t name[DNS_MAX_NAME];
+
+		if (rrvec_add(&chain, c.rr, 1) < 0)
+			goto out;
+		size_t len = answer_lname(ldns_rr_rdf(c.rr[0], 0), name);
+		if (len == 0)
+			break;
+		const struct node *next = answer_table_find(b->t, name, len,
+		    wire_name_hash(name, len));
+		if (next == NULL) {
+			const struct node *anc = answer_table_closest(b->t, name, len);
+			const struct node *w = anc != NULL && !anc->deleg &&
+			    anc->wild ? wildcard_at(b->t, anc) : NULL;
+			/*
+			 * In our zone, but absent: unless a cut or a wildcard
+			 * answers it. A wildcard's records follow with the
+			 * target as owner; a wildcard CNAME and a referral the
+			 * client asks for itself.
+			 */
+			if (w != NULL && !w->cname) {
+				end = w;
+				end_owner = ldns_rr_rdf(c.rr[0], 0);
+			} else if (anc != NULL && !anc->deleg && !anc->wild) {
+				rcode = LDNS_RCODE_NXDOMAIN;
+				soa = zone_soa(anc->zone);
+			}
+			break;
+		}
+		/* The child's data, or a wildcard's: the client asks on. */
+		if (next->deleg || next->splice)
+			break;
+		if (!next->cname) {
+			end = next;
+			break;
+		}
+		cur = next;
+	}
+
+	/* The CNAME type itself and ANY get the CNAME alone. */
+	size_t nends = 0;
+	if (end != NULL)
+		for (size_t i = 0; i < end->nrrs; i++)
+			nends += (i == 0 || end->types[i] != end->types[i - 1]);
+	if (nends + 1 > UINT16_MAX)	/* every type there is, at one name */
+		goto out;
+	n->answers = arena_zalloc(&b->arena, (nends + 1) * sizeof(*n->answers));
+	n->other = arena_zalloc(&b->arena, sizeof(*n->other));
+	if (n->answers == NULL || n->other == NULL)
+		goto out;
+	if (answer_alloc(b, &n->answers[0], LDNS_RR_TYPE_CNAME, 1) < 0 ||
+	    render_node(b, n, &n->answers[0].var[0], LDNS_RR_TYPE_CNAME,
+	    LDNS_RCODE_NOERROR, &cn, &none, &none) < 0)
+		goto out;
+	n->answers[0].nvar = 1;
+	n->nanswers = 1;
+	for (size_t i = 0; end != NULL && i < end->nrrs; ) {
+		uint16_t type = end->types[i];
+		struct enc_section set = answer_node_rrset(end, type);
+		struct rrvec an = { NULL, 0, 0 };
+		struct answer *a = &n->answers[n->nanswers];
+		ldns_rr_list *as = NULL;
+		int r = rrvec_add(&an, chain.rr, chain.n);
+
+		if (end_owner == NULL)
+			r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
+		else if ((as = owned_as(set, end_owner)) == NULL)
+			r = -1;
+		for (size_t k = 0; as != NULL && r == 0 && k < set.n; k++) {
+			ldns_rr *rr = ldns_rr_list_rr(as, k);
+			r = rrvec_add(&an, &rr, 1);
+		}
+		r = r < 0 ? r : answer_alloc(b, a, type, 1);
+		if (r == 0) {
+			struct enc_section s = { an.rr, an.n, NULL };
+			r = render_node(b, n, &a->var[0], type,
+			    LDNS_RCODE_NOERROR, &s, &none, &none);
+		}
+		if (as != NULL)
+			ldns_rr_list_deep_free(as);
+		free(an.rr);
+		if (r < 0)
+			goto out;
+		a->nvar = 1;
+		n->nanswers++;
+		i += set.n;
+	}
+	if (end != NULL)
+		soa = zone_soa(end->zone);
+	struct enc_section ch = { chain.rr, chain.n, NULL };
+	if (answer_alloc(b, n->other, 0, 1) < 0 ||
+	    render_node(b, n, &n->other->var[0], 0, rcode, &ch, &soa,
+	    &none) < 0)
+		goto out;
+	n->other->nvar = 1;
+	rc = 0;
+out:
+	free(chain.rr);
+	return rc;
+}
+
+/*
+ * The zone that answers DS at node n, when that is not n's own: n is the
+ * apex of a zone whose parent zone is in this table too, and no DS record
+ * is there (one from the parent's zone file would answer for itself).
+ */
+static struct answer_zone *
+ds_parent(const struct answer_builder *b, const struct node *n)
+{
+	struct answer_zone *up = b->parent[n->zone - b->t->zones];
+
+	if (up == NULL || n->name_len != n->zone->apex_len ||
+	    answer_node_rrset(n, LDNS_RR_TYPE_DS).n > 0)
+		return NULL;
+	return up;
+}
+
+/*
+ * DS at a child's apex: the DS RRset lives on the parent's side of the cut
+ * (RFC 4035 section 3.1.4.1, RFC 4034 section 5), and we sign nothing, so
+ * the parent says NODATA, its own SOA with its negative TTL (RFC 2308).
+ */
+static int
+compile_ds(struct answer_builder *b, const struct node *n,
+    struct answer_zone *up, struct answer *a)
+{
+	struct enc_section none = { NULL, 0, NULL }, soa = zone_soa(up);
+
+	if (answer_alloc(b, a, LDNS_RR_TYPE_DS, 1) < 0 ||
+	    render_var(b, &a->var[0], n->name, LDNS_RR_TYPE_DS,
+	    LDNS_RCODE_NOERROR, &none, &soa, &none) < 0)
+		return -1;
+	a->nvar = 1;
+	return 0;
+}
+
+/* Whether wire name name is at or below wire name top. */
+static bool
+name_at_or_below(const uint8_t *name, size_t len, const uint8_t *top,
+    size_t toplen)
+{
+	while (len > toplen) {
+		len -= 1 + (size_t)name[0];
+		name += 1 + name[0];
+	}
+	return len == toplen && memcmp(name, top, len) == 0;
+}
+
+/*
+ * The referral that answers every name at or below the cut above node n
+ * (RFC 1034 section 4.3.2 step 3b): NOERROR, AA clear, the cut's NS RRset
+ * in authority, and in additional the A and AAAA records of the name
+ * servers at or below the cut (the glue, RFC 9471: all of it required).
+ * Nothing else from below the cut is ever served. DS at the cut is the
+ * parent's: a DS RRset there is n's one answer, else DS gets NODATA.
+ */
+static int
+compile_referral(struct answer_builder *b, struct node *n)
+{
+	const uint8_t *name = n->name;
+	size_t len = n->name_len;
+	const struct node *cut = NULL;
+
+	/* The closest cut at or above n: the zone checks let no cut nest. */
+	while (len >= n->zone->apex_len && cut == NULL) {
+		const struct node *m = answer_table_find(b->t, name, len,
+		    wire_name_hash(name, len));
+		if (m != NULL && m->cut)
+			cut = m;
+		else if (len <= 1)
+			break;
+		else {
+			len -= 1 + (size_t)name[0];
+			name += 1 + name[0];
+		}
+	}
+	if (cut == NULL)
+		return -1;
+	struct enc_section ns = answer_node_rrset(cut, LDNS_RR_TYPE_NS);
+	struct enc_section none = { NULL, 0, NULL };
+	struct rrvec ad = { NULL, 0, 0 };
+	const struct node *seen[64];
+	size_t nseen = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < ns.n; i++) {
+		uint8_t target[DNS_MAX_NAME];
+		size_t tlen = answer_lname(ldns_rr_rdf(ns.rr[i], 0), target);
+		bool dup = false;
+
+		if (tlen == 0 || !name_at_or_below(target, tlen, cut->name,
+		    cut->name_len))
+			continue;	/* out of bailiwick: no glue of ours */
+		const struct node *g = answer_table_find(b->t, target, tlen,
+		    wire_name_hash(target, tlen));
+		if (g == NULL)
+			continue;
+		for (size_t j = 0; j < nseen; j++)
+			dup = dup || seen[j] == g;
+		if (dup)
+			continue;
+		if (nseen < sizeof(seen) / sizeof(seen[0]))
+			seen[nseen++] = g;
+		struct enc_section a = answer_node_rrset(g, LDNS_RR_TYPE_A);
+		struct enc_section aaaa = answer_node_rrset(g, LDNS_RR_TYPE_AAAA);
+		if (rrvec_add(&ad, a.rr, a.n) < 0 ||
+		    rrvec_add(&ad, aaaa.rr, aaaa.n) < 0)
+			goto out;
+	}
+	struct enc_section adsec = { ad.rr, ad.n, NULL };
+	n->nanswers = 0;
+	n->answers = NULL;
+	if ((n->other = arena_zalloc(&b->arena, sizeof(*n->other))) == NULL ||
+	    answer_alloc(b, n->other, 0, 1) < 0 ||
+	    render_splice(b, &n->other->var[0], false, NULL,
+	    LDNS_RCODE_NOERROR, &none, &ns, &adsec, true) < 0)
+		goto out;
+	n->other->nvar = 1;
+	/* A DS RRset at the cut is the parent's data: it answers for it. */
+	struct enc_section ds = answer_node_rrset(n, LDNS_RR_TYPE_DS);
+	if (n->cut && ds.n > 0) {
+		if ((n->answers = arena_zalloc(&b->arena,
+		    sizeof(*n->answers))) == NULL ||
+		    compile_rrset(b, n, ds, &n->answers[0]) < 0)
+			goto out;
+		n->nanswers = 1;
+	}
+	rc = 0;
+out:
+	free(ad.rr);
+	return rc;
+}
+
+/*
+ * Compiles *np into a fresh copy of it, put in its place, so that the node,
+ * its name, its answers and their messages lie together in the arena: a
+ * query touches one region, not four. The slots keep the old copy (what
+ * other nodes' compiles read of it does not change) until the build ends.
+ */
+int
+answer_compile_node(struct answer_builder *b, struct node **np)
+{
+	struct node *n = arena_alloc(&b->arena, sizeof(*n));
+
+	if (n == NULL)
+		return -1;
+	*n = **np;
+	if ((n->name = arena_alloc(&b->arena, n->name_len)) == NULL)
+		return -1;
+	memcpy(n->name, (*np)->name, n->name_len);
+	*np = n;
+	if (n->deleg)
+		return compile_referral(b, n);
+	if (n->cname)
+		return compile_cname(b, n);
+	struct answer_zone *up = ds_parent(b, n);
+	size_t ntypes = up != NULL;
+	for (size_t i = 0; i < n->nrrs; i++)
+		ntypes += (i == 0 || n->types[i] != n->types[i - 1]);
+	if (ntypes > UINT16_MAX)	/* every type there is, at one name */
+		return -1;
+	if (ntypes > 0 && (n->answers = arena_zalloc(&b->arena,
+	    ntypes * sizeof(*n->answers))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n->nrrs; ) {
+		struct enc_section set = answer_node_rrset(n, n->types[i]);
+		/* The DS answer in its place: the answers stay sorted by type. */
+		if (up != NULL && n->types[i] > LDNS_RR_TYPE_DS) {
+			if (compile_ds(b, n, up, &n->answers[n->nanswers++]) < 0)
+				return -1;
+			up = NULL;
+		}
+		if (compile_rrset(b, n, set, &n->answers[n->nanswers]) < 0)
+			return -1;
+		n->nanswers++;
+		i += set.n;
+	}
+	if (up != NULL && compile_ds(b, n, up, &n->answers[n->nanswers++]) < 0)
+		return -1;
+	return 0;
+}
