@@ -37,6 +37,11 @@ PACKAGES="$PACKAGES bind9-dnsutils knot-dnsutils ldnsutils"
 PACKAGES="$PACKAGES nsd python3"
 # openssl: t_plan.sh makes a CSR from each of ocsdns-plan's request configs.
 PACKAGES="$PACKAGES openssl"
+# unbound, dns-root-data (its root key): t_unbound.sh runs a validating
+# unbound in front of the daemon. The test starts its own instance; on a
+# systemd machine the package also enables unbound.service on 127.0.0.1:53,
+# which nothing here needs (systemctl disable --now unbound).
+PACKAGES="$PACKAGES unbound dns-root-data"
 # check also builds and lints the Debian package (contrib/deb-test.sh), and
 # opens ocsdns-plan's HTML page in headless Chromium (t_plan.sh).
 if [ "$cmd" = check ]; then
