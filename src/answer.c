@@ -1,5 +1,6 @@
 /* answer.c -- the table of prepared answers: find, lookup, prefetch, rotate. */
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "answer_int.h"
@@ -189,6 +190,7 @@ answer_lookup(struct answer_table *t, const uint8_t *lname, size_t len,
     uint32_t hash, uint16_t qtype, struct lookup *out)
 {
 	struct node *n = answer_table_find(t, lname, len, hash);
+	bool below = n == NULL;		/* answered by an ancestor, if at all */
 
 	out->var = NULL;
 	out->zone = NULL;
@@ -211,9 +213,10 @@ answer_lookup(struct answer_table *t, const uint8_t *lname, size_t len,
 	if (n->deleg) {
 		/*
 		 * DS at the cut is the parent's (RFC 4035 section 3.1.4.1):
-		 * its one answer when the zone has a DS RRset there.
+		 * its one answer when the zone has a DS RRset there. A name
+		 * below the cut gets the referral, DS or not.
 		 */
-		if (n->cut && qtype == LDNS_RR_TYPE_DS) {
+		if (n->cut && !below && qtype == LDNS_RR_TYPE_DS) {
 			out->kind = n->nanswers ? LOOKUP_ANSWER : LOOKUP_NODATA;
 			out->var = n->nanswers ? answer_next(&n->answers[0]) : NULL;
 		} else {

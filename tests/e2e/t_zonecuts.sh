@@ -127,6 +127,13 @@ expect_status NOERROR
 expect_flag aa
 expect_count ANSWER 0
 expect_rr_re AUTHORITY '^example\. 300 IN SOA '
+# DS below the cut is the child's business: a referral like any other type
+# (the parent's rule is for the cut's own name only).
+q +norec x.corp.example DS
+expect_status NOERROR
+expect_noflag aa
+expect_count ANSWER 0
+expect_rr AUTHORITY 'corp.example. 3600 IN NS dc1.corp.example.'
 # Glue that does not fit 512 bytes: TC (RFC 9471), all of it over TCP.
 q +norec +noedns +ignore www.big.example A
 expect_flag tc

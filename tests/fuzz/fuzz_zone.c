@@ -175,6 +175,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ask(snap, contoso, sizeof(contoso), TYPE_AXFR);
 	ask(snap, contoso, sizeof(contoso), TYPE_ANY);
 	ask(snap, example, sizeof(example), TYPE_AXFR);
+	/*
+	 * And below the apex: names the dictionary makes into cuts
+	 * (corp, dc1.corp) and wildcards, and names that only a wildcard or a
+	 * referral can answer, for the types those answers differ by.
+	 */
+	static const uint8_t below[][40] = {
+		"\004corp\007contoso\003com",
+		"\003dc1\004corp\007contoso\003com",
+		"\001x\004corp\007contoso\003com",
+		"\006pool01\007contoso\003com",
+		"\005nosuch\007contoso\003com",
+		"\001a\001b\007contoso\003com",
+		"\003sub\001x\007contoso\003com",
+		"\003www\007example\003net",
+	};
+	static const uint16_t types[] = { 1, 28, 5, 2, 43, 15, 33, 16 };
+	for (size_t i = 0; i < sizeof(below) / sizeof(below[0]); i++)
+		for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+			ask(snap, below[i], strlen((const char *)below[i]) + 1,
+			    types[t]);
 	snapshot_free(snap);
 	return 0;
 }
