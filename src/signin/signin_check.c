@@ -52,6 +52,10 @@ struct check {
 	size_t		 view;		/* the view the sender answers from */
 	uint8_t		*buf;		/* DNS_MAX_MESSAGE bytes: the answer */
 	int		 here;		/* errors of this domain and view */
+	/* The domain's name servers without an address, and in which views. */
+	char		 miss[SIGNIN_MAX_NS][LOOKUP_NAME_MAX];
+	char		 missv[SIGNIN_MAX_NS][LOOKUP_NAME_MAX];
+	size_t		 nmiss;
 };
 
 /* --- messages ----------------------------------------------------------- */
@@ -426,6 +430,67 @@ fault_outside(struct check *c, const struct here *h,
 	}
 }
 
+/* An SRV record on another service's port: the INI's port key, or a zone. */
+static void
+fault_port(struct check *c, const struct here *h, const struct signin_msg *m)
+{
+	size_t s = (size_t)m->service;
+	char zpath[PATH_MAX];
+
+	if (h->d->port[s] != ocs_services[s].port) {
+		msg_add(c, c->cfg->path, h->d->line, true, "[domain %s] %s = "
+		    "%u: %s", h->d->name, ocs_services[s].port_key,
+		    (unsigned)h->d->port[s], m->text);
+		return;
+	}
+	zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
+	msg_add(c, zpath, 0, true, "view %s: %s", h->view, m->text);
+}
+
+/*
+ * A target that repeats the domain: an error where it has no address (the
+ * SRV record cannot work), a warning where someone gave it one.
+ */
+static void
+fault_repeat(struct check *c, const struct here *h, const struct signin *lk,
+    const struct signin_msg *m)
+{
+	const struct signin_target *t = signin_find_target(lk, m->name);
+	bool warning = t != NULL && t->naddr > 0;
+	char zpath[PATH_MAX];
+	struct source src;
+
+	if (target_source(h->d, m->name, h->external, &src)) {
+		msg_add(c, c->cfg->path, src.line, warning, "[domain %s] %s: "
+		    "view %s: %s", h->d->name, src.key, h->view, m->text);
+		return;
+	}
+	zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
+	msg_add(c, zpath, 0, warning, "view %s: %s%s", h->view, m->text,
+	    warning ? "" : " (the zone file has errors)");
+}
+
+/* A name server of the domain without an address in this view. */
+static void
+ns_missing(struct check *c, const struct here *h, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < c->nmiss; k++)
+		if (strcmp(c->miss[k], name) == 0)
+			break;
+	if (k == c->nmiss) {
+		if (c->nmiss == SIGNIN_MAX_NS)
+			return;
+		snprintf(c->miss[k], LOOKUP_NAME_MAX, "%s", name);
+		c->missv[k][0] = '\0';
+		c->nmiss++;
+	}
+	size_t len = strlen(c->missv[k]);
+	snprintf(c->missv[k] + len, LOOKUP_NAME_MAX - len, "%s%s",
+	    len ? ", " : "", h->view);
+}
+
 static void
 check_fault(struct check *c, const struct here *h, const struct signin *lk,
     const struct signin_msg *m)
@@ -457,72 +522,19 @@ check_fault(struct check *c, const struct here *h, const struct signin *lk,
 			msg_add(c, c->cfg->path, h->d->line, true, "view %s: %s",
 			    h->view, m->text);
 		break;
+	case SIGNIN_F_PORT:
+		fault_port(c, h, m);
+		break;
+	case SIGNIN_F_REPEAT:
+		fault_repeat(c, h, lk, m);
+		break;
+	case SIGNIN_F_NS_NOADDR:	/* said once per domain: report_ns() */
+		ns_missing(c, h, m->name);
+		break;
 	case SIGNIN_F_UNUSABLE:		/* follows from the faults above */
 	case SIGNIN_F_INTERNAL:
 		break;
 	}
-}
-
-/* Whether a reply to name/type holds an A or AAAA record (-1: REFUSED). */
-static int
-has_address(struct check *c, const char *name, ldns_rr_type type)
-{
-	double ms;
-	const char *error;
-	ldns_pkt *pkt = check_send(c, name, type, &ms, &error);
-
-	if (pkt == NULL)
-		return 0;
-	int rc = ldns_pkt_get_rcode(pkt) == LDNS_RCODE_REFUSED ? -1 : 0;
-	ldns_rr_list *an = ldns_pkt_answer(pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++)
-		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == type)
-			rc = 1;
-	ldns_pkt_free(pkt);
-	return rc;
-}
-
-/* The name servers of the domain in this view that have no address. */
-static void
-check_ns(struct check *c, const struct here *h, char (*miss)[LOOKUP_NAME_MAX],
-    char (*views)[LOOKUP_NAME_MAX], size_t *nmiss, size_t maxmiss)
-{
-	double ms;
-	const char *error;
-	ldns_pkt *pkt = check_send(c, h->d->name, LDNS_RR_TYPE_NS, &ms,
-	    &error);
-
-	if (pkt == NULL)
-		return;
-	ldns_rr_list *an = ldns_pkt_answer(pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		char name[LOOKUP_NAME_MAX];
-
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
-		    ldns_rr_rd_count(rr) != 1)
-			continue;
-		signin_rdf_name(ldns_rr_rdf(rr, 0), name, sizeof(name));
-		int a = has_address(c, name, LDNS_RR_TYPE_A);
-		int aaaa = has_address(c, name, LDNS_RR_TYPE_AAAA);
-		if (a == 1 || aaaa == 1 || (a == -1 && aaaa == -1))
-			continue;	/* an address, or not our data */
-		size_t k;
-		for (k = 0; k < *nmiss; k++)
-			if (strcmp(miss[k], name) == 0)
-				break;
-		if (k == *nmiss) {
-			if (*nmiss == maxmiss)
-				continue;
-			snprintf(miss[k], LOOKUP_NAME_MAX, "%s", name);
-			views[k][0] = '\0';
-			(*nmiss)++;
-		}
-		size_t len = strlen(views[k]);
-		snprintf(views[k] + len, LOOKUP_NAME_MAX - len, "%s%s",
-		    len ? ", " : "", h->view);
-	}
-	ldns_pkt_free(pkt);
 }
 
 static void
@@ -564,10 +576,12 @@ check_one(struct check *c, const struct here *h, struct signin *lk,
 }
 
 static void
-report_ns(struct check *c, const struct cfg_domain *d,
-    char (*miss)[LOOKUP_NAME_MAX], char (*views)[LOOKUP_NAME_MAX],
-    size_t nmiss)
+report_ns(struct check *c, const struct cfg_domain *d)
 {
+	char (*miss)[LOOKUP_NAME_MAX] = c->miss, (*views)[LOOKUP_NAME_MAX] =
+	    c->missv;
+	size_t nmiss = c->nmiss;
+
 	char def[LOOKUP_NAME_MAX], zpath[PATH_MAX];
 
 	snprintf(def, sizeof(def), "%s%s", CONFIG_DEFAULT_NS_LABEL, d->name);
@@ -689,8 +703,6 @@ check_private(struct check *c, size_t v)
 
 /* --- the check ---------------------------------------------------------- */
 
-#define CHECK_MAX_NS	8	/* name servers of a domain followed */
-
 int
 signin_check(const struct snapshot *snap, FILE *diag,
     void (*verdict)(void *arg, const char *line), void *arg,
@@ -698,8 +710,6 @@ signin_check(const struct snapshot *snap, FILE *diag,
 {
 	struct check c = { .snap = snap, .cfg = snapshot_config(snap) };
 	struct signin *lk = calloc(1, sizeof(*lk));
-	char miss[CHECK_MAX_NS][LOOKUP_NAME_MAX];
-	char views[CHECK_MAX_NS][LOOKUP_NAME_MAX];
 
 	c.buf = malloc(DNS_MAX_MESSAGE);
 	if (lk == NULL || c.buf == NULL) {
@@ -712,9 +722,9 @@ signin_check(const struct snapshot *snap, FILE *diag,
 	}
 	for (size_t i = 0; i < c.cfg->ndomains; i++) {
 		const struct cfg_domain *d = &c.cfg->domains[i];
-		size_t nmiss = 0;
 
 		c.window = c.nmsgs;
+		c.nmiss = 0;
 		check_ports(&c, d);
 		for (size_t v = 0; v < snap->nviews; v++) {
 			const struct snapshot_view *sv = &snap->views[v];
@@ -724,9 +734,8 @@ signin_check(const struct snapshot *snap, FILE *diag,
 				.external = sv->sv.external,
 			};
 			check_one(&c, &h, lk, verdict, arg);
-			check_ns(&c, &h, miss, views, &nmiss, CHECK_MAX_NS);
 		}
-		report_ns(&c, d, miss, views, nmiss);
+		report_ns(&c, d);
 	}
 	for (size_t v = 0; v < snap->nviews; v++) {
 		c.window = c.nmsgs;
