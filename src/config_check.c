@@ -154,8 +154,10 @@ check_external(struct cfg_ctx *ctx, size_t vi)
 	const struct config *cfg = ctx->cfg;
 	const struct cfg_view *v = &cfg->views[vi];
 
+	/* An edge = NAME that made no target has had its error. */
 	for (size_t i = 0; i < cfg->ndomains; i++)
-		if (cfg->domains[i].access_edge.n == 0)
+		if (cfg->domains[i].access_edge.n == 0 &&
+		    cfg->domains[i].edge == NULL)
 			config_diag_warning(ctx, cfg->domains[i].line, "domain "
 			    "%s has no access_edge: external view %s will have "
 			    "no SRV record for it", cfg->domains[i].name,
