@@ -351,10 +351,19 @@ fault_noaddr(struct check *c, const struct here *h, const struct signin *lk,
 		return;		/* the alias is the fault: said once */
 	owners_of(lk, m->name, owners, sizeof(owners));
 	if (!target_source(h->d, m->name, h->external, &src)) {
+		const char *near = t != NULL && t->qa >= 0 &&
+		    lk->q[t->qa].rcode == LDNS_RCODE_NXDOMAIN ?
+		    config_near_host(c->cfg, m->name) : NULL;
+
 		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
-		msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s has "
-		    "no A or AAAA record in this view (the zone file has "
-		    "errors)", h->view, owners, m->name);
+		if (near != NULL)
+			msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s "
+			    "does not exist: did you mean %s? (the zone file "
+			    "has errors)", h->view, owners, m->name, near);
+		else
+			msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s "
+			    "has no A or AAAA record in this view (the zone "
+			    "file has errors)", h->view, owners, m->name);
 		return;
 	}
 	const struct cfg_host *host = config_host(c->cfg, m->name);
@@ -642,6 +651,53 @@ check_ports(struct check *c, const struct cfg_domain *d)
 	}
 }
 
+/* The rcode of a query for name/type in the view c->view; -1: no reply. */
+static int
+rcode_of(struct check *c, const char *name, ldns_rr_type type)
+{
+	double ms;
+	const char *error;
+	ldns_pkt *pkt = check_send(c, name, type, &ms, &error);
+
+	if (pkt == NULL)
+		return -1;
+	int rc = (int)ldns_pkt_get_rcode(pkt);
+	ldns_pkt_free(pkt);
+	return rc;
+}
+
+/*
+ * [host] cname = TARGET where TARGET is in a served zone of the view and
+ * does not exist there: an alias to nothing, most often a typo of a
+ * configured host.
+ */
+static void
+check_cnames(struct check *c, size_t v)
+{
+	const struct config *cfg = c->cfg;
+
+	c->view = v;
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_host *h = &cfg->hosts[i];
+
+		if (h->cname == NULL || h->zone < 0 ||
+		    rcode_of(c, h->name, LDNS_RR_TYPE_CNAME) !=
+		    LDNS_RCODE_NOERROR ||
+		    rcode_of(c, h->cname, LDNS_RR_TYPE_A) !=
+		    LDNS_RCODE_NXDOMAIN)
+			continue;
+		const char *near = config_near_host(cfg, h->cname);
+		if (near != NULL)
+			msg_add(c, cfg->path, h->cname_line, true, "[host %s] "
+			    "cname: %s does not exist: did you mean %s?",
+			    h->name, h->cname, near);
+		else
+			msg_add(c, cfg->path, h->cname_line, true, "[host %s] "
+			    "cname: %s does not exist: the alias points nowhere",
+			    h->name, h->cname);
+	}
+}
+
 /* Whether owner is a fallback A name of a domain: made from a host. */
 static bool
 fallback_name(const struct config *cfg, const char *owner)
@@ -742,6 +798,15 @@ signin_check(const struct snapshot *snap, FILE *diag,
 		if (snap->views[v].sv.external)
 			check_private(&c, v);
 	}
+	/* The same alias in every view is one message: no window. */
+	c.window = c.nmsgs;
+	for (size_t v = 0; v < snap->nviews; v++)
+		check_cnames(&c, v);
+	/* Where the daemon started as now would really run as root. */
+	if (geteuid() == 0 && c.cfg->user == NULL && c.cfg->allow_root)
+		msg_add(&c, c.cfg->path, 0, true, "[server] allow_root = yes "
+		    "and no user: ocsdnsd would run as root (set [server] user "
+		    "to drop to it after binding)");
 	int nerrors = c.oom ? -1 : c.nerrors;
 	if (nwarn != NULL)
 		*nwarn += c.nwarn;

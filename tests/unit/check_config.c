@@ -863,6 +863,20 @@ START_TEST(test_err_unknown_key_suggest)
 }
 END_TEST
 
+START_TEST(test_err_target_typo)
+{
+	/* A target that is no host but one edit from one: did you mean. */
+	expect_error("[domain example.com]\npool = pool10.example.com\n"
+	    "[host pool01.example.com]\naddress = 192.0.2.1\n", 2,
+	    "target pool10.example.com does not exist: did you mean "
+	    "pool01.example.com? (or add [host pool10.example.com])");
+	expect_error("[domain example.com]\npool = frontend.example.com\n"
+	    "[host pool01.example.com]\naddress = 192.0.2.1\n", 2,
+	    "target frontend.example.com has no address: add [host "
+	    "frontend.example.com]");
+}
+END_TEST
+
 START_TEST(test_err_no_knock_on)
 {
 	/* pool = pool1: the missing pool, not also "outside the domain". */
@@ -1258,6 +1272,7 @@ config_suite(void)
 	tcase_add_test(tc, test_err_unknown_key);
 	tcase_add_test(tc, test_err_unknown_key_suggest);
 	tcase_add_test(tc, test_err_no_knock_on);
+	tcase_add_test(tc, test_err_target_typo);
 	tcase_add_test(tc, test_err_outside_section);
 	tcase_add_test(tc, test_err_duplicate_sections);
 	tcase_add_test(tc, test_err_repeated_key);
