@@ -333,5 +333,20 @@ for _ in $(seq 1 50); do
 done
 ok_if "reload: a good file is reloaded" grep -q 'reloaded' "$DAEMON_LOG"
 ok_if "reload: the verdict is logged" grep -qF 'view external: contoso.com: Communicator would connect to sip.contoso.com:443 over TLS (203.0.113.10)' "$DAEMON_LOG"
+# The diagnostics are the daemon's lines: its prefix, like all the others.
+ok_if "reload: the error is a line of the daemon" grep -qF "ocsdnsd: $CONF:9: error: [domain contoso.com] pool:" "$DAEMON_LOG"
+# A zone file with an error: the zone file has errors, not the INI.
+mkdir -p "$TMPD/zones"
+printf 'www IN A 10.0.0.300\n' >"$TMPD/zones/contoso.com.zone"
+{ printf '[server]\nzones = %s\n\n' "$TMPD/zones"; cat "$TMPD/good.ini"; } >"$CONF"
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 1 50); do
+	grep -q 'zone file .* has errors' "$DAEMON_LOG" && break
+	sleep 0.1
+done
+ok_if "reload: a bad zone file is named, not the INI" grep -qF "ocsdnsd: zone file $TMPD/zones/contoso.com.zone has errors, not reloading $CONF" "$DAEMON_LOG"
+ok_if "reload: the zone file's error is a line of the daemon" grep -qF "ocsdnsd: $TMPD/zones/contoso.com.zone:1:" "$DAEMON_LOG"
+q -b 127.0.0.1 pool01.contoso.com A
+expect_rr ANSWER 'pool01.contoso.com. 3600 IN A 10.0.0.10'
 
 finish
