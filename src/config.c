@@ -161,7 +161,8 @@ section_suggest(const char *kind, char *out, size_t outsz)
 		int d = lookup_near(kind, fixed[i][0]);
 		if (d >= 0 && d < best) {
 			best = d;
-			snprintf(out, outsz, "[%s%s]", fixed[i][0], fixed[i][1]);
+			snprintf(out, outsz, "[%s%s]", fixed[i][0],
+			    fixed[i][1]);
 		}
 	}
 	for (size_t i = 0; i < OCS_NKINDS; i++) {

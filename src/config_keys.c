@@ -307,7 +307,7 @@ consider(const char *typed, const char *known, const char *suffix,
 	int d = lookup_near(typed, known);
 	size_t lt = strlen(typed), lk = strlen(known);
 
-	/* A prefix of 3 characters or more, either way ("access": access_edge). */
+	/* A prefix of 3 characters or more, either way (access: access_edge). */
 	if (d < 0 && lt >= 3 && lk >= 3 && lt != lk &&
 	    strncasecmp(typed, known, lt < lk ? lt : lk) == 0)
 		d = LOOKUP_NEAR_MAX + 1;
@@ -342,10 +342,11 @@ config_key_suggest(enum cfg_sect sect, const char *name, char *out,
 		} else if (kd->prefix) {
 			char head[LOOKUP_NAME_MAX];
 
-			if (dot == NULL || (size_t)(dot - name) + 2 > sizeof(head))
+			size_t hlen = dot != NULL ? (size_t)(dot - name) + 1 : 0;
+
+			if (hlen == 0 || hlen >= sizeof(head))
 				continue;
-			snprintf(head, sizeof(head), "%.*s", (int)(dot - name + 1),
-			    name);
+			snprintf(head, sizeof(head), "%.*s", (int)hlen, name);
 			consider(head, kd->name, dot + 1, &best, out, outsz);
 		} else
 			consider(name, kd->name, NULL, &best, out, outsz);

@@ -191,7 +191,8 @@ relay_diag(char *text, const char *config_path, char *bad, size_t badsz)
 			*eol++ = '\0';
 		log_warnx("%s", line);
 		const char *colon = strchr(line, ':');
-		if (found || colon == NULL || strstr(line, ": warning: ") != NULL)
+		if (found || colon == NULL ||
+		    strstr(line, ": warning: ") != NULL)
 			continue;
 		found = true;
 		if (strncmp(line, config_path, clen) == 0 && line[clen] == ':')

@@ -179,7 +179,8 @@ edits(const char *a, const char *b)
 				d = prev[j] + 1;
 			if (cur[j - 1] + 1 < d)
 				d = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			if (i > 1 && j > 1 &&
+			    ca == tolower((unsigned char)b[j - 2]) &&
 			    tolower((unsigned char)a[i - 2]) == cb &&
 			    pp[j - 2] + 1 < d)
 				d = pp[j - 2] + 1;

@@ -21,7 +21,7 @@
 #define SIGNIN_MAX_ADDRS	16	/* addresses kept per name */
 #define SIGNIN_MAX_MSGS		64	/* warnings, notes */
 #define SIGNIN_MAX_SRV		32	/* SRV records looked at per query */
-#define SIGNIN_MAX_NS		8	/* name servers of the domain resolved */
+#define SIGNIN_MAX_NS		8	/* name servers of a domain resolved */
 #define SIGNIN_NOREPLY_LIMIT	3	/* unanswered in a row: give up */
 #define SIGNIN_ADDR_LEN		64
 
@@ -62,9 +62,9 @@ enum signin_fault {
 	SIGNIN_F_POOLS,		/* the internal SRV records name several hosts */
 	SIGNIN_F_UNUSABLE,	/* no target of a service is usable */
 	SIGNIN_F_INTERNAL,	/* a note: internal SRV records are visible */
-	SIGNIN_F_PORT,		/* an SRV port that is another service's */
+	SIGNIN_F_PORT,		/* an SRV on another service's port */
 	SIGNIN_F_REPEAT,	/* a target that repeats the domain */
-	SIGNIN_F_NS_NOADDR	/* a name server of the domain without address */
+	SIGNIN_F_NS_NOADDR	/* a name server without an address */
 };
 
 struct signin_msg {

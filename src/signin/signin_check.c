@@ -25,7 +25,11 @@
  * domain has an access edge). A likely mistake that can still work is a
  * warning: an SRV priority or weight equal to a service port, a private
  * address published in an external view, a name server without an
- * address, a record of TTL 0, internal SRV records in an external view.
+ * address, a record of TTL 0, internal SRV records in an external view,
+ * an SRV record on another service's port, an alias to a name that does
+ * not exist (a typo of a configured host, said with "did you mean"),
+ * allow_root without a user when the check itself runs as root. A target
+ * that repeats the domain is an error where it has no address.
  * What the configuration loader has already said (a target outside the
  * SIP domain) and what follows from another fault (a service with no
  * usable target) is not said again.
