@@ -13,6 +13,7 @@
 
 #include "config_int.h"
 #include "config_value.h"
+#include "lookup/lookup_util.h"
 
 /*
  * inih gives the handler neither the line number nor (in full) the section
@@ -143,6 +144,37 @@ section_host(struct cfg_ctx *ctx, const char *name)
 	ctx->sect = CFG_SECT_HOST;
 }
 
+/*
+ * The section header nearest to kind ("pol": [pool NAME]), as lookup_near()
+ * judges a typo; 0, or -1 when none is close.
+ */
+static int
+section_suggest(const char *kind, char *out, size_t outsz)
+{
+	static const char *const fixed[][2] = {
+		{ "server", "" }, { "view", " NAME" }, { "domain", " NAME" },
+		{ "host", " FQDN" },
+	};
+	int best = LOOKUP_NEAR_MAX + 1;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		int d = lookup_near(kind, fixed[i][0]);
+		if (d >= 0 && d < best) {
+			best = d;
+			snprintf(out, outsz, "[%s%s]", fixed[i][0],
+			    fixed[i][1]);
+		}
+	}
+	for (size_t i = 0; i < OCS_NKINDS; i++) {
+		int d = lookup_near(kind, ocs_roles[i].section);
+		if (d >= 0 && d < best) {
+			best = d;
+			snprintf(out, outsz, "[%s NAME]", ocs_roles[i].section);
+		}
+	}
+	return best <= LOOKUP_NEAR_MAX ? 0 : -1;
+}
+
 /* p points at '['; the header may end in an inline comment. */
 static void
 section_header(struct cfg_ctx *ctx, char *p)
@@ -188,6 +220,14 @@ section_header(struct cfg_ctx *ctx, char *p)
 	const struct ocs_role_def *role = ocs_role_by_section(kind);
 	if (strcasecmp(kind, "view") != 0 && strcasecmp(kind, "domain") != 0 &&
 	    strcasecmp(kind, "host") != 0 && role == NULL) {
+		char near[64];
+
+		if (section_suggest(kind, near, sizeof(near)) == 0) {
+			config_diag_error(ctx, ctx->line, "unknown section "
+			    "[%s%s%s]: did you mean %s?", kind,
+			    *name != '\0' ? " " : "", name, near);
+			return;
+		}
 		config_diag_error(ctx, ctx->line, "unknown section [%s%s%s]: "
 		    "expected [server], [view NAME], [domain NAME], "
 		    "[host FQDN] or a server role ([pool NAME], [director "
@@ -262,8 +302,16 @@ key_handler(void *user, const char *section, const char *name,
 		return 1;
 	}
 	if (config_key_find(ctx->sect, name, &ref) == -1) {
-		config_diag_error(ctx, ctx->line, "unknown key '%s' in [%s]",
-		    name, config_sect_name(ctx->sect));
+		char near[CONFIG_NAME_MAX + 2];
+
+		if (config_key_suggest(ctx->sect, name, near,
+		    sizeof(near)) == 0)
+			config_diag_error(ctx, ctx->line, "unknown key '%s' in "
+			    "[%s]: did you mean %s?", name,
+			    config_sect_name(ctx->sect), near);
+		else
+			config_diag_error(ctx, ctx->line, "unknown key '%s' in "
+			    "[%s]", name, config_sect_name(ctx->sect));
 		return 1;
 	}
 	/* NAME.VIEW: the view is checked first, and the key stored folded. */

@@ -283,6 +283,8 @@ int		 config_parse_listen(const char *text, struct cfg_listen *out);
 
 /* Finds a host or domain by lower case name; NULL when absent. */
 const struct cfg_host	*config_host(const struct config *cfg, const char *name);
+/* The configured host name looks like a typo of (1-2 edits), or NULL. */
+const char	*config_near_host(const struct config *cfg, const char *name);
 const struct cfg_domain	*config_domain(const struct config *cfg, const char *name);
 
 /* The domain (zone) that holds name: the longest domain that is a suffix. */

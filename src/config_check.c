@@ -13,6 +13,7 @@
 
 #include "config_int.h"
 #include "config_value.h"
+#include "lookup/lookup_util.h"
 #include "view.h"
 
 /* --- defaults ----------------------------------------------------------- */
@@ -96,6 +97,24 @@ name_in_zone(const char *name, const char *zone)
 	    strcasecmp(name + nlen - zlen, zone) == 0;
 }
 
+/* The nearest configured host, as lookup_near() judges a typo. */
+const char *
+config_near_host(const struct config *cfg, const char *name)
+{
+	const char *best = NULL;
+	int bestd = LOOKUP_NEAR_MAX + 1;
+
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		int d = lookup_near(name, cfg->hosts[i].name);
+
+		if (d >= 0 && d < bestd) {
+			bestd = d;
+			best = cfg->hosts[i].name;
+		}
+	}
+	return best;
+}
+
 static void
 check_targets(struct cfg_ctx *ctx, const struct cfg_domain *d,
     const struct cfg_targets *t)
@@ -109,8 +128,15 @@ check_targets(struct cfg_ctx *ctx, const struct cfg_domain *d,
 			config_diag_warning(ctx, t->line, "target %s is outside "
 			    "the SIP domain %s: Communicator's strict domain "
 			    "matching will refuse it", name, d->name);
-		if (config_zone_of(cfg, name) != NULL &&
-		    config_host(cfg, name) == NULL)
+		if (config_zone_of(cfg, name) == NULL ||
+		    config_host(cfg, name) != NULL)
+			continue;
+		const char *near = config_near_host(cfg, name);
+		if (near != NULL)
+			config_diag_error(ctx, t->line, "target %s does not "
+			    "exist: did you mean %s? (or add [host %s])", name,
+			    near, name);
+		else
 			config_diag_error(ctx, t->line, "target %s has no "
 			    "address: add [host %s]", name, name);
 	}
@@ -154,8 +180,10 @@ check_external(struct cfg_ctx *ctx, size_t vi)
 	const struct config *cfg = ctx->cfg;
 	const struct cfg_view *v = &cfg->views[vi];
 
+	/* An edge = NAME that made no target has had its error. */
 	for (size_t i = 0; i < cfg->ndomains; i++)
-		if (cfg->domains[i].access_edge.n == 0)
+		if (cfg->domains[i].access_edge.n == 0 &&
+		    cfg->domains[i].edge == NULL)
 			config_diag_warning(ctx, cfg->domains[i].line, "domain "
 			    "%s has no access_edge: external view %s will have "
 			    "no SRV record for it", cfg->domains[i].name,

@@ -68,7 +68,32 @@ msg_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Prints the messages in line order, then frees them. */
+/*
+ * Whether the sorted messages hold an error at the line of msgs[i]. A
+ * skipped warning's line is negated: abs() keeps it beside its error.
+ */
+static bool
+line_has_error(const struct cfg_ctx *ctx, size_t i)
+{
+	int line = ctx->msgs[i].line;
+
+	if (line <= 0)
+		return false;
+	for (size_t k = i; k > 0 && abs(ctx->msgs[k - 1].line) == line; k--)
+		if (!ctx->msgs[k - 1].warning)
+			return true;
+	for (size_t k = i + 1; k < ctx->nmsgs &&
+	    abs(ctx->msgs[k].line) == line; k++)
+		if (!ctx->msgs[k].warning)
+			return true;
+	return false;
+}
+
+/*
+ * Prints the messages in line order, then frees them. A warning at a line
+ * that has an error is a knock-on of that one mistake ("pool = pool1":
+ * no such pool, and then outside the domain): it is not said.
+ */
 void
 config_diag_flush(struct cfg_ctx *ctx)
 {
@@ -77,7 +102,17 @@ config_diag_flush(struct cfg_ctx *ctx)
 	for (size_t i = 0; i < ctx->nmsgs; i++) {
 		struct cfg_msg *m = &ctx->msgs[i];
 
-		if (ctx->diag != NULL) {
+		if (m->warning && line_has_error(ctx, i)) {
+			ctx->nwarnings--;
+			m->line = -m->line;	/* skipped */
+		}
+	}
+	for (size_t i = 0; i < ctx->nmsgs; i++) {
+		struct cfg_msg *m = &ctx->msgs[i];
+
+		if (m->line < 0)
+			;
+		else if (ctx->diag != NULL) {
 			if (m->line > 0)
 				fprintf(ctx->diag, "%s:%d: %s%s\n", ctx->path,
 				    m->line, m->warning ? "warning: " : "",

@@ -194,6 +194,9 @@ struct cfg_keyref {
 /* The row of key name (any case) in sect; -1 when there is none. */
 int		 config_key_find(enum cfg_sect sect, const char *name,
 		    struct cfg_keyref *out);
+/* The known key of sect nearest to name (a typo): 0, or -1 when none. */
+int		 config_key_suggest(enum cfg_sect sect, const char *name,
+		    char *out, size_t outsz);
 /* "server", "view", "domain", "host"; "" for the others. */
 const char	*config_sect_name(enum cfg_sect sect);
 /* The name of a slot: the row's name, or the service's port key. */

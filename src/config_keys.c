@@ -12,6 +12,7 @@
 
 #include "config_int.h"
 #include "config_value.h"
+#include "lookup/lookup_util.h"
 
 #define TTL_MAX		2147483647UL
 
@@ -296,6 +297,61 @@ config_key_find(enum cfg_sect sect, const char *name, struct cfg_keyref *out)
 			return 0;
 	}
 	return -1;
+}
+
+/* One candidate: a better one than *best (edits; 3 is a prefix) wins. */
+static void
+consider(const char *typed, const char *known, const char *suffix,
+    int *best, char *out, size_t outsz)
+{
+	int d = lookup_near(typed, known);
+	size_t lt = strlen(typed), lk = strlen(known);
+
+	/* A prefix of 3 characters or more, either way (access: access_edge). */
+	if (d < 0 && lt >= 3 && lk >= 3 && lt != lk &&
+	    strncasecmp(typed, known, lt < lk ? lt : lk) == 0)
+		d = LOOKUP_NEAR_MAX + 1;
+	if (d < 0 || d >= *best)
+		return;
+	*best = d;
+	snprintf(out, outsz, "%s%s", known, suffix != NULL ? suffix : "");
+}
+
+/*
+ * The known key of sect nearest to name, for "did you mean": a typo of it
+ * (lookup_near()) or a prefix either way. A NAME.VIEW key keeps the part
+ * after its dot ("adress.dmz": address.dmz). 0 and the key in out, or -1
+ * when nothing is close.
+ */
+int
+config_key_suggest(enum cfg_sect sect, const char *name, char *out,
+    size_t outsz)
+{
+	int best = LOOKUP_NEAR_MAX + 2;
+	const char *dot = strchr(name, '.');
+
+	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
+		const struct cfg_keydef *kd = &cfg_keys[i];
+
+		if (kd->sect != sect || kd->sect == CFG_SECT_NONE)
+			continue;
+		if (kd->type == CFG_T_PORT) {
+			for (size_t s = 0; s < OCS_NSERVICES; s++)
+				consider(name, ocs_services[s].port_key, NULL,
+				    &best, out, outsz);
+		} else if (kd->prefix) {
+			char head[LOOKUP_NAME_MAX];
+
+			size_t hlen = dot != NULL ? (size_t)(dot - name) + 1 : 0;
+
+			if (hlen == 0 || hlen >= sizeof(head))
+				continue;
+			snprintf(head, sizeof(head), "%.*s", (int)hlen, name);
+			consider(head, kd->name, dot + 1, &best, out, outsz);
+		} else
+			consider(name, kd->name, NULL, &best, out, outsz);
+	}
+	return best <= LOOKUP_NEAR_MAX + 1 ? 0 : -1;
 }
 
 const char *

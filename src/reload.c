@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,43 @@ reload_verdict(void *arg, const char *line)
 }
 
 /*
+ * The file whose error failed the last build, when it is not the
+ * configuration (a zone file): written by the background thread and read
+ * by the main loop, both under the reload lock.
+ */
+static char	bad_file[1024];
+
+/*
+ * Logs the build's diagnostics (text, lines ending in '\n') as the
+ * daemon's other lines are logged, its prefix and all. The file of the
+ * first error goes to bad, or "" when it is the configuration or there is
+ * none: "FILE:LINE: error: ..." of the sign-in check, "FILE:LINE: ..." of
+ * the loaders; their warnings say "warning:".
+ */
+static void
+relay_diag(char *text, const char *config_path, char *bad, size_t badsz)
+{
+	size_t clen = strlen(config_path);
+	bool found = false;
+
+	bad[0] = '\0';
+	for (char *line = text, *eol; line != NULL && *line != '\0';
+	    line = eol) {
+		if ((eol = strchr(line, '\n')) != NULL)
+			*eol++ = '\0';
+		log_warnx("%s", line);
+		const char *colon = strchr(line, ':');
+		if (found || colon == NULL ||
+		    strstr(line, ": warning: ") != NULL)
+			continue;
+		found = true;
+		if (strncmp(line, config_path, clen) == 0 && line[clen] == ':')
+			continue;
+		snprintf(bad, badsz, "%.*s", (int)(colon - line), line);
+	}
+}
+
+/*
  * The background thread: frees what it is given, builds what it is asked
  * to, and tells the main loop when a build has ended. On quit it finishes
  * the build under way (there is no stopping one halfway) but starts none.
@@ -195,26 +233,41 @@ reload_main(void *arg)
 		const struct snapshot *prev = rs->prev;
 		pthread_mutex_unlock(&rs->lock);
 
-		/* Diagnostics go to log_stream(), whose writes are locked. */
+		/*
+		 * Diagnostics are gathered, then logged as lines of the daemon
+		 * (relay_diag()); without memory for that, straight to
+		 * log_stream(), whose writes are locked.
+		 */
+		char *dbuf = NULL, bad[sizeof(bad_file)] = "";
+		size_t dlen = 0;
+		FILE *mem = open_memstream(&dbuf, &dlen);
+		FILE *diag = mem != NULL ? mem : log_stream();
 		unsigned nwarn = 0;
 		struct snapshot *snap = NULL;
-		struct config *cfg = config_load(srv->config_path,
-		    log_stream(), &nwarn);
+		struct config *cfg = config_load(srv->config_path, diag,
+		    &nwarn);
 		if (cfg != NULL)
 			/* snapshot_build() takes cfg, also when it fails. */
-			snap = snapshot_build(cfg, prev, log_stream());
+			snap = snapshot_build(cfg, prev, diag);
 		/* What -t refuses is not served: the old data stays. */
 		if (snap != NULL) {
 			bool info = snapshot_config(snap)->ndomains *
 			    snap->nviews <= RELOAD_VERDICTS_INFO;
-			if (signin_check_until(snap, log_stream(),
-			    reload_verdict, &info, &nwarn, &rs->stopping) != 0) {
+			if (signin_check_until(snap, diag, reload_verdict,
+			    &info, &nwarn, &rs->stopping) != 0) {
 				snapshot_free(snap);
 				snap = NULL;
 			}
 		}
+		if (mem != NULL) {
+			fclose(mem);
+			relay_diag(dbuf, srv->config_path, bad, sizeof(bad));
+			free(dbuf);
+		}
 
 		pthread_mutex_lock(&rs->lock);
+		snprintf(bad_file, sizeof(bad_file), "%s",
+		    snap == NULL ? bad : "");
 		rs->result = snap;
 		rs->done = true;
 		wake_send(srv->wake_fd);
@@ -284,12 +337,18 @@ reload_request(struct server *srv)
  * new data, wake the workers to adopt it, and do what follows a reload.
  */
 static void
-reload_done(struct server *srv, struct snapshot *snap)
+reload_done(struct server *srv, struct snapshot *snap, const char *bad)
 {
 	struct reload_state *rs = &srv->reload;
 	struct serving *s, *old;
 
 	rs->under_way = false;
+	if (snap == NULL && bad[0] != '\0') {
+		log_warnx("zone file %s has errors, not reloading %s", bad,
+		    srv->config_path);
+		stats_inc(&srv->stats.reloads_failed);
+		goto again;
+	}
 	if (snap == NULL || (s = serving_new(srv, snap)) == NULL) {
 		log_warnx("%s has errors, not reloading", srv->config_path);
 		stats_inc(&srv->stats.reloads_failed);
@@ -330,9 +389,11 @@ reload_wake_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	wake_drain(fd);
+	char bad[sizeof(bad_file)] = "";
 	pthread_mutex_lock(&rs->lock);
 	bool done = rs->done;
 	if (done) {
+		snprintf(bad, sizeof(bad), "%s", bad_file);
 		snap = rs->result;
 		rs->result = NULL;
 		rs->done = false;
@@ -340,7 +401,7 @@ reload_wake_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	pthread_mutex_unlock(&rs->lock);
 	if (done)
-		reload_done(srv, snap);
+		reload_done(srv, snap, bad);
 	reload_reclaim(srv);
 }
 

@@ -146,3 +146,64 @@ lookup_json_string(FILE *fp, const char *s)
 	}
 	fputc('"', fp);
 }
+
+/* --- near names --------------------------------------------------------- */
+
+/*
+ * Edits (insert, delete, change, swap two neighbours) from a to b, any
+ * case; more than LOOKUP_NEAR_MAX is LOOKUP_NEAR_MAX + 1, and so is a name
+ * too long to compare. Three rows: a swap looks two back.
+ */
+static int
+edits(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int rows[3][LOOKUP_NAME_MAX + 1];
+
+	if (la >= LOOKUP_NAME_MAX || lb >= LOOKUP_NAME_MAX)
+		return LOOKUP_NEAR_MAX + 1;
+	if ((la > lb ? la - lb : lb - la) > LOOKUP_NEAR_MAX)
+		return LOOKUP_NEAR_MAX + 1;
+	int *pp = rows[0], *prev = rows[1], *cur = rows[2];
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int ca = tolower((unsigned char)a[i - 1]);
+
+		cur[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int cb = tolower((unsigned char)b[j - 1]);
+			int d = prev[j - 1] + (ca != cb);
+
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 &&
+			    ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb &&
+			    pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			cur[j] = d;
+		}
+		int *t = pp;
+		pp = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb] > LOOKUP_NEAR_MAX ? LOOKUP_NEAR_MAX + 1 : prev[lb];
+}
+
+int
+lookup_near(const char *typed, const char *known)
+{
+	size_t len = strlen(typed);
+
+	if (strcasecmp(typed, known) == 0)
+		return -1;
+	int d = edits(typed, known);
+	/* A third of a short name is no typo: [zone] is not [pool]. */
+	if (d <= LOOKUP_NEAR_MAX && (size_t)d * 3 <= len)
+		return d;
+	return -1;
+}

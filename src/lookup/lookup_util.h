@@ -29,6 +29,14 @@ int	lookup_name_in_domain(const char *name, const char *domain);
 /* Seconds, decimals allowed, 0.1 to 60. 0, or -1 when out of range. */
 int	lookup_parse_timeout(const char *text, struct timeval *tv);
 
+/*
+ * Whether typed looks like a typo of known (another name, any case): at
+ * most LOOKUP_NEAR_MAX edits (a swap of two neighbours is one), and no
+ * more than one per three characters of typed. The edits, or -1.
+ */
+#define LOOKUP_NEAR_MAX	2
+int	lookup_near(const char *typed, const char *known);
+
 /* Writes S as a JSON string, quotes included. */
 void	lookup_json_string(FILE *fp, const char *s);
 

@@ -21,6 +21,7 @@
 #define SIGNIN_MAX_ADDRS	16	/* addresses kept per name */
 #define SIGNIN_MAX_MSGS		64	/* warnings, notes */
 #define SIGNIN_MAX_SRV		32	/* SRV records looked at per query */
+#define SIGNIN_MAX_NS		8	/* name servers of a domain resolved */
 #define SIGNIN_NOREPLY_LIMIT	3	/* unanswered in a row: give up */
 #define SIGNIN_ADDR_LEN		64
 
@@ -60,7 +61,10 @@ enum signin_fault {
 	SIGNIN_F_CNAME,		/* an SRV target that is an alias */
 	SIGNIN_F_POOLS,		/* the internal SRV records name several hosts */
 	SIGNIN_F_UNUSABLE,	/* no target of a service is usable */
-	SIGNIN_F_INTERNAL	/* a note: internal SRV records are visible */
+	SIGNIN_F_INTERNAL,	/* a note: internal SRV records are visible */
+	SIGNIN_F_PORT,		/* an SRV on another service's port */
+	SIGNIN_F_REPEAT,	/* a target that repeats the domain */
+	SIGNIN_F_NS_NOADDR	/* a name server without an address */
 };
 
 struct signin_msg {
@@ -95,6 +99,9 @@ struct signin {
 	struct signin_target t[SIGNIN_MAX_TARGETS];
 	int		 nt;
 	struct signin_target fb[OCS_NFALLBACKS];
+	int		 nsq;		/* the NS query of the domain */
+	struct signin_target ns[SIGNIN_MAX_NS];	/* its names, resolved */
+	int		 nns;
 	unsigned	 unusable;	/* services whose SRV records were no use */
 	struct signin_msg warn[SIGNIN_MAX_MSGS];
 	int		 nwarn;
@@ -114,7 +121,9 @@ struct signin {
 
 /*
  * The whole sequence for domain: the SRV queries and their targets, the
- * fallback names when no SRV record gives a target, the faults, the
+ * fallback names when no SRV record gives a target, the domain's name
+ * servers and their addresses (what a resolver priming the zone asks),
+ * the faults, the
  * verdict. lk is zeroed but for send, send_arg and domain.
  */
 void	signin_run(struct signin *lk);
@@ -124,6 +133,8 @@ void	signin_clear(struct signin *lk);
 /* signin_query.c: the queries, and what the answers say. */
 void	signin_query_srv(struct signin *lk);
 void	signin_query_fallback(struct signin *lk);
+void	signin_query_ns(struct signin *lk);
+size_t	signin_repeats_domain(const char *name, const char *domain);
 int	signin_srv_records(const struct signin *lk, int qi,
 	    const ldns_rr **out);
 void	signin_srv_target(const ldns_rr *rr, char *out, size_t outsz);

@@ -26,7 +26,11 @@
  * domain has an access edge). A likely mistake that can still work is a
  * warning: an SRV priority or weight equal to a service port, a private
  * address published in an external view, a name server without an
- * address, a record of TTL 0, internal SRV records in an external view.
+ * address, a record of TTL 0, internal SRV records in an external view,
+ * an SRV record on another service's port, an alias to a name that does
+ * not exist (a typo of a configured host, said with "did you mean"),
+ * allow_root without a user when the check itself runs as root. A target
+ * that repeats the domain is an error where it has no address.
  * What the configuration loader has already said (a target outside the
  * SIP domain) and what follows from another fault (a service with no
  * usable target) is not said again.
@@ -53,6 +57,10 @@ struct check {
 	size_t		 view;		/* the view the sender answers from */
 	uint8_t		*buf;		/* DNS_MAX_MESSAGE bytes: the answer */
 	int		 here;		/* errors of this domain and view */
+	/* The domain's name servers without an address, and in which views. */
+	char		 miss[SIGNIN_MAX_NS][LOOKUP_NAME_MAX];
+	char		 missv[SIGNIN_MAX_NS][LOOKUP_NAME_MAX];
+	size_t		 nmiss;
 };
 
 /* --- messages ----------------------------------------------------------- */
@@ -387,10 +395,19 @@ fault_noaddr(struct check *c, const struct here *h, const struct signin *lk,
 		return;		/* the alias is the fault: said once */
 	owners_of(lk, m->name, owners, sizeof(owners));
 	if (!target_source(h->d, m->name, h->external, &src)) {
+		const char *near = t != NULL && t->qa >= 0 &&
+		    lk->q[t->qa].rcode == LDNS_RCODE_NXDOMAIN ?
+		    config_near_host(c->cfg, m->name) : NULL;
+
 		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
-		msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s has "
-		    "no A or AAAA record in this view (the zone file has "
-		    "errors)", h->view, owners, m->name);
+		if (near != NULL)
+			msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s "
+			    "does not exist: did you mean %s? (the zone file "
+			    "has errors)", h->view, owners, m->name, near);
+		else
+			msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s "
+			    "has no A or AAAA record in this view (the zone "
+			    "file has errors)", h->view, owners, m->name);
 		return;
 	}
 	const struct cfg_host *host = config_host(c->cfg, m->name);
@@ -466,6 +483,67 @@ fault_outside(struct check *c, const struct here *h,
 	}
 }
 
+/* An SRV record on another service's port: the INI's port key, or a zone. */
+static void
+fault_port(struct check *c, const struct here *h, const struct signin_msg *m)
+{
+	size_t s = (size_t)m->service;
+	char zpath[PATH_MAX];
+
+	if (h->d->port[s] != ocs_services[s].port) {
+		msg_add(c, c->cfg->path, h->d->line, true, "[domain %s] %s = "
+		    "%u: %s", h->d->name, ocs_services[s].port_key,
+		    (unsigned)h->d->port[s], m->text);
+		return;
+	}
+	zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
+	msg_add(c, zpath, 0, true, "view %s: %s", h->view, m->text);
+}
+
+/*
+ * A target that repeats the domain: an error where it has no address (the
+ * SRV record cannot work), a warning where someone gave it one.
+ */
+static void
+fault_repeat(struct check *c, const struct here *h, const struct signin *lk,
+    const struct signin_msg *m)
+{
+	const struct signin_target *t = signin_find_target(lk, m->name);
+	bool warning = t != NULL && t->naddr > 0;
+	char zpath[PATH_MAX];
+	struct source src;
+
+	if (target_source(h->d, m->name, h->external, &src)) {
+		msg_add(c, c->cfg->path, src.line, warning, "[domain %s] %s: "
+		    "view %s: %s", h->d->name, src.key, h->view, m->text);
+		return;
+	}
+	zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
+	msg_add(c, zpath, 0, warning, "view %s: %s%s", h->view, m->text,
+	    warning ? "" : " (the zone file has errors)");
+}
+
+/* A name server of the domain without an address in this view. */
+static void
+ns_missing(struct check *c, const struct here *h, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < c->nmiss; k++)
+		if (strcmp(c->miss[k], name) == 0)
+			break;
+	if (k == c->nmiss) {
+		if (c->nmiss == SIGNIN_MAX_NS)
+			return;
+		snprintf(c->miss[k], LOOKUP_NAME_MAX, "%s", name);
+		c->missv[k][0] = '\0';
+		c->nmiss++;
+	}
+	size_t len = strlen(c->missv[k]);
+	snprintf(c->missv[k] + len, LOOKUP_NAME_MAX - len, "%s%s",
+	    len ? ", " : "", h->view);
+}
+
 static void
 check_fault(struct check *c, const struct here *h, const struct signin *lk,
     const struct signin_msg *m)
@@ -497,72 +575,19 @@ check_fault(struct check *c, const struct here *h, const struct signin *lk,
 			msg_add(c, c->cfg->path, h->d->line, true, "view %s: %s",
 			    h->view, m->text);
 		break;
+	case SIGNIN_F_PORT:
+		fault_port(c, h, m);
+		break;
+	case SIGNIN_F_REPEAT:
+		fault_repeat(c, h, lk, m);
+		break;
+	case SIGNIN_F_NS_NOADDR:	/* said once per domain: report_ns() */
+		ns_missing(c, h, m->name);
+		break;
 	case SIGNIN_F_UNUSABLE:		/* follows from the faults above */
 	case SIGNIN_F_INTERNAL:
 		break;
 	}
-}
-
-/* Whether a reply to name/type holds an A or AAAA record (-1: REFUSED). */
-static int
-has_address(struct check *c, const char *name, ldns_rr_type type)
-{
-	double ms;
-	const char *error;
-	ldns_pkt *pkt = check_send(c, name, type, &ms, &error);
-
-	if (pkt == NULL)
-		return 0;
-	int rc = ldns_pkt_get_rcode(pkt) == LDNS_RCODE_REFUSED ? -1 : 0;
-	ldns_rr_list *an = ldns_pkt_answer(pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++)
-		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == type)
-			rc = 1;
-	ldns_pkt_free(pkt);
-	return rc;
-}
-
-/* The name servers of the domain in this view that have no address. */
-static void
-check_ns(struct check *c, const struct here *h, char (*miss)[LOOKUP_NAME_MAX],
-    char (*views)[LOOKUP_NAME_MAX], size_t *nmiss, size_t maxmiss)
-{
-	double ms;
-	const char *error;
-	ldns_pkt *pkt = check_send(c, h->d->name, LDNS_RR_TYPE_NS, &ms,
-	    &error);
-
-	if (pkt == NULL)
-		return;
-	ldns_rr_list *an = ldns_pkt_answer(pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		char name[LOOKUP_NAME_MAX];
-
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
-		    ldns_rr_rd_count(rr) != 1)
-			continue;
-		signin_rdf_name(ldns_rr_rdf(rr, 0), name, sizeof(name));
-		int a = has_address(c, name, LDNS_RR_TYPE_A);
-		int aaaa = has_address(c, name, LDNS_RR_TYPE_AAAA);
-		if (a == 1 || aaaa == 1 || (a == -1 && aaaa == -1))
-			continue;	/* an address, or not our data */
-		size_t k;
-		for (k = 0; k < *nmiss; k++)
-			if (strcmp(miss[k], name) == 0)
-				break;
-		if (k == *nmiss) {
-			if (*nmiss == maxmiss)
-				continue;
-			snprintf(miss[k], LOOKUP_NAME_MAX, "%s", name);
-			views[k][0] = '\0';
-			(*nmiss)++;
-		}
-		size_t len = strlen(views[k]);
-		snprintf(views[k] + len, LOOKUP_NAME_MAX - len, "%s%s",
-		    len ? ", " : "", h->view);
-	}
-	ldns_pkt_free(pkt);
 }
 
 static void
@@ -604,10 +629,12 @@ check_one(struct check *c, const struct here *h, struct signin *lk,
 }
 
 static void
-report_ns(struct check *c, const struct cfg_domain *d,
-    char (*miss)[LOOKUP_NAME_MAX], char (*views)[LOOKUP_NAME_MAX],
-    size_t nmiss)
+report_ns(struct check *c, const struct cfg_domain *d)
 {
+	char (*miss)[LOOKUP_NAME_MAX] = c->miss, (*views)[LOOKUP_NAME_MAX] =
+	    c->missv;
+	size_t nmiss = c->nmiss;
+
 	char def[LOOKUP_NAME_MAX], zpath[PATH_MAX];
 
 	snprintf(def, sizeof(def), "%s%s", CONFIG_DEFAULT_NS_LABEL, d->name);
@@ -665,6 +692,53 @@ check_ports(struct check *c, const struct cfg_domain *d)
 				break;
 			}
 		}
+	}
+}
+
+/* The rcode of a query for name/type in the view c->view; -1: no reply. */
+static int
+rcode_of(struct check *c, const char *name, ldns_rr_type type)
+{
+	double ms;
+	const char *error;
+	ldns_pkt *pkt = check_send(c, name, type, &ms, &error);
+
+	if (pkt == NULL)
+		return -1;
+	int rc = (int)ldns_pkt_get_rcode(pkt);
+	ldns_pkt_free(pkt);
+	return rc;
+}
+
+/*
+ * [host] cname = TARGET where TARGET is in a served zone of the view and
+ * does not exist there: an alias to nothing, most often a typo of a
+ * configured host.
+ */
+static void
+check_cnames(struct check *c, size_t v)
+{
+	const struct config *cfg = c->cfg;
+
+	c->view = v;
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_host *h = &cfg->hosts[i];
+
+		if (h->cname == NULL || h->zone < 0 ||
+		    rcode_of(c, h->name, LDNS_RR_TYPE_CNAME) !=
+		    LDNS_RCODE_NOERROR ||
+		    rcode_of(c, h->cname, LDNS_RR_TYPE_A) !=
+		    LDNS_RCODE_NXDOMAIN)
+			continue;
+		const char *near = config_near_host(cfg, h->cname);
+		if (near != NULL)
+			msg_add(c, cfg->path, h->cname_line, true, "[host %s] "
+			    "cname: %s does not exist: did you mean %s?",
+			    h->name, h->cname, near);
+		else
+			msg_add(c, cfg->path, h->cname_line, true, "[host %s] "
+			    "cname: %s does not exist: the alias points nowhere",
+			    h->name, h->cname);
 	}
 }
 
@@ -729,8 +803,6 @@ check_private(struct check *c, size_t v)
 
 /* --- the check ---------------------------------------------------------- */
 
-#define CHECK_MAX_NS	8	/* name servers of a domain followed */
-
 int
 signin_check(const struct snapshot *snap, FILE *diag,
     void (*verdict)(void *arg, const char *line), void *arg,
@@ -746,8 +818,6 @@ signin_check_until(const struct snapshot *snap, FILE *diag,
 {
 	struct check c = { .snap = snap, .cfg = snapshot_config(snap) };
 	struct signin *lk = calloc(1, sizeof(*lk));
-	char miss[CHECK_MAX_NS][LOOKUP_NAME_MAX];
-	char views[CHECK_MAX_NS][LOOKUP_NAME_MAX];
 
 	c.buf = malloc(DNS_MAX_MESSAGE);
 	if (lk == NULL || c.buf == NULL) {
@@ -760,7 +830,6 @@ signin_check_until(const struct snapshot *snap, FILE *diag,
 	}
 	for (size_t i = 0; i < c.cfg->ndomains; i++) {
 		const struct cfg_domain *d = &c.cfg->domains[i];
-		size_t nmiss = 0;
 
 		if (stop != NULL && atomic_load(stop)) {
 			msg_flush(&c, NULL);	/* frees them, prints nothing */
@@ -770,6 +839,7 @@ signin_check_until(const struct snapshot *snap, FILE *diag,
 		}
 
 		c.window = c.nmsgs;
+		c.nmiss = 0;
 		check_ports(&c, d);
 		for (size_t v = 0; v < snap->nviews; v++) {
 			const struct snapshot_view *sv = &snap->views[v];
@@ -779,15 +849,23 @@ signin_check_until(const struct snapshot *snap, FILE *diag,
 				.external = sv->sv.external,
 			};
 			check_one(&c, &h, lk, verdict, arg);
-			check_ns(&c, &h, miss, views, &nmiss, CHECK_MAX_NS);
 		}
-		report_ns(&c, d, miss, views, nmiss);
+		report_ns(&c, d);
 	}
 	for (size_t v = 0; v < snap->nviews; v++) {
 		c.window = c.nmsgs;
 		if (snap->views[v].sv.external)
 			check_private(&c, v);
 	}
+	/* The same alias in every view is one message: no window. */
+	c.window = c.nmsgs;
+	for (size_t v = 0; v < snap->nviews; v++)
+		check_cnames(&c, v);
+	/* Where the daemon started as now would really run as root. */
+	if (geteuid() == 0 && c.cfg->user == NULL && c.cfg->allow_root)
+		msg_add(&c, c.cfg->path, 0, true, "[server] allow_root = yes "
+		    "and no user: ocsdnsd would run as root (set [server] user "
+		    "to drop to it after binding)");
 	int nerrors = c.oom ? -1 : c.nerrors;
 	if (nwarn != NULL)
 		*nwarn += c.nwarn;

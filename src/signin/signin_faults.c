@@ -139,6 +139,53 @@ check_ttl0(struct signin *lk)
 	}
 }
 
+/*
+ * An SRV record on the default port of another service, not its own
+ * (_sip._tls on 5061, federation on 443): the records were crossed.
+ */
+static void
+check_port(struct signin *lk, size_t s, const char *owner, const ldns_rr *rr)
+{
+	uint16_t port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
+	char others[OCS_NSERVICES * 32];
+	size_t len = 0;
+
+	if (port == ocs_services[s].port)
+		return;
+	others[0] = '\0';
+	for (size_t o = 0; o < OCS_NSERVICES; o++)
+		if (o != s && ocs_services[o].port == port &&
+		    len < sizeof(others))
+			len += (size_t)snprintf(others + len,
+			    sizeof(others) - len, "%s%s", len ? " and " : "",
+			    ocs_services[o].owner);
+	if (len == 0)
+		return;
+	signin_warn(lk, SIGNIN_F_PORT, (int)s, owner, "%s: SRV port %u is "
+	    "the port of %s, not of %s (%u): records crossed?", owner,
+	    (unsigned)port, others, ocs_services[s].owner,
+	    (unsigned)ocs_services[s].port);
+}
+
+/* The name servers of the domain that have no address. */
+static void
+check_ns(struct signin *lk)
+{
+	for (int i = 0; i < lk->nns; i++) {
+		const struct signin_target *t = &lk->ns[i];
+		ldns_pkt_rcode a = lk->q[t->qa].rcode, aaaa = lk->q[t->qaaaa].rcode;
+
+		if (t->naddr > 0 || !t->replied || a == LDNS_RCODE_SERVFAIL ||
+		    a == LDNS_RCODE_REFUSED || aaaa == LDNS_RCODE_SERVFAIL ||
+		    aaaa == LDNS_RCODE_REFUSED)
+			continue;	/* an address, or not known here */
+		signin_warn(lk, SIGNIN_F_NS_NOADDR, -1, t->name,
+		    "%s NS %s has no A or AAAA record: a resolver that primes "
+		    "the zone gets no address for it and may fail every query",
+		    lk->domain, t->name);
+	}
+}
+
 /* The classic faults, as warnings and notes. */
 void
 signin_faults(struct signin *lk)
@@ -163,6 +210,7 @@ signin_faults(struct signin *lk)
 			signin_srv_target(srv[i], name, sizeof(name));
 			if (strcmp(name, ".") == 0)
 				continue;
+			check_port(lk, s, owner, srv[i]);
 			if (!lookup_name_in_domain(name, lk->domain))
 				signin_warn(lk, SIGNIN_F_OUTSIDE, (int)s,
 				    name, "%s: target %s is outside the "
@@ -180,8 +228,17 @@ signin_faults(struct signin *lk)
 	}
 	for (int i = 0; i < lk->nt; i++) {
 		const struct signin_target *t = &lk->t[i];
+		size_t meant = signin_repeats_domain(t->name, lk->domain);
 
-		if (t->naddr == 0 && t->replied &&
+		/* The repeated domain is the fault, the lack of address its. */
+		if (meant > 0)
+			signin_warn(lk, SIGNIN_F_REPEAT, -1, t->name,
+			    "SRV target %s repeats the domain %s%s: a name "
+			    "without its trailing dot in a zone file? "
+			    "(%.*s. was meant)", t->name, lk->domain,
+			    t->naddr == 0 ? " and has no address" : "",
+			    (int)meant, t->name);
+		else if (t->naddr == 0 && t->replied &&
 		    lk->q[t->qa].rcode != LDNS_RCODE_SERVFAIL &&
 		    lk->q[t->qa].rcode != LDNS_RCODE_REFUSED)
 			signin_warn(lk, SIGNIN_F_NOADDR, -1, t->name,
@@ -205,6 +262,7 @@ signin_faults(struct signin *lk)
 			    "(outside the domain or without an address); the "
 			    "client tries "
 			    "the next record", lk->q[lk->srvq[s]].name);
+	check_ns(lk);
 	if (internal)
 		signin_note(lk, SIGNIN_F_INTERNAL, -1, lk->domain,
 		    "internal SRV records are visible from this "

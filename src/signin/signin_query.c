@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "signin/signin.h"
 
@@ -182,6 +183,62 @@ signin_query_fallback(struct signin *lk)
 	}
 }
 
+/*
+ * The NS records of the domain, then A and AAAA of each name: a resolver
+ * in front of the server primes the zone with them, and fails every query
+ * when none of them has an address.
+ */
+void
+signin_query_ns(struct signin *lk)
+{
+	lk->nsq = ask(lk, lk->domain, LDNS_RR_TYPE_NS);
+	const struct signin_query *q = &lk->q[lk->nsq];
+	if (q->state != SIGNIN_Q_REPLY || q->answer == NULL)
+		return;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(q->answer) &&
+	    lk->nns < SIGNIN_MAX_NS; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(q->answer, i);
+		char name[LOOKUP_NAME_MAX];
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
+		    ldns_rr_rd_count(rr) != 1)
+			continue;
+		signin_rdf_name(ldns_rr_rdf(rr, 0), name, sizeof(name));
+		bool seen = false;
+		for (int k = 0; k < lk->nns && !seen; k++)
+			seen = strcmp(lk->ns[k].name, name) == 0;
+		if (seen)
+			continue;
+		struct signin_target *t = &lk->ns[lk->nns++];
+		memset(t, 0, sizeof(*t));
+		snprintf(t->name, sizeof(t->name), "%s", name);
+		t->replied = 1;
+		t->qa = ask(lk, name, LDNS_RR_TYPE_A);
+		t->qaaaa = ask(lk, name, LDNS_RR_TYPE_AAAA);
+		collect_addrs(lk, t, t->qa);
+		collect_addrs(lk, t, t->qaaaa);
+	}
+}
+
+/*
+ * Where name repeats domain at its end ("pool01.contoso.com.contoso.com":
+ * a zone file's name without its trailing dot, completed with the origin),
+ * the length of the name that was meant (its start); 0 when it does not.
+ */
+size_t
+signin_repeats_domain(const char *name, const char *domain)
+{
+	size_t n = strlen(name), d = strlen(domain);
+
+	if (d == 0 || n < 2 * d + 1)
+		return 0;
+	const char *tail = name + n - d, *mid = tail - 1 - d;
+	if (tail[-1] != '.' || strcasecmp(tail, domain) != 0 ||
+	    strncasecmp(mid, domain, d) != 0 || (mid != name && mid[-1] != '.'))
+		return 0;
+	return n - d - 1;
+}
+
 /* --- presentation ------------------------------------------------------- */
 
 static bool
@@ -277,6 +334,7 @@ signin_run(struct signin *lk)
 		signin_query_fallback(lk);
 		signin_verdict_fallback(lk);
 	}
+	signin_query_ns(lk);
 	signin_faults(lk);
 	if (!lk->ok)
 		signin_verdict_none(lk);

@@ -241,6 +241,74 @@ for ex in ocsdnsd.ini ocsdnsd-lab.ini; do
 	expect_nlines err 0
 done
 
+# ---- _sip._tls on the federation port: a warning at the port key, once
+{ head_conf; cat <<EOF
+sip_tls_port = 5061
+
+[host pool01.contoso.com]
+address = 10.0.0.10
+
+[host sip.contoso.com]
+address = 203.0.113.10
+
+$NS_HOST
+EOF
+} >"$TMPD/crossed.ini"
+t crossed
+expect_rc 0
+expect_line err "$TMPD/crossed.ini:8: warning: [domain contoso.com] sip_tls_port = 5061: _sip._tls.contoso.com: SRV port 5061 is the port of _sipinternaltls._tcp and _sipfederationtls._tcp, not of _sip._tls (443): records crossed?"
+expect_nlines err 1
+
+# ---- the default NS without an address: one warning naming both views
+{ head_conf; cat <<EOF
+[host pool01.contoso.com]
+address = 10.0.0.10
+
+[host sip.contoso.com]
+address = 203.0.113.10
+EOF
+} >"$TMPD/nsless.ini"
+t nsless
+expect_rc 0
+expect_line err "$TMPD/nsless.ini:8: warning: [domain contoso.com] ns: name server ns1.contoso.com has no address in views internal, external: a resolver that primes the zone gets NXDOMAIN for it and may fail every query (it is the default ns; add [host ns1.contoso.com] with an address)"
+expect_nlines err 1
+
+# ---- a cname to a typo of a configured host: "did you mean"
+{ head_conf; cat <<EOF
+[host pool01.contoso.com]
+address = 10.0.0.10
+
+[host sip.contoso.com]
+address = 203.0.113.10
+
+[host meet.contoso.com]
+cname = pool10.contoso.com
+
+[host dialin.contoso.com]
+cname = nowhere.contoso.com
+
+$NS_HOST
+EOF
+} >"$TMPD/typo.ini"
+t typo
+expect_rc 0
+expect_line err "$TMPD/typo.ini:20: warning: [host meet.contoso.com] cname: pool10.contoso.com does not exist: did you mean pool01.contoso.com?"
+expect_line err "$TMPD/typo.ini:23: warning: [host dialin.contoso.com] cname: nowhere.contoso.com does not exist: the alias points nowhere"
+expect_nlines err 2
+
+# ---- as root with allow_root = yes and no user: "would run as root"
+if [ "$(id -u)" = 0 ]; then
+	{ printf '[server]\nallow_root = yes\n\n'; cat "$TMPD/good.ini"; } >"$TMPD/root.ini"
+	t root
+	expect_rc 0
+	expect_line err "$TMPD/root.ini: warning: [server] allow_root = yes and no user: ocsdnsd would run as root (set [server] user to drop to it after binding)"
+	expect_nlines err 1
+	{ printf '[server]\nallow_root = yes\nuser = nobody\n\n'; cat "$TMPD/good.ini"; } >"$TMPD/rootuser.ini"
+	t rootuser
+	expect_rc 0
+	expect_nlines err 0
+fi
+
 # ---- a reload that the check refuses keeps the old data
 cp "$TMPD/good.ini" "$CONF"
 start_daemon
@@ -265,5 +333,20 @@ for _ in $(seq 1 50); do
 done
 ok_if "reload: a good file is reloaded" grep -q 'reloaded' "$DAEMON_LOG"
 ok_if "reload: the verdict is logged" grep -qF 'view external: contoso.com: Communicator would connect to sip.contoso.com:443 over TLS (203.0.113.10)' "$DAEMON_LOG"
+# The diagnostics are the daemon's lines: its prefix, like all the others.
+ok_if "reload: the error is a line of the daemon" grep -qF "ocsdnsd: $CONF:9: error: [domain contoso.com] pool:" "$DAEMON_LOG"
+# A zone file with an error: the zone file has errors, not the INI.
+mkdir -p "$TMPD/zones"
+printf 'www IN A 10.0.0.300\n' >"$TMPD/zones/contoso.com.zone"
+{ printf '[server]\nzones = %s\n\n' "$TMPD/zones"; cat "$TMPD/good.ini"; } >"$CONF"
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 1 50); do
+	grep -q 'zone file .* has errors' "$DAEMON_LOG" && break
+	sleep 0.1
+done
+ok_if "reload: a bad zone file is named, not the INI" grep -qF "ocsdnsd: zone file $TMPD/zones/contoso.com.zone has errors, not reloading $CONF" "$DAEMON_LOG"
+ok_if "reload: the zone file's error is a line of the daemon" grep -qF "ocsdnsd: $TMPD/zones/contoso.com.zone:1:" "$DAEMON_LOG"
+q -b 127.0.0.1 pool01.contoso.com A
+expect_rr ANSWER 'pool01.contoso.com. 3600 IN A 10.0.0.10'
 
 finish

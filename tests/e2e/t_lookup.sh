@@ -120,7 +120,10 @@ _sipfederationtls._tcp.contoso.com SRV
 pool01.contoso.com A
 pool01.contoso.com AAAA
 sip.contoso.com A
-sip.contoso.com AAAA'
+sip.contoso.com AAAA
+contoso.com NS
+ns1.contoso.com A
+ns1.contoso.com AAAA'
 ok_if "queries in the client's order" test "$(table_names)" = "$want"
 
 # Outside: the Access Edge on 443, nothing internal visible.
@@ -160,7 +163,7 @@ expect_line 'Communicator would connect to sip\.fabrikam\.com:443 over TLS \(203
 # A domain the server does not serve.
 lk -s "$SRV" -b 127.0.0.1 carol@example.org
 expect_rc 1
-expect_lk_re '^warning: REFUSED for 8 queries'
+expect_lk_re '^warning: REFUSED for 9 queries'
 expect_line 'Communicator could not sign in automatically to example\.org: .*'
 lk -s "$SRV" --json example.org
 expect_rc 1
@@ -240,6 +243,9 @@ zone:
 	name: corp.local
 	zonefile: "corp.local.zone"
 zone:
+	name: fourthcoffee.com
+	zonefile: "fourthcoffee.com.zone"
+zone:
 	name: broken.test
 	zonefile: "broken.test.zone.missing"
 EOF
@@ -276,6 +282,22 @@ $TTL 3600
 	IN NS ns1
 ns1	IN A 127.0.0.1
 sipexternal	IN A 203.0.113.40
+EOF
+# fourthcoffee.com: the edge's records crossed (_sip._tls on federation's
+# port, federation on _sip._tls's), the pool written without its trailing
+# dot, a name server with no address.
+cat >"$NSD_DIR/fourthcoffee.com.zone" <<'EOF'
+$ORIGIN fourthcoffee.com.
+$TTL 3600
+@	IN SOA ns1 hostmaster 1 3600 600 604800 300
+	IN NS ns1
+	IN NS ns2
+ns1	IN A 127.0.0.1
+_sipinternaltls._tcp	IN SRV 0 0 5061 pool01.fourthcoffee.com
+_sip._tls	IN SRV 0 0 5061 sip.fourthcoffee.com.
+_sipfederationtls._tcp	IN SRV 0 0 443 sip.fourthcoffee.com.
+pool01	IN A 10.4.0.10
+sip	IN A 203.0.113.50
 EOF
 cat >"$NSD_DIR/corp.local.zone" <<'EOF'
 $ORIGIN corp.local.
@@ -337,10 +359,21 @@ expect_line 'Communicator would connect to sipexternal\.wingtiptoys\.com:443 ove
 expect_lk_re '^sipinternal\.wingtiptoys\.com +A +NXDOMAIN '
 expect_lk_re '^sip\.wingtiptoys\.com +A +NXDOMAIN '
 
+lk -s "$NS" alice@fourthcoffee.com
+expect_rc 0
+expect_line 'warning: _sip\._tls\.fourthcoffee\.com: SRV port 5061 is the port of _sipinternaltls\._tcp and _sipfederationtls\._tcp, not of _sip\._tls \(443\): records crossed\?'
+expect_line 'warning: _sipfederationtls\._tcp\.fourthcoffee\.com: SRV port 443 is the port of _sip\._tls and _sip\._tcp, not of _sipfederationtls\._tcp \(5061\): records crossed\?'
+expect_line 'warning: SRV target pool01\.fourthcoffee\.com\.fourthcoffee\.com repeats the domain fourthcoffee\.com and has no address: a name without its trailing dot in a zone file\? \(pool01\.fourthcoffee\.com\. was meant\)'
+expect_no_lk_re 'pool01\.fourthcoffee\.com\.fourthcoffee\.com has no A or AAAA'
+expect_line 'warning: fourthcoffee\.com NS ns2\.fourthcoffee\.com has no A or AAAA record: a resolver that primes the zone gets no address for it and may fail every query'
+expect_no_lk_re 'NS ns1\.fourthcoffee\.com has no'
+expect_lk_re '^ns2\.fourthcoffee\.com +AAAA +NXDOMAIN '
+expect_line 'Communicator would connect to sip\.fourthcoffee\.com:5061 over TLS \(203\.0\.113\.50\)'
+
 # A zone NSD could not load: SERVFAIL.
 lk -s "$NS" alice@broken.test
 expect_rc 1
-expect_lk_re '^warning: SERVFAIL for 8 queries'
+expect_lk_re '^warning: SERVFAIL for 9 queries'
 expect_lk_re '^_sip\._tls\.broken\.test +SRV +SERVFAIL '
 
 stop_nsd

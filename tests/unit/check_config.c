@@ -349,7 +349,7 @@ START_TEST(test_data_errors)
 	}
 	fclose(f);
 	fclose(w);
-	ck_assert_uint_eq(n, 20);
+	ck_assert_uint_eq(n, 24);
 	ck_assert_str_eq(diagbuf, want);
 	free(want);
 }
@@ -835,6 +835,63 @@ START_TEST(test_err_unknown_key)
 }
 END_TEST
 
+START_TEST(test_err_unknown_key_suggest)
+{
+	/* The nearest key of that section: a typo, a prefix, a NAME.VIEW. */
+	expect_error("[domain example.com]\npool = pool.example.com\n"
+	    "acess_edge = sip.example.com\n[host pool.example.com]\n"
+	    "address = 192.0.2.1\n", 3, "unknown key 'acess_edge' in "
+	    "[domain]: did you mean access_edge?");
+	expect_error("[domain example.com]\npool = pool.example.com\n"
+	    "sip_tls_prot = 5061\n[host pool.example.com]\n"
+	    "address = 192.0.2.1\n", 3, "did you mean sip_tls_port?");
+	expect_error(MINIMAL "adress.dmz = 192.0.2.1\n", 5,
+	    "unknown key 'adress.dmz' in [host]: did you mean address.dmz?");
+	expect_error("[server]\nlist = 127.0.0.1:53\n" MINIMAL, 2,
+	    "unknown key 'list' in [server]: did you mean listen?");
+	/* Nothing close: no suggestion. */
+	expect_error(MINIMAL "colour = blue\n", 5,
+	    "unknown key 'colour' in [host]");
+	ck_assert_ptr_null(strstr(diagbuf, "did you mean"));
+	/* A section kind. */
+	expect_error(MINIMAL "[pol pool01]\n", 5,
+	    "unknown section [pol pool01]: did you mean [pool NAME]?");
+	expect_error(MINIMAL "[domian example.org]\n", 5,
+	    "did you mean [domain NAME]?");
+	expect_error(MINIMAL "[zone example.com]\n", 5, "expected [server]");
+	ck_assert_ptr_null(strstr(diagbuf, "did you mean"));
+}
+END_TEST
+
+START_TEST(test_err_target_typo)
+{
+	/* A target that is no host but one edit from one: did you mean. */
+	expect_error("[domain example.com]\npool = pool10.example.com\n"
+	    "[host pool01.example.com]\naddress = 192.0.2.1\n", 2,
+	    "target pool10.example.com does not exist: did you mean "
+	    "pool01.example.com? (or add [host pool10.example.com])");
+	expect_error("[domain example.com]\npool = frontend.example.com\n"
+	    "[host pool01.example.com]\naddress = 192.0.2.1\n", 2,
+	    "target frontend.example.com has no address: add [host "
+	    "frontend.example.com]");
+}
+END_TEST
+
+START_TEST(test_err_no_knock_on)
+{
+	/* pool = pool1: the missing pool, not also "outside the domain". */
+	expect_error("[domain example.com]\npool = pool1\n", 2,
+	    "no [pool pool1] is defined");
+	ck_assert_uint_eq(nwarn, 0);
+	/* A missing [edge]: not also "no access_edge" per external view. */
+	expect_error("[view outside]\nmatch = any\nscope = external\n"
+	    "[domain example.com]\npool = pool.example.com\nedge = edge1\n"
+	    "[host pool.example.com]\naddress = 192.0.2.1\n", 6,
+	    "no [edge edge1] is defined");
+	ck_assert_uint_eq(nwarn, 0);
+}
+END_TEST
+
 START_TEST(test_err_outside_section)
 {
 	expect_error("; comment\n\nttl = 60\n" MINIMAL, 3,
@@ -1213,6 +1270,9 @@ config_suite(void)
 	tcase_add_test(tc, test_view_errors);
 	tcase_add_test(tc, test_err_section);
 	tcase_add_test(tc, test_err_unknown_key);
+	tcase_add_test(tc, test_err_unknown_key_suggest);
+	tcase_add_test(tc, test_err_no_knock_on);
+	tcase_add_test(tc, test_err_target_typo);
 	tcase_add_test(tc, test_err_outside_section);
 	tcase_add_test(tc, test_err_duplicate_sections);
 	tcase_add_test(tc, test_err_repeated_key);

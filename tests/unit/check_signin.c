@@ -109,7 +109,8 @@ START_TEST(test_run_no_server)
 	ck_assert_int_eq(lk->ok, 0);
 	/* Three unanswered in a row, then the rest are not asked. */
 	ck_assert_int_eq(nsent, SIGNIN_NOREPLY_LIMIT);
-	ck_assert_int_eq(lk->nq, OCS_NSERVICES + OCS_NFALLBACKS);
+	/* The SRV queries, the fallback names, the domain's NS. */
+	ck_assert_int_eq(lk->nq, OCS_NSERVICES + OCS_NFALLBACKS + 1);
 	ck_assert_int_eq(lk->q[OCS_NSERVICES].state, SIGNIN_Q_SKIPPED);
 	ck_assert_int_gt(lk->nwarn, 0);
 	ck_assert_int_eq(lk->warn[0].kind, SIGNIN_F_QUERY);
@@ -191,6 +192,93 @@ START_TEST(test_check_errors)
 }
 END_TEST
 
+/* text's signin_check() diagnostics (the caller frees them); *nerr, *nwarn. */
+static char *
+check_text(const char *text, int *nerr, unsigned *nwarn)
+{
+	struct snapshot *snap = testconf_snapshot(text);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *diag = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(snap);
+	ck_assert_ptr_nonnull(diag);
+	*nwarn = 0;
+	*nerr = signin_check(snap, diag, NULL, NULL, nwarn);
+	fclose(diag);
+	snapshot_free(snap);
+	return buf;
+}
+
+START_TEST(test_check_port_crossed)
+{
+	/* _sip._tls on 5061: the federation port, a warning at the key. */
+	int nerr;
+	unsigned nwarn;
+	char *buf = check_text(
+	    "[domain contoso.com]\n"
+	    "pool = pool01.contoso.com\n"
+	    "access_edge = sip.contoso.com\n"
+	    "sip_tls_port = 5061\n"
+	    "[host pool01.contoso.com]\n"
+	    "address = 10.0.0.10\n"
+	    "[host sip.contoso.com]\n"
+	    "address = 10.0.0.11\n"
+	    "[host ns1.contoso.com]\n"
+	    "address = 10.0.0.2\n", &nerr, &nwarn);
+
+	ck_assert_int_eq(nerr, 0);
+	ck_assert_uint_eq(nwarn, 1);
+	ck_assert_ptr_nonnull(strstr(buf, ":1: warning: [domain contoso.com] "
+	    "sip_tls_port = 5061: _sip._tls.contoso.com: SRV port 5061 is the "
+	    "port of _sipinternaltls._tcp and _sipfederationtls._tcp, not of "
+	    "_sip._tls (443)"));
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_check_repeats_domain)
+{
+	/* The pool's name with the domain twice, given an address: a warning. */
+	int nerr;
+	unsigned nwarn;
+	char *buf = check_text(
+	    "[domain contoso.com]\n"
+	    "pool = pool01.contoso.com.contoso.com\n"
+	    "[host pool01.contoso.com.contoso.com]\n"
+	    "address = 10.0.0.10\n"
+	    "[host ns1.contoso.com]\n"
+	    "address = 10.0.0.2\n", &nerr, &nwarn);
+
+	ck_assert_int_eq(nerr, 0);
+	ck_assert_uint_eq(nwarn, 1);
+	ck_assert_ptr_nonnull(strstr(buf, ":2: warning: [domain contoso.com] "
+	    "pool: view default: SRV target pool01.contoso.com.contoso.com "
+	    "repeats the domain contoso.com: a name without its trailing dot "
+	    "in a zone file? (pool01.contoso.com. was meant)"));
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_check_ns_noaddr)
+{
+	/* The default ns1.<domain> without a [host]: one warning. */
+	int nerr;
+	unsigned nwarn;
+	char *buf = check_text(
+	    "[domain contoso.com]\n"
+	    "pool = pool01.contoso.com\n"
+	    "[host pool01.contoso.com]\n"
+	    "address = 10.0.0.10\n", &nerr, &nwarn);
+
+	ck_assert_int_eq(nerr, 0);
+	ck_assert_uint_eq(nwarn, 1);
+	ck_assert_ptr_nonnull(strstr(buf, ":1: warning: [domain contoso.com] "
+	    "ns: name server ns1.contoso.com has no address in view"));
+	free(buf);
+}
+END_TEST
+
 static Suite *
 signin_suite(void)
 {
@@ -201,6 +289,9 @@ signin_suite(void)
 	tcase_add_test(tc, test_run_no_server);
 	tcase_add_test(tc, test_check_good);
 	tcase_add_test(tc, test_check_errors);
+	tcase_add_test(tc, test_check_port_crossed);
+	tcase_add_test(tc, test_check_repeats_domain);
+	tcase_add_test(tc, test_check_ns_noaddr);
 	suite_add_tcase(s, tc);
 	return s;
 }
