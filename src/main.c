@@ -96,6 +96,92 @@ print_verdict(void *arg, const char *line)
 	printf("%s\n", line);
 }
 
+/* --- start-up diagnostics ----------------------------------------------- */
+
+struct diag {
+	FILE	*fp;		/* where the loaders write */
+	char	*buf;
+	size_t	 len;
+	bool	 daemon;	/* log them as the daemon's lines */
+};
+
+static void
+diag_open(struct diag *d, bool daemon)
+{
+	d->buf = NULL;
+	d->len = 0;
+	d->daemon = daemon;
+	/* Without memory for the buffer, straight to the log as before. */
+	if ((d->fp = open_memstream(&d->buf, &d->len)) == NULL)
+		d->fp = log_stream();
+}
+
+struct diag_line {
+	const char	*text;
+	size_t		 file_len;	/* "FILE" of "FILE:LINE: ..." */
+	long		 line;		/* 0: no line number */
+	size_t		 seq;
+};
+
+static int
+diag_cmp(const void *a, const void *b)
+{
+	const struct diag_line *x = a, *y = b;
+	size_t n = x->file_len < y->file_len ? x->file_len : y->file_len;
+	int c = memcmp(x->text, y->text, n);
+
+	if (c == 0 && x->file_len != y->file_len)
+		c = x->file_len < y->file_len ? -1 : 1;
+	if (c == 0 && x->line != y->line)
+		c = x->line < y->line ? -1 : 1;
+	if (c == 0)
+		c = x->seq < y->seq ? -1 : x->seq > y->seq;
+	return c;
+}
+
+/* Prints what was gathered, sorted by file and line, and closes it. */
+static void
+diag_flush(struct diag *d)
+{
+	if (d->fp == log_stream())
+		return;
+	fclose(d->fp);
+	d->fp = log_stream();
+	size_t n = 0;
+	for (size_t i = 0; i < d->len; i++)
+		n += d->buf[i] == '\n';
+	struct diag_line *v = calloc(n + 1, sizeof(*v));
+	size_t k = 0;
+	for (char *p = d->buf, *eol; v != NULL && p < d->buf + d->len; p = eol) {
+		if ((eol = strchr(p, '\n')) == NULL)
+			eol = p + strlen(p);
+		else
+			*eol++ = '\0';
+		struct diag_line *l = &v[k];
+		l->text = p;
+		l->seq = k++;
+		l->file_len = strcspn(p, ":");
+		char *end;
+		l->line = p[l->file_len] == ':' ?
+		    strtol(p + l->file_len + 1, &end, 10) : 0;
+		if (l->line > 0 && *end != ':')
+			l->line = 0;
+	}
+	if (v != NULL)
+		qsort(v, k, sizeof(*v), diag_cmp);
+	for (size_t i = 0; v != NULL && i < k; i++) {
+		if (d->daemon)
+			log_warnx("%s", v[i].text);
+		else
+			fprintf(stderr, "%s\n", v[i].text);
+	}
+	if (v == NULL)		/* out of memory: as written, at least */
+		fputs(d->buf, stderr);
+	free(v);
+	free(d->buf);
+	d->buf = NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -199,17 +285,27 @@ main(int argc, char *argv[])
 	/* -t and --print-zone talk to the person at the terminal. */
 	log_open(verbose, check || print_zone ? LOG_TO_STDERR : logdest);
 
-	/* Both print "PATH:LINE: message" lines (to stderr or the log). */
-	struct config *cfg = config_load(path, log_stream(), &nwarn);
+	/*
+	 * The loaders and the sign-in check print "PATH:LINE: message" lines;
+	 * gathered here, they reach the terminal as one list sorted by file
+	 * and line, or the log as the daemon's own lines.
+	 */
+	struct diag d;
+	diag_open(&d, !(check || print_zone));
+	struct config *cfg = config_load(path, d.fp, &nwarn);
 	if (cfg == NULL) {
+		diag_flush(&d);
 		free(addrs);
 		return 1;
 	}
-	struct snapshot *snap = snapshot_build(cfg, NULL, log_stream());
+	struct snapshot *snap = snapshot_build(cfg, NULL, d.fp);
 	if (snap == NULL) {
+		diag_flush(&d);
 		free(addrs);
 		return 1;
 	}
+	if (!check)
+		diag_flush(&d);
 
 	if (print_zone) {
 		int rc = print_zones(snap, domain, view);
@@ -219,8 +315,10 @@ main(int argc, char *argv[])
 	}
 	if (check) {
 		/* Config errors stopped above; these are sign-in errors. */
-		int nerr = signin_check(snap, log_stream(), print_verdict, NULL,
+		int nerr = signin_check(snap, d.fp, print_verdict, NULL,
 		    &nwarn);
+		fflush(stdout);		/* the verdicts, then the messages */
+		diag_flush(&d);
 		if (nerr != 0) {
 			fflush(stdout);
 			snapshot_free(snap);

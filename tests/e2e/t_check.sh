@@ -349,4 +349,37 @@ ok_if "reload: the zone file's error is a line of the daemon" grep -qF "ocsdnsd:
 q -b 127.0.0.1 pool01.contoso.com A
 expect_rr ANSWER 'pool01.contoso.com. 3600 IN A 10.0.0.10'
 
+# ---- one list: the loader's and the check's messages sorted by line
+# (the check's NS warning at the [domain] header comes before the
+# loader's warning at line 3, though the loader spoke first)
+cat >"$TMPD/order.ini" <<'INI'
+[domain contoso.com]
+pool = pool1.contoso.com
+access_edge = sip.corp.local
+[host pool1.contoso.com]
+address = 10.0.0.1
+INI
+t order
+expect_rc 0
+first=$(printf '%s\n' "$RUN_ERR" | sed -n 1p)
+second=$(printf '%s\n' "$RUN_ERR" | sed -n 2p)
+LASTQ="$OCSDNSD -t -c $TMPD/order.ini"
+ok_if "-t: the line-1 warning (sign-in check) is printed first" \
+    sh -c 'case "$1" in *order.ini:1:\ warning:*ns1.contoso.com*) ;; *) exit 1 ;; esac' _ "$first"
+ok_if "-t: the line-3 warning (loader) second" \
+    sh -c 'case "$1" in *order.ini:3:\ warning:*outside\ the\ SIP\ domain*) ;; *) exit 1 ;; esac' _ "$second"
+
+# ---- a daemon that will not start says why as its own lines, prefixed
+printf '[domain contoso.com]\npool = pool1.contoso.com\nacess_edge = x.contoso.com\n' \
+    >"$TMPD/nostart.ini"
+"$OCSDNSD" -R -c "$TMPD/nostart.ini" -l 127.0.0.1:1 >"$TMPD/nostart.out" 2>&1 </dev/null
+rc=$?
+LASTQ="$OCSDNSD -R -c $TMPD/nostart.ini"
+OUT=$(cat "$TMPD/nostart.out")
+OUT_SHOWN=0
+ok_if "a bad file: the daemon exits 1" [ "$rc" = 1 ]
+ok_if "a bad file: the daemon's line has its prefix" grep -qF \
+    "ocsdnsd: $TMPD/nostart.ini:3: unknown key 'acess_edge' in [domain]: did you mean access_edge?" \
+    "$TMPD/nostart.out"
+
 finish
