@@ -694,13 +694,12 @@ pick_reply() {
 
 # ---------------------------------------------------------------- NSD
 
-# nsd_secondary ZONE...: starts NSD on $NSD_PORT (a free port when unset) as a
-# secondary that transfers each ZONE from the daemon (from 127.0.0.1, so
-# it gets the view of 127.0.0.1) and takes its NOTIFYs; NSD_PID is its
-# pid, stopped by nsd_stop, and by e2e_cleanup at exit. Dies when nsd is
-# missing.
+# nsd_start: starts NSD on $NSD_PORT (a free port when unset) with the
+# pattern: and zone: stanzas read from standard input after its server:
+# block; NSD_PID is its pid, stopped by nsd_stop, and by e2e_cleanup at
+# exit. Dies when nsd is missing.
 NSD_PID=
-nsd_secondary() {
+nsd_start() {
 	command -v nsd >/dev/null 2>&1 ||
 	    die "nsd is not installed (the quick start installs it)"
 	if [ -z "${NSD_PORT:-}" ]; then
@@ -727,19 +726,28 @@ server:
 	minimal-responses: yes
 remote-control:
 	control-enable: no
-pattern:
-	name: "fromocsdnsd"
-	request-xfr: 127.0.0.1@$PORT NOKEY
-	allow-notify: 127.0.0.1 NOKEY
 NSDCONF
+		cat
+	} >"$TMPD/nsd/nsd.conf"
+	nsd -d -c "$TMPD/nsd/nsd.conf" >"$TMPD/nsd/stdout" 2>&1 &
+	NSD_PID=$!	# e2e_cleanup stops it, keeping the exit status
+}
+
+# nsd_secondary ZONE...: NSD (nsd_start) as a secondary that transfers each
+# ZONE from the daemon (from 127.0.0.1, so it gets the view of 127.0.0.1)
+# and takes its NOTIFYs.
+nsd_secondary() {
+	# Not a pipe: nsd_start must set NSD_PORT and NSD_PID in this shell.
+	nsd_start < <(
+		printf 'pattern:\n\tname: "fromocsdnsd"\n'
+		printf '\trequest-xfr: 127.0.0.1@%s NOKEY\n' "$PORT"
+		printf '\tallow-notify: 127.0.0.1 NOKEY\n'
 		for zone in "$@"; do
 			printf 'zone:\n\tname: %s\n\tzonefile: "%s.zone"\n' \
 			    "$zone" "$zone"
 			printf '\tinclude-pattern: "fromocsdnsd"\n'
 		done
-	} >"$TMPD/nsd/nsd.conf"
-	nsd -d -c "$TMPD/nsd/nsd.conf" >"$TMPD/nsd/stdout" 2>&1 &
-	NSD_PID=$!	# e2e_cleanup stops it, keeping the exit status
+	)
 }
 
 nsd_stop() {

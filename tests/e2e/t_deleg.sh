@@ -176,47 +176,9 @@ q +norec -b 127.0.0.2 ns1.retail.contoso.com A
 expect_rr ANSWER 'ns1.retail.contoso.com. 1200 IN A 203.0.113.2'
 
 # ---- NSD as a secondary of the parent alone refers to the child
-NSD_PORT=$(pick_port) || die "no free port for nsd"
-mkdir -p "$TMPD/nsd"
-cat >"$TMPD/nsd/nsd.conf" <<NSDCONF
-server:
-	ip-address: 127.0.0.1
-	port: $NSD_PORT
-	username: ""
-	chroot: ""
-	zonesdir: "$TMPD/nsd"
-	database: ""
-	zonelistfile: "$TMPD/nsd/zone.list"
-	xfrdfile: "$TMPD/nsd/xfrd.state"
-	xfrdir: "$TMPD/nsd"
-	pidfile: "$TMPD/nsd/nsd.pid"
-	logfile: "$TMPD/nsd/nsd.log"
-	server-count: 1
-	verbosity: 2
-	hide-version: yes
-	minimal-responses: yes
-remote-control:
-	control-enable: no
-zone:
-	name: contoso.com
-	zonefile: "contoso.com.zone"
-	request-xfr: 127.0.0.1@$PORT NOKEY
-NSDCONF
-nsd -d -c "$TMPD/nsd/nsd.conf" >"$TMPD/nsd/stdout" 2>&1 &
-NSD_PID=$!
-
-serial_of() {	# serial_of SERVER_PORT ZONE
-	dig -p "$1" @127.0.0.1 +tries=1 +time=1 +short "$2" SOA 2>/dev/null | awk '{ print $3 }'
-}
-wait_serial() {	# wait_serial ZONE SERIAL: until NSD serves it (<= 15 s)
-	for _ in $(seq 1 75); do
-		[ "$(serial_of "$NSD_PORT" "$1")" = "$2" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
+nsd_secondary contoso.com
 S1=$(serial_of "$PORT" contoso.com)
-ok_if "NSD transferred contoso.com (serial $S1)" wait_serial contoso.com "$S1"
+ok_if "NSD transferred contoso.com (serial $S1)" nsd_wait_serial contoso.com "$S1"
 
 nsd_q() {
 	LASTQ="dig -p $NSD_PORT @127.0.0.1 +tries=1 +time=2 $*"

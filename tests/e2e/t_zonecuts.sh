@@ -169,36 +169,13 @@ ok_if "--print-zone has the wildcard" grep -qE '^\*\.example\.[[:space:]]+3600[[
 ok_if "--print-zone has the cut's glue" grep -qE '^dc1\.corp\.example\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+AAAA' <<<"$PRINTED"
 
 # ---- the same answers as NSD loading the same file
-NSD_PORT=$(pick_port) || die "no free port for nsd"
 mkdir -p "$TMPD/nsd"
 cp "$TMPD/zones/example.zone" "$TMPD/nsd/example.zone"
-cat >"$TMPD/nsd/nsd.conf" <<NSDCONF
-server:
-	ip-address: 127.0.0.1
-	port: $NSD_PORT
-	username: ""
-	chroot: ""
-	zonesdir: "$TMPD/nsd"
-	database: ""
-	zonelistfile: "$TMPD/nsd/zone.list"
-	xfrdfile: "$TMPD/nsd/xfrd.state"
-	xfrdir: "$TMPD/nsd"
-	pidfile: "$TMPD/nsd/nsd.pid"
-	logfile: "$TMPD/nsd/nsd.log"
-	server-count: 1
-	verbosity: 1
-	hide-version: yes
-	minimal-responses: yes
-remote-control:
-	control-enable: no
+nsd_start <<'NSDZONE'
 zone:
 	name: example
 	zonefile: "example.zone"
-NSDCONF
-nsd -d -c "$TMPD/nsd/nsd.conf" >"$TMPD/nsd/stdout" 2>&1 &
-NSD_PID=$!
-# Keep the exit status for e2e_cleanup: nsd_stop would replace it.
-trap 'rc=$?; nsd_stop; (exit "$rc"); e2e_cleanup' EXIT
+NSDZONE
 for _ in $(seq 1 50); do
 	[ -n "$(serial_of "$NSD_PORT" example)" ] && break
 	sleep 0.2
