@@ -13,6 +13,7 @@
 #include "dns.h"
 #include "signin/signin.h"
 #include "signin/signin_check.h"
+#include "signin/signin_check_int.h"
 #include "snapshot.h"
 #include "view.h"
 #include "wire.h"
@@ -35,221 +36,6 @@
  * SIP domain) and what follows from another fault (a service with no
  * usable target) is not said again.
  */
-
-struct check_msg {
-	char		*file;
-	int		 line;
-	bool		 warning;
-	size_t		 seq;
-	char		*text;
-};
-
-struct check {
-	const struct snapshot *snap;
-	const struct config *cfg;
-	struct check_msg *msgs;
-	size_t		 nmsgs;
-	size_t		 cap;
-	size_t		 window;	/* messages before it are not compared */
-	int		 nerrors;
-	unsigned	 nwarn;
-	bool		 oom;
-	size_t		 view;		/* the view the sender answers from */
-	uint8_t		*buf;		/* DNS_MAX_MESSAGE bytes: the answer */
-	int		 here;		/* errors of this domain and view */
-	/* The domain's name servers without an address, and in which views. */
-	char		 miss[SIGNIN_MAX_NS][LOOKUP_NAME_MAX];
-	char		 missv[SIGNIN_MAX_NS][LOOKUP_NAME_MAX];
-	size_t		 nmiss;
-};
-
-/* --- messages ----------------------------------------------------------- */
-
-static void
-msg_add(struct check *c, const char *file, int line, bool warning,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* A message, once: the same fault met again (in another view) is one. */
-static void
-msg_add(struct check *c, const char *file, int line, bool warning,
-    const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	int rc = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	if (rc == -1) {
-		c->oom = true;
-		return;
-	}
-	if (!warning)
-		c->here++;
-	for (size_t i = c->window; i < c->nmsgs; i++) {
-		const struct check_msg *m = &c->msgs[i];
-		if (m->line == line && m->warning == warning &&
-		    strcmp(m->text, text) == 0 && strcmp(m->file, file) == 0) {
-			free(text);
-			return;
-		}
-	}
-	if (c->nmsgs == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct check_msg *v = reallocarray(c->msgs, cap, sizeof(*v));
-		if (v == NULL) {
-			free(text);
-			c->oom = true;
-			return;
-		}
-		c->msgs = v;
-		c->cap = cap;
-	}
-	char *f = strdup(file);
-	if (f == NULL) {
-		free(text);
-		c->oom = true;
-		return;
-	}
-	struct check_msg *m = &c->msgs[c->nmsgs];
-	m->file = f;
-	m->line = line;
-	m->warning = warning;
-	m->seq = c->nmsgs++;
-	m->text = text;
-	if (warning)
-		c->nwarn++;
-	else
-		c->nerrors++;
-}
-
-static int
-msg_cmp(const void *a, const void *b)
-{
-	const struct check_msg *ma = a, *mb = b;
-	int d = strcmp(ma->file, mb->file);
-
-	if (d != 0)
-		return d;
-	if (ma->line != mb->line)
-		return ma->line < mb->line ? -1 : 1;
-	return ma->seq < mb->seq ? -1 : ma->seq > mb->seq;
-}
-
-/* Prints the messages sorted by file and line, then frees them. */
-static void
-msg_flush(struct check *c, FILE *diag)
-{
-	if (c->nmsgs > 1)
-		qsort(c->msgs, c->nmsgs, sizeof(*c->msgs), msg_cmp);
-	for (size_t i = 0; i < c->nmsgs; i++) {
-		struct check_msg *m = &c->msgs[i];
-		const char *sev = m->warning ? "warning" : "error";
-
-		if (diag != NULL && m->line > 0)
-			fprintf(diag, "%s:%d: %s: %s\n", m->file, m->line, sev,
-			    m->text);
-		else if (diag != NULL)
-			fprintf(diag, "%s: %s: %s\n", m->file, sev, m->text);
-		free(m->file);
-		free(m->text);
-	}
-	free(c->msgs);
-	c->msgs = NULL;
-	c->nmsgs = c->cap = 0;
-	if (c->oom && diag != NULL)
-		fprintf(diag, "%s: sign-in check: out of memory\n",
-		    c->cfg->path);
-}
-
-/* --- the sender: answers from the snapshot ------------------------------- */
-
-/* The query for name and type, RD set (as a stub asks), id 0; 0: escapes. */
-static size_t
-check_query(const char *name, ldns_rr_type type, uint8_t *out)
-{
-	if (strchr(name, '\\') != NULL)
-		return 0;
-	size_t n = wire_name_from_text(name, out + DNS_HEADER_SIZE);
-	if (n == 0)
-		return 0;
-	memset(out, 0, DNS_HEADER_SIZE);
-	wire_put16(out + 2, 0x0100);		/* RD */
-	wire_put16(out + 4, 1);			/* QDCOUNT */
-	wire_put16(out + DNS_HEADER_SIZE + n, (uint16_t)type);
-	wire_put16(out + DNS_HEADER_SIZE + n + 2, LDNS_RR_CLASS_IN);
-	return DNS_HEADER_SIZE + n + 4;
-}
-
-static size_t
-check_query_ldns(const char *name, ldns_rr_type type, uint8_t *out,
-    const char **error)
-{
-	char fqdn[LOOKUP_NAME_MAX + 1];
-
-	snprintf(fqdn, sizeof(fqdn), "%s.", name);
-	ldns_rdf *dname = ldns_dname_new_frm_str(fqdn);
-	if (dname == NULL) {
-		*error = "not a domain name";
-		return 0;
-	}
-	/* The packet owns dname from here. */
-	ldns_pkt *qp = ldns_pkt_query_new(dname, type, LDNS_RR_CLASS_IN,
-	    LDNS_RD);
-	if (qp == NULL) {
-		*error = "out of memory";
-		return 0;
-	}
-	uint8_t *wire = NULL;
-	size_t wlen = 0;
-	ldns_status st = ldns_pkt2wire(&wire, qp, &wlen);
-	ldns_pkt_free(qp);
-	if (st != LDNS_STATUS_OK || wlen > DNS_HEADER_SIZE + DNS_MAX_NAME + 4) {
-		*error = st != LDNS_STATUS_OK ? ldns_get_errorstr_by_id(st) :
-		    "not a domain name";
-		free(wire);
-		return 0;
-	}
-	memcpy(out, wire, wlen);
-	free(wire);
-	return wlen;
-}
-
-/* A query as a client of view c->view would send it, answered in process. */
-static ldns_pkt *
-check_send(void *arg, const char *name, ldns_rr_type type, double *ms,
-    const char **error)
-{
-	struct check *c = arg;
-	uint8_t query[DNS_HEADER_SIZE + DNS_MAX_NAME + 4];
-	size_t wlen;
-
-	*ms = 0;
-	/*
-	 * The question written directly: at tens of thousands of domains,
-	 * ldns_pkt2wire() was a fifth of the check's time. A name with an
-	 * escape (from a zone file) takes ldns's parser.
-	 */
-	if ((wlen = check_query(name, type, query)) == 0 &&
-	    (wlen = check_query_ldns(name, type, query, error)) == 0)
-		return NULL;
-	uint8_t *wire = query;
-	/* Over TCP: nothing is truncated, the whole answer is read. */
-	struct dns_peer peer = { .transport = DNS_TCP };
-	struct dns_result res;
-	size_t len = dns_answer_in_view(c->snap, c->view, &peer, wire, wlen,
-	    c->buf, &res);
-	if (len == 0) {
-		*error = "no answer";
-		return NULL;
-	}
-	ldns_pkt *pkt = NULL;
-	if (ldns_wire2pkt(&pkt, c->buf, len) != LDNS_STATUS_OK) {
-		*error = "the answer does not parse";
-		return NULL;
-	}
-	return pkt;
-}
 
 /* --- where a fault comes from ------------------------------------------- */
 
@@ -401,24 +187,24 @@ fault_noaddr(struct check *c, const struct here *h, const struct signin *lk,
 
 		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
 		if (near != NULL)
-			msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s "
+			check_msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s "
 			    "does not exist: did you mean %s? (the zone file "
 			    "has errors)", h->view, owners, m->name, near);
 		else
-			msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s "
+			check_msg_add(c, zpath, 0, false, "view %s: %s: SRV target %s "
 			    "has no A or AAAA record in this view (the zone "
 			    "file has errors)", h->view, owners, m->name);
 		return;
 	}
 	const struct cfg_host *host = config_host(c->cfg, m->name);
 	if (host != NULL)
-		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
+		check_msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
 		    "target %s has no address in view %s, which serves SRV "
 		    "records for it (%s): [host %s] at line %d has no address "
 		    "that view publishes", h->d->name, src.key, m->name,
 		    h->view, owners, m->name, host->line);
 	else
-		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
+		check_msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
 		    "target %s has no address in view %s, which serves SRV "
 		    "records for it (%s)", h->d->name, src.key, m->name,
 		    h->view, owners);
@@ -434,20 +220,20 @@ fault_cname(struct check *c, const struct here *h, const struct signin *lk,
 	owners_of(lk, m->name, owners, sizeof(owners));
 	if (!target_source(h->d, m->name, h->external, &src)) {
 		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
-		msg_add(c, zpath, 0, false, "%s: SRV target %s is an alias "
+		check_msg_add(c, zpath, 0, false, "%s: SRV target %s is an alias "
 		    "(CNAME): RFC 2782 forbids it, name the host itself (the "
 		    "zone file has errors)", owners, m->name);
 		return;
 	}
 	const struct cfg_host *host = config_host(c->cfg, m->name);
 	if (host != NULL && host->cname != NULL)
-		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
+		check_msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
 		    "target %s is an alias (cname = %s, line %d): RFC 2782 "
 		    "forbids an alias as SRV target, name %s itself",
 		    h->d->name, src.key, m->name, host->cname,
 		    host->cname_line, host->cname);
 	else
-		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
+		check_msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
 		    "target %s is an alias (CNAME): RFC 2782 forbids an alias "
 		    "as SRV target", h->d->name, src.key, m->name);
 }
@@ -464,18 +250,18 @@ fault_outside(struct check *c, const struct here *h,
 		if (configured)
 			return;	/* the loader warned at the key */
 		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
-		msg_add(c, zpath, 0, true, "view %s: %s", h->view, m->text);
+		check_msg_add(c, zpath, 0, true, "view %s: %s", h->view, m->text);
 		return;
 	}
 	/* One label: the top-level name NAME., meant as NAME.<domain>. */
 	if (configured)
-		msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
+		check_msg_add(c, c->cfg->path, src.line, false, "[domain %s] %s: "
 		    "target %s is outside every zone (in view %s): did you "
 		    "mean %s.%s?", h->d->name, src.key, m->name, h->view,
 		    m->name, h->d->name);
 	else {
 		zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
-		msg_add(c, zpath, 0, false, "view %s: %s.%s SRV: target %s. "
+		check_msg_add(c, zpath, 0, false, "view %s: %s.%s SRV: target %s. "
 		    "is outside every zone: a missing domain (%s.%s.?) (the "
 		    "zone file has errors)", h->view,
 		    ocs_services[m->service].owner, h->d->name, m->name,
@@ -491,13 +277,13 @@ fault_port(struct check *c, const struct here *h, const struct signin_msg *m)
 	char zpath[PATH_MAX];
 
 	if (h->d->port[s] != ocs_services[s].port) {
-		msg_add(c, c->cfg->path, h->d->line, true, "[domain %s] %s = "
+		check_msg_add(c, c->cfg->path, h->d->line, true, "[domain %s] %s = "
 		    "%u: %s", h->d->name, ocs_services[s].port_key,
 		    (unsigned)h->d->port[s], m->text);
 		return;
 	}
 	zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
-	msg_add(c, zpath, 0, true, "view %s: %s", h->view, m->text);
+	check_msg_add(c, zpath, 0, true, "view %s: %s", h->view, m->text);
 }
 
 /*
@@ -514,12 +300,12 @@ fault_repeat(struct check *c, const struct here *h, const struct signin *lk,
 	struct source src;
 
 	if (target_source(h->d, m->name, h->external, &src)) {
-		msg_add(c, c->cfg->path, src.line, warning, "[domain %s] %s: "
+		check_msg_add(c, c->cfg->path, src.line, warning, "[domain %s] %s: "
 		    "view %s: %s", h->d->name, src.key, h->view, m->text);
 		return;
 	}
 	zone_path(c->cfg, h->zview, h->d->name, zpath, sizeof(zpath));
-	msg_add(c, zpath, 0, warning, "view %s: %s%s", h->view, m->text,
+	check_msg_add(c, zpath, 0, warning, "view %s: %s%s", h->view, m->text,
 	    warning ? "" : " (the zone file has errors)");
 }
 
@@ -552,12 +338,12 @@ check_fault(struct check *c, const struct here *h, const struct signin *lk,
 	case SIGNIN_F_QUERY:
 		/* REFUSED: a name in no zone of the view, said as outside. */
 		if (strstr(m->text, "REFUSED") == NULL)
-			msg_add(c, c->cfg->path, 0, false, "view %s: %s",
+			check_msg_add(c, c->cfg->path, 0, false, "view %s: %s",
 			    h->view, m->text);
 		break;
 	case SIGNIN_F_TTL0:
 	case SIGNIN_F_TOO_MANY:
-		msg_add(c, c->cfg->path, 0, true, "view %s: %s", h->view,
+		check_msg_add(c, c->cfg->path, 0, true, "view %s: %s", h->view,
 		    m->text);
 		break;
 	case SIGNIN_F_OUTSIDE:
@@ -572,7 +358,7 @@ check_fault(struct check *c, const struct here *h, const struct signin *lk,
 	case SIGNIN_F_POOLS:
 		/* Several targets in one pool key are meant: a list. */
 		if (!pools_configured(lk, h->d))
-			msg_add(c, c->cfg->path, h->d->line, true, "view %s: %s",
+			check_msg_add(c, c->cfg->path, h->d->line, true, "view %s: %s",
 			    h->view, m->text);
 		break;
 	case SIGNIN_F_PORT:
@@ -607,13 +393,13 @@ check_one(struct check *c, const struct here *h, struct signin *lk,
 		check_fault(c, h, lk, &lk->warn[i]);
 	for (int i = 0; i < lk->nnote; i++)
 		if (lk->note[i].kind == SIGNIN_F_INTERNAL && h->external)
-			msg_add(c, c->cfg->path, h->d->line, true, "[domain %s]: "
+			check_msg_add(c, c->cfg->path, h->d->line, true, "[domain %s]: "
 			    "internal SRV records are published in external "
 			    "view %s", h->d->name, h->view);
 	/* Outside, sign-in is expected only through an access edge. */
 	bool expected = !h->external || h->d->access_edge.n > 0;
 	if (!lk->ok && expected && c->here == 0)
-		msg_add(c, c->cfg->path, h->d->line, false, "[domain %s]: "
+		check_msg_add(c, c->cfg->path, h->d->line, false, "[domain %s]: "
 		    "Communicator cannot sign in from view %s: no usable SRV "
 		    "record and no fallback name resolves", h->d->name,
 		    h->view);
@@ -645,13 +431,13 @@ report_ns(struct check *c, const struct cfg_domain *d)
 			configured |= strcmp(d->ns[i], miss[k]) == 0;
 		if (!configured) {
 			zone_path(c->cfg, NULL, d->name, zpath, sizeof(zpath));
-			msg_add(c, zpath, 0, true, "%s NS %s has no address in "
+			check_msg_add(c, zpath, 0, true, "%s NS %s has no address in "
 			    "%s %s: a resolver that primes the zone gets no "
 			    "address for it", d->name, miss[k],
 			    strchr(views[k], ',') ? "views" : "view", views[k]);
 			continue;
 		}
-		msg_add(c, c->cfg->path, d->line, true, "[domain %s] ns: name "
+		check_msg_add(c, c->cfg->path, d->line, true, "[domain %s] ns: name "
 		    "server %s has no address in %s %s: a resolver that "
 		    "primes the zone gets NXDOMAIN for it and may fail every "
 		    "query (%s; add [host %s] with an address)", d->name,
@@ -679,7 +465,7 @@ check_ports(struct check *c, const struct cfg_domain *d)
 				if (port == 0 ||
 				    (tg->priority != port && tg->weight != port))
 					continue;
-				msg_add(c, c->cfg->path, t->line, true,
+				check_msg_add(c, c->cfg->path, t->line, true,
 				    "[domain %s] %s: in %s:%u%s the number is "
 				    "the SRV %s (host:priority:weight), not a "
 				    "port: %u is the %s port (set ports with "
@@ -732,11 +518,11 @@ check_cnames(struct check *c, size_t v)
 			continue;
 		const char *near = config_near_host(cfg, h->cname);
 		if (near != NULL)
-			msg_add(c, cfg->path, h->cname_line, true, "[host %s] "
+			check_msg_add(c, cfg->path, h->cname_line, true, "[host %s] "
 			    "cname: %s does not exist: did you mean %s?",
 			    h->name, h->cname, near);
 		else
-			msg_add(c, cfg->path, h->cname_line, true, "[host %s] "
+			check_msg_add(c, cfg->path, h->cname_line, true, "[host %s] "
 			    "cname: %s does not exist: the alias points nowhere",
 			    h->name, h->cname);
 	}
@@ -793,7 +579,7 @@ check_private(struct check *c, size_t v)
 			inet_ntop(a.family, &a.u, text, sizeof(text));
 			zone_path(c->cfg, sv->cfg != NULL ? sv->cfg->name : NULL,
 			    zone->name, zpath, sizeof(zpath));
-			msg_add(c, zpath, 0, true, "%s: %s is a private address, "
+			check_msg_add(c, zpath, 0, true, "%s: %s is a private address, "
 			    "published in external view %s (a zone file for "
 			    "that view alone keeps it inside)", owner, text,
 			    sv->sv.name);
@@ -832,7 +618,7 @@ signin_check_until(const struct snapshot *snap, FILE *diag,
 		const struct cfg_domain *d = &c.cfg->domains[i];
 
 		if (stop != NULL && atomic_load(stop)) {
-			msg_flush(&c, NULL);	/* frees them, prints nothing */
+			check_msg_flush(&c, NULL);	/* frees them, prints nothing */
 			free(lk);
 			free(c.buf);
 			return -1;
@@ -863,13 +649,13 @@ signin_check_until(const struct snapshot *snap, FILE *diag,
 		check_cnames(&c, v);
 	/* Where the daemon started as now would really run as root. */
 	if (geteuid() == 0 && c.cfg->user == NULL && c.cfg->allow_root)
-		msg_add(&c, c.cfg->path, 0, true, "[server] allow_root = yes "
+		check_msg_add(&c, c.cfg->path, 0, true, "[server] allow_root = yes "
 		    "and no user: ocsdnsd would run as root (set [server] user "
 		    "to drop to it after binding)");
 	int nerrors = c.oom ? -1 : c.nerrors;
 	if (nwarn != NULL)
 		*nwarn += c.nwarn;
-	msg_flush(&c, diag);
+	check_msg_flush(&c, diag);
 	free(lk);
 	free(c.buf);
 	return nerrors;
