@@ -77,7 +77,7 @@ const struct ocs_service *ocs_service_by_port_key(const char *key);
 /* The service whose owner is owner ("_sip._tls"), or NULL. Case-insensitive. */
 const struct ocs_service *ocs_service_by_owner(const char *owner);
 
-/* --- server roles -------------------------------------------------------- */
+/* --- server roles ------------------------------------------------------- */
 
 /*
  * The server roles of an OCS 2007 / R2 deployment that have names in DNS
@@ -161,5 +161,45 @@ const char	*ocs_device_update_label(enum ocs_version v);
  */
 #define OCS_CWA_NALIASES	2
 extern const char *const ocs_cwa_aliases[OCS_CWA_NALIASES];
+
+/* --- ports -------------------------------------------------------------- */
+
+/*
+ * The port rules as data (ocs-dns.md section 5 and ocs-deployment.md
+ * "Ports"): what ocsdns-plan turns into firewall rules, one per port of the field note's
+ * table (ocs-dns.md section 5) and direction, with the firewall it
+ * crosses (ocs-deployment.md "Ports").
+ */
+enum ocs_end_kind {
+	OCS_END_INTERNET,	/* remote users, federated partners */
+	OCS_END_CLIENTS,	/* internal clients */
+	OCS_END_SLOT,		/* the rule's role: a name slot */
+	OCS_END_MEMBERS,	/* the rule's role: servers of a member slot */
+	OCS_END_NEXT_HOP,	/* the edge's next hop: pool or Director */
+	OCS_END_POOLS_SLOT,	/* every [pool]: a name slot */
+	OCS_END_POOLS_MEMBERS	/* every [pool]: servers of a member slot */
+};
+
+struct ocs_end {
+	enum ocs_end_kind kind;
+	int		 slot;		/* ocs_name_slot or ocs_member_slot */
+};
+
+#define OCS_PORT_2007		0x01	/* OCS 2007 only */
+#define OCS_PORT_R2		0x02	/* R2 only */
+#define OCS_PORT_FEDERATION	0x04	/* a domain federates through it */
+#define OCS_PORT_ENTERPRISE	0x08	/* an Enterprise pool */
+
+struct ocs_port_rule {
+	enum ocs_role_kind kind;	/* the role it exists for */
+	int		 needs;		/* the name slot it needs, or -1 */
+	unsigned	 when;		/* OCS_PORT_* */
+	const char	*firewall;	/* "internal", "external", "none" */
+	const char	*direction;	/* relative to that firewall */
+	struct ocs_end	 src, dst;
+	const char	*port, *transport, *protocol, *purpose;
+};
+extern const struct ocs_port_rule ocs_port_rules[];
+extern const size_t ocs_nport_rules;
 
 #endif

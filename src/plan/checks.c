@@ -28,12 +28,14 @@ one_signin_target(struct plan *p)
 		const struct cfg_domain *d = &p->cfg->domains[i];
 		char why[600];
 		if (d->pool.n == 1)
-			snprintf(why, sizeof(why), "_sipinternaltls._tcp names "
-			    "%s alone", d->pool.v[0].name);
+			snprintf(why, sizeof(why), "%s names %s alone",
+			    ocs_services[OCS_SIPINTERNALTLS].owner,
+			    d->pool.v[0].name);
 		else
-			snprintf(why, sizeof(why), "_sipinternaltls._tcp names %zu "
+			snprintf(why, sizeof(why), "%s names %zu "
 			    "targets (%s%s): give one server, pool or Director "
-			    "per SIP domain (bb663700)", d->pool.n,
+			    "per SIP domain (bb663700)",
+			    ocs_services[OCS_SIPINTERNALTLS].owner, d->pool.n,
 			    d->pool.n > 0 ? d->pool.v[0].name : "none",
 			    d->pool.n > 1 ? ", ..." : "");
 		if (add(p, d->pool.n == 1, "one sign-in target", d->name,
@@ -99,9 +101,10 @@ certs_cover(struct plan *p)
 	for (size_t i = 0; i < p->cfg->ndomains; i++) {
 		const struct cfg_domain *d = &p->cfg->domains[i];
 		char internal[300], external[300];
-		snprintf(internal, sizeof(internal), "_sipinternaltls._tcp.%s",
-		    d->name);
-		snprintf(external, sizeof(external), "_sip._tls.%s", d->name);
+		snprintf(internal, sizeof(internal), "%s.%s",
+		    ocs_services[OCS_SIPINTERNALTLS].owner, d->name);
+		snprintf(external, sizeof(external), "%s.%s",
+		    ocs_services[OCS_SIP_TLS].owner, d->name);
 		if (target_covered(p, d, &d->pool, internal, false) < 0 ||
 		    target_covered(p, d, &d->access_edge, external, true) < 0)
 			return -1;
@@ -120,7 +123,7 @@ static const enum ocs_name_slot external_slots[] = { OCS_NAME_ACCESS_EDGE,
     OCS_NAME_WEBCONF_EDGE, OCS_NAME_AV_EDGE };
 #define NEXTERNAL	(sizeof(external_slots) / sizeof(external_slots[0]))
 
-/* bb870404: each edge role its own public IP, as all listen on 443. */
+/* bb870404: each edge role its own public IP, as all listen on HTTPS. */
 static int
 edge_ips(struct plan *p, size_t ri, const char *label)
 {
@@ -137,13 +140,17 @@ edge_ips(struct plan *p, size_t ri, const char *label)
 					    why[0] == '\0') {
 						char *s = plan_addrs(&x->addrs[i], 1);
 						snprintf(why, sizeof(why), "%s and %s "
-						    "share %s on port 443: give each "
+						    "share %s on port %u: give each "
 						    "its own IP", x->fqdn, y->fqdn,
-						    s != NULL ? s : "an address");
+						    s != NULL ? s : "an address",
+						    ocs_services[OCS_SIP_TLS].port);
 						free(s);
 					}
 		}
-	return add(p, why[0] == '\0', "edge roles on separate IPs for 443",
+	char check[64];
+	snprintf(check, sizeof(check), "edge roles on separate IPs for %u",
+	    ocs_services[OCS_SIP_TLS].port);
+	return add(p, why[0] == '\0', check,
 	    label, why[0] != '\0' ? why : "the external FQDNs have addresses of "
 	    "their own");
 }

@@ -138,42 +138,6 @@ bool	plan_cert_names(const struct plan_cert *c, const char *name);
 /* Writes DIR/SUBJECT.cnf per certificate and DIR/make-csr.sh; 0 or -1. */
 int	plan_csr_write(const struct plan_certs *c, const char *dir, FILE *out);
 
-/*
- * firewall.c: the port rules as data, one per port of the field note's
- * table (ocs-dns.md section 5) and direction, with the firewall it
- * crosses (ocs-deployment.md "Ports").
- */
-enum plan_end_kind {
-	PLAN_END_INTERNET,	/* remote users, federated partners */
-	PLAN_END_CLIENTS,	/* internal clients */
-	PLAN_END_SLOT,		/* the rule's role: a name slot */
-	PLAN_END_MEMBERS,	/* the rule's role: servers of a member slot */
-	PLAN_END_NEXT_HOP,	/* the edge's next hop: pool or Director */
-	PLAN_END_POOLS_SLOT,	/* every [pool]: a name slot */
-	PLAN_END_POOLS_MEMBERS	/* every [pool]: servers of a member slot */
-};
-
-struct plan_end {
-	enum plan_end_kind kind;
-	int		 slot;		/* ocs_name_slot or ocs_member_slot */
-};
-
-#define PLAN_PORT_2007		0x01	/* OCS 2007 only */
-#define PLAN_PORT_R2		0x02	/* R2 only */
-#define PLAN_PORT_FEDERATION	0x04	/* a domain federates through it */
-#define PLAN_PORT_ENTERPRISE	0x08	/* an Enterprise pool */
-
-struct plan_port_rule {
-	enum ocs_role_kind kind;	/* the role it exists for */
-	int		 needs;		/* the name slot it needs, or -1 */
-	unsigned	 when;		/* PLAN_PORT_* */
-	const char	*firewall;	/* "internal", "external", "none" */
-	const char	*direction;	/* relative to that firewall */
-	struct plan_end	 src, dst;
-	const char	*port, *transport, *protocol, *purpose;
-};
-extern const struct plan_port_rule plan_port_rules[];
-extern const size_t plan_nport_rules;
 int	plan_firewall(struct plan *p);
 
 int	plan_checks(struct plan *p, const struct snapshot *snap);

@@ -141,7 +141,8 @@ check_ttl0(struct signin *lk)
 
 /*
  * An SRV record on the default port of another service, not its own
- * (_sip._tls on 5061, federation on 443): the records were crossed.
+ * (the external TLS service on the federation port, say): the records
+ * were crossed.
  */
 static void
 check_port(struct signin *lk, size_t s, const char *owner, const ldns_rr *rr)

@@ -352,8 +352,8 @@ END_TEST
 
 START_TEST(every_port_rule_complete)
 {
-	for (size_t i = 0; i < plan_nport_rules; i++) {
-		const struct plan_port_rule *r = &plan_port_rules[i];
+	for (size_t i = 0; i < ocs_nport_rules; i++) {
+		const struct ocs_port_rule *r = &ocs_port_rules[i];
 		ck_assert(strcmp(r->firewall, "internal") == 0 ||
 		    strcmp(r->firewall, "external") == 0 ||
 		    strcmp(r->firewall, "none") == 0);
