@@ -270,3 +270,36 @@ const struct ocs_port_rule ocs_port_rules[] = {
 };
 const size_t ocs_nport_rules = sizeof(ocs_port_rules) /
     sizeof(ocs_port_rules[0]);
+
+/* --- client profiles ---------------------------------------------------- */
+
+/*
+ * ocs-deployment.md, "Client lookup orders": Communicator 2007 takes the
+ * first of the four sign-in SRV names that answers, then the A names
+ * sipinternal, sip, sipexternal (ports as ocs_fallbacks[]); some R2 builds
+ * try sip first; Phone Edition asks three SRV names (no _sip._tcp) and
+ * tries each fallback name on 5061, then 443. None of them matches a
+ * wildcard certificate name (OCS 2007: strict names).
+ */
+const struct ocs_client ocs_clients[OCS_NCLIENTS] = {
+	[OCS_CLIENT_2007] = { "communicator2007", "Communicator 2007", 4,
+	    { OCS_SIPINTERNALTLS, OCS_SIPINTERNAL, OCS_SIP_TLS, OCS_SIP_TCP },
+	    3, { { 0, 5061 }, { 1, 5061 }, { 2, 443 } }, false },
+	[OCS_CLIENT_2007_R2] = { "communicator2007r2", "Communicator 2007 R2",
+	    4, { OCS_SIPINTERNALTLS, OCS_SIPINTERNAL, OCS_SIP_TLS,
+	    OCS_SIP_TCP },
+	    3, { { 1, 5061 }, { 0, 5061 }, { 2, 443 } }, false },
+	[OCS_CLIENT_PHONE] = { "phone-edition", "Communicator Phone Edition",
+	    3, { OCS_SIPINTERNALTLS, OCS_SIP_TLS, OCS_SIPINTERNAL },
+	    6, { { 0, 5061 }, { 0, 443 }, { 1, 5061 }, { 1, 443 },
+	    { 2, 5061 }, { 2, 443 } }, false },
+};
+
+const struct ocs_client *
+ocs_client_by_name(const char *name)
+{
+	for (size_t i = 0; i < OCS_NCLIENTS; i++)
+		if (strcasecmp(ocs_clients[i].name, name) == 0)
+			return &ocs_clients[i];
+	return NULL;
+}

@@ -202,4 +202,49 @@ struct ocs_port_rule {
 extern const struct ocs_port_rule ocs_port_rules[];
 extern const size_t ocs_nport_rules;
 
+/* --- client profiles ---------------------------------------------------- */
+
+/*
+ * What each client asks at automatic sign-in, in its order, and the
+ * certificate rule of the Access Edge (ocs-deployment.md "Client lookup
+ * orders" and "Certificates", ocs-dns.md sections 1 and 4). ocsdns-lookup
+ * --client picks one; ocs_services[] order is Communicator 2007's.
+ */
+enum ocs_client_id {
+	OCS_CLIENT_2007,	/* Communicator 2007, the documented order */
+	OCS_CLIENT_2007_R2,	/* some R2 builds: sip before sipinternal */
+	OCS_CLIENT_PHONE,	/* Communicator Phone Edition (R2) */
+	OCS_NCLIENTS
+};
+
+#define OCS_CLIENT_MAX_SRV	4
+#define OCS_CLIENT_MAX_FALLBACK	6
+
+/* One fallback try: a name of ocs_fallbacks[] and the port it is tried on. */
+struct ocs_client_try {
+	int		 fallback;	/* index into ocs_fallbacks[] */
+	uint16_t	 port;
+};
+
+struct ocs_client {
+	const char	*name;		/* "communicator2007", for --client */
+	const char	*what;		/* "Communicator 2007", for messages */
+	int		 nsrv;
+	enum ocs_service_id srv[OCS_CLIENT_MAX_SRV];	/* in its order */
+	int		 ntry;
+	struct ocs_client_try tries[OCS_CLIENT_MAX_FALLBACK];	/* over TLS */
+	bool		 wildcard;	/* accepts a wildcard certificate name */
+};
+
+extern const struct ocs_client ocs_clients[OCS_NCLIENTS];
+
+/* The client profile called name (any case), or NULL. */
+const struct ocs_client *ocs_client_by_name(const char *name);
+
+/*
+ * The name the Access Edge's external certificate must carry, below the
+ * SIP domain: "sip" (sip.<domain>, ocs-deployment.md "Certificates").
+ */
+#define OCS_EDGE_CERT_LABEL	"sip"
+
 #endif

@@ -43,9 +43,91 @@ print_json_query(const struct signin_query *q, FILE *fp)
 	fputs("]}", fp);
 }
 
+static void
+print_json_cand(const struct lookup_cand *c, FILE *fp)
+{
+	if (c == NULL) {
+		fputs("null", fp);
+		return;
+	}
+	fputs("{\"host\": ", fp);
+	lookup_json_string(fp, c->t->name);
+	fprintf(fp, ", \"port\": %u, \"transport\": \"%s\", \"record\": ",
+	    (unsigned)c->port, client_transport_name(c->transport));
+	lookup_json_string(fp, c->record);
+	fputs(", \"addresses\": [", fp);
+	for (int i = 0; i < c->t->naddr; i++) {
+		fputs(i ? ", " : "", fp);
+		lookup_json_string(fp, c->t->addr[i]);
+	}
+	fputs("]}", fp);
+}
+
+static void
+json_string_or_null(FILE *fp, int have, const char *s)
+{
+	if (have)
+		lookup_json_string(fp, s);
+	else
+		fputs("null", fp);
+}
+
+static void
+print_json_probe(const struct probe *p, FILE *fp)
+{
+	fputs("{\"host\": ", fp);
+	lookup_json_string(fp, p->c->t->name);
+	fprintf(fp, ", \"port\": %u, \"transport\": \"%s\", \"record\": ",
+	    (unsigned)p->c->port, client_transport_name(p->c->transport));
+	lookup_json_string(fp, p->c->record);
+	fputs(", \"address\": ", fp);
+	lookup_json_string(fp, p->addr);
+	fprintf(fp, ",\n      \"tcp\": \"%s\", \"tcp_ms\": %.1f, \"tls\": ",
+	    probe_tcp_name(p->tcp), p->tcp_ms);
+	if (p->tls) {
+		fputs("{\"version\": ", fp);
+		lookup_json_string(fp, p->tls_version);
+		fputs(", \"cipher\": ", fp);
+		lookup_json_string(fp, p->cipher);
+		fputc('}', fp);
+	} else
+		fputs("null", fp);
+	fputs(",\n      \"certificate\": ", fp);
+	if (p->cert) {
+		fputs("{\"subject\": ", fp);
+		lookup_json_string(fp, p->subject);
+		fputs(", \"san\": ", fp);
+		lookup_json_string(fp, p->san);
+		fputs(", \"issuer\": ", fp);
+		lookup_json_string(fp, p->issuer);
+		fputs(", \"not_before\": ", fp);
+		lookup_json_string(fp, p->not_before);
+		fputs(", \"not_after\": ", fp);
+		lookup_json_string(fp, p->not_after);
+		fputc('}', fp);
+	} else
+		fputs("null", fp);
+	fputs(",\n      \"checks\": [", fp);
+	for (int i = 0; i < p->ncheck; i++) {
+		fprintf(fp, "%s{\"check\": \"%s\", \"ok\": %s, \"message\": ",
+		    i ? ", " : "", p->check[i].name,
+		    p->check[i].ok ? "true" : "false");
+		lookup_json_string(fp, p->check[i].text);
+		fputc('}', fp);
+	}
+	fputs("],\n      \"sip\": ", fp);
+	json_string_or_null(fp, p->sip_status[0] != '\0', p->sip_status);
+	fprintf(fp, ", \"ok\": %s, \"step\": ", p->ok ? "true" : "false");
+	json_string_or_null(fp, p->step != NULL, p->step ? p->step : "");
+	fputs(", \"failure\": ", fp);
+	json_string_or_null(fp, !p->ok, p->failure);
+	fputc('}', fp);
+}
+
 void
-json_print(const struct signin *lk, const ldns_resolver *res,
-    const char *source, FILE *fp)
+json_print(const struct signin *lk, const struct lookup_client *cl,
+    const ldns_resolver *res, const char *source, const struct probe *p,
+    int np, const char *final, int ok, FILE *fp)
 {
 	fputs("{\n  \"domain\": ", fp);
 	lookup_json_string(fp, lk->domain);
@@ -62,24 +144,29 @@ json_print(const struct signin *lk, const ldns_resolver *res,
 		fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", fp);
 		print_json_query(&lk->q[i], fp);
 	}
-	fprintf(fp, "\n  ],\n  \"signin\": %s,\n  \"verdict\": ",
-	    lk->ok ? "true" : "false");
-	lookup_json_string(fp, lk->verdict);
+	fputs("\n  ],\n  \"client\": ", fp);
+	lookup_json_string(fp, cl->profile->name);
+	fprintf(fp, ",\n  \"signin\": %s,\n  \"verdict\": ",
+	    ok ? "true" : "false");
+	lookup_json_string(fp, cl->verdict);
 	fputs(",\n  \"connect\": ", fp);
-	if (lk->ok) {
-		fputs("{\"host\": ", fp);
-		lookup_json_string(fp, lk->via->name);
-		fprintf(fp, ", \"port\": %u, \"transport\": \"%s\", "
-		    "\"record\": ", (unsigned)lk->port, lk->transport);
-		lookup_json_string(fp, lk->record);
-		fputs(", \"addresses\": [", fp);
-		for (int i = 0; i < lk->via->naddr; i++) {
-			fputs(i ? ", " : "", fp);
-			lookup_json_string(fp, lk->via->addr[i]);
+	print_json_cand(cl->ncand > 0 ? &cl->cand[0] : NULL, fp);
+	fputs(",\n  \"candidates\": [", fp);
+	for (int i = 0; i < cl->ncand; i++) {
+		fputs(i ? ",\n    " : "\n    ", fp);
+		print_json_cand(&cl->cand[i], fp);
+	}
+	fputs("],\n  \"probes\": ", fp);
+	if (final != NULL) {
+		fputc('[', fp);
+		for (int i = 0; i < np; i++) {
+			fputs(i ? ",\n    " : "\n    ", fp);
+			print_json_probe(&p[i], fp);
 		}
-		fputs("]}", fp);
+		fputs("],\n  \"final\": ", fp);
+		lookup_json_string(fp, final);
 	} else
-		fputs("null", fp);
+		fputs("null,\n  \"final\": null", fp);
 	fputs(",\n  \"warnings\": ", fp);
 	print_json_list(fp, lk->warn, lk->nwarn);
 	fputs(",\n  \"notes\": ", fp);

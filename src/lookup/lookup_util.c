@@ -126,6 +126,19 @@ lookup_parse_timeout(const char *text, struct timeval *tv)
 	return 0;
 }
 
+int
+lookup_cert_name(const char *pattern, const char *fqdn)
+{
+	if (strcasecmp(pattern, fqdn) == 0)
+		return 1;
+	const char *dot = strchr(fqdn, '.');
+	if (pattern[0] == '*' && pattern[1] == '.' && dot != NULL &&
+	    dot != fqdn && strchr(dot + 1, '.') != NULL &&
+	    strcasecmp(pattern + 1, dot) == 0)
+		return 2;
+	return 0;
+}
+
 void
 lookup_json_string(FILE *fp, const char *s)
 {

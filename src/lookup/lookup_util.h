@@ -37,6 +37,13 @@ int	lookup_parse_timeout(const char *text, struct timeval *tv);
 #define LOOKUP_NEAR_MAX	2
 int	lookup_near(const char *typed, const char *known);
 
+/*
+ * A certificate's name (subject CN or SAN dNSName) against the FQDN the
+ * client connected to: 1 when it is that name (any case), 2 when only as
+ * a wildcard ("*.contoso.com" covers one label), else 0.
+ */
+int	lookup_cert_name(const char *pattern, const char *fqdn);
+
 /* Writes S as a JSON string, quotes included. */
 void	lookup_json_string(FILE *fp, const char *s);
 

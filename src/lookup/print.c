@@ -91,8 +91,8 @@ print_servers(const ldns_resolver *res, FILE *fp, int json)
 }
 
 void
-print_human(const struct signin *lk, const ldns_resolver *res,
-    const char *source, FILE *fp)
+print_human(const struct signin *lk, const struct lookup_client *cl,
+    const ldns_resolver *res, const char *source, FILE *fp)
 {
 	fprintf(fp, "ocsdns-lookup: automatic sign-in for %s, server ",
 	    lk->domain);
@@ -106,5 +106,42 @@ print_human(const struct signin *lk, const ldns_resolver *res,
 		fprintf(fp, "warning: %s\n", lk->warn[i].text);
 	for (int i = 0; i < lk->nnote; i++)
 		fprintf(fp, "note: %s\n", lk->note[i].text);
-	fprintf(fp, "%s\n", lk->verdict);
+	fprintf(fp, "%s\n", cl->verdict);
+}
+
+/* --- --connect ---------------------------------------------------------- */
+
+static void
+print_probe(const struct probe *p, FILE *fp)
+{
+	const struct lookup_cand *c = p->c;
+
+	fprintf(fp, "connect %s:%u %s (%s, %s): TCP %s", c->t->name,
+	    (unsigned)c->port, p->addr, c->record,
+	    client_transport_name(c->transport), probe_tcp_name(p->tcp));
+	if (p->tcp == PROBE_TCP_CONNECTED)
+		fprintf(fp, " in %.1f ms", p->tcp_ms);
+	fputc('\n', fp);
+	if (p->tls)
+		fprintf(fp, "  TLS: %s, %s\n", p->tls_version, p->cipher);
+	if (p->cert)
+		fprintf(fp, "  certificate: subject %s, SAN %s, issuer %s, "
+		    "valid %s to %s\n", p->subject, p->san[0] ? p->san : "-",
+		    p->issuer, p->not_before, p->not_after);
+	for (int i = 0; i < p->ncheck; i++)
+		fprintf(fp, "  %s %s: %s\n", p->check[i].ok ? "ok  " : "FAIL",
+		    p->check[i].name, p->check[i].text);
+	if (p->sip_status[0] != '\0')
+		fprintf(fp, "  SIP: %s\n", p->sip_status);
+	if (!p->ok && strcmp(p->step, "certificate") != 0)
+		fprintf(fp, "  FAIL %s: %s\n", p->step, p->failure);
+}
+
+void
+print_probes(const struct probe *p, int np, const char *final, FILE *fp)
+{
+	fputc('\n', fp);
+	for (int i = 0; i < np; i++)
+		print_probe(&p[i], fp);
+	fprintf(fp, "%s\n", final);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lookup/lookup_util.h"
+#include "ocs.h"
 
 static char	 d[LOOKUP_NAME_MAX];	/* the last domain parsed */
 static char	 h[64];			/* the last server split */
@@ -134,6 +135,68 @@ START_TEST(test_json_string)
 }
 END_TEST
 
+START_TEST(test_cert_name)
+{
+	ck_assert_int_eq(lookup_cert_name("pool01.contoso.com",
+	    "POOL01.Contoso.com"), 1);
+	ck_assert_int_eq(lookup_cert_name("pool01.fabrikam.com",
+	    "pool01.contoso.com"), 0);
+	ck_assert_int_eq(lookup_cert_name("*.contoso.com",
+	    "pool01.contoso.com"), 2);
+	/* One label only, and never a whole domain of one label. */
+	ck_assert_int_eq(lookup_cert_name("*.contoso.com",
+	    "a.pool01.contoso.com"), 0);
+	ck_assert_int_eq(lookup_cert_name("*.com", "contoso.com"), 0);
+	ck_assert_int_eq(lookup_cert_name("*.contoso.com", "contoso.com"), 0);
+	ck_assert_int_eq(lookup_cert_name("pool01.contoso.com",
+	    "pool01.contoso.com.evil"), 0);
+}
+END_TEST
+
+/* The profiles' orders, as shared/ocs-deployment.md gives them. */
+START_TEST(test_client_profiles)
+{
+	const struct ocs_client *c = ocs_client_by_name("Communicator2007");
+
+	ck_assert_ptr_eq(c, &ocs_clients[OCS_CLIENT_2007]);
+	ck_assert_int_eq(c->nsrv, 4);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(c->srv[i], i);	/* ocs_services[] order */
+	ck_assert_int_eq(c->ntry, 3);
+	ck_assert_str_eq(ocs_fallbacks[c->tries[0].fallback].label,
+	    "sipinternal");
+	ck_assert_int_eq(c->tries[2].port, 443);
+
+	c = ocs_client_by_name("communicator2007r2");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(ocs_fallbacks[c->tries[0].fallback].label, "sip");
+	ck_assert_str_eq(ocs_fallbacks[c->tries[1].fallback].label,
+	    "sipinternal");
+
+	c = ocs_client_by_name("phone-edition");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->nsrv, 3);
+	ck_assert_str_eq(ocs_services[c->srv[0]].owner, "_sipinternaltls._tcp");
+	ck_assert_str_eq(ocs_services[c->srv[1]].owner, "_sip._tls");
+	ck_assert_str_eq(ocs_services[c->srv[2]].owner, "_sipinternal._tcp");
+	ck_assert_int_eq(c->ntry, 6);
+	static const char *const want[6][2] = { { "sipinternal", "5061" },
+	    { "sipinternal", "443" }, { "sip", "5061" }, { "sip", "443" },
+	    { "sipexternal", "5061" }, { "sipexternal", "443" } };
+	for (int i = 0; i < 6; i++) {
+		char pt[8];
+
+		snprintf(pt, sizeof(pt), "%u", (unsigned)c->tries[i].port);
+		ck_assert_str_eq(ocs_fallbacks[c->tries[i].fallback].label,
+		    want[i][0]);
+		ck_assert_str_eq(pt, want[i][1]);
+	}
+	for (int i = 0; i < OCS_NCLIENTS; i++)
+		ck_assert(!ocs_clients[i].wildcard);
+	ck_assert_ptr_null(ocs_client_by_name("communicator2005"));
+}
+END_TEST
+
 static Suite *
 lookup_suite(void)
 {
@@ -146,6 +209,8 @@ lookup_suite(void)
 	tcase_add_test(tc, test_name_in_domain);
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_json_string);
+	tcase_add_test(tc, test_cert_name);
+	tcase_add_test(tc, test_client_profiles);
 	suite_add_tcase(s, tc);
 	return s;
 }
