@@ -46,7 +46,7 @@ void		 client_plan(struct lookup_client *cl, struct signin *lk,
 		    const struct ocs_client *profile);
 const char	*client_transport_name(enum ocs_transport transport);
 
-/* --- connecting (connect.c, tls.c, sip.c) -------------------------------- */
+/* --- connecting (probe.c, tls.c, sip.c) --------------------------------- */
 
 struct lookup_opts {
 	struct timeval	 timeout;	/* each connect, handshake, answer */

@@ -1,6 +1,7 @@
 /* main.c -- ocsdns-lookup: Communicator's sign-in DNS lookups, verdict. */
 #include <err.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,9 @@ main(int argc, char *argv[])
 	struct probe *p = NULL;
 	char final[3 * PROBE_TEXT];
 	if (connect) {
+		/* A server that closes mid-write must not kill the report:
+		 * OpenSSL writes with write(2), which raises SIGPIPE. */
+		signal(SIGPIPE, SIG_IGN);
 		p = run_probes(cl, &o, domain, profile, &np);
 		ok = probe_verdict(cl, p, np, final, sizeof(final));
 	}

@@ -46,6 +46,14 @@ deadline_of(const struct lookup_opts *o)
 	    (double)o->timeout.tv_usec / 1e3;
 }
 
+static const char *
+reason(unsigned long code)
+{
+	const char *r = ERR_reason_error_string(code);
+
+	return r != NULL ? r : "unknown error";
+}
+
 /* Why a handshake failed, in the admin's words. */
 static void
 handshake_error(struct probe *p, struct probe_tls *t, int r, int w,
@@ -67,10 +75,10 @@ handshake_error(struct probe *p, struct probe_tls *t, int r, int w,
 	    ERR_GET_REASON(code) == SSL_R_PACKET_LENGTH_TOO_LONG))
 		snprintf(text, sizeof(text), "TLS handshake with %s: the "
 		    "server does not speak TLS (%s): a plain TCP service on "
-		    "a TLS port?", where, ERR_reason_error_string(code));
+		    "a TLS port?", where, reason(code));
 	else if (e == SSL_ERROR_SSL && code != 0)
 		snprintf(text, sizeof(text), "TLS handshake with %s failed: %s",
-		    where, ERR_reason_error_string(code));
+		    where, reason(code));
 	else
 		snprintf(text, sizeof(text), "TLS handshake with %s: the server "
 		    "closed the connection%s%s", where, errno ? ": " : "",
@@ -108,7 +116,7 @@ tls_handshake(struct probe *p, int fd, const struct lookup_opts *o)
 		snprintf(text, sizeof(text), "cannot set up TLS%s%s: %s",
 		    o->ca_file ? " with --ca-file " : "",
 		    o->ca_file ? o->ca_file : "",
-		    ERR_reason_error_string(ERR_peek_error()));
+		    reason(ERR_peek_error()));
 		set_fail(p, "tls", text);
 		ERR_clear_error();
 		tls_free(t);
