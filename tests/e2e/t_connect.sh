@@ -139,7 +139,8 @@ python3 "$top_srcdir/tests/data/connect/listener.py" "$TMPD/ready" \
     "$(tls 127.0.0.12 wrong)" "$(tls 127.0.0.13 edgebad)" \
     "$(tls 127.0.0.14 edgeok)" "$(tls 127.0.0.15 expired)" \
     "$(tls 127.0.0.16 untrusted)" "plain,127.0.0.17,$TLSP" \
-    "silent,127.0.0.19,$TLSP" "full,127.0.0.20,$TLSP" \
+    "silent,127.0.0.19,$TLSP" "silent,127.0.0.19,$TCPP" \
+    "full,127.0.0.20,$TLSP" \
     "$(tls 127.0.0.21 wild)" "$(tls 127.0.0.22 client)" \
     >"$TMPD/listener.log" 2>&1 &
 LISTENER_PID=$!
@@ -264,6 +265,12 @@ expect_rc 1
 expect_last "Communicator 2007 would fail to sign in: TLS handshake with pool01\\.woodgrovebank\\.com:$TLSP \\(127\\.0\\.0\\.19\\): no answer within 1\\.0 s \\(the server accepted the connection but did not speak TLS\\)"
 ok_if "the handshake wait is bounded" test "$LK_S" -le 4
 
+# Over TCP (_sipinternal._tcp) the same listener connects; OPTIONS waits.
+lk "${S[@]}" --connect-all --sip-options --json woodgrovebank.com
+expect_rc 1
+expect_json '[(p["transport"], p["tcp"], p["step"]) for p in j["probes"]] == [("TLS", "connected", "tls"), ("TCP", "connected", "sip")]'
+expect_json 'j["probes"][1]["failure"] == "SIP OPTIONS to pool01.woodgrovebank.com:'"$TCPP"' (127.0.0.19): no answer within the timeout" and j["probes"][1]["sip"] is None'
+
 # A full backlog: the SYN is dropped, the connect timeout (1 s) fires.
 lk "${S[@]}" --connect treyresearch.net
 expect_rc 1
@@ -293,6 +300,11 @@ lk "${S[@]}" --connect --json litwareinc.com
 expect_rc 1
 expect_json 'j["signin"] is False and j["probes"][0]["step"] == "certificate" and [c["check"] for c in j["probes"][0]["checks"] if not c["ok"]] == ["name"]'
 expect_json 'j["probes"][0]["failure"] == "certificate for pool01.fabrikam.com does not name pool01.litwareinc.com"'
+# -b: the connections leave from the source address too.
+lk "${S[@]}" -b 127.0.0.3 --connect fourthcoffee.com
+expect_rc 0
+ok_if "the connection came from -b 127.0.0.3" \
+    grep -q "^accept tls 127\.0\.0\.14:$TLSP from 127\.0\.0\.3\$" "$TMPD/listener.log"
 # Without --connect no probe is made.
 lk "${D[@]}" --json contoso.com
 expect_json 'j["probes"] is None and j["final"] is None and j["client"] == "communicator2007"'

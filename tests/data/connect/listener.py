@@ -2,7 +2,8 @@
 # listener.py -- the TCP and TLS listeners of t_connect.sh, in one process.
 #
 # listener.py READY SPEC...: each SPEC is MODE,ADDRESS,PORT[,CERT,KEY];
-# writes READY when every socket listens, serves until killed.
+# writes READY when every socket listens, serves until killed, and prints
+# "accept MODE ADDRESS:PORT from PEER" for every connection.
 #   tls     TLS with CERT and KEY; answers a SIP request with 200 OK
 #   plain   plain TCP; answers anything with a SIP status line
 #   silent  accepts, never sends a byte (a TLS handshake times out)
@@ -60,8 +61,11 @@ def serve_plain(conn):
 
 
 def accept_loop(sock, mode, ctx):
+    here = "%s:%d" % sock.getsockname()[:2]
     while True:
-        conn, _ = sock.accept()
+        conn, peer = sock.accept()
+        # Who connected: the test checks that -b is the source.
+        print("accept %s %s from %s" % (mode, here, peer[0]), flush=True)
         if mode == "silent":
             held.append(conn)
             continue
