@@ -237,8 +237,18 @@ probe_verdict(const struct lookup_client *cl, const struct probe *p, int np,
 	int len = snprintf(out, outsz, "%s would fail to sign in: %s",
 	    cl->profile->what, first->failure);
 	if (nfail > 1 && len > 0 && (size_t)len < outsz)
-		snprintf(out + len, outsz - (size_t)len, " (and %d more "
+		len += snprintf(out + len, outsz - (size_t)len, " (and %d more "
 		    "address%s of %s failed)", nfail - 1, nfail > 2 ? "es" : "",
 		    c->t->name);
+	/* --connect-all: a later candidate that works is worth a word. */
+	for (int i = 0; i < np && len > 0 && (size_t)len < outsz; i++) {
+		if (p[i].c == c || !p[i].ok)
+			continue;
+		snprintf(out + len, outsz - (size_t)len, "; %s:%u (%s) from %s "
+		    "works, but no source says the client goes on to it",
+		    p[i].c->t->name, (unsigned)p[i].c->port, p[i].addr,
+		    p[i].c->record);
+		break;
+	}
 	return 0;
 }

@@ -139,6 +139,7 @@ python3 "$top_srcdir/tests/data/connect/listener.py" "$TMPD/ready" \
     "$(tls 127.0.0.12 wrong)" "$(tls 127.0.0.13 edgebad)" \
     "$(tls 127.0.0.14 edgeok)" "$(tls 127.0.0.15 expired)" \
     "$(tls 127.0.0.16 untrusted)" "plain,127.0.0.17,$TLSP" \
+    "plain,127.0.0.17,$TCPP" \
     "silent,127.0.0.19,$TLSP" "silent,127.0.0.19,$TCPP" \
     "full,127.0.0.20,$TLSP" \
     "$(tls 127.0.0.21 wild)" "$(tls 127.0.0.22 client)" \
@@ -253,6 +254,13 @@ expect_last "Communicator 2007 would fail to sign in: certificate for pool01\\.t
 lk "${S[@]}" --connect northwindtraders.com
 expect_rc 1
 expect_last "Communicator 2007 would fail to sign in: TLS handshake with pool01\\.northwindtraders\\.com:$TLSP \\(127\\.0\\.0\\.17\\): the server does not speak TLS \\(wrong version number\\): a plain TCP service on a TLS port\\?"
+
+# The chosen host fails; --connect-all finds the next one that works,
+# and the verdict stays the chosen host's.
+lk "${S[@]}" --connect-all northwindtraders.com
+expect_rc 1
+expect_line "connect pool01\\.northwindtraders\\.com:$TCPP 127\\.0\\.0\\.17 \\(_sipinternal\\._tcp\\.northwindtraders\\.com, TCP\\): TCP connected in [0-9.]+ ms"
+expect_last "Communicator 2007 would fail to sign in: TLS handshake with pool01\\.northwindtraders\\.com:$TLSP \\(127\\.0\\.0\\.17\\): the server does not speak TLS \\(wrong version number\\): a plain TCP service on a TLS port\\?; pool01\\.northwindtraders\\.com:$TCPP \\(127\\.0\\.0\\.17\\) from _sipinternal\\._tcp\\.northwindtraders\\.com works, but no source says the client goes on to it"
 
 lk "${S[@]}" --connect proseware.com
 expect_rc 1
