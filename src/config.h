@@ -176,6 +176,7 @@ struct cfg_listen {
 	char		*text;		/* as written: "127.0.0.1:5300", "[::1]:5300" */
 	char		*key;		/* notify: "ADDR key NAME" signs; else NULL */
 	unsigned	 key_index;	/* 1 + index of key in cfg->keys; 0: none */
+	const struct cfg_tsig_key *tsig; /* that key, once checked */
 	int		 line;
 };
 

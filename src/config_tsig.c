@@ -224,10 +224,13 @@ config_tsig_check(struct cfg_ctx *ctx)
 	for (size_t i = 0; i < cfg->nkeys; i++)
 		check_key(ctx, &cfg->keys[i], &ctx->kseen[i]);
 	resolve_acl(ctx, cfg->allow_transfer, cfg->nallow_transfer);
-	for (size_t i = 0; i < cfg->nnotify; i++)
-		if (cfg->notify[i].key != NULL)
-			cfg->notify[i].key_index = resolve(ctx, "notify",
-			    cfg->notify[i].key, cfg->notify[i].line);
+	/* cfg->keys no longer grows: pointers into it stay valid. */
+	for (size_t i = 0; i < cfg->nnotify; i++) {
+		struct cfg_listen *l = &cfg->notify[i];
+		if (l->key != NULL &&
+		    (l->key_index = resolve(ctx, "notify", l->key, l->line)) > 0)
+			l->tsig = &cfg->keys[l->key_index - 1];
+	}
 	for (size_t i = 0; i < cfg->nviews; i++) {
 		struct cfg_view *v = &cfg->views[i];
 
