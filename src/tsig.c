@@ -483,7 +483,10 @@ tsig_check_answer(struct tsig_ctx *ctx, const uint8_t *msg, size_t len,
 		return -1;
 	}
 	if (t.error != TSIG_NOERROR) {
-		snprintf(why, whylen, "TSIG error %u in the answer", t.error);
+		snprintf(why, whylen, "TSIG error %s in the answer",
+		    t.error == TSIG_BADSIG ? "BADSIG" : t.error == TSIG_BADKEY ?
+		    "BADKEY" : t.error == TSIG_BADTIME ? "BADTIME" :
+		    t.error == TSIG_BADTRUNC ? "BADTRUNC" : "(other)");
 		return -1;
 	}
 	const struct cfg_tsig_key *k = ctx->key;
