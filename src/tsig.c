@@ -419,7 +419,8 @@ append(struct tsig_ctx *ctx, uint8_t *msg, size_t len, size_t cap,
 	wire_put16(p, wire_get16(msg));		/* original ID: ours */
 	wire_put16(p + 2, ctx->error);
 	wire_put16(p + 4, other_len);
-	memcpy(p + 6, other, other_len);
+	if (other_len > 0)
+		memcpy(p + 6, other, other_len);
 	p += 6 + other_len;
 	wire_put16(msg + 10, (uint16_t)(wire_get16(msg + 10) + 1));
 	if (k != NULL) {
