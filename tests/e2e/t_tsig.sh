@@ -269,6 +269,70 @@ ok_if "Knot with the key transferred example.net" \
     server_wait_serial "$KNOT_PORT" example.net "$(serial_of "$PORT" example.net)"
 ok_if "Knot answers as ocsdnsd does" same_answers "$KNOT_PORT"
 knot_stop
+stop_daemon || fail "daemon exit status $?"
+
+# ---- views: a keyed secondary gets the view its key selects
+S2=$SOLD
+write_conf <<CONF
+[server]
+allow_transfer = key xfrin
+[key xfrin]
+algorithm = hmac-sha256
+secret = $S1
+[key xfrout]
+algorithm = hmac-sha512
+secret = $S2
+[view internal]
+match = 127.0.0.1
+match_keys = xfrin
+[view external]
+match = any
+match_keys = xfrout
+scope = external
+allow_transfer = key xfrout
+[domain contoso.com]
+pool = pool01.contoso.com
+access_edge = sip.contoso.com
+[host pool01.contoso.com]
+address = 10.0.0.10
+[host sip.contoso.com]
+address = 203.0.113.10
+CONF
+start_daemon
+q pool01.contoso.com A
+expect_rr ANSWER 'pool01.contoso.com. 3600 IN A 10.0.0.10'
+q -y "hmac-sha512:xfrout:$S2" pool01.contoso.com A
+expect_count ANSWER 0
+expect_no_out_re "verify"
+LASTQ="dig -b 127.0.0.2 -y hmac-sha256:xfrin pool01.contoso.com A"
+OUT=$(dig -p "$PORT" @127.0.0.1 -b 127.0.0.2 +tries=1 +time=2 -y "hmac-sha256:xfrin:$S1" pool01.contoso.com A 2>&1)
+expect_rr ANSWER 'pool01.contoso.com. 3600 IN A 10.0.0.10'
+# The view's own allow_transfer: xfrout transfers the external view only.
+q -y "hmac-sha512:xfrout:$S2" contoso.com AXFR
+expect_no_out_re "verify|failed"
+expect_out_re '^sip\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+203\.0\.113\.10$'
+expect_no_out_re 'pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A'
+# xfrin from the external view's address: the internal view, by its key.
+LASTQ="dig -b 127.0.0.2 -y hmac-sha256:xfrin contoso.com AXFR"
+OUT=$(dig -p "$PORT" @127.0.0.1 -b 127.0.0.2 +tries=1 +time=2 -y "hmac-sha256:xfrin:$S1" contoso.com AXFR 2>&1)
+expect_no_out_re "verify|failed"
+expect_out_re '^pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+10\.0\.0\.10$'
+# xfrin in the external view: its allow_transfer names only xfrout.
+q -y "hmac-sha256:xfrin:$S1" contoso.com AXFR
+expect_no_out_re 'failed'
+LASTQ="dig -b 127.0.0.2 contoso.com AXFR"
+OUT=$(dig -p "$PORT" @127.0.0.1 -b 127.0.0.2 +tries=1 +time=2 contoso.com AXFR 2>&1)
+expect_out_re '^; Transfer failed\.$'
+
+# ---- a reload with a bad key is refused; the old keys keep working
+sed -i "s|^secret = $S1\$|secret = not*base64|" "$CONF"
+kill -HUP "$DAEMON_PID"
+ok_if "the reload names the bad secret" \
+    in_log "$DAEMON_LOG" "ocsdnsd.ini:5: secret: not valid base64"
+ok_if "the reload is refused" grep -q "has errors, not reloading" "$DAEMON_LOG"
+q -y "hmac-sha256:xfrin:$S1" pool01.contoso.com A
+expect_rr ANSWER 'pool01.contoso.com. 3600 IN A 10.0.0.10'
+expect_no_out_re "verify"
 
 stop_daemon || fail "daemon exit status $?"
 finish
