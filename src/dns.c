@@ -371,7 +371,7 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 	return reply_error(snap, q, out, RCODE_REFUSED, res);
 }
 
-/* --- signed requests (TSIG) -------------------------------------------- */
+/* --- signed requests (TSIG) --------------------------------------------- */
 
 /* A zone transfer's messages, each signed on its way to the real emit. */
 struct signed_emit {
