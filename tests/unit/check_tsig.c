@@ -59,7 +59,7 @@ big_conf(void)
 	memcpy(s, conf_head, n + 1);
 	for (int i = 0; i < 1500; i++)
 		n += (size_t)snprintf(s + n, cap - n, "[host host%04d.contoso.com]\n"
-		    "address = 10.1.%d.%d\n", i, i / 250, i % 250 + 1);
+		    "address.inside = 10.1.%d.%d\n", i, i / 250, i % 250 + 1);
 	return s;
 }
 
