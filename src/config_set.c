@@ -133,6 +133,11 @@ cut_key(struct cfg_ctx *ctx, const char *key, char *item, char **name)
 	else
 		*p++ = '\0';
 	char *kw = config_trim(p), *kn = kw + 3;
+	if (alone && *kn == '\0') {
+		config_diag_error(ctx, ctx->line, "%s: 'key' without a key "
+		    "name", key);
+		return -1;
+	}
 	if (strncasecmp(kw, "key", 3) != 0 || (*kn != ' ' && *kn != '\t')) {
 		config_diag_error(ctx, ctx->line, "%s: '%s': expected 'key "
 		    "NAME' after the address", key, kw);

@@ -538,6 +538,8 @@ START_TEST(test_config_errors)
 		  ":2: notify: unknown key 'nokey'" },
 		{ "[server]\nallow_transfer = ::1 kee x\n",
 		  ":2: allow_transfer: 'kee x': expected 'key NAME'" },
+		{ "[server]\nallow_transfer = key\n",
+		  ":2: allow_transfer: 'key' without a key name" },
 		{ "[view v]\nmatch_keys = nokey\n",
 		  ":2: match_keys: unknown key 'nokey'" },
 		{ "[key a]\n[key A]\n", ":2: duplicate [key a] (first on line 1)" },
