@@ -37,9 +37,11 @@ PACKAGES="$PACKAGES bind9-dnsutils knot-dnsutils ldnsutils"
 PACKAGES="$PACKAGES nsd python3"
 # openssl: t_plan.sh makes a CSR from each of ocsdns-plan's request configs.
 PACKAGES="$PACKAGES openssl"
-# libssl-dev: ocsdns-lookup --connect (TLS, certificates); t_connect.sh
-# makes its CA with openssl and its listeners with python3's ssl module.
-PACKAGES="$PACKAGES libssl-dev"
+# libssl-dev: ocsdns-lookup --connect (TLS, certificates) and libcrypto's
+# HMAC for TSIG; t_connect.sh makes its CA with openssl and its listeners
+# with python3's ssl module. knot: knotd, the second keyed secondary of
+# t_tsig.sh (the test starts its own instance).
+PACKAGES="$PACKAGES libssl-dev knot"
 # unbound, dns-root-data (its root key): t_unbound.sh runs a validating
 # unbound in front of the daemon. The test starts its own instance; on a
 # systemd machine the package also enables unbound.service on 127.0.0.1:53,

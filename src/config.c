@@ -153,7 +153,7 @@ section_suggest(const char *kind, char *out, size_t outsz)
 {
 	static const char *const fixed[][2] = {
 		{ "server", "" }, { "view", " NAME" }, { "domain", " NAME" },
-		{ "host", " FQDN" },
+		{ "host", " FQDN" }, { "key", " NAME" },
 	};
 	int best = LOOKUP_NEAR_MAX + 1;
 
@@ -219,7 +219,8 @@ section_header(struct cfg_ctx *ctx, char *p)
 	}
 	const struct ocs_role_def *role = ocs_role_by_section(kind);
 	if (strcasecmp(kind, "view") != 0 && strcasecmp(kind, "domain") != 0 &&
-	    strcasecmp(kind, "host") != 0 && role == NULL) {
+	    strcasecmp(kind, "host") != 0 && strcasecmp(kind, "key") != 0 &&
+	    role == NULL) {
 		char near[64];
 
 		if (section_suggest(kind, near, sizeof(near)) == 0) {
@@ -230,7 +231,7 @@ section_header(struct cfg_ctx *ctx, char *p)
 		}
 		config_diag_error(ctx, ctx->line, "unknown section [%s%s%s]: "
 		    "expected [server], [view NAME], [domain NAME], "
-		    "[host FQDN] or a server role ([pool NAME], [director "
+		    "[host FQDN], [key NAME] or a server role ([pool NAME], [director "
 		    "NAME], [edge NAME], [reverse_proxy NAME], [cwa NAME], "
 		    "[mediation NAME], [archiving NAME])", kind,
 		    *name != '\0' ? " " : "", name);
@@ -251,6 +252,8 @@ section_header(struct cfg_ctx *ctx, char *p)
 		section_view(ctx, name);
 	else if (strcasecmp(kind, "domain") == 0)
 		section_domain(ctx, name);
+	else if (strcasecmp(kind, "key") == 0)
+		config_tsig_section(ctx, name);
 	else
 		section_host(ctx, name);
 }
@@ -268,6 +271,8 @@ section_object(struct cfg_ctx *ctx)
 		return &ctx->cfg->domains[ctx->cur];
 	case CFG_SECT_HOST:
 		return &ctx->cfg->hosts[ctx->cur];
+	case CFG_SECT_KEY:
+		return &ctx->cfg->keys[ctx->cur];
 	case CFG_SECT_SERVER:
 	case CFG_SECT_NONE:
 	case CFG_SECT_IGNORE:
@@ -466,12 +471,14 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 		config_check_defaults(&ctx);
 		config_check_link(cfg);
 		config_check_validate(&ctx);
+		config_tsig_check(&ctx);
 	}
 	config_diag_flush(&ctx);
 	free(ctx.vseen);
 	free(ctx.dseen);
 	free(ctx.hseen);
 	free(ctx.rseen);
+	free(ctx.kseen);
 	if (nwarnings != NULL)
 		*nwarnings = ctx.nwarnings;
 	if (ctx.nerrors > 0 || ctx.oom) {
@@ -495,6 +502,7 @@ config_free(struct config *cfg)
 	if (cfg == NULL)
 		return;
 	free(cfg->path);
+	config_tsig_free(cfg);
 	for (size_t i = 0; i < cfg->nlisten; i++)
 		free(cfg->listen[i].text);
 	free(cfg->listen);

@@ -174,12 +174,49 @@ struct cfg_listen {
 	struct sockaddr_storage ss;
 	socklen_t	 sslen;
 	char		*text;		/* as written: "127.0.0.1:5300", "[::1]:5300" */
+	char		*key;		/* notify: "ADDR key NAME" signs; else NULL */
+	unsigned	 key_index;	/* 1 + index of key in cfg->keys; 0: none */
+	const struct cfg_tsig_key *tsig; /* that key, once checked */
+	int		 line;
 };
 
 struct cfg_prefix {			/* an address prefix in a view's match */
 	int		 family;	/* AF_INET, AF_INET6, or AF_UNSPEC for "any" */
 	uint8_t		 addr[16];
 	unsigned	 bits;
+};
+
+/*
+ * An allow_transfer entry: an address prefix, a key, or both; the key
+ * (when named) must have signed the request.
+ */
+struct cfg_acl {
+	struct cfg_prefix prefix;	/* AF_UNSPEC when only a key is named */
+	char		*key;		/* NULL: unsigned transfers from prefix */
+	unsigned	 key_index;	/* 1 + index in cfg->keys, once checked */
+	int		 line;
+};
+
+/* [key NAME]: a TSIG key (RFC 8945). The algorithm: CONFIG_TSIG_*. */
+#define CONFIG_TSIG_HMAC_SHA1		0
+#define CONFIG_TSIG_HMAC_SHA224		1
+#define CONFIG_TSIG_HMAC_SHA256		2
+#define CONFIG_TSIG_HMAC_SHA384		3
+#define CONFIG_TSIG_HMAC_SHA512		4
+#define CONFIG_TSIG_SECRET_MAX		512	/* bytes, once decoded */
+
+struct cfg_tsig_key {
+	char		*name;		/* lower case, no trailing dot */
+	int		 line;
+	unsigned	 algorithm;	/* CONFIG_TSIG_* */
+	char		*secret_text;	/* secret = BASE64, as written */
+	int		 secret_line;
+	char		*secret_file;	/* secret_file = PATH */
+	int		 secret_file_line;
+	uint8_t		 secret[CONFIG_TSIG_SECRET_MAX];
+	size_t		 secret_len;
+	uint8_t		 wire[256];	/* the name in lower-case wire form */
+	size_t		 wire_len;
 };
 
 struct cfg_view {
@@ -189,9 +226,12 @@ struct cfg_view {
 	size_t		 nmatch;
 	struct cfg_prefix *match_destination; /* local addresses reached */
 	size_t		 nmatch_destination;
-	struct cfg_prefix *allow_transfer; /* AXFR clients of this view */
+	struct cfg_acl	*allow_transfer; /* AXFR clients of this view */
 	size_t		 nallow_transfer;
 	bool		 allow_transfer_set; /* else [server] allow_transfer */
+	char		**match_keys;	/* TSIG keys whose requests it takes */
+	size_t		 nmatch_keys;
+	int		 match_keys_line;
 	bool		 external;	/* scope = external */
 };
 
@@ -223,7 +263,7 @@ struct config {
 	char		*user;		/* drop to this user after binding, or NULL */
 	char		*chroot_dir;	/* absolute; chroot there before, or NULL */
 	bool		 allow_root;	/* may keep running as root without user */
-	struct cfg_prefix *allow_transfer; /* AXFR clients; none by default */
+	struct cfg_acl	*allow_transfer; /* AXFR clients; none by default */
 	size_t		 nallow_transfer;
 	struct cfg_listen *notify;	/* NOTIFY targets (port 53 by default) */
 	size_t		 nnotify;
@@ -239,6 +279,8 @@ struct config {
 	struct cfg_prefix *reverse_zones; /* none: empty; auto: one AF_UNSPEC */
 	size_t		 nreverse_zones;
 	int		 reverse_zones_line; /* of the key, 0 when unset */
+	struct cfg_tsig_key *keys;	/* [key NAME] sections */
+	size_t		 nkeys;
 	struct cfg_view	*views;		/* empty: one view that sees all */
 	size_t		 nviews;
 	struct cfg_domain *domains;
@@ -286,6 +328,10 @@ const struct cfg_host	*config_host(const struct config *cfg, const char *name);
 /* The configured host name looks like a typo of (1-2 edits), or NULL. */
 const char	*config_near_host(const struct config *cfg, const char *name);
 const struct cfg_domain	*config_domain(const struct config *cfg, const char *name);
+
+/* The [key] named name (lower case, no trailing dot), or NULL. */
+const struct cfg_tsig_key *config_tsig_key(const struct config *cfg,
+		    const char *name);
 
 /* The domain (zone) that holds name: the longest domain that is a suffix. */
 const struct cfg_domain	*config_zone_of(const struct config *cfg, const char *name);

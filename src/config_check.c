@@ -235,11 +235,12 @@ config_check_validate(struct cfg_ctx *ctx)
 		const struct cfg_seen *vs = &ctx->vseen[i];
 
 		if (vs->line[CFG_KEY_MATCH] == 0 &&
-		    vs->line[CFG_KEY_MATCH_DESTINATION] == 0)
+		    vs->line[CFG_KEY_MATCH_DESTINATION] == 0 &&
+		    vs->line[CFG_KEY_MATCH_KEYS] == 0)
 			config_diag_warning(ctx, v->line, "view %s has neither "
 			    "match nor match_destination: no client will use it",
 			    v->name);
-		else if (view_shadowed(cfg, i))
+		else if (v->nmatch_keys == 0 && view_shadowed(cfg, i))
 			config_diag_warning(ctx, v->line, "view %s can never "
 			    "match: earlier views take every client it matches",
 			    v->name);

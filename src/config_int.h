@@ -18,6 +18,7 @@ enum cfg_sect {
 	CFG_SECT_VIEW,
 	CFG_SECT_DOMAIN,
 	CFG_SECT_HOST,
+	CFG_SECT_KEY,		/* [key NAME]: a TSIG key */
 	CFG_SECT_ROLE		/* + enum ocs_role_kind: [pool NAME], ... */
 };
 /* The role sections by name, for the key table's KEY(POOL, ...). */
@@ -63,6 +64,10 @@ enum cfg_key {
 	CFG_KEY_MATCH,
 	CFG_KEY_MATCH_DESTINATION,
 	CFG_KEY_SCOPE,
+	CFG_KEY_MATCH_KEYS,
+	CFG_KEY_KEY_ALGORITHM,
+	CFG_KEY_KEY_SECRET,
+	CFG_KEY_KEY_SECRET_FILE,
 	CFG_KEY_POOL,
 	CFG_KEY_ACCESS_EDGE,
 	CFG_KEY_FEDERATION,
@@ -136,6 +141,7 @@ enum cfg_type {
 	CFG_T_NOTIFY,		/* a list of ADDR[:PORT] to NOTIFY */
 	CFG_T_METRICS,		/* one ADDR:PORT, or off */
 	CFG_T_PREFIXES,		/* a list of prefixes or "any" */
+	CFG_T_ACL,		/* prefixes, "PREFIX key NAME" or "key NAME" */
 	CFG_T_REVERSE,		/* none, auto, or octet/nibble prefixes */
 	CFG_T_TARGETS,		/* host[:priority[:weight]], ...; min..max of both */
 	CFG_T_ADDRESSES,	/* a list of IPv4 and IPv6 addresses */
@@ -235,6 +241,7 @@ struct cfg_ctx {
 	struct cfg_seen	*hseen;		/* parallel to the [host] sections */
 	size_t		 nhost_sections; /* cfg->hosts[0..n) are [host]s */
 	struct cfg_seen	*rseen;		/* parallel to cfg->roles */
+	struct cfg_seen	*kseen;		/* parallel to cfg->keys */
 	struct cfg_msg	*msgs;
 	size_t		 nmsgs;
 	unsigned	 nerrors;
@@ -279,5 +286,10 @@ void	config_roles_free(struct config *cfg);
 void	config_check_defaults(struct cfg_ctx *ctx);
 void	config_check_link(struct config *cfg);
 void	config_check_validate(struct cfg_ctx *ctx);
+
+/* config_tsig.c: [key] sections, their secrets, the names that use them. */
+void	config_tsig_section(struct cfg_ctx *ctx, const char *name);
+void	config_tsig_check(struct cfg_ctx *ctx);
+void	config_tsig_free(struct config *cfg);
 
 #endif

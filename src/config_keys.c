@@ -38,6 +38,9 @@ static const char *const versions[] = { "2007", "r2", NULL };
 static const char *const editions[] = { "standard", "enterprise", NULL };
 static const char *const topologies[] = { "consolidated", "expanded", NULL };
 static const char *const signins[] = { "pool", "director", NULL };
+/* In the order of CONFIG_TSIG_*; tsig.c names them on the wire. */
+static const char *const tsig_algorithms[] = { "hmac-sha1", "hmac-sha224",
+	"hmac-sha256", "hmac-sha384", "hmac-sha512", NULL };
 
 /* A role section's name key, its address key, and its members. */
 #define ROLE_NAME(s, k, slot) \
@@ -92,7 +95,7 @@ const struct cfg_keydef cfg_keys[CFG_KEY_COUNT] = {
 	    AT(config, chroot_dir) },
 	[CFG_KEY_ALLOW_ROOT] = { KEY(SERVER, "allow_root", BOOL),
 	    VALUE(CONFIG_DEFAULT_ALLOW_ROOT), RESTART, AT(config, allow_root) },
-	[CFG_KEY_ALLOW_TRANSFER] = { KEY(SERVER, "allow_transfer", PREFIXES),
+	[CFG_KEY_ALLOW_TRANSFER] = { KEY(SERVER, "allow_transfer", ACL),
 	    RELOAD, LIST(config, allow_transfer, nallow_transfer) },
 	[CFG_KEY_NOTIFY] = { KEY(SERVER, "notify", NOTIFY), RELOAD,
 	    LIST(config, notify, nnotify) },
@@ -127,7 +130,7 @@ const struct cfg_keydef cfg_keys[CFG_KEY_COUNT] = {
 	    .lineoff = offsetof(struct config, reverse_zones_line) },
 
 	/* [view NAME]: every view is built anew at each reload. */
-	[CFG_KEY_VIEW_ALLOW_TRANSFER] = { KEY(VIEW, "allow_transfer", PREFIXES),
+	[CFG_KEY_VIEW_ALLOW_TRANSFER] = { KEY(VIEW, "allow_transfer", ACL),
 	    RELOAD, LIST(cfg_view, allow_transfer, nallow_transfer) },
 	[CFG_KEY_MATCH] = { KEY(VIEW, "match", PREFIXES), RELOAD,
 	    LIST(cfg_view, match, nmatch) },
@@ -135,6 +138,21 @@ const struct cfg_keydef cfg_keys[CFG_KEY_COUNT] = {
 	    RELOAD, LIST(cfg_view, match_destination, nmatch_destination) },
 	[CFG_KEY_SCOPE] = { KEY(VIEW, "scope", SCOPE),
 	    VALUE(CONFIG_DEFAULT_SCOPE_EXTERNAL), RELOAD, AT(cfg_view, external) },
+	/* Key names: config_tsig_check() finds each in the [key] sections. */
+	[CFG_KEY_MATCH_KEYS] = { KEY(VIEW, "match_keys", NAMES), RELOAD,
+	    LIST(cfg_view, match_keys, nmatch_keys),
+	    .lineoff = offsetof(struct cfg_view, match_keys_line) },
+
+	/* [key NAME]: read again, secret_file too, at every reload. */
+	[CFG_KEY_KEY_ALGORITHM] = { KEY(KEY, "algorithm", CHOICE),
+	    .choices = tsig_algorithms, RELOAD,
+	    AT(cfg_tsig_key, algorithm) },
+	[CFG_KEY_KEY_SECRET] = { KEY(KEY, "secret", STRING), RELOAD,
+	    AT(cfg_tsig_key, secret_text),
+	    .lineoff = offsetof(struct cfg_tsig_key, secret_line) },
+	[CFG_KEY_KEY_SECRET_FILE] = { KEY(KEY, "secret_file", PATH), RELOAD,
+	    AT(cfg_tsig_key, secret_file),
+	    .lineoff = offsetof(struct cfg_tsig_key, secret_file_line) },
 
 	/* [domain NAME] */
 	[CFG_KEY_POOL] = { KEY(DOMAIN, "pool", TARGETS), RANGE(0, 65535),
@@ -258,6 +276,7 @@ static const char *const sect_names[] = {
 	[CFG_SECT_NONE] = "", [CFG_SECT_IGNORE] = "",
 	[CFG_SECT_SERVER] = "server", [CFG_SECT_VIEW] = "view",
 	[CFG_SECT_DOMAIN] = "domain", [CFG_SECT_HOST] = "host",
+	[CFG_SECT_KEY] = "key",
 };
 
 const char *

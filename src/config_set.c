@@ -113,31 +113,116 @@ set_listen(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
 }
 
 /* notify = ADDR[:PORT], [V6][:PORT]...: where NOTIFY goes (port 53 default). */
+/*
+ * Cuts "ITEM key NAME" at its key: *name gets the key's name, folded
+ * (NULL when the item names none). -1 after an error, reported.
+ */
+static int
+cut_key(struct cfg_ctx *ctx, const char *key, char *item, char **name)
+{
+	char *p = item;
+
+	*name = NULL;
+	while (*p != '\0' && *p != ' ' && *p != '\t')
+		p++;
+	bool alone = strncasecmp(item, "key", 3) == 0 && p == item + 3;
+	if (alone)
+		p = item;		/* "key NAME" alone: any address */
+	else if (*p == '\0')
+		return 0;
+	else
+		*p++ = '\0';
+	char *kw = config_trim(p), *kn = kw + 3;
+	if (alone && *kn == '\0') {
+		config_diag_error(ctx, ctx->line, "%s: 'key' without a key "
+		    "name", key);
+		return -1;
+	}
+	if (strncasecmp(kw, "key", 3) != 0 || (*kn != ' ' && *kn != '\t')) {
+		config_diag_error(ctx, ctx->line, "%s: '%s': expected 'key "
+		    "NAME' after the address", key, kw);
+		return -1;
+	}
+	kn = config_trim(kn);
+	if (strpbrk(kn, " \t") != NULL) {
+		config_diag_error(ctx, ctx->line, "%s: 'key %s': one key name "
+		    "per item", key, kn);
+		return -1;
+	}
+	int rc = set_name(ctx, key, kn, name);
+	if (alone)
+		*item = '\0';		/* no address left */
+	return rc;
+}
+
 static void
 set_notify(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
     struct cfg_listen **v, size_t *n)
 {
 	struct cfg_listen l;
-	char *item;
+	char *item, *key;
 
 	while ((item = config_list_next(&list)) != NULL) {
+		if (cut_key(ctx, kd->name, item, &key) == -1)
+			continue;
 		if (config_parse_notify(item, &l) == -1) {
 			config_diag_error(ctx, ctx->line, "%s: invalid address "
 			    "'%s' (expected ADDR, ADDR:PORT, [V6] or "
-			    "[V6]:PORT)", kd->name, item);
+			    "[V6]:PORT, then optionally key NAME)", kd->name,
+			    item);
+			free(key);
 			continue;
 		}
+		l.key = key;
+		l.key_index = 0;
+		l.line = ctx->line;
 		struct cfg_listen *nl = config_ctx_append(ctx, v, n,
 		    sizeof(*nl));
 		if (nl == NULL) {
 			free(l.text);
+			free(key);
 			break;
 		}
 		*nl = l;
 	}
 }
 
-/* metrics = ADDR:PORT, [V6]:PORT: the HTTP listener for /metrics; off: none. */
+/* allow_transfer: PREFIX, PREFIX key NAME, or key NAME (any address). */
+static void
+set_acl(struct cfg_ctx *ctx, const char *key, char *list, struct cfg_acl **v,
+    size_t *n)
+{
+	struct cfg_acl a;
+	char *item, why[CONFIG_WHY_LEN];
+
+	while ((item = config_list_next(&list)) != NULL) {
+		if (*item == '\0') {
+			config_diag_error(ctx, ctx->line, "%s: empty item in "
+			    "list", key);
+			continue;
+		}
+		memset(&a, 0, sizeof(a));
+		if (cut_key(ctx, key, item, &a.key) == -1)
+			continue;
+		if (*item == '\0')
+			a.prefix.family = AF_UNSPEC;	/* "key NAME" */
+		else if (config_parse_prefix(item, &a.prefix, why,
+		    sizeof(why)) == -1) {
+			config_diag_error(ctx, ctx->line, "%s: '%s': %s", key,
+			    item, why);
+			free(a.key);
+			continue;
+		}
+		a.line = ctx->line;
+		struct cfg_acl *na = config_ctx_append(ctx, v, n, sizeof(*na));
+		if (na == NULL) {
+			free(a.key);
+			break;
+		}
+		*na = a;
+	}
+}
+
 static void
 set_metrics(struct cfg_ctx *ctx, const struct cfg_keydef *kd,
     const char *value, struct cfg_listen *m)
@@ -464,6 +549,7 @@ config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	case CFG_T_LISTEN:
 	case CFG_T_NOTIFY:
 	case CFG_T_PREFIXES:
+	case CFG_T_ACL:
 	case CFG_T_REVERSE:
 	case CFG_T_TARGETS:
 	case CFG_T_NAMES:
@@ -529,6 +615,9 @@ config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	case CFG_T_PREFIXES:
 		set_prefixes(ctx, key, copy,
 		    LIST_OF(kd, obj, struct cfg_prefix));
+		break;
+	case CFG_T_ACL:
+		set_acl(ctx, key, copy, LIST_OF(kd, obj, struct cfg_acl));
 		break;
 	case CFG_T_REVERSE:
 		set_reverse(ctx, key, copy, LIST_OF(kd, obj, struct cfg_prefix));

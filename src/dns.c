@@ -1,11 +1,14 @@
 /* dns.c -- answer one DNS message from the snapshot: parse, look up, patch, send. */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "dns.h"
 #include "query.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "tsig.h"
 #include "view.h"
 #include "xfr.h"
 
@@ -258,7 +261,7 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
     const struct query *q, const struct dns_peer *peer, size_t limit,
     uint8_t *out, struct dns_result *res)
 {
-	if (!xfr_allowed(snap, view, peer->remote))
+	if (!xfr_allowed(snap, view, peer->remote, q->tsig_key))
 		return reply_error(snap, q, out, RCODE_REFUSED, res);
 	if (peer->transport == DNS_UDP || peer->emit == NULL) {
 		if (q->qtype == TYPE_AXFR)
@@ -278,11 +281,8 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 	return 0;	/* sent, or the connection is failing: nothing more */
 }
 
-/* in_view: the view to answer from, or -1 to select it by the peer. */
-static size_t
-dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
-    const struct stats *stats, const struct query *q, int in_view,
-    uint8_t *out, struct dns_result *res)
+static void
+note_question(const struct query *q, struct dns_result *res)
 {
 	if (q->question_len > 0) {
 		res->flags |= DNS_RES_QUESTION;
@@ -290,6 +290,15 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 		res->qtype = q->qtype;
 		res->qclass = q->qclass;
 	}
+}
+
+/* in_view: the view to answer from, or -1 to select it by the peer. */
+static size_t
+dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
+    const struct stats *stats, const struct query *q, int in_view,
+    uint8_t *out, struct dns_result *res)
+{
+	note_question(q, res);
 	switch (q->verdict) {
 	case QUERY_DROP:
 		return 0;
@@ -314,6 +323,9 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 	}
 
 	size_t limit = reply_limit(snap, q, peer);
+	if (q->tsig_room != 0)		/* signed: room for the TSIG record */
+		limit = limit > q->tsig_room + 2u * DNS_HEADER_SIZE ?
+		    limit - q->tsig_room : 2u * DNS_HEADER_SIZE;
 	if (q->qclass == CLASS_CH)
 		return answer_chaos(snap, q, stats, limit, out, res);
 	if (q->qclass != CLASS_IN)
@@ -359,6 +371,74 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 	return reply_error(snap, q, out, RCODE_REFUSED, res);
 }
 
+/* --- signed requests (TSIG) --------------------------------------------- */
+
+/* A zone transfer's messages, each signed on its way to the real emit. */
+struct signed_emit {
+	struct tsig_ctx	*tc;
+	int		(*emit)(void *arg, const uint8_t *msg, size_t len);
+	void		*arg;
+	uint8_t		*buf;		/* DNS_MAX_MESSAGE, on first use */
+};
+
+static int
+emit_signed(void *arg, const uint8_t *msg, size_t len)
+{
+	struct signed_emit *se = arg;
+
+	if (se->buf == NULL && (se->buf = malloc(DNS_MAX_MESSAGE)) == NULL)
+		return -1;
+	memcpy(se->buf, msg, len);
+	size_t n = tsig_sign(se->tc, se->buf, len, DNS_MAX_MESSAGE,
+	    (uint64_t)time(NULL));
+	return n == 0 ? -1 : se->emit(se->arg, se->buf, n);
+}
+
+/*
+ * A request whose last record is a TSIG: verified first; an error goes
+ * back as NOTAUTH with the TSIG error (RFC 8945 5.3.2), else the answer
+ * comes from the view the key (or the address) selects, and is signed,
+ * every message of a transfer too.
+ */
+static size_t
+answer_signed(const struct snapshot *snap, const struct dns_peer *peer,
+    const struct stats *stats, const struct query *q, uint8_t *out,
+    struct dns_result *res)
+{
+	const uint8_t *msg = q->question - DNS_HEADER_SIZE;
+	uint64_t now = (uint64_t)time(NULL);
+	struct tsig_ctx tc;
+
+	note_question(q, res);
+	if (tsig_verify(&tc, snap->cfg, msg, (size_t)q->tsig_at + q->tsig_len,
+	    q->tsig_at, now) < 0)
+		return put_header(q, out, RCODE_FORMERR, false, res);
+	if (tc.error != TSIG_NOERROR) {
+		size_t pos = put_header(q, out, RCODE_NOTAUTH, false, res);
+		if (q->edns)
+			pos = put_opt(snap, q, out, pos, 0);
+		size_t n = tsig_sign(&tc, out, pos, DNS_MAX_MESSAGE, now);
+		return n != 0 ? n : pos;
+	}
+	struct query sq = *q;
+	sq.tsig_key = tc.key_index;
+	sq.tsig_room = (uint16_t)tsig_space(&tc);
+	struct dns_peer sp = *peer;
+	struct signed_emit se = { &tc, peer->emit, peer->emit_arg, NULL };
+	if (peer->emit != NULL) {
+		sp.emit = emit_signed;
+		sp.emit_arg = &se;
+	}
+	int vi = view_select_key(snap->cfg, tc.key->name, peer->remote,
+	    peer->local);
+	size_t len = dns_reply(snap, &sp, stats, &sq, vi, out, res);
+	free(se.buf);
+	if (len == 0)
+		return 0;	/* a transfer, gone out signed; or nothing */
+	size_t n = tsig_sign(&tc, out, len, DNS_MAX_MESSAGE, now);
+	return n != 0 ? n : len;
+}
+
 size_t
 dns_answer_query(const struct snapshot *snap, const struct dns_peer *peer,
     const struct stats *stats, const struct query *q, uint8_t *out,
@@ -366,7 +446,10 @@ dns_answer_query(const struct snapshot *snap, const struct dns_peer *peer,
 {
 	memset(res, 0, sizeof(*res));
 	res->view = -1;
-	size_t len = dns_reply(snap, peer, stats, q, -1, out, res);
+	/* Unsigned messages never reach the TSIG code: one test of a field. */
+	size_t len = q->tsig_at != 0 && q->verdict != QUERY_FORMERR ?
+	    answer_signed(snap, peer, stats, q, out, res) :
+	    dns_reply(snap, peer, stats, q, -1, out, res);
 	if (len == 0 && !(res->flags & DNS_RES_XFR))
 		res->flags |= DNS_RES_DROPPED;
 	return len;

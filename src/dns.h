@@ -31,7 +31,8 @@ struct stats;
  * Answers one DNS message. out must hold DNS_MAX_MESSAGE bytes. Returns the
  * length of the response to send, or 0 to send nothing (the message was a
  * response, or shorter than a header, or a zone transfer that went out
- * through peer->emit). Allocates nothing but for zone transfers.
+ * through peer->emit). Allocates nothing but for zone transfers and
+ * signed (TSIG) messages, whose HMAC context OpenSSL allocates.
  */
 size_t	dns_handle(const struct snapshot *snap, const struct dns_peer *peer,
 	    const uint8_t *query, size_t qlen, uint8_t *out);

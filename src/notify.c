@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -10,6 +11,7 @@
 #include "config.h"
 #include "log.h"
 #include "notify.h"
+#include "tsig.h"
 #include "wire.h"
 
 #define OPCODE_NOTIFY	4
@@ -21,8 +23,15 @@ struct pending {
 	socklen_t tolen;
 	char target[64];	/* as configured, for the log */
 	char zone[256];
-	uint8_t msg[DNS_HEADER_SIZE + DNS_MAX_NAME + 4];
+	uint8_t msg[1024];	/* header, question, a TSIG record */
 	size_t len;
+	/*
+	 * A signed NOTIFY: a copy of the key (a reload may free the
+	 * configuration before the answer comes) and the request's MAC.
+	 */
+	bool signed_;
+	struct cfg_tsig_key key;
+	struct tsig_ctx tc;
 	unsigned tries;
 	struct event *timer;
 };
@@ -55,6 +64,7 @@ pending_free(struct pending *p)
 {
 	TAILQ_REMOVE(&p->n->pending, p, entry);
 	event_free(p->timer);
+	explicit_bzero(&p->key, sizeof(p->key));
 	free(p);
 }
 
@@ -148,7 +158,7 @@ static void
 notify_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct notifier *n = arg;
-	uint8_t buf[512];
+	uint8_t buf[2048];
 	struct sockaddr_storage from;
 
 	(void)what;
@@ -166,12 +176,21 @@ notify_read_cb(evutil_socket_t fd, short what, void *arg)
 			next = TAILQ_NEXT(p, entry);
 			if (memcmp(p->msg, buf, 2) != 0 || !same_addr(&p->to, &from))
 				continue;
+			char why[64];
+			if (p->signed_ && tsig_check_answer(&p->tc, buf,
+			    (size_t)len, (uint64_t)time(NULL), why,
+			    sizeof(why)) < 0) {
+				/* Not from the secondary we share the key with: sent again. */
+				log_warnx("notify %s to %s: %s (rcode %u)", p->zone,
+				    p->target, why, buf[3] & FLAG2_RCODE_MASK);
+				continue;
+			}
 			if ((buf[3] & FLAG2_RCODE_MASK) != RCODE_NOERROR)
 				log_warnx("notify %s to %s: answered with rcode %u",
 				    p->zone, p->target, buf[3] & FLAG2_RCODE_MASK);
 			else
-				log_info("notify %s to %s: acknowledged", p->zone,
-				    p->target);
+				log_info("notify %s to %s: acknowledged%s", p->zone,
+				    p->target, p->signed_ ? " (TSIG verified)" : "");
 			pending_free(p);
 		}
 	}
@@ -206,6 +225,21 @@ notify_send(struct notifier *n, const struct cfg_listen *targets,
 		wire_put16(p->msg + DNS_HEADER_SIZE + nl, TYPE_SOA);
 		wire_put16(p->msg + DNS_HEADER_SIZE + nl + 2, CLASS_IN);
 		p->len = DNS_HEADER_SIZE + nl + 4;
+		if (targets[i].tsig != NULL) {
+			/* Only what signing reads: no pointer into the config. */
+			p->key = *targets[i].tsig;
+			p->key.name = p->key.secret_text = p->key.secret_file = NULL;
+			p->signed_ = true;
+			p->len = tsig_sign_request(&p->tc, &p->key, p->msg, p->len,
+			    sizeof(p->msg), (uint64_t)time(NULL));
+			if (p->len == 0) {
+				log_warnx("notify %s to %s: cannot sign", zone,
+				    targets[i].text);
+				event_free(p->timer);
+				free(p);
+				continue;
+			}
+		}
 		TAILQ_INSERT_TAIL(&n->pending, p, entry);
 		notify_transmit(p);
 		queued++;

@@ -145,6 +145,7 @@ parse(struct query *q, const uint8_t *pkt, size_t len)
 	bool seen_opt = false;
 	for (unsigned i = 0; i < an + ns + ar; i++) {
 		bool root;
+		size_t start = pos;
 		if (skip_name(pkt, len, &pos, &root) < 0 || pos + 10 > len)
 			return QUERY_FORMERR;
 		const uint8_t *rr = pkt + pos;
@@ -158,6 +159,12 @@ parse(struct query *q, const uint8_t *pkt, size_t len)
 			seen_opt = true;
 			if (parse_opt(q, rr, rr + 10, rdlen) < 0)
 				return QUERY_FORMERR;
+		} else if (wire_get16(rr) == TYPE_TSIG) {
+			/* Only ever the last record (RFC 8945 5.1). */
+			if (i + 1 != an + ns + ar || i < an + ns)
+				return QUERY_FORMERR;
+			q->tsig_at = (uint16_t)start;
+			q->tsig_len = (uint16_t)(pos + 10 + rdlen - start);
 		}
 		pos += 10 + rdlen;
 	}

@@ -22,6 +22,15 @@ struct query {
 	uint8_t		 flags1;	/* header byte 2, as sent */
 	uint8_t		 flags2;	/* header byte 3, as sent */
 	const uint8_t	*question;	/* the question as sent (name, type, class) */
+	/*
+	 * Where the TSIG record that ends the message starts, and its length;
+	 * 0 for an unsigned message. dns.c verifies it: query_parse() only
+	 * notes that the last record is one (and FORMERR for one not last).
+	 */
+	uint16_t	 tsig_at;
+	uint16_t	 tsig_len;
+	unsigned	 tsig_key;	/* verified: 1 + index in cfg->keys */
+	uint16_t	 tsig_room;	/* bytes the signature will need */
 	size_t		 question_len;	/* 0 when it could not be parsed */
 	uint8_t		 lname[DNS_MAX_NAME]; /* qname folded to lower case */
 	size_t		 lname_len;	/* 0 when the name could not be read */

@@ -88,6 +88,17 @@ view_select(const struct config *cfg, const struct sockaddr *remote,
 	return -1;
 }
 
+int
+view_select_key(const struct config *cfg, const char *key,
+    const struct sockaddr *remote, const struct sockaddr *local)
+{
+	for (size_t i = 0; i < cfg->nviews; i++)
+		for (size_t j = 0; j < cfg->views[i].nmatch_keys; j++)
+			if (strcmp(cfg->views[i].match_keys[j], key) == 0)
+				return (int)i;
+	return view_select(cfg, remote, local);
+}
+
 bool
 view_addr_visible(const struct config *cfg, int v, const struct cfg_host *h,
     const struct cfg_addr *a)

@@ -34,6 +34,13 @@ int	view_select(const struct config *cfg, const struct sockaddr *remote,
 	    const struct sockaddr *local);
 
 /*
+ * The view of a request signed with key (its name, lower case): the
+ * first view whose match_keys names it, else view_select().
+ */
+int	view_select_key(const struct config *cfg, const char *key,
+	    const struct sockaddr *remote, const struct sockaddr *local);
+
+/*
  * Whether address a of host h is published in view v of cfg (v = -1: the
  * one implicit view). An address.VIEW belongs to its view alone. A plain
  * address is in every view, except that an external view never gets the

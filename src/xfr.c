@@ -13,9 +13,9 @@
 
 bool
 xfr_allowed(const struct snapshot *snap, const struct snapshot_view *view,
-    const struct sockaddr *client)
+    const struct sockaddr *client, unsigned key)
 {
-	const struct cfg_prefix *p = snap->cfg->allow_transfer;
+	const struct cfg_acl *p = snap->cfg->allow_transfer;
 	size_t n = snap->cfg->nallow_transfer;
 
 	if (view->cfg != NULL && view->cfg->allow_transfer_set) {
@@ -23,7 +23,8 @@ xfr_allowed(const struct snapshot *snap, const struct snapshot_view *view,
 		n = view->cfg->nallow_transfer;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (view_prefix_covers(&p[i], client))
+		if ((p[i].key_index == 0 || p[i].key_index == key) &&
+		    view_prefix_covers(&p[i].prefix, client))
 			return true;
 	return false;
 }

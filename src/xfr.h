@@ -16,10 +16,12 @@ typedef int xfr_emit_fn(void *arg, const uint8_t *msg, size_t len);
 
 /*
  * Whether client may transfer from view: the view's allow_transfer when it
- * has one, else [server] allow_transfer. Nobody by default.
+ * has one, else [server] allow_transfer. Nobody by default. key: 1 + the
+ * index of the TSIG key that signed the request, 0 when unsigned; an
+ * entry that names a key takes only requests signed with it.
  */
 bool	xfr_allowed(const struct snapshot *snap, const struct snapshot_view *view,
-	    const struct sockaddr *client);
+	    const struct sockaddr *client, unsigned key);
 
 /*
  * Streams the zone q names as RFC 5936 messages: SOA, every other record,

@@ -76,6 +76,9 @@ e2e_cleanup() {
 	if [ -n "${NSD_PID:-}" ]; then
 		nsd_stop >/dev/null 2>&1 || :
 	fi
+	if [ -n "${KNOT_PID:-}" ]; then
+		knot_stop >/dev/null 2>&1 || :
+	fi
 	if [ -n "$DAEMON_PID" ]; then
 		stop_daemon >/dev/null 2>&1 || :
 	fi
@@ -768,6 +771,80 @@ serial_of() {
 nsd_wait_serial() {
 	for _ in $(seq 1 75); do
 		[ "$(serial_of "$NSD_PORT" "$1")" = "$2" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------- Knot
+
+# knot_start: starts knotd on $KNOT_PORT (a free port when unset) with the
+# key:, remote:, acl:, template: and zone: stanzas read from standard
+# input after its server: block (storage in $TMPD/knot); KNOT_PID is its
+# pid, stopped by knot_stop, and by e2e_cleanup at exit. Dies when knotd
+# is missing.
+KNOT_PID=
+knot_start() {
+	command -v knotd >/dev/null 2>&1 ||
+	    die "knotd is not installed (the quick start installs knot)"
+	if [ -z "${KNOT_PORT:-}" ]; then
+		KNOT_PORT=$(pick_port) || die "no free port for knotd"
+	fi
+	mkdir -p "$TMPD/knot"
+	{
+		cat <<KNOTCONF
+server:
+    rundir: "$TMPD/knot"
+    listen: 127.0.0.1@$KNOT_PORT
+database:
+    storage: "$TMPD/knot"
+control:
+    listen: "$TMPD/knot/knot.sock"
+log:
+  - target: "$TMPD/knot/knot.log"
+    any: info
+KNOTCONF
+		cat
+	} >"$TMPD/knot/knot.conf"
+	knotd -c "$TMPD/knot/knot.conf" >"$TMPD/knot/stdout" 2>&1 &
+	KNOT_PID=$!
+}
+
+# knot_secondary KEY ALG SECRET ZONE...: knotd (knot_start) as a secondary
+# that transfers each ZONE from the daemon over 127.0.0.1, signed with the
+# TSIG key KEY, and takes NOTIFYs signed with it.
+knot_secondary() {
+	local key=$1 alg=$2 secret=$3 zone
+	shift 3
+	knot_start < <(
+		printf 'key:\n  - id: %s\n    algorithm: %s\n    secret: %s\n' \
+		    "$key" "$alg" "$secret"
+		printf 'remote:\n  - id: ocsdnsd\n    address: 127.0.0.1@%s\n    key: %s\n' \
+		    "$PORT" "$key"
+		printf 'acl:\n  - id: notify\n    address: 127.0.0.1\n    key: %s\n    action: notify\n' \
+		    "$key"
+		printf 'template:\n  - id: default\n    storage: "%s"\n    master: ocsdnsd\n    acl: notify\n' \
+		    "$TMPD/knot"
+		printf 'zone:\n'
+		for zone in "$@"; do
+			printf '  - domain: %s\n' "$zone"
+		done
+	)
+}
+
+knot_stop() {
+	if [ -n "$KNOT_PID" ]; then
+		kill "$KNOT_PID" 2>/dev/null
+		wait "$KNOT_PID" 2>/dev/null
+		KNOT_PID=
+	fi
+}
+
+# server_wait_serial PORT ZONE SERIAL: until the server on PORT serves it
+# (at most 15 s).
+server_wait_serial() {
+	for _ in $(seq 1 75); do
+		[ "$(serial_of "$1" "$2")" = "$3" ] && return 0
 		sleep 0.2
 	done
 	return 1

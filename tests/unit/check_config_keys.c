@@ -82,12 +82,12 @@ read_man(void)
 		    strncmp(line, ".Ss ", 4) == 0) {
 			sect[0] = '\0';
 			in_restart = false;
-			const char *names[4 + OCS_NKINDS] = {
-				"server", "view", "domain", "host"
+			const char *names[5 + OCS_NKINDS] = {
+				"server", "view", "domain", "host", "key"
 			};
 			for (size_t k = 0; k < OCS_NKINDS; k++)
-				names[4 + k] = ocs_roles[k].section;
-			for (size_t i = 0; i < 4 + OCS_NKINDS; i++) {
+				names[5 + k] = ocs_roles[k].section;
+			for (size_t i = 0; i < 5 + OCS_NKINDS; i++) {
 				char want[32];
 				snprintf(want, sizeof(want), ".Ss \"[%s", names[i]);
 				if (strncmp(line, want, strlen(want)) == 0)
