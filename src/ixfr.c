@@ -300,33 +300,107 @@ add_all(struct xfr_msg *m, const struct ixfr_rr *v, size_t n)
 	return 0;
 }
 
+/* A sorted list of records borrowed from the deltas. */
+struct rrvec {
+	struct ixfr_rr	*v;
+	size_t		 n;
+};
+
+/*
+ * Applies one side of a delta: each record of v cancels its match in a
+ * (added, then deleted: or the other way), the others join b, sorted.
+ */
+static int
+cancel(struct rrvec *a, struct rrvec *b, const struct ixfr_rr *v, size_t n)
+{
+	struct ixfr_rr *na = malloc((a->n + 1) * sizeof(*na));
+	struct ixfr_rr *left = malloc((n + 1) * sizeof(*left));
+	struct ixfr_rr *nb = malloc((b->n + n + 1) * sizeof(*nb));
+	size_t i = 0, j = 0, ka = 0, kl = 0, kb = 0;
+
+	if (na == NULL || left == NULL || nb == NULL) {
+		free(na);
+		free(left);
+		free(nb);
+		return -1;
+	}
+	while (i < a->n || j < n) {
+		int c = i == a->n ? 1 : j == n ? -1 : cmp_rr(&a->v[i], &v[j]);
+		if (c == 0) {
+			i++;
+			j++;
+		} else if (c < 0)
+			na[ka++] = a->v[i++];
+		else
+			left[kl++] = v[j++];
+	}
+	for (i = 0, j = 0; i < b->n || j < kl;)
+		nb[kb++] = i == b->n ? left[j++] : j == kl ? b->v[i++] :
+		    cmp_rr(&b->v[i], &left[j]) <= 0 ? b->v[i++] : left[j++];
+	free(left);
+	free(a->v);
+	free(b->v);
+	*a = (struct rrvec){ na, ka };
+	*b = (struct rrvec){ nb, kb };
+	return 0;
+}
+
+/*
+ * The deltas from c->d[first] on as one (RFC 1995 section 5 allows it): a
+ * record changed back and forth is not sent at all.
+ */
+static int
+condense(const struct ixfr_chain *c, size_t first, struct rrvec *del,
+    struct rrvec *add)
+{
+	*del = (struct rrvec){ NULL, 0 };
+	*add = (struct rrvec){ NULL, 0 };
+	for (size_t i = first; i < c->n; i++) {
+		const struct ixfr_delta *d = c->d[i];
+		if (cancel(add, del, d->del, d->ndel) < 0 ||
+		    cancel(del, add, d->add, d->nadd) < 0) {
+			free(del->v);
+			free(add->v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 ixfr_stream(const struct ixfr_chain *c, const struct ixfr_rr *soa,
     uint32_t from, const struct query *q, xfr_emit_fn *emit, void *arg)
 {
 	size_t first = 0;
 	bool current = ixfr_soa_serial(soa) == from;
+	struct rrvec del = { NULL, 0 }, add = { NULL, 0 };
 
 	if (!current) {
 		while (first < c->n && c->d[first]->from != from)
 			first++;
 		if (first == c->n)
 			return 1;
+		if (condense(c, first, &del, &add) < 0)
+			return -1;
 	}
 	struct xfr_msg *m = xfr_msg_new(q, emit, arg);
-	if (m == NULL)
+	if (m == NULL) {
+		free(del.v);
+		free(add.v);
 		return -1;
+	}
 	int rc = xfr_msg_add(m, soa->ptr, soa->len);
-	/* RFC 1995 section 4: each delta as old SOA, deletions, new SOA, additions. */
-	for (size_t i = first; !current && i < c->n && rc == 0; i++) {
-		const struct ixfr_delta *d = c->d[i];
-		if (xfr_msg_add(m, d->old_soa.ptr, d->old_soa.len) < 0 ||
-		    add_all(m, d->del, d->ndel) < 0 ||
-		    xfr_msg_add(m, d->new_soa.ptr, d->new_soa.len) < 0 ||
-		    add_all(m, d->add, d->nadd) < 0)
+	/* RFC 1995 section 4: SOA, old SOA, deletions, SOA, additions, SOA. */
+	if (!current && rc == 0) {
+		const struct ixfr_rr *old = &c->d[first]->old_soa;
+		if (xfr_msg_add(m, old->ptr, old->len) < 0 ||
+		    add_all(m, del.v, del.n) < 0 ||
+		    xfr_msg_add(m, soa->ptr, soa->len) < 0 ||
+		    add_all(m, add.v, add.n) < 0 ||
+		    xfr_msg_add(m, soa->ptr, soa->len) < 0)
 			rc = -1;
 	}
-	if (!current && rc == 0)
-		rc = xfr_msg_add(m, soa->ptr, soa->len);
+	free(del.v);
+	free(add.v);
 	return xfr_msg_end(m, rc);
 }

@@ -81,8 +81,9 @@ int	ixfr_chain_make(struct ixfr_chain *out, const struct ixfr_chain *prev,
 void	ixfr_chain_clear(struct ixfr_chain *c);
 
 /*
- * Answers an IXFR for a client at serial from: the deltas from there on
- * (RFC 1995 section 4), or, when it is current, the SOA alone. Returns 0
+ * Answers an IXFR for a client at serial from: the deltas from there on,
+ * condensed into one (RFC 1995 sections 4 and 5), or, when it is current,
+ * the SOA alone. Returns 0
  * when sent, 1 when the history does not reach from (the caller sends an
  * AXFR), -1 when emit failed or memory ran out.
  */
