@@ -263,10 +263,12 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 	if (peer->transport == DNS_UDP || peer->emit == NULL) {
 		if (q->qtype == TYPE_AXFR)
 			return reply_error(snap, q, out, RCODE_REFUSED, res);
-		size_t len = xfr_ixfr_udp(view, q, out, limit);
+		size_t optlen = opt_len(snap, q);
+		size_t len = limit > optlen ?
+		    xfr_ixfr_udp(view, q, out, limit - optlen) : 0;
 		if (len > 0) {
 			res->flags |= DNS_RES_AA;
-			return len;
+			return q->edns ? put_opt(snap, q, out, len, 0) : len;
 		}
 		struct lookup lk;
 		answer_lookup(view->table, q->lname, q->lname_len, q->lname_hash,

@@ -150,6 +150,16 @@ ok_if "the delta has the changed record only (2 A, 4 SOA)" \
 # ---- over UDP: it fits one message
 q +notcp contoso.com IXFR="$C1"
 ok_if "IXFR over UDP carries the delta when it fits" [ "$(soa_count)" = 4 ]
+# The same, raw (dig shows no header for a transfer): AA, our OPT.
+ixfr_msg() {	# ixfr_msg ID SERIAL: an IXFR with the SOA at SERIAL
+	printf 'hdr(id=%s, ns=1, ar=1) + question("contoso.com", 251) + name("contoso.com") + hx("0006 0001 00000000 0016 00 00 %08x %s") + opt()' \
+	    "$1" "$2" "00000000000000000000000000000000"
+}
+write_raw_tool
+raw_udp "$(ixfr_msg 0x7101 "$C1")"
+expect_raw id=28929 qr=1 aa=1 rcode=0 an=6 opt=1
+raw_udp "$(ixfr_msg 0x7102 "$C2")"
+expect_raw id=28930 qr=1 aa=1 rcode=0 an=1 opt=1
 
 # ---- two more changes: the history keeps ixfr_history = 2 deltas
 sleep 1
