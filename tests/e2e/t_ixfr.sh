@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# t_ixfr.sh -- per-zone serials with NSD as the secondary: a reload that
-# changes one host NOTIFYs that zone alone, NSD fetches it by IXFR and then
-# answers as ocsdnsd does; IXFR answers to dig (deltas, current, unknown,
+# t_ixfr.sh -- per-zone serials with NSD and Knot as secondaries: a reload
+# that changes one host NOTIFYs that zone alone, both fetch it by IXFR and
+# then answer as ocsdnsd does; IXFR answers to dig (deltas, current, unknown,
 # over UDP) and the history limit.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -9,12 +9,15 @@
 e2e_init
 command -v nsd >/dev/null 2>&1 ||
     die "nsd is not installed (the quick start installs it)"
+command -v knotd >/dev/null 2>&1 ||
+    die "knotd is not installed (the quick start installs knot)"
 
 NSD_PORT=$(pick_port) || die "no free port for nsd"
+KNOT_PORT=$(pick_port) || die "no free port for knotd"
 write_conf <<CONF
 [server]
 allow_transfer = 127.0.0.1
-notify = 127.0.0.1:$NSD_PORT
+notify = 127.0.0.1:$NSD_PORT, 127.0.0.1:$KNOT_PORT
 ixfr_history = 2
 [domain contoso.com]
 pool = pool01.contoso.com
@@ -83,8 +86,54 @@ nsd_ixfr_secondary() {
 	)
 }
 nsd_ixfr_secondary contoso.com fabrikam.com
+
+# Knot as a second secondary (local: lib.sh's Knot helpers are TSIG's);
+# its log says "IXFR, incoming" or "AXFR, incoming" for each transfer.
+KNOT_PID=
+knot_secondary() {
+	mkdir -p "$TMPD/knot"
+	{
+		printf 'server:\n    rundir: "%s"\n    listen: 127.0.0.1@%s\n' "$TMPD/knot" "$KNOT_PORT"
+		printf 'database:\n    storage: "%s"\n' "$TMPD/knot"
+		printf 'log:\n  - target: "%s"\n    any: info\n' "$TMPD/knot/knot.log"
+		printf 'remote:\n  - id: ocsdnsd\n    address: 127.0.0.1@%s\n' "$PORT"
+		printf 'acl:\n  - id: notify\n    address: 127.0.0.1\n    action: notify\n'
+		printf 'template:\n  - id: default\n    storage: "%s"\n    master: ocsdnsd\n    acl: notify\n' "$TMPD/knot"
+		printf 'zone:\n'
+		for zone in "$@"; do
+			printf '  - domain: %s\n' "$zone"
+		done
+	} >"$TMPD/knot/knot.conf"
+	knotd -c "$TMPD/knot/knot.conf" >"$TMPD/knot/stdout" 2>&1 &
+	KNOT_PID=$!
+}
+knot_stop() {
+	if [ -n "$KNOT_PID" ]; then
+		kill "$KNOT_PID" 2>/dev/null
+		wait "$KNOT_PID" 2>/dev/null
+		KNOT_PID=
+	fi
+}
+knot_wait_serial() {	# ZONE SERIAL, at most 15 s
+	for _ in $(seq 1 75); do
+		[ "$(serial_of "$KNOT_PORT" "$1")" = "$2" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+# At exit knotd goes first, then lib.sh's cleanup, with the exit status.
+knot_cleanup() {
+	local rc=$?
+	knot_stop >/dev/null 2>&1
+	(exit "$rc")
+	e2e_cleanup
+}
+trap knot_cleanup EXIT
+knot_secondary contoso.com fabrikam.com
 ok_if "NSD transferred contoso.com ($C1)" nsd_wait_serial contoso.com "$C1"
 ok_if "NSD transferred fabrikam.com ($F1)" nsd_wait_serial fabrikam.com "$F1"
+ok_if "Knot transferred contoso.com ($C1)" knot_wait_serial contoso.com "$C1"
+ok_if "Knot transferred fabrikam.com ($F1)" knot_wait_serial fabrikam.com "$F1"
 
 # ---- a reload without a change keeps every serial, NOTIFYs nothing
 sleep 1		# the clock moves on: only the content may raise a serial
@@ -117,27 +166,34 @@ ok_if "NSD's IXFR data holds the changed record" \
     grep -q "10\.0\.0\.20" "$TMPD/nsd/contoso.com.zone.ixfr"
 ok_if "fabrikam.com came by AXFR alone (no IXFR data)" \
     [ ! -e "$TMPD/nsd/fabrikam.com.zone.ixfr" ]
+ok_if "Knot followed the NOTIFY to $C2" knot_wait_serial contoso.com "$C2"
+ok_if "Knot's log shows the IXFR of contoso.com" \
+    grep -q "\[contoso.com.\] IXFR, incoming, remote 127.0.0.1@$PORT.*finished" "$TMPD/knot/knot.log"
+ok_if "Knot transferred fabrikam.com once, by AXFR" \
+    [ "$(grep -c '\[fabrikam.com.\] [AI]XFR, incoming.*finished' "$TMPD/knot/knot.log")" = 1 ]
 ok_if "NSD serves the new address" \
     [ "$(dig -p "$NSD_PORT" @127.0.0.1 +short pool01.contoso.com A)" = 10.0.0.20 ]
 
-# Every name and type: the same RRset from both (sorted: rotation aside).
+# same_answers PORT: every name and type, the same RRset from the daemon and
+# the secondary on PORT (sorted: rotation aside).
 same_answers() {
-	local name type a b bad=0
+	local name type a b bad=0 sec=$1
 	for name in contoso.com fabrikam.com _sipinternaltls._tcp.contoso.com \
 	    _sip._tls.contoso.com pool01.contoso.com sip.contoso.com \
 	    pool01.fabrikam.com _sipinternaltls._tcp.fabrikam.com nope.contoso.com; do
 		for type in SOA NS SRV A AAAA; do
 			a=$(dig -p "$PORT" @127.0.0.1 +tries=1 +time=2 +noall +answer +authority "$name" "$type" | sort)
-			b=$(dig -p "$NSD_PORT" @127.0.0.1 +tries=1 +time=2 +noall +answer +authority "$name" "$type" | sort)
+			b=$(dig -p "$sec" @127.0.0.1 +tries=1 +time=2 +noall +answer +authority "$name" "$type" | sort)
 			if [ "$a" != "$b" ]; then
-				printf 'differ: %s %s\nocsdnsd:\n%s\nnsd:\n%s\n' "$name" "$type" "$a" "$b"
+				printf 'differ: %s %s\nocsdnsd:\n%s\nsecondary:\n%s\n' "$name" "$type" "$a" "$b"
 				bad=1
 			fi
 		done
 	done
 	return "$bad"
 }
-ok_if "NSD answers as ocsdnsd does after the IXFR" same_answers
+ok_if "NSD answers as ocsdnsd does after the IXFR" same_answers "$NSD_PORT"
+ok_if "Knot answers as ocsdnsd does after the IXFR" same_answers "$KNOT_PORT"
 
 # ---- the delta as dig sees it: new SOA, old SOA, deleted, new SOA, added, new SOA
 q contoso.com IXFR="$C1"
@@ -180,10 +236,13 @@ ok_if "IXFR from $C1, three changes back: AXFR (2 SOA)" [ "$(soa_count)" = 2 ]
 q contoso.com IXFR="$C2"
 ok_if "IXFR from $C2: the two kept deltas, condensed (4 SOA)" [ "$(soa_count)" = 4 ]
 ok_if "NSD follows to $C4" nsd_wait_serial contoso.com "$C4"
-ok_if "NSD still answers as ocsdnsd does" same_answers
+ok_if "Knot follows to $C4" knot_wait_serial contoso.com "$C4"
+ok_if "NSD still answers as ocsdnsd does" same_answers "$NSD_PORT"
+ok_if "Knot still answers as ocsdnsd does" same_answers "$KNOT_PORT"
 ok_if "fabrikam.com was never NOTIFYed" \
     sh -c "! grep -q 'notify fabrikam.com' '$DAEMON_LOG'"
 
+knot_stop
 nsd_stop
 stop_daemon || fail "daemon exit status $?"
 finish
