@@ -35,6 +35,8 @@ PACKAGES="$PACKAGES bind9-dnsutils knot-dnsutils ldnsutils"
 # NSD: the real secondary of the zone-transfer interop test. python3: the
 # end-to-end tests' raw-packet client and free-port finder.
 PACKAGES="$PACKAGES nsd python3"
+# knot: knotd, the second secondary of t_ixfr.sh (the test starts its own).
+PACKAGES="$PACKAGES knot"
 # openssl: t_plan.sh makes a CSR from each of ocsdns-plan's request configs.
 PACKAGES="$PACKAGES openssl"
 # libssl-dev: ocsdns-lookup --connect (TLS, certificates) and libcrypto's

@@ -512,6 +512,7 @@ config_free(struct config *cfg)
 	free(cfg->zones_dir);
 	free(cfg->user);
 	free(cfg->chroot_dir);
+	free(cfg->state_dir);
 	free(cfg->allow_transfer);
 	free(cfg->reverse_zones);
 	for (size_t i = 0; i < cfg->nnotify; i++)

@@ -21,6 +21,7 @@
 #define CONFIG_DEFAULT_TTL		3600
 #define CONFIG_DEFAULT_NEGATIVE_TTL	300
 #define CONFIG_DEFAULT_EDNS_SIZE	1232
+#define CONFIG_DEFAULT_IXFR_HISTORY	16
 #define CONFIG_DEFAULT_TCP_TIMEOUT	10	/* seconds */
 #define CONFIG_DEFAULT_TCP_MAX_CLIENTS	128
 #ifdef PACKAGE_VERSION
@@ -262,6 +263,8 @@ struct config {
 	char		*zones_dir;	/* NULL when unset */
 	char		*user;		/* drop to this user after binding, or NULL */
 	char		*chroot_dir;	/* absolute; chroot there before, or NULL */
+	char		*state_dir;	/* the serials' state file's, or NULL */
+	unsigned	 ixfr_history;	/* IXFR deltas kept per zone; 0: AXFR only */
 	bool		 allow_root;	/* may keep running as root without user */
 	struct cfg_acl	*allow_transfer; /* AXFR clients; none by default */
 	size_t		 nallow_transfer;

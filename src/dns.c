@@ -252,9 +252,9 @@ answer_chaos(const struct snapshot *snap, const struct query *q,
 }
 
 /*
- * AXFR, and IXFR answered with a full transfer (RFC 1995 allows it): over
- * TCP to allowed clients. Over UDP an IXFR gets the SOA alone, which tells
- * the client to come back over TCP; an AXFR is refused.
+ * AXFR and IXFR over TCP to allowed clients. Over UDP an IXFR gets its
+ * answer when it fits one message, else the SOA alone, which tells the
+ * client to come back over TCP (RFC 1995 section 2); an AXFR is refused.
  */
 static size_t
 answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
@@ -266,6 +266,13 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 	if (peer->transport == DNS_UDP || peer->emit == NULL) {
 		if (q->qtype == TYPE_AXFR)
 			return reply_error(snap, q, out, RCODE_REFUSED, res);
+		size_t optlen = opt_len(snap, q);
+		size_t len = limit > optlen ?
+		    xfr_ixfr_udp(view, q, out, limit - optlen) : 0;
+		if (len > 0) {
+			res->flags |= DNS_RES_AA;
+			return q->edns ? put_opt(snap, q, out, len, 0) : len;
+		}
 		struct lookup lk;
 		answer_lookup(view->table, q->lname, q->lname_len, q->lname_hash,
 		    TYPE_SOA, &lk);
@@ -274,7 +281,9 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 			return reply_error(snap, q, out, RCODE_NOTAUTH, res);
 		return reply_prepared(snap, q, lk.var, limit, out, res);
 	}
-	int rc = xfr_stream(view, q, peer->emit, peer->emit_arg);
+	int rc = q->qtype == TYPE_IXFR ?
+	    xfr_ixfr(view, q, peer->emit, peer->emit_arg) :
+	    xfr_stream(view, q, peer->emit, peer->emit_arg);
 	if (rc == 1)
 		return reply_error(snap, q, out, RCODE_NOTAUTH, res);
 	res->flags |= DNS_RES_XFR | DNS_RES_AA;

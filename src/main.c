@@ -71,7 +71,8 @@ print_zones(const struct snapshot *snap, const char *domain, const char *view)
 		if (domain != NULL && strcasecmp(zone->name, domain) != 0)
 			continue;
 		printf("; zone %s, view %s, serial %lu\n", zone->name,
-		    sv->sv.name, (unsigned long)snap->serial);
+		    sv->sv.name, (unsigned long)ldns_rdf2native_int32(
+		    ldns_rr_rdf(ldns_rr_list_rr(zone->rrs, 0), 2)));
 		printf("$ORIGIN %s.\n", zone->name);
 		ldns_rr_list_print(stdout, zone->rrs);
 		if (zone->cut != NULL && ldns_rr_list_rr_count(zone->cut) > 0) {
@@ -340,6 +341,8 @@ main(int argc, char *argv[])
 		free(addrs);
 		return 1;
 	}
+	/* Before the first query, and before chroot: it keeps the directory. */
+	(void)snapshot_state_save(snap, true);
 	/* server_new() owns snap from here, also when it fails. */
 	struct server *srv = server_new(snap, run_path, addrs, nlisten);
 	free(addrs);

@@ -113,6 +113,8 @@ parse(struct query *q, const uint8_t *pkt, size_t len)
 	q->edns = q->edns_do = q->edns_nsid = false;
 	q->edns_size = 0;
 	q->edns_version = 0;
+	q->has_soa = false;
+	q->soa_serial = 0;
 
 	if (len < DNS_HEADER_SIZE)
 		return QUERY_DROP;
@@ -152,6 +154,12 @@ parse(struct query *q, const uint8_t *pkt, size_t len)
 		size_t rdlen = wire_get16(rr + 8);
 		if (pos + 10 + rdlen > len)
 			return QUERY_FORMERR;
+		/* IXFR: the serial ends the SOA's rdata, 16 bytes before its end. */
+		if (i >= an && i < an + ns && wire_get16(rr) == TYPE_SOA &&
+		    rdlen >= 22 && !q->has_soa) {
+			q->has_soa = true;
+			q->soa_serial = wire_get32(rr + 10 + rdlen - 20);
+		}
 		if (wire_get16(rr) == TYPE_OPT) {
 			/* One OPT, in the additional section, owned by the root. */
 			if (i < an + ns || seen_opt || !root)

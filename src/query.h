@@ -42,6 +42,8 @@ struct query {
 	uint8_t		 edns_version;
 	bool		 edns_do;
 	bool		 edns_nsid;	/* the client asked for NSID */
+	bool		 has_soa;	/* a SOA in the authority section (IXFR) */
+	uint32_t	 soa_serial;	/* its serial: the version the client has */
 };
 
 /*

@@ -126,7 +126,7 @@ reload_restart_key(void *arg, const char *section, const char *key)
 	log_warnx("%s change in %s requires a restart", key, srv->config_path);
 }
 
-/* After a reload every zone has a new serial: NOTIFY the secondaries. */
+/* After a reload, a zone whose serial moved on: NOTIFY the secondaries. */
 static void
 reload_notify_zone(void *arg, const char *zone)
 {
@@ -259,6 +259,9 @@ reload_main(void *arg)
 				snap = NULL;
 			}
 		}
+		/* Kept before served: no serial a secondary saw is lost. */
+		if (snap != NULL)
+			(void)snapshot_state_save(snap, false);
 		if (mem != NULL) {
 			fclose(mem);
 			relay_diag(dbuf, srv->config_path, bad, sizeof(bad));
@@ -369,7 +372,7 @@ reload_done(struct server *srv, struct snapshot *snap, const char *bad)
 		else
 			wake_send(srv->workers[i]->wake_fd);
 	}
-	snapshot_zone_names(s->snap, reload_notify_zone, srv);
+	snapshot_changed_zones(s->snap, reload_notify_zone, srv);
 	/* "reloaded" once every worker answers from it. */
 	reload_reclaim(srv);
 again:

@@ -4,27 +4,12 @@
 #include <time.h>
 
 #include "config.h"
+#include "log.h"
 #include "reverse.h"
+#include "serial.h"
 #include "snapshot.h"
+#include "wire.h"
 #include "zonefile.h"
-
-/* RFC 1982 serial number arithmetic: whether a comes after b. */
-static bool
-serial_after(uint32_t a, uint32_t b)
-{
-	return a != b && (uint32_t)(a - b) < 0x80000000u;
-}
-
-/* The clock if it moved on, else one more than before: it always grows. */
-static uint32_t
-next_serial(const struct snapshot *prev)
-{
-	uint32_t now = (uint32_t)time(NULL);
-
-	if (prev == NULL || serial_after(now, prev->serial))
-		return now;
-	return prev->serial + 1;
-}
 
 static int
 add_chaos(struct snapshot *s, const char *name, const char *text)
@@ -68,6 +53,258 @@ build_chaos(struct snapshot *s)
 	return 0;
 }
 
+/* --- serials: one per zone name, from its content ----------------------- */
+
+/* A zone's SOA serial: the one place it is set (today in the ldns list). */
+static int
+zone_set_serial(struct synth_zone *z, uint32_t serial)
+{
+	ldns_rdf *rdf = ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, serial);
+
+	if (rdf == NULL)
+		return -1;
+	ldns_rdf_deep_free(ldns_rr_set_rdf(ldns_rr_list_rr(z->rrs, 0), rdf, 2));
+	return 0;
+}
+
+/* The hash, size and SOA of sv's zone number z. */
+static int
+hash_zone(struct snapshot_view *sv, size_t z)
+{
+	struct snapshot_xzone *x = &sv->xz[z];
+	struct ixfr_rrs w;
+
+	if (ixfr_zone_wire(&sv->sv.zones[z], &w) < 0)
+		return -1;
+	x->hash = ixfr_rrs_hash(&w);
+	x->size = w.size + w.soa.len;	/* the SOA closes an AXFR too */
+	if ((x->soa = malloc(w.soa.len)) != NULL) {
+		memcpy(x->soa, w.soa.ptr, w.soa.len);
+		x->soa_len = w.soa.len;
+	}
+	ixfr_rrs_clear(&w);
+	return x->soa != NULL ? 0 : -1;
+}
+
+static uint32_t
+xzone_serial(const struct snapshot_xzone *x)
+{
+	struct ixfr_rr soa = { x->soa, x->soa_len };
+
+	return ixfr_soa_serial(&soa);
+}
+
+struct name_ref {
+	const char	*name;
+	size_t		 v, z;
+};
+
+static int
+cmp_ref(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+static int
+cmp_zone(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct snapshot_zone *)elem)->name);
+}
+
+static const struct snapshot_zone *
+find_name(const struct snapshot *s, const char *name)
+{
+	if (s == NULL || s->nnames == 0)
+		return NULL;
+	return bsearch(name, s->zones, s->nnames, sizeof(*s->zones), cmp_zone);
+}
+
+/* Zone name as view (by name) of s has it, with its IXFR data; or NULL. */
+static const struct snapshot_xzone *
+find_xzone(const struct snapshot *s, const char *name, const char *view,
+    const struct synth_zone **zp)
+{
+	const struct snapshot_zone *n = find_name(s, name);
+
+	for (size_t i = 0; n != NULL && i < n->n; i++) {
+		const struct snapshot_zref *r = &s->refs[n->first + i];
+		if (strcmp(s->views[r->v].sv.name, view) == 0) {
+			*zp = &s->views[r->v].sv.zones[r->z];
+			return &s->views[r->v].xz[r->z];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Our serial for a zone name: the old one while the content is the same,
+ * else the clock, or one more than the old one when the clock is behind
+ * (RFC 1982): a secondary never sees it go back.
+ */
+static uint32_t
+decide(uint64_t hash, const struct snapshot_zone *old,
+    const struct serial_entry *kept, uint32_t now)
+{
+	if (old != NULL)
+		return old->hash == hash ? old->serial :
+		    serial_next(old->serial, now);
+	if (kept != NULL)
+		return kept->hash == hash ? kept->serial :
+		    serial_next(kept->serial, now);
+	return now;
+}
+
+/*
+ * The IXFR history of views[v]'s zone z: prev's for the same view and
+ * zone, and when the serial moved on, the delta from prev's records.
+ */
+static int
+zone_history(struct snapshot *s, size_t v, size_t z,
+    const struct snapshot *prev)
+{
+	struct snapshot_view *sv = &s->views[v];
+	struct snapshot_xzone *x = &sv->xz[z];
+	const struct synth_zone *oz = NULL;
+	const struct snapshot_xzone *ox = prev == NULL ? NULL :
+	    find_xzone(prev, sv->sv.zones[z].name, sv->sv.name, &oz);
+	unsigned max = s->cfg->ixfr_history;
+
+	if (ox == NULL || max == 0)
+		return 0;
+	uint32_t from = xzone_serial(ox), to = xzone_serial(x);
+	if (from == to)
+		/* Other records under the same serial: the history is void. */
+		return ox->hash != x->hash ? 0 :
+		    ixfr_chain_make(&x->chain, &ox->chain, NULL, max, x->size);
+	if (!serial_after(to, from))
+		return 0;
+	struct ixfr_rrs ow, nw;
+	if (ixfr_zone_wire(oz, &ow) < 0)
+		return -1;
+	if (ixfr_zone_wire(&sv->sv.zones[z], &nw) < 0) {
+		ixfr_rrs_clear(&ow);
+		return -1;
+	}
+	struct ixfr_delta *d = ixfr_delta_new(&ow, &nw);
+	ixfr_rrs_clear(&ow);
+	ixfr_rrs_clear(&nw);
+	if (d == NULL)
+		return -1;
+	return ixfr_chain_make(&x->chain, &ox->chain, d, max, x->size);
+}
+
+/* One zone name's serial, set in every view's zone of that name. */
+static int
+name_serial(struct snapshot *s, struct snapshot_zone *e,
+    const struct snapshot *prev, const struct serial_state *st,
+    uint32_t now, FILE *diag)
+{
+	const struct snapshot_zone *old = find_name(prev, e->name);
+	uint64_t h = IXFR_HASH_INIT;
+
+	for (size_t i = 0; i < e->n; i++) {
+		const struct snapshot_zref *r = &s->refs[e->first + i];
+		const struct snapshot_view *sv = &s->views[r->v];
+		uint8_t be[8];
+		for (int k = 0; k < 8; k++)
+			be[k] = (uint8_t)(sv->xz[r->z].hash >> (56 - 8 * k));
+		h = ixfr_hash_bytes(h, sv->sv.name, strlen(sv->sv.name) + 1);
+		h = ixfr_hash_bytes(h, be, sizeof(be));
+	}
+	e->hash = h;
+	const struct snapshot_zref *r0 = &s->refs[e->first];
+	e->file_serial = s->views[r0->v].sv.zones[r0->z].file_serial;
+	if (e->file_serial) {
+		e->serial = xzone_serial(&s->views[r0->v].xz[r0->z]);
+		if (old != NULL && old->hash != h && old->serial == e->serial)
+			fprintf(diag, "zone %s: warning: its zone file changed "
+			    "but its serial %lu did not: secondaries keep the "
+			    "old records (raise the serial)\n", e->name,
+			    (unsigned long)e->serial);
+	} else {
+		e->serial = decide(h, old, serial_state_find(st, e->name), now);
+		for (size_t i = 0; i < e->n; i++) {
+			const struct snapshot_zref *r = &s->refs[e->first + i];
+			struct snapshot_view *sv = &s->views[r->v];
+			struct snapshot_xzone *x = &sv->xz[r->z];
+			if (zone_set_serial(&sv->sv.zones[r->z], e->serial) < 0)
+				return -1;
+			wire_put32(x->soa + x->soa_len - 20, e->serial);
+		}
+		if (s->serial == 0 || serial_after(e->serial, s->serial))
+			s->serial = e->serial;
+	}
+	e->changed = old == NULL || old->serial != e->serial;
+	return 0;
+}
+
+/*
+ * The serial step of snapshot_build(), once every view's zones are final
+ * and before any answer is compiled: hashes each zone, decides one serial
+ * per zone name (from prev, else the state file, else the clock), sets it,
+ * and carries the IXFR history on from prev. -1 when out of memory.
+ */
+static int
+snapshot_serials(struct snapshot *s, const struct snapshot *prev, FILE *diag)
+{
+	const struct config *cfg = s->cfg;
+	struct serial_state st;
+	uint32_t now = (uint32_t)time(NULL);
+	size_t n = 0, k = 0;
+	int rc = -1;
+
+	memset(&st, 0, sizeof(st));
+	if (prev == NULL && cfg->state_dir != NULL && *cfg->state_dir != '\0')
+		(void)serial_state_load(cfg->state_dir, &st, diag);
+	for (size_t v = 0; v < s->nviews; v++) {
+		struct snapshot_view *sv = &s->views[v];
+		n += sv->sv.nzones;
+		if ((sv->xz = calloc(sv->sv.nzones ? sv->sv.nzones : 1,
+		    sizeof(*sv->xz))) == NULL)
+			goto out;
+		for (size_t z = 0; z < sv->sv.nzones; z++)
+			if (hash_zone(sv, z) < 0)
+				goto out;
+	}
+	struct name_ref *tmp = calloc(n ? n : 1, sizeof(*tmp));
+	s->refs = calloc(n ? n : 1, sizeof(*s->refs));
+	s->zones = calloc(n ? n : 1, sizeof(*s->zones));
+	if (tmp == NULL || s->refs == NULL || s->zones == NULL) {
+		free(tmp);
+		goto out;
+	}
+	for (size_t v = 0; v < s->nviews; v++)
+		for (size_t z = 0; z < s->views[v].sv.nzones; z++)
+			tmp[k++] = (struct name_ref){ s->views[v].sv.zones[z].name,
+			    v, z };
+	qsort(tmp, n, sizeof(*tmp), cmp_ref);
+	for (size_t i = 0; i < n; i++) {
+		s->refs[i] = (struct snapshot_zref){ tmp[i].v, tmp[i].z };
+		if (i == 0 || strcmp(tmp[i].name, tmp[i - 1].name) != 0)
+			s->zones[s->nnames++] = (struct snapshot_zone){
+			    .name = tmp[i].name, .first = i };
+		s->zones[s->nnames - 1].n++;
+	}
+	free(tmp);
+	for (size_t i = 0; i < s->nnames; i++)
+		if (name_serial(s, &s->zones[i], prev, &st, now, diag) < 0)
+			goto out;
+	if (s->serial == 0)
+		s->serial = prev != NULL ? prev->serial : now;
+	for (size_t i = 0; i < n; i++)
+		if (zone_history(s, s->refs[i].v, s->refs[i].z, prev) < 0)
+			goto out;
+	rc = 0;
+out:
+	serial_state_clear(&st);
+	return rc;
+}
+
 struct snapshot *
 snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 {
@@ -83,7 +320,6 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 		return NULL;
 	}
 	s->cfg = cfg;
-	s->serial = next_serial(prev);
 	s->edns_size = cfg->edns_size;
 	if (cfg->nsid != NULL) {
 		s->nsid = (const uint8_t *)cfg->nsid;
@@ -103,11 +339,11 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 
 		sv->cfg = cfg->nviews ? &cfg->views[v] : NULL;
 		s->nviews++;
-		if (synth_view(cfg, vi, s->serial, &sv->sv) < 0 ||
-		    reverse_view(cfg, vi, s->serial, &zf, &sv->sv) < 0)
+		/* Serials come after (snapshot_serials()): 0 until then. */
+		if (synth_view(cfg, vi, 0, &sv->sv) < 0 ||
+		    reverse_view(cfg, vi, 0, &zf, &sv->sv) < 0)
 			goto oom;
-		if (zonefiles_merge(&zf, cfg, vi, s->serial, &sv->sv, &msgs,
-		    diag) < 0)
+		if (zonefiles_merge(&zf, cfg, vi, &sv->sv, &msgs, diag) < 0)
 			goto out;
 		/* After the files: a delegation shows the NS the child serves. */
 		if (synth_view_cut(&sv->sv) < 0)
@@ -119,6 +355,12 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 			if (zn->cut != NULL)
 				s->nrecords += ldns_rr_list_rr_count(zn->cut);
 		}
+	}
+	/* Every view's zones are known: one serial per zone name. */
+	if (snapshot_serials(s, prev, diag) < 0)
+		goto oom;
+	for (size_t v = 0; v < nviews; v++) {
+		struct snapshot_view *sv = &s->views[v];
 		if ((sv->table = answer_table_build(&sv->sv)) == NULL) {
 			fprintf(diag, "%s: cannot prepare the answers of view %s\n",
 			    cfg->path, sv->sv.name);
@@ -147,42 +389,67 @@ snapshot_free(struct snapshot *s)
 	if (s == NULL)
 		return;
 	for (size_t v = 0; v < s->nviews; v++) {
-		answer_table_free(s->views[v].table);
-		synth_view_clear(&s->views[v].sv);
+		struct snapshot_view *sv = &s->views[v];
+		answer_table_free(sv->table);
+		for (size_t z = 0; sv->xz != NULL && z < sv->sv.nzones; z++) {
+			ixfr_chain_clear(&sv->xz[z].chain);
+			free(sv->xz[z].soa);
+		}
+		free(sv->xz);
+		synth_view_clear(&sv->sv);
 	}
 	free(s->views);
+	free(s->zones);
+	free(s->refs);
 	for (size_t i = 0; i < s->nchaos; i++)
 		answer_clear(&s->chaos[i].answer);
 	config_free(s->cfg);
 	free(s);
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char * const *)a, *(char * const *)b);
-}
-
 void
 snapshot_zone_names(const struct snapshot *s, void (*fn)(void *, const char *),
     void *arg)
 {
-	size_t n = 0, k = 0;
-	char **names;
+	for (size_t i = 0; i < s->nnames; i++)
+		fn(arg, s->zones[i].name);
+}
 
-	for (size_t v = 0; v < s->nviews; v++)
-		n += s->views[v].sv.nzones;
-	if (n == 0 || (names = calloc(n, sizeof(*names))) == NULL)
-		return;
-	for (size_t v = 0; v < s->nviews; v++)
-		for (size_t z = 0; z < s->views[v].sv.nzones; z++)
-			names[k++] = s->views[v].sv.zones[z].name;
-	/* Once per name, though several views serve it. */
-	qsort(names, n, sizeof(*names), cmp_str);
-	for (size_t i = 0; i < n; i++)
-		if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
-			fn(arg, names[i]);
-	free(names);
+void
+snapshot_changed_zones(const struct snapshot *s,
+    void (*fn)(void *, const char *), void *arg)
+{
+	for (size_t i = 0; i < s->nnames; i++)
+		if (s->zones[i].changed)
+			fn(arg, s->zones[i].name);
+}
+
+int
+snapshot_state_save(const struct snapshot *s, bool start)
+{
+	const char *dir = s->cfg->state_dir;
+
+	if (dir == NULL || *dir == '\0') {
+		if (start)
+			log_info("no [server] state_directory: after a restart "
+			    "a zone's serial follows the clock");
+		return 0;
+	}
+	struct serial_entry *v = calloc(s->nnames ? s->nnames : 1, sizeof(*v));
+	size_t n = 0;
+	if (v == NULL) {
+		log_warnx("state_directory %s: out of memory", dir);
+		return -1;
+	}
+	for (size_t i = 0; i < s->nnames; i++)
+		if (!s->zones[i].file_serial)
+			v[n++] = (struct serial_entry){ s->zones[i].name,
+			    s->zones[i].serial, s->zones[i].hash };
+	int rc = serial_state_save(dir, v, n);
+	free(v);
+	if (rc == 0 && start)
+		log_info("serials: kept in %s/%s", dir, SERIAL_STATE_FILE);
+	return rc;
 }
 
 const struct config *

@@ -20,6 +20,7 @@ struct synth_zone {
 	 */
 	ldns_rr_list	*cut;
 	uint32_t	 neg_ttl;	/* min(SOA TTL, SOA MINIMUM): RFC 2308 */
+	bool		 file_serial;	/* from zone files alone: their serial */
 };
 
 struct synth_view {

@@ -1,8 +1,9 @@
-/* xfr.c -- AXFR: a zone's records as a stream of DNS messages (RFC 5936). */
+/* xfr.c -- AXFR (RFC 5936) and IXFR (RFC 1995) as streams of DNS messages. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "ixfr.h"
 #include "query.h"
 #include "snapshot.h"
 #include "view.h"
@@ -29,8 +30,8 @@ xfr_allowed(const struct snapshot *snap, const struct snapshot_view *view,
 	return false;
 }
 
-static const struct synth_zone *
-find_zone(const struct snapshot_view *view, const struct query *q)
+const struct synth_zone *
+xfr_find_zone(const struct snapshot_view *view, const struct query *q)
 {
 	uint8_t apex[DNS_MAX_NAME];
 
@@ -48,6 +49,8 @@ struct xfr_msg {
 	unsigned count;
 	const struct query *q;
 	bool first;
+	xfr_emit_fn *emit;
+	void *arg;
 };
 
 static void
@@ -69,72 +72,149 @@ msg_start(struct xfr_msg *m)
 }
 
 static int
-msg_flush(struct xfr_msg *m, xfr_emit_fn *emit, void *arg)
+msg_flush(struct xfr_msg *m)
 {
 	wire_put16(m->buf + 6, (uint16_t)m->count);
-	int rc = emit(arg, m->buf, m->len);
+	int rc = m->emit(m->arg, m->buf, m->len);
 	m->first = false;
 	msg_start(m);
 	return rc ? -1 : 0;
 }
 
-/* Appends one record (uncompressed), starting a new message when needed. */
-static int
-msg_add(struct xfr_msg *m, ldns_buffer *b, const ldns_rr *rr,
-    xfr_emit_fn *emit, void *arg)
+struct xfr_msg *
+xfr_msg_new(const struct query *q, xfr_emit_fn *emit, void *arg)
 {
-	ldns_buffer_clear(b);
-	if (ldns_rr2buffer_wire(b, rr, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
-		return -1;
-	size_t len = ldns_buffer_position(b);
+	/* 64 KiB: on the heap, one per transfer */
+	struct xfr_msg *m = malloc(sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	m->q = q;
+	m->first = true;
+	m->emit = emit;
+	m->arg = arg;
+	msg_start(m);
+	return m;
+}
+
+int
+xfr_msg_add(struct xfr_msg *m, const uint8_t *rr, size_t len)
+{
 	if (m->count > 0 && m->len + len > XFR_MESSAGE_TARGET &&
-	    msg_flush(m, emit, arg) < 0)
+	    msg_flush(m) < 0)
 		return -1;
 	if (m->len + len > sizeof(m->buf))
 		return -1;
-	memcpy(m->buf + m->len, ldns_buffer_begin(b), len);
+	memcpy(m->buf + m->len, rr, len);
 	m->len += len;
 	m->count++;
 	return 0;
 }
 
 int
+xfr_msg_end(struct xfr_msg *m, int rc)
+{
+	if (rc == 0)
+		rc = msg_flush(m);
+	free(m);
+	return rc;
+}
+
+/* Appends one record (uncompressed), starting a new message when needed. */
+static int
+msg_add(struct xfr_msg *m, ldns_buffer *b, const ldns_rr *rr)
+{
+	ldns_buffer_clear(b);
+	if (ldns_rr2buffer_wire(b, rr, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
+		return -1;
+	return xfr_msg_add(m, ldns_buffer_begin(b), ldns_buffer_position(b));
+}
+
+int
 xfr_stream(const struct snapshot_view *view, const struct query *q,
     xfr_emit_fn *emit, void *arg)
 {
-	const struct synth_zone *z = find_zone(view, q);
+	const struct synth_zone *z = xfr_find_zone(view, q);
 	int rc = 0;
 
 	if (z == NULL)
 		return 1;
 	size_t n = ldns_rr_list_rr_count(z->rrs);
-	/* 64 KiB: on the heap, one per transfer */
-	struct xfr_msg *m = malloc(sizeof(*m));
+	struct xfr_msg *m = xfr_msg_new(q, emit, arg);
 	if (m == NULL)
 		return -1;
 	ldns_buffer *b = ldns_buffer_new(4096);
-	if (b == NULL) {
-		free(m);
-		return -1;
-	}
-	m->q = q;
-	m->first = true;
-	msg_start(m);
+	if (b == NULL)
+		return xfr_msg_end(m, -1);
 	/*
 	 * The SOA opens and closes the transfer; it is first in the list. The
 	 * delegations of child zones come before the closing SOA: a secondary
 	 * of the parent alone can then refer to the child (RFC 1034 4.2.1).
 	 */
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, i), emit, arg);
+		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, i));
 	size_t ncut = z->cut != NULL ? ldns_rr_list_rr_count(z->cut) : 0;
 	for (size_t i = 0; i < ncut && rc == 0; i++)
-		rc = msg_add(m, b, ldns_rr_list_rr(z->cut, i), emit, arg);
+		rc = msg_add(m, b, ldns_rr_list_rr(z->cut, i));
 	if (rc == 0)
-		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, 0), emit, arg);
-	if (rc == 0)
-		rc = msg_flush(m, emit, arg);
+		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, 0));
 	ldns_buffer_free(b);
-	free(m);
-	return rc;
+	return xfr_msg_end(m, rc);
+}
+
+/* --- IXFR --------------------------------------------------------------- */
+
+int
+xfr_ixfr(const struct snapshot_view *view, const struct query *q,
+    xfr_emit_fn *emit, void *arg)
+{
+	const struct synth_zone *z = xfr_find_zone(view, q);
+
+	if (z == NULL)
+		return 1;
+	/* No SOA in the authority section: nothing to start from. */
+	if (q->has_soa && view->xz != NULL) {
+		const struct snapshot_xzone *x = &view->xz[z - view->sv.zones];
+		struct ixfr_rr soa = { x->soa, x->soa_len };
+		int rc = ixfr_stream(&x->chain, &soa, q->soa_serial, q, emit,
+		    arg);
+		if (rc != 1)
+			return rc;
+	}
+	return xfr_stream(view, q, emit, arg);
+}
+
+/* Over UDP: the answer is kept when it is one message within the limit. */
+struct udp_sink {
+	uint8_t	*out;
+	size_t	 limit, len;
+	unsigned nmsg;
+};
+
+static int
+udp_emit(void *arg, const uint8_t *msg, size_t len)
+{
+	struct udp_sink *u = arg;
+
+	if (u->nmsg++ > 0 || len > u->limit)
+		return 1;
+	memcpy(u->out, msg, len);
+	u->len = len;
+	return 0;
+}
+
+size_t
+xfr_ixfr_udp(const struct snapshot_view *view, const struct query *q,
+    uint8_t *out, size_t limit)
+{
+	const struct synth_zone *z = xfr_find_zone(view, q);
+	struct udp_sink u = { out, limit, 0, 0 };
+
+	if (z == NULL || !q->has_soa || view->xz == NULL)
+		return 0;
+	const struct snapshot_xzone *x = &view->xz[z - view->sv.zones];
+	struct ixfr_rr soa = { x->soa, x->soa_len };
+	if (ixfr_stream(&x->chain, &soa, q->soa_serial, q, udp_emit, &u) != 0)
+		return 0;
+	return u.len;
 }

@@ -1,4 +1,4 @@
-/* xfr.h -- zone transfer (AXFR, and IXFR answered as AXFR) over TCP. */
+/* xfr.h -- zone transfer (AXFR) over TCP, and the messages IXFR shares. */
 #ifndef OCSDNSD_XFR_H
 #define OCSDNSD_XFR_H
 
@@ -10,6 +10,8 @@
 struct query;
 struct snapshot;
 struct snapshot_view;
+struct synth_zone;
+struct xfr_msg;
 
 /* Called once per message of a transfer; nonzero stops it. */
 typedef int xfr_emit_fn(void *arg, const uint8_t *msg, size_t len);
@@ -31,5 +33,35 @@ bool	xfr_allowed(const struct snapshot *snap, const struct snapshot_view *view,
  */
 int	xfr_stream(const struct snapshot_view *view, const struct query *q,
 	    xfr_emit_fn *emit, void *arg);
+
+/*
+ * IXFR (RFC 1995): the deltas from the serial of the SOA the client sent
+ * (its authority section) to ours, the SOA alone when it is current, an
+ * AXFR when our history does not reach back to it or it sent no SOA.
+ * Returns as xfr_stream() does.
+ */
+int	xfr_ixfr(const struct snapshot_view *view, const struct query *q,
+	    xfr_emit_fn *emit, void *arg);
+/*
+ * IXFR over UDP: the answer's length when it fits one message of limit
+ * bytes, 0 when it does not or needs an AXFR (the caller sends the SOA).
+ */
+size_t	xfr_ixfr_udp(const struct snapshot_view *view, const struct query *q,
+	    uint8_t *out, size_t limit);
+
+/* The zone of view whose apex q names, or NULL. */
+const struct synth_zone *xfr_find_zone(const struct snapshot_view *view,
+	    const struct query *q);
+
+/*
+ * A transfer's message stream (AXFR and IXFR alike): records are appended
+ * in uncompressed wire form, a message is sent once it passes 16 KiB, the
+ * first echoes the question. xfr_msg_end(m, rc) sends the last one when rc
+ * is 0, frees m and returns rc, or -1 when emit failed.
+ */
+struct xfr_msg *xfr_msg_new(const struct query *q, xfr_emit_fn *emit,
+	    void *arg);
+int	xfr_msg_add(struct xfr_msg *m, const uint8_t *rr, size_t len);
+int	xfr_msg_end(struct xfr_msg *m, int rc);
 
 #endif

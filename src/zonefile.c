@@ -522,7 +522,7 @@ file_has_type(const struct zonefile *f, ldns_rr_type type)
 /* Merges the files for zone z (one synthesized zone, or a new one). */
 static int
 merge_zone(struct synth_zone *z, const struct zonefiles *zf,
-    const struct config *cfg, int v, uint32_t serial, bool synthesized,
+    const struct config *cfg, int v, bool synthesized,
     struct zonefile_msgs *m, FILE *diag)
 {
 	size_t n = ldns_rr_list_rr_count(z->rrs), cap = n, seq = 0;
@@ -589,10 +589,12 @@ merge_zone(struct synth_zone *z, const struct zonefiles *zf,
 					rc = -1;
 					continue;
 				}
-				/* Every serial grows on reload: ours. */
-				ldns_rdf_deep_free(ldns_rr_set_rdf(c,
-				    ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32,
-				    serial), 2));
+				/*
+				 * Its serial stays: a zone of files alone
+				 * serves it; the serial step of
+				 * snapshot_build() replaces it in a SIP
+				 * domain's zone.
+				 */
 				soa = c;
 			} else
 				ldns_rr_list_push_rr(z->rrs, c);
@@ -682,12 +684,12 @@ check_cut_zones(const struct zonefiles *zf, const struct config *cfg, int v,
 
 int
 zonefiles_merge(const struct zonefiles *zf, const struct config *cfg, int v,
-    uint32_t serial, struct synth_view *sv, struct zonefile_msgs *m, FILE *diag)
+    struct synth_view *sv, struct zonefile_msgs *m, FILE *diag)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < sv->nzones; i++)
-		if (merge_zone(&sv->zones[i], zf, cfg, v, serial, true, m, diag) < 0)
+		if (merge_zone(&sv->zones[i], zf, cfg, v, true, m, diag) < 0)
 			rc = -1;
 
 	/* Files whose origin is no SIP domain: zones of their own. */
@@ -724,8 +726,9 @@ zonefiles_merge(const struct zonefiles *zf, const struct config *cfg, int v,
 			ldns_rr_list_free(z->rrs);
 			return -1;
 		}
+		z->file_serial = true;
 		sv->nzones++;
-		if (merge_zone(z, zf, cfg, v, serial, false, m, diag) < 0)
+		if (merge_zone(z, zf, cfg, v, false, m, diag) < 0)
 			rc = -1;
 	}
 	if (check_cut_zones(zf, cfg, v, sv, m, diag) < 0)

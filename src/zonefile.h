@@ -42,7 +42,8 @@ void	zonefiles_clear(struct zonefiles *zf);
 /*
  * Adds the zone files that view v sees to sv: records of a SIP domain's
  * file join its synthesized zone (its SOA and NS replace the synthesized
- * ones), other origins become zones of their own. Every SOA gets serial.
+ * ones), other origins become zones of their own (file_serial set: they
+ * serve the file's own SOA serial; the others get theirs afterwards).
  * Conflicts are errors written to diag (each message once, however many
  * views meet it: dedupe is shared state the caller clears). -1 on error.
  */
@@ -51,7 +52,7 @@ struct zonefile_msgs {
 	size_t		 n;
 };
 int	zonefiles_merge(const struct zonefiles *zf, const struct config *cfg,
-	    int v, uint32_t serial, struct synth_view *sv,
+	    int v, struct synth_view *sv,
 	    struct zonefile_msgs *msgs, FILE *diag);
 void	zonefile_msgs_clear(struct zonefile_msgs *m);
 

@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# t_ixfr.sh -- per-zone serials with NSD and Knot as secondaries: a reload
+# that changes one host NOTIFYs that zone alone, both fetch it by IXFR and
+# then answer as ocsdnsd does; IXFR answers to dig (deltas, current, unknown,
+# over UDP) and the history limit.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+e2e_init
+command -v nsd >/dev/null 2>&1 ||
+    die "nsd is not installed (the quick start installs it)"
+command -v knotd >/dev/null 2>&1 ||
+    die "knotd is not installed (the quick start installs knot)"
+
+NSD_PORT=$(pick_port) || die "no free port for nsd"
+KNOT_PORT=$(pick_port) || die "no free port for knotd"
+write_conf <<CONF
+[server]
+allow_transfer = 127.0.0.1
+notify = 127.0.0.1:$NSD_PORT, 127.0.0.1:$KNOT_PORT
+ixfr_history = 2
+[domain contoso.com]
+pool = pool01.contoso.com
+access_edge = sip.contoso.com
+[domain fabrikam.com]
+pool = pool01.fabrikam.com
+[host pool01.contoso.com]
+address = 10.0.0.10
+[host sip.contoso.com]
+address = 203.0.113.10
+[host pool01.fabrikam.com]
+address = 10.1.0.10
+[host ns1.contoso.com]
+address = 192.0.2.53
+[host ns1.fabrikam.com]
+address = 192.0.2.54
+CONF
+start_daemon
+
+# soa_count: how many SOA records dig printed ($OUT).
+soa_count() {
+	printf '%s\n' "$OUT" | grep -c 'IN[[:space:]]*SOA'
+}
+# reload_to ZONE OLD: SIGHUP, then waits until ZONE's serial is not OLD.
+reload_to() {
+	local s
+	kill -HUP "$DAEMON_PID"
+	for _ in $(seq 1 50); do
+		s=$(serial_of "$PORT" "$1")
+		[ -n "$s" ] && [ "$s" != "$2" ] && break
+		sleep 0.1
+	done
+	printf '%s\n' "$s"
+}
+# set_address OLD NEW: changes one host address in the configuration.
+set_address() {
+	sed -i "s/^address = $1\$/address = $2/" "$CONF"
+}
+
+C1=$(serial_of "$PORT" contoso.com)
+F1=$(serial_of "$PORT" fabrikam.com)
+
+# ---- IXFR to dig before any change
+q contoso.com IXFR="$C1"
+ok_if "IXFR from the current serial: the SOA alone" [ "$(soa_count)" = 1 ]
+q contoso.com IXFR=12345
+ok_if "IXFR from an unknown serial: a full AXFR" [ "$(soa_count)" = 2 ]
+expect_out_re '^pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+10\.0\.0\.10$'
+
+# ---- NSD as the secondary of both zones
+# nsd_secondary with store-ixfr: NSD writes ZONE.zone.ixfr (and logs
+# "writing zone ZONE IXFR data") only for a transfer that came as IXFR,
+# when it writes the zone file (zonefiles-write: each second).
+nsd_ixfr_secondary() {
+	nsd_start < <(
+		printf 'server:\n\tzonefiles-write: 1\n'
+		printf 'pattern:\n\tname: "fromocsdnsd"\n'
+		printf '\trequest-xfr: 127.0.0.1@%s NOKEY\n' "$PORT"
+		printf '\tallow-notify: 127.0.0.1 NOKEY\n'
+		printf '\tstore-ixfr: yes\n\tcreate-ixfr: no\n'
+		for zone in "$@"; do
+			printf 'zone:\n\tname: %s\n\tzonefile: "%s.zone"\n' \
+			    "$zone" "$zone"
+			printf '\tinclude-pattern: "fromocsdnsd"\n'
+		done
+	)
+}
+nsd_ixfr_secondary contoso.com fabrikam.com
+
+# Knot as a second secondary (local: lib.sh's Knot helpers are TSIG's);
+# its log says "IXFR, incoming" or "AXFR, incoming" for each transfer.
+KNOT_PID=
+knot_secondary() {
+	mkdir -p "$TMPD/knot"
+	{
+		printf 'server:\n    rundir: "%s"\n    listen: 127.0.0.1@%s\n' "$TMPD/knot" "$KNOT_PORT"
+		printf 'database:\n    storage: "%s"\n' "$TMPD/knot"
+		printf 'log:\n  - target: "%s"\n    any: info\n' "$TMPD/knot/knot.log"
+		printf 'remote:\n  - id: ocsdnsd\n    address: 127.0.0.1@%s\n' "$PORT"
+		printf 'acl:\n  - id: notify\n    address: 127.0.0.1\n    action: notify\n'
+		printf 'template:\n  - id: default\n    storage: "%s"\n    master: ocsdnsd\n    acl: notify\n' "$TMPD/knot"
+		printf 'zone:\n'
+		for zone in "$@"; do
+			printf '  - domain: %s\n' "$zone"
+		done
+	} >"$TMPD/knot/knot.conf"
+	knotd -c "$TMPD/knot/knot.conf" >"$TMPD/knot/stdout" 2>&1 &
+	KNOT_PID=$!
+}
+knot_stop() {
+	if [ -n "$KNOT_PID" ]; then
+		kill "$KNOT_PID" 2>/dev/null
+		wait "$KNOT_PID" 2>/dev/null
+		KNOT_PID=
+	fi
+}
+knot_wait_serial() {	# ZONE SERIAL, at most 15 s
+	for _ in $(seq 1 75); do
+		[ "$(serial_of "$KNOT_PORT" "$1")" = "$2" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+# At exit knotd goes first, then lib.sh's cleanup, with the exit status.
+knot_cleanup() {
+	local rc=$?
+	knot_stop >/dev/null 2>&1
+	(exit "$rc")
+	e2e_cleanup
+}
+trap knot_cleanup EXIT
+knot_secondary contoso.com fabrikam.com
+ok_if "NSD transferred contoso.com ($C1)" nsd_wait_serial contoso.com "$C1"
+ok_if "NSD transferred fabrikam.com ($F1)" nsd_wait_serial fabrikam.com "$F1"
+ok_if "Knot transferred contoso.com ($C1)" knot_wait_serial contoso.com "$C1"
+ok_if "Knot transferred fabrikam.com ($F1)" knot_wait_serial fabrikam.com "$F1"
+
+# ---- a reload without a change keeps every serial, NOTIFYs nothing
+sleep 1		# the clock moves on: only the content may raise a serial
+kill -HUP "$DAEMON_PID"
+for _ in $(seq 1 50); do
+	grep -q 'reloaded .*: serial' "$DAEMON_LOG" && break
+	sleep 0.1
+done
+ok_if "an unchanged reload keeps contoso.com's serial" [ "$(serial_of "$PORT" contoso.com)" = "$C1" ]
+ok_if "an unchanged reload sends no NOTIFY" \
+    [ "$(grep -c 'notify .* acknowledged' "$DAEMON_LOG")" = 0 ]
+
+# ---- one host of contoso.com changes
+set_address 10.0.0.10 10.0.0.20
+C2=$(reload_to contoso.com "$C1")
+ok_if "the changed zone's serial rose ($C1 -> $C2)" [ "$C2" -gt "$C1" ]
+ok_if "the other zone keeps its serial ($F1)" [ "$(serial_of "$PORT" fabrikam.com)" = "$F1" ]
+ok_if "NSD followed the NOTIFY to $C2" nsd_wait_serial contoso.com "$C2"
+ok_if "contoso.com was NOTIFYed" \
+    grep -q "notify contoso.com to 127.0.0.1:$NSD_PORT: acknowledged" "$DAEMON_LOG"
+ok_if "fabrikam.com was not NOTIFYed" \
+    sh -c "! grep -q 'notify fabrikam.com' '$DAEMON_LOG'"
+for _ in $(seq 1 50); do
+	[ -s "$TMPD/nsd/contoso.com.zone.ixfr" ] && break
+	sleep 0.1
+done
+ok_if "NSD got contoso.com by IXFR (its log and its .ixfr file)" \
+    grep -q "writing zone contoso.com IXFR data" "$TMPD/nsd/nsd.log"
+ok_if "NSD's IXFR data holds the changed record" \
+    grep -q "10\.0\.0\.20" "$TMPD/nsd/contoso.com.zone.ixfr"
+ok_if "fabrikam.com came by AXFR alone (no IXFR data)" \
+    [ ! -e "$TMPD/nsd/fabrikam.com.zone.ixfr" ]
+ok_if "Knot followed the NOTIFY to $C2" knot_wait_serial contoso.com "$C2"
+ok_if "Knot's log shows the IXFR of contoso.com" \
+    grep -q "\[contoso.com.\] IXFR, incoming, remote 127.0.0.1@$PORT.*finished" "$TMPD/knot/knot.log"
+ok_if "Knot transferred fabrikam.com once, by AXFR" \
+    [ "$(grep -c '\[fabrikam.com.\] [AI]XFR, incoming.*finished' "$TMPD/knot/knot.log")" = 1 ]
+ok_if "NSD serves the new address" \
+    [ "$(dig -p "$NSD_PORT" @127.0.0.1 +short pool01.contoso.com A)" = 10.0.0.20 ]
+
+# same_answers PORT: every name and type, the same RRset from the daemon and
+# the secondary on PORT (sorted: rotation aside).
+same_answers() {
+	local name type a b bad=0 sec=$1
+	for name in contoso.com fabrikam.com _sipinternaltls._tcp.contoso.com \
+	    _sip._tls.contoso.com pool01.contoso.com sip.contoso.com \
+	    pool01.fabrikam.com _sipinternaltls._tcp.fabrikam.com nope.contoso.com; do
+		for type in SOA NS SRV A AAAA; do
+			a=$(dig -p "$PORT" @127.0.0.1 +tries=1 +time=2 +noall +answer +authority "$name" "$type" | sort)
+			b=$(dig -p "$sec" @127.0.0.1 +tries=1 +time=2 +noall +answer +authority "$name" "$type" | sort)
+			if [ "$a" != "$b" ]; then
+				printf 'differ: %s %s\nocsdnsd:\n%s\nsecondary:\n%s\n' "$name" "$type" "$a" "$b"
+				bad=1
+			fi
+		done
+	done
+	return "$bad"
+}
+ok_if "NSD answers as ocsdnsd does after the IXFR" same_answers "$NSD_PORT"
+ok_if "Knot answers as ocsdnsd does after the IXFR" same_answers "$KNOT_PORT"
+
+# ---- the delta as dig sees it: new SOA, old SOA, deleted, new SOA, added, new SOA
+q contoso.com IXFR="$C1"
+ok_if "IXFR from $C1: one delta (4 SOA)" [ "$(soa_count)" = 4 ]
+expect_out_re '^pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+10\.0\.0\.10$'
+expect_out_re '^pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+10\.0\.0\.20$'
+ok_if "the delta has the changed record only (2 A, 4 SOA)" \
+    [ "$(printf '%s\n' "$OUT" | grep -vc '^;\|^$')" = 6 ]
+
+# ---- over UDP: it fits one message
+q +notcp contoso.com IXFR="$C1"
+ok_if "IXFR over UDP carries the delta when it fits" [ "$(soa_count)" = 4 ]
+# The same, raw (dig shows no header for a transfer): AA, our OPT.
+ixfr_msg() {	# ixfr_msg ID SERIAL: an IXFR with the SOA at SERIAL
+	printf 'hdr(id=%s, ns=1, ar=1) + question("contoso.com", 251) + name("contoso.com") + hx("0006 0001 00000000 0016 00 00 %08x %s") + opt()' \
+	    "$1" "$2" "00000000000000000000000000000000"
+}
+write_raw_tool
+raw_udp "$(ixfr_msg 0x7101 "$C1")"
+expect_raw id=28929 qr=1 aa=1 rcode=0 an=6 opt=1
+raw_udp "$(ixfr_msg 0x7102 "$C2")"
+expect_raw id=28930 qr=1 aa=1 rcode=0 an=1 opt=1
+
+# ---- two more changes: the history keeps ixfr_history = 2 deltas
+sleep 1
+set_address 10.0.0.20 10.0.0.30
+C3=$(reload_to contoso.com "$C2")
+q contoso.com IXFR="$C1"
+ok_if "IXFR from $C1 after two changes: condensed to one delta (4 SOA)" [ "$(soa_count)" = 4 ]
+expect_out_re '^pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+10\.0\.0\.10$'
+expect_out_re '^pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+10\.0\.0\.30$'
+expect_no_out_re '10\.0\.0\.20$'
+
+sleep 1
+set_address 10.0.0.30 10.0.0.40
+C4=$(reload_to contoso.com "$C3")
+ok_if "serials only grow ($C2 < $C3 < $C4)" [ "$C2" -lt "$C3" ] && [ "$C3" -lt "$C4" ]
+q contoso.com IXFR="$C1"
+ok_if "IXFR from $C1, three changes back: AXFR (2 SOA)" [ "$(soa_count)" = 2 ]
+q contoso.com IXFR="$C2"
+ok_if "IXFR from $C2: the two kept deltas, condensed (4 SOA)" [ "$(soa_count)" = 4 ]
+ok_if "NSD follows to $C4" nsd_wait_serial contoso.com "$C4"
+ok_if "Knot follows to $C4" knot_wait_serial contoso.com "$C4"
+ok_if "NSD still answers as ocsdnsd does" same_answers "$NSD_PORT"
+ok_if "Knot still answers as ocsdnsd does" same_answers "$KNOT_PORT"
+ok_if "fabrikam.com was never NOTIFYed" \
+    sh -c "! grep -q 'notify fabrikam.com' '$DAEMON_LOG'"
+
+knot_stop
+nsd_stop
+stop_daemon || fail "daemon exit status $?"
+finish
