@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# t_ixfr.sh -- per-zone serials with NSD and Knot as secondaries: a reload
-# that changes one host NOTIFYs that zone alone, both fetch it by IXFR and
-# then answer as ocsdnsd does; IXFR answers to dig (deltas, current, unknown,
-# over UDP) and the history limit.
+# t_ixfr.sh -- per-zone serials with NSD and Knot as keyed secondaries: a
+# reload that changes one host NOTIFYs that zone alone (signed), both fetch
+# it by IXFR signed with the TSIG key and then answer as ocsdnsd does; IXFR
+# answers to dig (deltas, current, unknown, over UDP, a wrong key) and the
+# history limit.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -14,11 +15,19 @@ command -v knotd >/dev/null 2>&1 ||
 
 NSD_PORT=$(pick_port) || die "no free port for nsd"
 KNOT_PORT=$(pick_port) || die "no free port for knotd"
+# The secondaries sign every request with ixfr1 and verify every answer
+# (NSD and Knot reject an unsigned or badly signed message of a transfer);
+# dig's plain requests below are allowed by address.
+KEY=ixfr1
+SECRET=$(printf 'ocsdnsd t_ixfr lab key' | base64)
 write_conf <<CONF
 [server]
-allow_transfer = 127.0.0.1
-notify = 127.0.0.1:$NSD_PORT, 127.0.0.1:$KNOT_PORT
+allow_transfer = key $KEY, 127.0.0.1
+notify = 127.0.0.1:$NSD_PORT key $KEY, 127.0.0.1:$KNOT_PORT key $KEY
 ixfr_history = 2
+[key $KEY]
+algorithm = hmac-sha256
+secret = $SECRET
 [domain contoso.com]
 pool = pool01.contoso.com
 access_edge = sip.contoso.com
@@ -66,6 +75,9 @@ ok_if "IXFR from the current serial: the SOA alone" [ "$(soa_count)" = 1 ]
 q contoso.com IXFR=12345
 ok_if "IXFR from an unknown serial: a full AXFR" [ "$(soa_count)" = 2 ]
 expect_out_re '^pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+10\.0\.0\.10$'
+# The right name with a wrong secret: NOTAUTH/BADSIG, unsigned.
+q -y "hmac-sha256:$KEY:$(printf 'not the key' | base64)" contoso.com IXFR="$C1"
+expect_out_re "Couldn't verify signature: tsig indicates error"
 
 # ---- NSD as the secondary of both zones
 # nsd_secondary with store-ixfr: NSD writes ZONE.zone.ixfr (and logs
@@ -74,9 +86,11 @@ expect_out_re '^pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+
 nsd_ixfr_secondary() {
 	nsd_start < <(
 		printf 'server:\n\tzonefiles-write: 1\n'
+		printf 'key:\n\tname: %s\n\talgorithm: hmac-sha256\n\tsecret: "%s"\n' \
+		    "$KEY" "$SECRET"
 		printf 'pattern:\n\tname: "fromocsdnsd"\n'
-		printf '\trequest-xfr: 127.0.0.1@%s NOKEY\n' "$PORT"
-		printf '\tallow-notify: 127.0.0.1 NOKEY\n'
+		printf '\trequest-xfr: 127.0.0.1@%s %s\n' "$PORT" "$KEY"
+		printf '\tallow-notify: 127.0.0.1 %s\n' "$KEY"
 		printf '\tstore-ixfr: yes\n\tcreate-ixfr: no\n'
 		for zone in "$@"; do
 			printf 'zone:\n\tname: %s\n\tzonefile: "%s.zone"\n' \
@@ -87,49 +101,12 @@ nsd_ixfr_secondary() {
 }
 nsd_ixfr_secondary contoso.com fabrikam.com
 
-# Knot as a second secondary (local: lib.sh's Knot helpers are TSIG's);
-# its log says "IXFR, incoming" or "AXFR, incoming" for each transfer.
-KNOT_PID=
-knot_secondary() {
-	mkdir -p "$TMPD/knot"
-	{
-		printf 'server:\n    rundir: "%s"\n    listen: 127.0.0.1@%s\n' "$TMPD/knot" "$KNOT_PORT"
-		printf 'database:\n    storage: "%s"\n' "$TMPD/knot"
-		printf 'log:\n  - target: "%s"\n    any: info\n' "$TMPD/knot/knot.log"
-		printf 'remote:\n  - id: ocsdnsd\n    address: 127.0.0.1@%s\n' "$PORT"
-		printf 'acl:\n  - id: notify\n    address: 127.0.0.1\n    action: notify\n'
-		printf 'template:\n  - id: default\n    storage: "%s"\n    master: ocsdnsd\n    acl: notify\n' "$TMPD/knot"
-		printf 'zone:\n'
-		for zone in "$@"; do
-			printf '  - domain: %s\n' "$zone"
-		done
-	} >"$TMPD/knot/knot.conf"
-	knotd -c "$TMPD/knot/knot.conf" >"$TMPD/knot/stdout" 2>&1 &
-	KNOT_PID=$!
-}
-knot_stop() {
-	if [ -n "$KNOT_PID" ]; then
-		kill "$KNOT_PID" 2>/dev/null
-		wait "$KNOT_PID" 2>/dev/null
-		KNOT_PID=
-	fi
-}
+# Knot as a second keyed secondary (lib.sh; e2e_cleanup stops it); its log
+# says "IXFR, incoming" or "AXFR, incoming" for each transfer.
 knot_wait_serial() {	# ZONE SERIAL, at most 15 s
-	for _ in $(seq 1 75); do
-		[ "$(serial_of "$KNOT_PORT" "$1")" = "$2" ] && return 0
-		sleep 0.2
-	done
-	return 1
+	server_wait_serial "$KNOT_PORT" "$1" "$2"
 }
-# At exit knotd goes first, then lib.sh's cleanup, with the exit status.
-knot_cleanup() {
-	local rc=$?
-	knot_stop >/dev/null 2>&1
-	(exit "$rc")
-	e2e_cleanup
-}
-trap knot_cleanup EXIT
-knot_secondary contoso.com fabrikam.com
+knot_secondary "$KEY" hmac-sha256 "$SECRET" contoso.com fabrikam.com
 ok_if "NSD transferred contoso.com ($C1)" nsd_wait_serial contoso.com "$C1"
 ok_if "NSD transferred fabrikam.com ($F1)" nsd_wait_serial fabrikam.com "$F1"
 ok_if "Knot transferred contoso.com ($C1)" knot_wait_serial contoso.com "$C1"
@@ -152,8 +129,8 @@ C2=$(reload_to contoso.com "$C1")
 ok_if "the changed zone's serial rose ($C1 -> $C2)" [ "$C2" -gt "$C1" ]
 ok_if "the other zone keeps its serial ($F1)" [ "$(serial_of "$PORT" fabrikam.com)" = "$F1" ]
 ok_if "NSD followed the NOTIFY to $C2" nsd_wait_serial contoso.com "$C2"
-ok_if "contoso.com was NOTIFYed" \
-    grep -q "notify contoso.com to 127.0.0.1:$NSD_PORT: acknowledged" "$DAEMON_LOG"
+ok_if "contoso.com was NOTIFYed, signed, and NSD's answer verified" \
+    grep -q "notify contoso.com to 127.0.0.1:$NSD_PORT: acknowledged (TSIG verified)" "$DAEMON_LOG"
 ok_if "fabrikam.com was not NOTIFYed" \
     sh -c "! grep -q 'notify fabrikam.com' '$DAEMON_LOG'"
 for _ in $(seq 1 50); do
@@ -202,6 +179,10 @@ expect_out_re '^pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+
 expect_out_re '^pool01\.contoso\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+10\.0\.0\.20$'
 ok_if "the delta has the changed record only (2 A, 4 SOA)" \
     [ "$(printf '%s\n' "$OUT" | grep -vc '^;\|^$')" = 6 ]
+q -y "hmac-sha256:$KEY:$SECRET" contoso.com IXFR="$C1"
+ok_if "the same IXFR signed with the key: 4 SOA" [ "$(soa_count)" = 4 ]
+expect_out_re '^ixfr1\.[[:space:]]+0[[:space:]]+ANY[[:space:]]+TSIG[[:space:]]+hmac-sha256\.'
+expect_no_out_re "Couldn't verify|tsig indicates error|Transfer failed"
 
 # ---- over UDP: it fits one message
 q +notcp contoso.com IXFR="$C1"
