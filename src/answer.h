@@ -46,7 +46,7 @@ struct answer_zone {
 	uint8_t		 apex_len;
 	uint8_t		*soa_tail;	/* TYPE CLASS TTL RDLENGTH RDATA, TTL = negative TTL */
 	uint16_t	 soa_tail_len;
-	ldns_rr		*soa;		/* borrowed from the view, for CNAME answers */
+	ldns_rr		*soa;		/* borrowed from the view while compiling, then NULL */
 	uint32_t	 neg_ttl;	/* the TTL the SOA has in negative answers */
 };
 

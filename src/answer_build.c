@@ -374,6 +374,9 @@ answer_table_build(const struct synth_view *sv)
 	free(t->order);
 	t->order = NULL;
 	arena_free(&t->scratch);
+	/* The view packs its records next: nothing may point at them. */
+	for (size_t i = 0; i < t->nzones; i++)
+		t->zones[i].soa = NULL;
 	return t;
 fail:
 	builders_finish(t, jobs, njobs);

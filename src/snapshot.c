@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "config.h"
 #include "reverse.h"
@@ -112,7 +115,13 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 		/* After the files: a delegation shows the NS the child serves. */
 		if (synth_view_cut(&sv->sv) < 0)
 			goto oom;
-		/* A parent's delegations count: its AXFR carries them. */
+		/*
+		 * Here every zone's records are known (synthesized, reversed,
+		 * merged, cut lists made) and still ldns lists: the point where
+		 * a zone's SOA serial may be decided and patched, before the
+		 * answers below copy it. A parent's delegations count: its AXFR
+		 * carries them.
+		 */
 		for (size_t z = 0; z < sv->sv.nzones; z++) {
 			const struct synth_zone *zn = &sv->sv.zones[z];
 			s->nrecords += ldns_rr_list_rr_count(zn->rrs);
@@ -124,6 +133,9 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 			    cfg->path, sv->sv.name);
 			goto out;
 		}
+		/* The answers are compiled: only the packed records stay. */
+		if (synth_view_pack(&sv->sv) < 0)
+			goto oom;
 	}
 	if (build_chaos(s) < 0)
 		goto oom;
@@ -134,6 +146,13 @@ oom:
 out:
 	zonefiles_clear(&zf);
 	zonefile_msgs_clear(&msgs);
+#ifdef __GLIBC__
+	/*
+	 * The records freed were a million small blocks between the arenas'
+	 * chunks: hand the pages back, or the process keeps the peak.
+	 */
+	malloc_trim(0);
+#endif
 	if (rc < 0) {
 		snapshot_free(s);
 		return NULL;

@@ -381,7 +381,66 @@ synth_view_clear(struct synth_view *sv)
 			ldns_rr_list_deep_free(sv->zones[i].cut);
 	}
 	free(sv->zones);
+	arena_free(&sv->wire);
 	memset(sv, 0, sizeof(*sv));
+}
+
+/* --- the packed form ---------------------------------------------------- */
+
+int
+synth_view_pack(struct synth_view *sv)
+{
+	for (size_t i = 0; i < sv->nzones; i++) {
+		struct synth_zone *z = &sv->zones[i];
+
+		if (z->wire.buf != NULL)
+			continue;
+		if (zonewire_pack(&z->wire, &sv->wire, z->rrs, z->cut) < 0)
+			return -1;
+		if (z->rrs != NULL)
+			ldns_rr_list_deep_free(z->rrs);
+		if (z->cut != NULL)
+			ldns_rr_list_deep_free(z->cut);
+		z->rrs = z->cut = NULL;
+	}
+	return 0;
+}
+
+size_t
+synth_zone_nrrs(const struct synth_zone *z)
+{
+	if (z->wire.buf != NULL)
+		return z->wire.nrrs;
+	return z->rrs != NULL ? ldns_rr_list_rr_count(z->rrs) : 0;
+}
+
+/* A deep copy of l (NULL: an empty list). */
+static ldns_rr_list *
+list_copy(const ldns_rr_list *l)
+{
+	return l != NULL ? ldns_rr_list_clone(l) : ldns_rr_list_new();
+}
+
+ldns_rr_list *
+synth_zone_list(const struct synth_zone *z, enum zonewire_part part)
+{
+	if (z->wire.buf != NULL)
+		return zonewire_rr_list(&z->wire, part);
+	if (part == ZONEWIRE_ZONE)
+		return list_copy(z->rrs);
+	if (part == ZONEWIRE_CUT)
+		return list_copy(z->cut);
+	ldns_rr_list *l = list_copy(z->rrs), *c = list_copy(z->cut);
+	bool ok = l != NULL && c != NULL && ldns_rr_list_cat(l, c);
+	if (!ok) {
+		if (l != NULL)
+			ldns_rr_list_deep_free(l);
+		if (c != NULL)
+			ldns_rr_list_deep_free(c);
+		return NULL;
+	}
+	ldns_rr_list_free(c);	/* shallow: its records moved to l */
+	return l;
 }
 
 /* --- child zones: their delegation in the parent ------------------------ */

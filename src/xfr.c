@@ -79,20 +79,16 @@ msg_flush(struct xfr_msg *m, xfr_emit_fn *emit, void *arg)
 
 /* Appends one record (uncompressed), starting a new message when needed. */
 static int
-msg_add(struct xfr_msg *m, ldns_buffer *b, const ldns_rr *rr,
-    xfr_emit_fn *emit, void *arg)
+msg_add(struct xfr_msg *m, const struct zonewire_rr *rr, xfr_emit_fn *emit,
+    void *arg)
 {
-	ldns_buffer_clear(b);
-	if (ldns_rr2buffer_wire(b, rr, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
-		return -1;
-	size_t len = ldns_buffer_position(b);
-	if (m->count > 0 && m->len + len > XFR_MESSAGE_TARGET &&
+	if (m->count > 0 && m->len + rr->len > XFR_MESSAGE_TARGET &&
 	    msg_flush(m, emit, arg) < 0)
 		return -1;
-	if (m->len + len > sizeof(m->buf))
+	if (m->len + rr->len > sizeof(m->buf))
 		return -1;
-	memcpy(m->buf + m->len, ldns_buffer_begin(b), len);
-	m->len += len;
+	memcpy(m->buf + m->len, rr->wire, rr->len);
+	m->len += rr->len;
 	m->count++;
 	return 0;
 }
@@ -102,38 +98,35 @@ xfr_stream(const struct snapshot_view *view, const struct query *q,
     xfr_emit_fn *emit, void *arg)
 {
 	const struct synth_zone *z = find_zone(view, q);
+	struct zonewire_iter it;
+	struct zonewire_rr rr, soa;
 	int rc = 0;
 
 	if (z == NULL)
 		return 1;
-	size_t n = ldns_rr_list_rr_count(z->rrs);
+	/* The SOA opens and closes the transfer; it is first in the list. */
+	zonewire_iter(&z->wire, ZONEWIRE_ZONE, &it);
+	if (!zonewire_next(&it, &soa))
+		return -1;
 	/* 64 KiB: on the heap, one per transfer */
 	struct xfr_msg *m = malloc(sizeof(*m));
 	if (m == NULL)
 		return -1;
-	ldns_buffer *b = ldns_buffer_new(4096);
-	if (b == NULL) {
-		free(m);
-		return -1;
-	}
 	m->q = q;
 	m->first = true;
 	msg_start(m);
 	/*
-	 * The SOA opens and closes the transfer; it is first in the list. The
-	 * delegations of child zones come before the closing SOA: a secondary
-	 * of the parent alone can then refer to the child (RFC 1034 4.2.1).
+	 * The delegations of child zones come before the closing SOA: a
+	 * secondary of the parent alone can then refer to the child (RFC 1034
+	 * 4.2.1). The packed form holds the zone's records then the cut list.
 	 */
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, i), emit, arg);
-	size_t ncut = z->cut != NULL ? ldns_rr_list_rr_count(z->cut) : 0;
-	for (size_t i = 0; i < ncut && rc == 0; i++)
-		rc = msg_add(m, b, ldns_rr_list_rr(z->cut, i), emit, arg);
+	zonewire_iter(&z->wire, ZONEWIRE_ALL, &it);
+	while (rc == 0 && zonewire_next(&it, &rr))
+		rc = msg_add(m, &rr, emit, arg);
 	if (rc == 0)
-		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, 0), emit, arg);
+		rc = msg_add(m, &soa, emit, arg);
 	if (rc == 0)
 		rc = msg_flush(m, emit, arg);
-	ldns_buffer_free(b);
 	free(m);
 	return rc;
 }

@@ -1,0 +1,117 @@
+/* zonewire.c -- a zone's records packed as uncompressed wire, once compiled. */
+#include <string.h>
+
+#include "arena.h"
+#include "wire.h"
+#include "zonewire.h"
+
+#define RR_FIXED	10	/* TYPE CLASS TTL RDLENGTH */
+
+/* Appends the records of l to b, uncompressed; counts them. */
+static int
+pack_list(ldns_buffer *b, const ldns_rr_list *l, size_t *n)
+{
+	size_t count = l != NULL ? ldns_rr_list_rr_count(l) : 0;
+
+	for (size_t i = 0; i < count; i++)
+		if (ldns_rr2buffer_wire(b, ldns_rr_list_rr(l, i),
+		    LDNS_SECTION_ANSWER) != LDNS_STATUS_OK ||
+		    !ldns_buffer_status_ok(b))
+			return -1;
+	*n = count;
+	return 0;
+}
+
+int
+zonewire_pack(struct zonewire *w, struct arena *a, const ldns_rr_list *rrs,
+    const ldns_rr_list *cut)
+{
+	/* About 70 bytes a record: one growth at most for most zones. */
+	ldns_buffer *b = ldns_buffer_new(1024);
+	int rc = -1;
+
+	memset(w, 0, sizeof(*w));
+	if (b == NULL)
+		return -1;
+	if (pack_list(b, rrs, &w->nrrs) < 0)
+		goto out;
+	w->cut = ldns_buffer_position(b);
+	if (pack_list(b, cut, &w->ncut) < 0)
+		goto out;
+	w->len = ldns_buffer_position(b);
+	uint8_t *p = arena_alloc(a, w->len ? w->len : 1);
+	if (p == NULL)
+		goto out;
+	memcpy(p, ldns_buffer_begin(b), w->len);
+	w->buf = p;
+	rc = 0;
+out:
+	ldns_buffer_free(b);
+	return rc;
+}
+
+void
+zonewire_iter(const struct zonewire *w, enum zonewire_part part,
+    struct zonewire_iter *it)
+{
+	const uint8_t *b = w->buf;
+
+	if (b == NULL) {
+		it->p = it->end = NULL;
+		return;
+	}
+	it->p = part == ZONEWIRE_CUT ? b + w->cut : b;
+	it->end = part == ZONEWIRE_ZONE ? b + w->cut : b + w->len;
+}
+
+bool
+zonewire_next(struct zonewire_iter *it, struct zonewire_rr *rr)
+{
+	const uint8_t *p = it->p, *end = it->end;
+
+	if (p == NULL || p >= end)
+		return false;
+	/* The packer wrote it: plain labels, no pointers, checked lengths. */
+	rr->wire = rr->owner = p;
+	while (p < end && *p != 0)
+		p += 1 + *p;
+	p++;
+	if (p + RR_FIXED > end)
+		return false;
+	rr->owner_len = (size_t)(p - rr->owner);
+	rr->type = wire_get16(p);
+	rr->rrclass = wire_get16(p + 2);
+	rr->ttl = wire_get32(p + 4);
+	rr->rdlen = wire_get16(p + 8);
+	rr->rdata = p + RR_FIXED;
+	p += RR_FIXED + rr->rdlen;
+	if (p > end)
+		return false;
+	rr->len = (size_t)(p - rr->wire);
+	it->p = p;
+	return true;
+}
+
+ldns_rr_list *
+zonewire_rr_list(const struct zonewire *w, enum zonewire_part part)
+{
+	ldns_rr_list *l = ldns_rr_list_new();
+	struct zonewire_iter it;
+	struct zonewire_rr r;
+
+	if (l == NULL)
+		return NULL;
+	zonewire_iter(w, part, &it);
+	while (zonewire_next(&it, &r)) {
+		ldns_rr *rr = NULL;
+		size_t pos = 0;
+		if (ldns_wire2rr(&rr, r.wire, r.len, &pos,
+		    LDNS_SECTION_ANSWER) != LDNS_STATUS_OK ||
+		    !ldns_rr_list_push_rr(l, rr)) {
+			ldns_rr_free(rr);
+			ldns_rr_list_deep_free(l);
+			return NULL;
+		}
+	}
+	return l;
+}
