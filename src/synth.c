@@ -266,7 +266,6 @@ static int
 build_zone(const struct config *cfg, int v, const struct cfg_domain *d,
     uint32_t serial, struct synth_zone *z)
 {
-	z->name = strdup(d->name);
 	z->rrs = ldns_rr_list_new();
 	z->neg_ttl = d->ttl < cfg->negative_ttl ? d->ttl : cfg->negative_ttl;
 	if (z->name == NULL || z->rrs == NULL)
@@ -345,6 +344,15 @@ synth_view_threads(const struct config *cfg, int v, uint32_t serial,
 	if (out->zones == NULL)
 		return -1;
 	out->nzones = cfg->ndomains;
+	/*
+	 * The names first, together: strdup()ed amid the records, each would
+	 * pin a page of the heap once the records are freed.
+	 */
+	for (size_t d = 0; d < cfg->ndomains; d++)
+		if ((out->zones[d].name = strdup(cfg->domains[d].name)) == NULL) {
+			synth_view_clear(out);
+			return -1;
+		}
 	if (n < 1)
 		n = 1;
 	if (n > SYNTH_THREADS_MAX)
