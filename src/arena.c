@@ -11,7 +11,9 @@
  * are mapped, not malloc()ed: between the small blocks of the load (ldns
  * records, freed once the answers are compiled) they would pin the heap's
  * pages, so the process kept its start-up peak; mapped, the heap shrinks
- * back and freeing an arena hands its pages to the kernel at once.
+ * back and freeing an arena hands its pages to the kernel at once. Mapped
+ * populated: one fault per chunk instead of one per page (a tenth of the
+ * start-up was page faults).
  */
 #define ARENA_CHUNK	(1024 * 1024)
 
@@ -30,7 +32,7 @@ arena_alloc(struct arena *a, size_t n)
 	if (c == NULL || c->size - c->used < n) {
 		size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK - sizeof(*c);
 		void *m = mmap(NULL, sizeof(*c) + size, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (m == MAP_FAILED)
 			return NULL;
 		c = m;

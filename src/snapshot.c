@@ -174,6 +174,10 @@ snapshot_free(struct snapshot *s)
 		answer_clear(&s->chaos[i].answer);
 	config_free(s->cfg);
 	free(s);
+#ifdef __GLIBC__
+	/* After a reload the old configuration's pages go back too. */
+	malloc_trim(0);
+#endif
 }
 
 static int
