@@ -118,24 +118,25 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 		/*
 		 * Here every zone's records are known (synthesized, reversed,
 		 * merged, cut lists made) and still ldns lists: the point where
-		 * a zone's SOA serial may be decided and patched, before the
-		 * answers below copy it. A parent's delegations count: its AXFR
-		 * carries them.
+		 * a zone's SOA serial may be decided and patched, before they
+		 * are packed and the answers compiled from what is packed.
 		 */
+		/* Packed, the ldns records go: the answers come from the wire. */
+		if (synth_view_pack(&sv->sv) < 0)
+			goto oom;
+#ifdef __GLIBC__
+		malloc_trim(0);		/* their pages, for the table to come */
+#endif
+		/* A parent's delegations count: its AXFR carries them. */
 		for (size_t z = 0; z < sv->sv.nzones; z++) {
 			const struct synth_zone *zn = &sv->sv.zones[z];
-			s->nrecords += ldns_rr_list_rr_count(zn->rrs);
-			if (zn->cut != NULL)
-				s->nrecords += ldns_rr_list_rr_count(zn->cut);
+			s->nrecords += zn->wire.nrrs + zn->wire.ncut;
 		}
 		if ((sv->table = answer_table_build(&sv->sv)) == NULL) {
 			fprintf(diag, "%s: cannot prepare the answers of view %s\n",
 			    cfg->path, sv->sv.name);
 			goto out;
 		}
-		/* The answers are compiled: only the packed records stay. */
-		if (synth_view_pack(&sv->sv) < 0)
-			goto oom;
 	}
 	if (build_chaos(s) < 0)
 		goto oom;

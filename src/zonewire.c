@@ -1,4 +1,5 @@
 /* zonewire.c -- a zone's records packed as uncompressed wire, once compiled. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -7,17 +8,42 @@
 
 #define RR_FIXED	10	/* TYPE CLASS TTL RDLENGTH */
 
-/* Appends the records of l to b, uncompressed; counts them. */
+/* A growing byte buffer: what the records are written to before the arena. */
+struct wbuf {
+	uint8_t	*p;
+	size_t	 len, cap;
+};
+
+/*
+ * Appends the records of l to b, uncompressed; counts them. Each is
+ * written by ldns_rr2wire() into its own buffer: appending several to one
+ * ldns_buffer with ldns_rr2buffer_wire() came out garbled once it grew.
+ */
 static int
-pack_list(ldns_buffer *b, const ldns_rr_list *l, size_t *n)
+pack_list(struct wbuf *b, const ldns_rr_list *l, size_t *n)
 {
 	size_t count = l != NULL ? ldns_rr_list_rr_count(l) : 0;
 
-	for (size_t i = 0; i < count; i++)
-		if (ldns_rr2buffer_wire(b, ldns_rr_list_rr(l, i),
-		    LDNS_SECTION_ANSWER) != LDNS_STATUS_OK ||
-		    !ldns_buffer_status_ok(b))
+	for (size_t i = 0; i < count; i++) {
+		uint8_t *w = NULL;
+		size_t len = 0;
+		if (ldns_rr2wire(&w, ldns_rr_list_rr(l, i), LDNS_SECTION_ANSWER,
+		    &len) != LDNS_STATUS_OK)
 			return -1;
+		if (b->len + len > b->cap) {
+			size_t cap = (b->len + len) * 2;
+			uint8_t *p = realloc(b->p, cap);
+			if (p == NULL) {
+				free(w);
+				return -1;
+			}
+			b->p = p;
+			b->cap = cap;
+		}
+		memcpy(b->p + b->len, w, len);
+		b->len += len;
+		free(w);
+	}
 	*n = count;
 	return 0;
 }
@@ -26,27 +52,25 @@ int
 zonewire_pack(struct zonewire *w, struct arena *a, const ldns_rr_list *rrs,
     const ldns_rr_list *cut)
 {
-	/* About 70 bytes a record: one growth at most for most zones. */
-	ldns_buffer *b = ldns_buffer_new(1024);
+	struct wbuf b = { NULL, 0, 0 };
 	int rc = -1;
 
 	memset(w, 0, sizeof(*w));
-	if (b == NULL)
-		return -1;
-	if (pack_list(b, rrs, &w->nrrs) < 0)
+	if (pack_list(&b, rrs, &w->nrrs) < 0)
 		goto out;
-	w->cut = ldns_buffer_position(b);
-	if (pack_list(b, cut, &w->ncut) < 0)
+	w->cut = b.len;
+	if (pack_list(&b, cut, &w->ncut) < 0)
 		goto out;
-	w->len = ldns_buffer_position(b);
+	w->len = b.len;
 	uint8_t *p = arena_alloc(a, w->len ? w->len : 1);
 	if (p == NULL)
 		goto out;
-	memcpy(p, ldns_buffer_begin(b), w->len);
+	if (w->len > 0)
+		memcpy(p, b.p, w->len);
 	w->buf = p;
 	rc = 0;
 out:
-	ldns_buffer_free(b);
+	free(b.p);
 	return rc;
 }
 

@@ -299,6 +299,48 @@ START_TEST(test_pack_round_trip)
 }
 END_TEST
 
+/* A zone of thousands of records (100 KiB and more) packs whole. */
+START_TEST(test_pack_large)
+{
+	struct synth_view sv = { .name = "test", .nzones = 1 };
+	size_t count = 5000;
+
+	sv.zones = calloc(1, sizeof(*sv.zones));
+	ck_assert_ptr_nonnull(sv.zones);
+	sv.zones[0].name = strdup("l.test");
+	sv.zones[0].rrs = ldns_rr_list_new();
+	for (size_t i = 0; i < count; i++) {
+		char text[80];
+		ldns_rr *rr = NULL;
+		snprintf(text, sizeof(text), "h%zu.l.test. 60 IN A 10.%zu.%zu.1",
+		    i, i / 256, i % 256);
+		ck_assert_int_eq(ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL),
+		    LDNS_STATUS_OK);
+		ldns_rr_list_push_rr(sv.zones[0].rrs, rr);
+	}
+	ldns_rr_list *orig = ldns_rr_list_clone(sv.zones[0].rrs);
+	ck_assert_int_eq(synth_view_pack(&sv), 0);
+
+	struct zonewire_iter it;
+	struct zonewire_rr rr;
+	size_t i = 0;
+	zonewire_iter(&sv.zones[0].wire, ZONEWIRE_ALL, &it);
+	while (zonewire_next(&it, &rr)) {
+		uint8_t *w = NULL;
+		size_t wlen = 0;
+		ck_assert_uint_lt(i, count);
+		ck_assert_int_eq(ldns_rr2wire(&w, ldns_rr_list_rr(orig, i++),
+		    LDNS_SECTION_ANSWER, &wlen), LDNS_STATUS_OK);
+		ck_assert_uint_eq(rr.len, wlen);
+		ck_assert_int_eq(memcmp(rr.wire, w, wlen), 0);
+		free(w);
+	}
+	ck_assert_uint_eq(i, count);
+	ldns_rr_list_deep_free(orig);
+	synth_view_clear(&sv);
+}
+END_TEST
+
 static Suite *
 synth_suite(void)
 {
@@ -311,6 +353,7 @@ synth_suite(void)
 	tcase_add_test(tc, test_nested_domains);
 	tcase_add_test(tc, test_threads_same_records);
 	tcase_add_test(tc, test_pack_round_trip);
+	tcase_add_test(tc, test_pack_large);
 	suite_add_tcase(s, tc);
 	return s;
 }
