@@ -253,7 +253,15 @@ if [ "$STARTONLY" = 1 ]; then
 	t1=$(date +%s%N)
 	[ $ok = 1 ] || die "no reload within ${STARTUP_TIMEOUT:-120} s: $(tail -3 "$WORK/ocsdnsd.log")"
 	RMS=$(( (t1 - t0) / 1000000 ))
-	RRSS=$(rss "${PID[ocsdnsd]}")
+	# The old snapshot is freed once every worker has moved on, after the
+	# "reloaded" line: wait until the resident size stops changing.
+	RRSS=$(rss "${PID[ocsdnsd]}") prev=0
+	for t in $(seq 1 $((${STARTUP_TIMEOUT:-120} * 2))); do
+		[ "$RRSS" = "$prev" ] && break
+		sleep 0.5
+		prev=$RRSS
+		RRSS=$(rss "${PID[ocsdnsd]}")
+	done
 	RHWM=$(rss "${PID[ocsdnsd]}" VmHWM)
 	printf '\n| domains | start-up, median of 3 (ms) | VmRSS (MiB) | VmHWM after start-up (MiB) | reload (ms) | VmRSS after reload (MiB) | VmHWM during reload (MiB) |\n|---|---|---|---|---|---|---|\n'
 	printf '| %d | %s | %.1f | %.1f | %d | %.1f | %.1f |\n' "$NDOM" "$STARTUP" \
