@@ -341,6 +341,43 @@ START_TEST(test_pack_large)
 }
 END_TEST
 
+/* Enough zones for the threaded packing: each zone's bytes its own. */
+START_TEST(test_pack_threads)
+{
+	size_t nd = 600, cap = nd * 120, o = 0;
+	char *text = malloc(cap);
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t d = 0; d < nd; d++)
+		o += (size_t)snprintf(text + o, cap - o, "[domain d%zu.test]\n"
+		    "pool = pool01.d%zu.test\n[host pool01.d%zu.test]\n"
+		    "address = 10.0.%zu.%zu\n", d, d, d, d / 256, d % 256);
+	struct config *cfg = load(text);
+	struct synth_view sv;
+	ck_assert_int_eq(synth_view(cfg, -1, 7, &sv), 0);
+	ck_assert_uint_eq(sv.nzones, nd);
+	ldns_rr_list **orig = calloc(nd, sizeof(*orig));
+	ck_assert_ptr_nonnull(orig);
+	for (size_t z = 0; z < nd; z++)
+		orig[z] = ldns_rr_list_clone(sv.zones[z].rrs);
+	ck_assert_int_eq(synth_view_pack(&sv), 0);
+	for (size_t z = 0; z < nd; z++) {
+		ldns_rr_list *back = synth_zone_list(&sv.zones[z], ZONEWIRE_ALL);
+		char *want = list_str(orig[z]), *got = list_str(back);
+		ck_assert_ptr_null(sv.zones[z].rrs);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+		ldns_rr_list_deep_free(back);
+		ldns_rr_list_deep_free(orig[z]);
+	}
+	free(orig);
+	synth_view_clear(&sv);
+	config_free(cfg);
+	free(text);
+}
+END_TEST
+
 static Suite *
 synth_suite(void)
 {
@@ -354,6 +391,7 @@ synth_suite(void)
 	tcase_add_test(tc, test_threads_same_records);
 	tcase_add_test(tc, test_pack_round_trip);
 	tcase_add_test(tc, test_pack_large);
+	tcase_add_test(tc, test_pack_threads);
 	suite_add_tcase(s, tc);
 	return s;
 }
