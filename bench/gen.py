@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # gen.py -- generate N SIP domains for ocsdnsd, NSD and Knot, plus a query mix.
 """Usage: gen.py N OUTDIR [--queries COUNT] [--seed SEED] [--ports P1,P2,P3]
+              [--ini-only]
 
 Writes into OUTDIR:
   ocsdnsd.ini           N [domain] sections and their [host] sections (no views)
@@ -10,6 +11,9 @@ Writes into OUTDIR:
   queries.txt           dnsperf input: ~60% SRV, 20% A, 10% NXDOMAIN,
                         5% NODATA (MX at an existing name), 5% empty
                         non-terminal (_tcp.DOMAIN SRV); fixed seed
+With --ini-only only ocsdnsd.ini and queries.txt (what run.sh -S needs:
+a million zone files take minutes to write and are never read there).
+N is 1..1000000.
 
 Domain i (1-based) is dNNNNN.lab (at least 5 digits).  Every domain has
 pool01 (one or two A), sip (A and AAAA, the Access Edge) and ns1 (A);
@@ -216,9 +220,13 @@ def main(argv):
 	opts = {"--queries": "100000", "--seed": "2026", "--ports":
 	    "15301,15302,15303"}
 	pos = []
+	ini_only = False
 	i = 0
 	while i < len(args):
-		if args[i] in opts and i + 1 < len(args):
+		if args[i] == "--ini-only":
+			ini_only = True
+			i += 1
+		elif args[i] in opts and i + 1 < len(args):
 			opts[args[i]] = args[i + 1]
 			i += 2
 		elif args[i] in ("-h", "--help"):
@@ -231,14 +239,18 @@ def main(argv):
 		sys.stderr.write(__doc__)
 		return 2
 	n = int(pos[0])
-	if n < 1 or n > 999999:
-		sys.stderr.write("gen.py: N must be 1..999999\n")
+	if n < 1 or n > 1000000:
+		sys.stderr.write("gen.py: N must be 1..1000000\n")
 		return 2
 	outdir = os.path.abspath(pos[1])
 	ports = [int(p) for p in opts["--ports"].split(",")]
 	os.makedirs(os.path.join(outdir, "zones"), exist_ok=True)
 	doms = [domain_data(i) for i in range(1, n + 1)]
 	write_ini(os.path.join(outdir, "ocsdnsd.ini"), doms)
+	write_queries(os.path.join(outdir, "queries.txt"), doms,
+	    int(opts["--queries"]), int(opts["--seed"]))
+	if ini_only:
+		return 0
 	for dd in doms:
 		write_zone(os.path.join(outdir, "zones", dd["name"] + ".zone"),
 		    dd)
@@ -246,8 +258,6 @@ def main(argv):
 	    ports[1])
 	write_knot_conf(os.path.join(outdir, "knot.conf"), outdir, doms,
 	    ports[2])
-	write_queries(os.path.join(outdir, "queries.txt"), doms,
-	    int(opts["--queries"]), int(opts["--seed"]))
 	return 0
 
 

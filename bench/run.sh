@@ -12,8 +12,12 @@
 #   -m  modes, comma-separated: pinned,unpinned (default both)
 #   -w  ocsdnsd's [server] workers (default 1: the issue's goals are for one)
 #   -k  keep the work directory (data, logs, raw results)
-#   -S  start-up only: time ocsdnsd from exec to its first answer (3 times)
-#       and its resident memory; no peer servers, no load
+#   -S  start-up only: time ocsdnsd from exec to its first answer (3 times),
+#       its resident memory (VmRSS) and peak (VmHWM) after start-up and
+#       after one reload (SIGHUP, its time to "reloaded"); no peer servers,
+#       no load; gen.py writes only the INI (so -n 1000000 is practical)
+#   -C  LIST  the start-up curve: -S for each domain count of LIST
+#       (comma-separated, e.g. 10000,100000,1000000), one table
 # After the load runs: ten reloads (SIGHUP, each waited for) under load from
 # blast, unpinned, counting the queries lost meanwhile.
 # Environment: OCSDNSD (the server binary, default ../src/ocsdnsd),
@@ -26,7 +30,8 @@ export LC_ALL=C
 
 NDOM=10 DUR=4 ROUNDS=3 BASE=15301 KEEP=0 STARTONLY=0 WORKERS=1
 GENS=blast,dnsperf MODES=pinned,unpinned
-while getopts "n:d:r:p:g:m:w:kS" opt; do
+CURVE=""
+while getopts "n:d:r:p:g:m:w:kSC:" opt; do
 	case $opt in
 	n) NDOM=$OPTARG ;;
 	d) DUR=$OPTARG ;;
@@ -37,7 +42,8 @@ while getopts "n:d:r:p:g:m:w:kS" opt; do
 	w) WORKERS=$OPTARG ;;
 	k) KEEP=1 ;;
 	S) STARTONLY=1 ;;
-	*) sed -n '3,23p' "$0" >&2; exit 2 ;;
+	C) CURVE=$OPTARG ;;
+	*) sed -n '3,28p' "$0" >&2; exit 2 ;;
 	esac
 done
 case "$NDOM$DUR$ROUNDS$BASE$WORKERS" in *[!0-9]*) echo "run.sh: numbers only" >&2; exit 2 ;; esac
@@ -47,6 +53,15 @@ if [ "$DUR" -lt 1 ] || [ "$DUR" -gt 60 ] || [ "$ROUNDS" -lt 1 ] || [ "$NDOM" -lt
 fi
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+if [ -n "$CURVE" ]; then
+	# One -S run per count; their table rows under one header.
+	printf '| domains | start-up, median of 3 (ms) | VmRSS (MiB) | VmHWM after start-up (MiB) | reload (ms) | VmRSS after reload (MiB) | VmHWM during reload (MiB) |\n|---|---|---|---|---|---|---|\n'
+	for n in ${CURVE//,/ }; do
+		case $n in *[!0-9]*|"") echo "run.sh: -C takes numbers" >&2; exit 2 ;; esac
+		"$0" -S -n "$n" -p "$BASE" | grep "^| $n |" || exit 1
+	done
+	exit 0
+fi
 OCSDNSD=${OCSDNSD:-$HERE/../src/ocsdnsd}
 DNSPERF_OPTS=${DNSPERF_OPTS:--c 2 -T 2 -q 128}
 BLAST_OPTS=${BLAST_OPTS:--w 64}
@@ -94,7 +109,9 @@ for t in blast noop; do
 done
 BLAST=$WORK/blast
 t0=$(date +%s.%N)
-python3 "$HERE/gen.py" "$NDOM" "$WORK/data" --ports "$P_OCS,$P_NSD,$P_KNOT" ||
+GENOPTS=""
+[ "$STARTONLY" = 0 ] || GENOPTS=--ini-only
+python3 "$HERE/gen.py" "$NDOM" "$WORK/data" --ports "$P_OCS,$P_NSD,$P_KNOT" $GENOPTS ||
     die "gen.py failed"
 t1=$(date +%s.%N)
 # The zone files for NSD and Knot (one per domain) are still being written
@@ -108,7 +125,11 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC') $(uname -srm), $(nproc) CPUs, load $(cu
 echo "# $NDOM domains, $(wc -l < "$DATA/queries.txt") queries in the mix, generated in $(echo "$t1 - $t0" | bc) s; $DUR s per run, $ROUNDS rounds; ocsdnsd workers = $WORKERS"
 busy=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 10 { printf " %s(%s%%)", $2, $1 }')
 [ -z "$busy" ] || echo "# WARNING: other processes are using CPU:$busy -- figures will be noisy"
-echo "# $("$OCSDNSD" -V 2>&1), $(nsd -v 2>&1 | head -1), $(knotd -V 2>&1 | head -1), dnsperf $(dnsperf -h 2>&1 | sed -n "s/^Version //p" | head -1)"
+if [ "$STARTONLY" = 0 ]; then
+	echo "# $("$OCSDNSD" -V 2>&1), $(nsd -v 2>&1 | head -1), $(knotd -V 2>&1 | head -1), dnsperf $(dnsperf -h 2>&1 | sed -n "s/^Version //p" | head -1)"
+else
+	echo "# $("$OCSDNSD" -V 2>&1)"
+fi
 
 # ---- helpers ------------------------------------------------------------
 # all processes of a server: the pid and its descendants
@@ -138,11 +159,12 @@ cputicks() {
 	echo $sum $sys
 }
 
-# VmRSS in kB, summed over the processes of a server
+# VmRSS (or the field $2 of /proc/PID/status: VmHWM, the peak) in kB,
+# summed over the processes of a server
 rss() {
-	local p sum=0 v
+	local p sum=0 v f=${2:-VmRSS}
 	for p in $(tree "$1"); do
-		v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+		v=$(awk -v f="$f:" '$1 == f { print $2 }' "/proc/$p/status" 2>/dev/null)
 		sum=$((sum + ${v:-0}))
 	done
 	echo $sum
@@ -210,9 +232,40 @@ for s in $SERVERS; do
 	RSS[$s]=$(rss "${PID[$s]}")
 done
 
+mib() { echo "$1 / 1024" | bc -l; }
+
 if [ "$STARTONLY" = 1 ]; then
-	printf '\n| domains | ocsdnsd start-up, median of 3 (ms) | ocsdnsd VmRSS (MiB) |\n|---|---|---|\n'
-	printf '| %d | %s | %.1f |\n' "$NDOM" "$STARTUP" "$(echo "${RSS[ocsdnsd]} / 1024" | bc -l)"
+	HWM=$(rss "${PID[ocsdnsd]}" VmHWM)
+	# One reload: its time, and its own peak (clear_refs 5 resets VmHWM).
+	echo 5 > "/proc/${PID[ocsdnsd]}/clear_refs" 2>/dev/null ||
+	    echo "# note: cannot reset VmHWM: the reload peak includes start-up"
+	n0=$(grep -c 'reloaded ' "$WORK/ocsdnsd.log")
+	t0=$(date +%s%N)
+	kill -HUP "${PID[ocsdnsd]}"
+	ok=0
+	for t in $(seq 1 $((${STARTUP_TIMEOUT:-120} * 100))); do
+		if [ "$(grep -c 'reloaded ' "$WORK/ocsdnsd.log")" -gt "$n0" ]; then
+			ok=1
+			break
+		fi
+		sleep 0.01
+	done
+	t1=$(date +%s%N)
+	[ $ok = 1 ] || die "no reload within ${STARTUP_TIMEOUT:-120} s: $(tail -3 "$WORK/ocsdnsd.log")"
+	RMS=$(( (t1 - t0) / 1000000 ))
+	# The old snapshot is freed once every worker has moved on, after the
+	# "reloaded" line: wait until the resident size stops changing.
+	RRSS=$(rss "${PID[ocsdnsd]}") prev=0
+	for t in $(seq 1 $((${STARTUP_TIMEOUT:-120} * 2))); do
+		[ "$RRSS" = "$prev" ] && break
+		sleep 0.5
+		prev=$RRSS
+		RRSS=$(rss "${PID[ocsdnsd]}")
+	done
+	RHWM=$(rss "${PID[ocsdnsd]}" VmHWM)
+	printf '\n| domains | start-up, median of 3 (ms) | VmRSS (MiB) | VmHWM after start-up (MiB) | reload (ms) | VmRSS after reload (MiB) | VmHWM during reload (MiB) |\n|---|---|---|---|---|---|---|\n'
+	printf '| %d | %s | %.1f | %.1f | %d | %.1f | %.1f |\n' "$NDOM" "$STARTUP" \
+	    "$(mib "${RSS[ocsdnsd]}")" "$(mib "$HWM")" "$RMS" "$(mib "$RRSS")" "$(mib "$RHWM")"
 	exit 0
 fi
 

@@ -12,6 +12,7 @@
 #include "wire.h"
 
 struct synth_view;
+struct enc_rr;
 
 /*
  * One complete response message as rendered at load time, with ID 0,
@@ -46,7 +47,7 @@ struct answer_zone {
 	uint8_t		 apex_len;
 	uint8_t		*soa_tail;	/* TYPE CLASS TTL RDLENGTH RDATA, TTL = negative TTL */
 	uint16_t	 soa_tail_len;
-	ldns_rr		*soa;		/* borrowed from the view, for CNAME answers */
+	const struct enc_rr *soa;	/* load time only, then NULL */
 	uint32_t	 neg_ttl;	/* the TTL the SOA has in negative answers */
 };
 
@@ -67,8 +68,8 @@ struct lookup {
 struct answer_table;
 
 /*
- * Compiles the zones of one view into prepared answers. The RRs stay owned by
- * sv. Returns NULL when out of memory or when ldns cannot render a record.
+ * Compiles the zones of one view, packed (synth_view_pack()), into prepared
+ * answers; sv keeps its records. Returns NULL when out of memory or when ldns cannot render a record.
  */
 struct answer_table *answer_table_build(const struct synth_view *sv);
 void		 answer_table_free(struct answer_table *t);

@@ -16,11 +16,11 @@
 
 /* The lists live in the scratch arena: growing one leaves the old behind. */
 static int
-node_add_rr(struct answer_table *t, struct node *n, ldns_rr *rr)
+node_add_rr(struct answer_table *t, struct node *n, const struct enc_rr *rr)
 {
 	if (n->nrrs == n->caprrs) {
 		size_t cap = n->caprrs ? (size_t)n->caprrs * 2 : 2;
-		ldns_rr **v = arena_alloc(&t->scratch, cap * sizeof(*v));
+		const struct enc_rr **v = arena_alloc(&t->scratch, cap * sizeof(*v));
 		uint16_t *ty = arena_alloc(&t->scratch, cap * sizeof(*ty));
 		if (v == NULL || ty == NULL)
 			return -1;
@@ -34,7 +34,7 @@ node_add_rr(struct answer_table *t, struct node *n, ldns_rr *rr)
 			return -1;
 		n->caprrs = (uint32_t)cap;
 	}
-	n->types[n->nrrs] = ldns_rr_get_type(rr);
+	n->types[n->nrrs] = rr->type;
 	n->rrs[n->nrrs++] = rr;
 	return 0;
 }
@@ -54,7 +54,7 @@ node_sort(struct node *n)
 {
 	for (size_t i = 1; i < n->nrrs; i++) {
 		uint16_t t = n->types[i];
-		ldns_rr *rr = n->rrs[i];
+		const struct enc_rr *rr = n->rrs[i];
 		size_t j = i;
 
 		for (; j > 0 && n->types[j - 1] > t; j--) {
@@ -68,17 +68,40 @@ node_sort(struct node *n)
 
 /* --- building the table ------------------------------------------------- */
 
+/*
+ * The records of packed zone sz, read into the scratch arena (the nodes
+ * point at them until compiled); NULL when out of memory or malformed.
+ */
+static const struct enc_rr *
+zone_records(struct answer_table *t, const struct synth_zone *sz, size_t *n)
+{
+	size_t count = sz->wire.nrrs, i = 0;
+	struct enc_rr *v = arena_alloc(&t->scratch,
+	    (count ? count : 1) * sizeof(*v));
+	struct zonewire_iter it;
+	struct zonewire_rr r;
+
+	if (v == NULL || sz->wire.buf == NULL)
+		return NULL;
+	zonewire_iter(&sz->wire, ZONEWIRE_ZONE, &it);
+	while (i < count && zonewire_next(&it, &r))
+		if (!enc_rr_parse(&v[i++], r.wire, r.len))
+			return NULL;
+	*n = i;
+	return i == count ? v : NULL;
+}
+
 static int
 zone_init(struct answer_builder *b, struct answer_zone *z,
-    const struct synth_zone *sz)
+    const struct synth_zone *sz, const struct enc_rr *recs, size_t count)
 {
-	ldns_rr *soa = ldns_rr_list_rr(sz->rrs, 0);
+	const struct enc_rr *soa = count > 0 ? &recs[0] : NULL;
 	uint8_t name[DNS_MAX_NAME];
 	size_t len;
 	struct enc *e = b->enc;
 
-	if (soa == NULL || ldns_rr_get_type(soa) != LDNS_RR_TYPE_SOA ||
-	    (len = answer_lname(ldns_rr_owner(soa), name)) == 0 ||
+	if (soa == NULL || soa->type != LDNS_RR_TYPE_SOA ||
+	    (len = answer_lname(soa->owner, soa->owner_len, name)) == 0 ||
 	    (z->apex = arena_alloc(&b->arena, len)) == NULL)
 		return -1;
 	memcpy(z->apex, name, len);
@@ -124,21 +147,20 @@ add_ancestors(struct answer_table *t, const uint8_t *name, size_t len,
  */
 static int
 insert_zone(struct answer_table *t, struct answer_zone *z,
-    const struct synth_zone *sz)
+    const struct enc_rr *recs, size_t count)
 {
 	struct {
 		uint8_t name[DNS_MAX_NAME];
 		size_t len;
 		uint32_t hash;
 	} p[INSERT_BATCH];
-	size_t count = ldns_rr_list_rr_count(sz->rrs);
 
 	for (size_t i = 0; i < count; i += INSERT_BATCH) {
 		size_t m = count - i < INSERT_BATCH ? count - i : INSERT_BATCH;
 
 		for (size_t k = 0; k < m; k++) {
-			ldns_rr *rr = ldns_rr_list_rr(sz->rrs, i + k);
-			if ((p[k].len = answer_lname(ldns_rr_owner(rr),
+			const struct enc_rr *rr = &recs[i + k];
+			if ((p[k].len = answer_lname(rr->owner, rr->owner_len,
 			    p[k].name)) == 0)
 				return -1;
 			p[k].hash = wire_name_hash(p[k].name, p[k].len);
@@ -153,7 +175,7 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 			struct node *n = answer_table_insert(t, p[k].name, p[k].len,
 			    p[k].hash, z);
 			if (n == NULL ||
-			    node_add_rr(t, n, ldns_rr_list_rr(sz->rrs, i + k)) < 0 ||
+			    node_add_rr(t, n, &recs[i + k]) < 0 ||
 			    add_ancestors(t, p[k].name, p[k].len, z) < 0)
 				return -1;
 		}
@@ -310,7 +332,7 @@ answer_table_build(const struct synth_view *sv)
 	/* Sized for about one node per record: growing rehashes them all. */
 	size_t nrrs = 0;
 	for (size_t zi = 0; zi < sv->nzones; zi++)
-		nrrs += ldns_rr_list_rr_count(sv->zones[zi].rrs);
+		nrrs += sv->zones[zi].wire.nrrs;
 	for (t->mask = 63; t->mask + 1 < nrrs * 2; t->mask = t->mask * 2 + 1)
 		;
 	t->slots = calloc(t->mask + 1, sizeof(*t->slots));
@@ -328,8 +350,13 @@ answer_table_build(const struct synth_view *sv)
 		const struct synth_zone *sz = &sv->zones[zi];
 		struct answer_zone *z = &t->zones[zi];
 
+		const struct enc_rr *recs;
+		size_t count = 0;
+
 		t->nzones++;
-		if (zone_init(&jobs[0].b, z, sz) < 0 || insert_zone(t, z, sz) < 0)
+		if ((recs = zone_records(t, sz, &count)) == NULL ||
+		    zone_init(&jobs[0].b, z, sz, recs, count) < 0 ||
+		    insert_zone(t, z, recs, count) < 0)
 			goto fail;
 	}
 	/*
@@ -374,6 +401,9 @@ answer_table_build(const struct synth_view *sv)
 	free(t->order);
 	t->order = NULL;
 	arena_free(&t->scratch);
+	/* The records read went with the scratch arena. */
+	for (size_t i = 0; i < t->nzones; i++)
+		t->zones[i].soa = NULL;
 	return t;
 fail:
 	builders_finish(t, jobs, njobs);
@@ -385,25 +415,41 @@ fail:
 int
 answer_prepare(struct answer *a, ldns_rr **rrs, size_t n)
 {
-	struct enc_section an = { rrs, n, NULL }, none = { NULL, 0, NULL };
 	struct enc *e = malloc(sizeof(*e));
+	uint8_t **wire = calloc(n ? n : 1, sizeof(*wire));
+	struct enc_rr *v = calloc(n ? n : 1, sizeof(*v));
+	const struct enc_rr **pv = calloc(n ? n : 1, sizeof(*pv));
+	struct enc_section an = { pv, n, NULL }, none = { NULL, 0, NULL };
 	size_t noadd;
 	int rc = -1;
 
 	memset(a, 0, sizeof(*a));
-	if (e == NULL || n == 0 ||
+	if (e == NULL || wire == NULL || v == NULL || pv == NULL || n == 0 ||
 	    (a->var = calloc(1, sizeof(*a->var))) == NULL)
 		goto out;
-	a->qtype = ldns_rr_get_type(rrs[0]);
-	if (enc_render(e, ldns_rdf_data(ldns_rr_owner(rrs[0])), a->qtype,
-	    (uint16_t)ldns_rr_get_class(rrs[0]), LDNS_RCODE_NOERROR, &an, &none,
-	    &none, &noadd) < 0 || (a->var[0].wire = malloc(e->len)) == NULL)
+	/* The encoder reads wire records: these few go through ldns's writer. */
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 0;
+		if (ldns_rr2wire(&wire[i], rrs[i], LDNS_SECTION_ANSWER, &len) !=
+		    LDNS_STATUS_OK || !enc_rr_parse(&v[i], wire[i], len))
+			goto out;
+		pv[i] = &v[i];
+	}
+	a->qtype = v[0].type;
+	if (enc_render(e, v[0].owner, a->qtype, v[0].rrclass,
+	    LDNS_RCODE_NOERROR, &an, &none, &none, &noadd) < 0 ||
+	    (a->var[0].wire = malloc(e->len)) == NULL)
 		goto out;
 	memcpy(a->var[0].wire, e->buf, e->len);
 	a->var[0].len = a->var[0].len_noadd = (uint16_t)e->len;
 	a->nvar = 1;
 	rc = 0;
 out:
+	for (size_t i = 0; wire != NULL && i < n; i++)
+		free(wire[i]);
+	free(wire);
+	free(v);
+	free(pv);
 	free(e);
 	if (rc < 0)
 		answer_clear(a);

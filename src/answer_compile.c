@@ -10,19 +10,21 @@
 
 /* --- names -------------------------------------------------------------- */
 
-/* Lower-case wire form of an ldns dname; returns the length, 0 on error. */
 size_t
-answer_lname(const ldns_rdf *rdf, uint8_t out[DNS_MAX_NAME])
+answer_lname(const uint8_t *name, size_t max, uint8_t out[DNS_MAX_NAME])
 {
-	size_t len = ldns_rdf_size(rdf);
-	const uint8_t *d = ldns_rdf_data(rdf);
+	size_t i = 0;
 
-	if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || len == 0 ||
-	    len > DNS_MAX_NAME)
+	if (max > DNS_MAX_NAME)
+		max = DNS_MAX_NAME;
+	while (i < max && name[i] != 0 && (name[i] & 0xc0) == 0)
+		i += 1 + name[i];
+	if (i >= max || name[i] != 0)
 		return 0;
-	for (size_t i = 0; i < len; i++)
-		out[i] = (d[i] >= 'A' && d[i] <= 'Z') ? (uint8_t)(d[i] + 32) : d[i];
-	return len;
+	for (size_t k = 0; k <= i; k++)
+		out[k] = (name[k] >= 'A' && name[k] <= 'Z') ?
+		    (uint8_t)(name[k] + 32) : name[k];
+	return i + 1;
 }
 
 /* --- compiling a node --------------------------------------------------- */
@@ -103,18 +105,18 @@ answer_node_rrset(const struct node *n, uint16_t type)
 
 /* A growable list of borrowed RR pointers, for building sections. */
 struct rrvec {
-	ldns_rr **rr;
+	const struct enc_rr **rr;
 	size_t n, cap;
 };
 
 static int
-rrvec_add(struct rrvec *v, ldns_rr *const *rr, size_t n)
+rrvec_add(struct rrvec *v, const struct enc_rr *const *rr, size_t n)
 {
 	if (n == 0)
 		return 0;
 	if (v->n + n > v->cap) {
 		size_t cap = (v->n + n) * 2;
-		ldns_rr **p = realloc(v->rr, cap * sizeof(*p));
+		const struct enc_rr **p = realloc(v->rr, cap * sizeof(*p));
 		if (p == NULL)
 			return -1;
 		v->rr = p;
@@ -125,20 +127,38 @@ rrvec_add(struct rrvec *v, ldns_rr *const *rr, size_t n)
 	return 0;
 }
 
-/* The name in the rdata that wants addresses in the additional section. */
-static const ldns_rdf *
-additional_target(const ldns_rr *rr)
+/*
+ * The name in the rdata that wants addresses in the additional section
+ * (lower case into name), its length, or 0.
+ */
+static size_t
+additional_target(const struct enc_rr *rr, uint8_t name[DNS_MAX_NAME])
 {
-	switch (ldns_rr_get_type(rr)) {
-	case LDNS_RR_TYPE_SRV:
-		return ldns_rr_rdf(rr, 3);
-	case LDNS_RR_TYPE_MX:
-		return ldns_rr_rdf(rr, 1);
+	size_t skip;
+
+	switch (rr->type) {
+	case LDNS_RR_TYPE_SRV:		/* priority, weight, port */
+		skip = 6;
+		break;
+	case LDNS_RR_TYPE_MX:		/* preference */
+		skip = 2;
+		break;
 	case LDNS_RR_TYPE_NS:
-		return ldns_rr_rdf(rr, 0);
+		skip = 0;
+		break;
 	default:
-		return NULL;
+		return 0;
 	}
+	if (rr->rdlen <= skip)
+		return 0;
+	return answer_lname(rr->rdata + skip, rr->rdlen - skip, name);
+}
+
+/* The name that is the whole rdata (CNAME, NS), lower case; 0: none. */
+static size_t
+rdata_name(const struct enc_rr *rr, uint8_t name[DNS_MAX_NAME])
+{
+	return answer_lname(rr->rdata, rr->rdlen, name);
 }
 
 /* Adds the A and AAAA RRsets of every target named by set (deduplicated). */
@@ -150,13 +170,12 @@ collect_additional(const struct answer_table *t, const struct enc_section *set,
 	size_t nseen = 0;
 
 	for (size_t i = 0; i < set->n; i++) {
-		const ldns_rdf *target = additional_target(set->rr[i]);
 		uint8_t name[DNS_MAX_NAME];
-		size_t len;
+		size_t len = additional_target(set->rr[i], name);
 		const struct node *tn;
 		bool dup = false;
 
-		if (target == NULL || (len = answer_lname(target, name)) == 0)
+		if (len == 0)
 			continue;
 		tn = answer_table_find(t, name, len, wire_name_hash(name, len));
 		/* Below a cut the child answers: only referrals carry glue. */
@@ -192,7 +211,7 @@ static int
 compile_rrset(struct answer_builder *b, const struct node *n,
     struct enc_section set, struct answer *a)
 {
-	uint16_t type = ldns_rr_get_type(set.rr[0]);
+	uint16_t type = set.rr[0]->type;
 	bool rotates = (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
 	    set.n > 1;
 	size_t nvar = rotates ? (set.n < MAX_ROTATIONS ? set.n : MAX_ROTATIONS) : 1;
@@ -249,30 +268,21 @@ wildcard_at(const struct answer_table *t, const struct node *ce)
 }
 
 /*
- * Copies of set's records with owner as theirs (RFC 4592 section 3.3: a
- * wildcard's records synthesized for a name), for rendering only: the
- * caller frees them. NULL when out of memory.
+ * Copies of set's records with owner (owner_len bytes) as theirs (RFC 4592
+ * section 3.3: a wildcard's records synthesized for a name), for rendering
+ * only: the caller frees them. NULL when out of memory.
  */
-static ldns_rr_list *
-owned_as(struct enc_section set, const ldns_rdf *owner)
+static struct enc_rr *
+owned_as(struct enc_section set, const uint8_t *owner, size_t owner_len)
 {
-	ldns_rr_list *l = ldns_rr_list_new();
+	struct enc_rr *v = malloc((set.n ? set.n : 1) * sizeof(*v));
 
-	for (size_t i = 0; l != NULL && i < set.n; i++) {
-		ldns_rr *c = ldns_rr_clone(set.rr[i]);
-		ldns_rdf *o = ldns_rdf_clone(owner);
-		if (c == NULL || o == NULL || !ldns_rr_list_push_rr(l, c)) {
-			if (c != NULL)
-				ldns_rr_free(c);
-			if (o != NULL)
-				ldns_rdf_deep_free(o);
-			ldns_rr_list_deep_free(l);
-			return NULL;
-		}
-		ldns_rdf_deep_free(ldns_rr_owner(c));
-		ldns_rr_set_owner(c, o);
+	for (size_t i = 0; v != NULL && i < set.n; i++) {
+		v[i] = *set.rr[i];
+		v[i].owner = owner;
+		v[i].owner_len = (uint8_t)owner_len;
 	}
-	return l;
+	return v;
 }
 
 /*
@@ -286,7 +296,8 @@ compile_cname(struct answer_builder *b, struct node *n)
 {
 	struct rrvec chain = { NULL, 0, 0 };
 	const struct node *end = NULL, *cur = n;
-	const ldns_rdf *end_owner = NULL;	/* a wildcard's: the owner to give */
+	const uint8_t *end_owner = NULL;	/* a wildcard's: the owner to give */
+	size_t end_owner_len = 0;
 	struct enc_section cn = answer_node_rrset(n, LDNS_RR_TYPE_CNAME);
 	struct enc_section none = { NULL, 0, NULL }, soa = { NULL, 0, NULL };
 	uint8_t rcode = LDNS_RCODE_NOERROR;
@@ -298,7 +309,7 @@ compile_cname(struct answer_builder *b, struct node *n)
 
 		if (rrvec_add(&chain, c.rr, 1) < 0)
 			goto out;
-		size_t len = answer_lname(ldns_rr_rdf(c.rr[0], 0), name);
+		size_t len = rdata_name(c.rr[0], name);
 		if (len == 0)
 			break;
 		const struct node *next = answer_table_find(b->t, name, len,
@@ -315,7 +326,8 @@ compile_cname(struct answer_builder *b, struct node *n)
 			 */
 			if (w != NULL && !w->cname) {
 				end = w;
-				end_owner = ldns_rr_rdf(c.rr[0], 0);
+				end_owner = c.rr[0]->rdata;	/* as spelled */
+				end_owner_len = len;
 			} else if (anc != NULL && !anc->deleg && !anc->wild) {
 				rcode = LDNS_RCODE_NXDOMAIN;
 				soa = zone_soa(anc->zone);
@@ -354,15 +366,15 @@ compile_cname(struct answer_builder *b, struct node *n)
 		struct enc_section set = answer_node_rrset(end, type);
 		struct rrvec an = { NULL, 0, 0 };
 		struct answer *a = &n->answers[n->nanswers];
-		ldns_rr_list *as = NULL;
+		struct enc_rr *as = NULL;
 		int r = rrvec_add(&an, chain.rr, chain.n);
 
 		if (end_owner == NULL)
 			r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
-		else if ((as = owned_as(set, end_owner)) == NULL)
+		else if ((as = owned_as(set, end_owner, end_owner_len)) == NULL)
 			r = -1;
 		for (size_t k = 0; as != NULL && r == 0 && k < set.n; k++) {
-			ldns_rr *rr = ldns_rr_list_rr(as, k);
+			const struct enc_rr *rr = &as[k];
 			r = rrvec_add(&an, &rr, 1);
 		}
 		r = r < 0 ? r : answer_alloc(b, a, type, 1);
@@ -371,8 +383,7 @@ compile_cname(struct answer_builder *b, struct node *n)
 			r = render_node(b, n, &a->var[0], type,
 			    LDNS_RCODE_NOERROR, &s, &none, &none);
 		}
-		if (as != NULL)
-			ldns_rr_list_deep_free(as);
+		free(as);
 		free(an.rr);
 		if (r < 0)
 			goto out;
@@ -480,7 +491,7 @@ compile_referral(struct answer_builder *b, struct node *n)
 
 	for (size_t i = 0; i < ns.n; i++) {
 		uint8_t target[DNS_MAX_NAME];
-		size_t tlen = answer_lname(ldns_rr_rdf(ns.rr[i], 0), target);
+		size_t tlen = rdata_name(ns.rr[i], target);
 		bool dup = false;
 
 		if (tlen == 0 || !name_at_or_below(target, tlen, cut->name,

@@ -19,7 +19,7 @@ struct node {
 	struct answer	*answers;	/* by qtype, sorted */
 	struct answer	*other;		/* CNAME node: types the chain's end lacks */
 	/* Load time only: the records at this name, borrowed from the view. */
-	ldns_rr		**rrs;
+	const struct enc_rr **rrs;
 	uint16_t	*types;		/* rrs[i]'s type: no trip to the record */
 	uint32_t	 nrrs;
 	uint32_t	 caprrs;
@@ -78,8 +78,12 @@ struct answer_builder {
 	struct enc *enc;
 };
 
-/* Lower-case wire form of an ldns dname; returns the length, 0 on error. */
-size_t		answer_lname(const ldns_rdf *rdf, uint8_t out[DNS_MAX_NAME]);
+/*
+ * Lower-case copy of the uncompressed wire name at name, which may be at
+ * most max bytes; returns its length, 0 when it is not a name.
+ */
+size_t		answer_lname(const uint8_t *name, size_t max,
+		    uint8_t out[DNS_MAX_NAME]);
 
 /* The records of type at node n (sorted by type), as a slice of n->rrs. */
 struct enc_section answer_node_rrset(const struct node *n, uint16_t type);

@@ -1,4 +1,4 @@
-/* encode.c -- wire messages from ldns records, RFC 1035 name compression. */
+/* encode.c -- wire messages from packed records, RFC 1035 name compression. */
 #include <string.h>
 
 #include "encode.h"
@@ -37,6 +37,17 @@ static uint8_t
 lower(uint8_t c)
 {
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/* The length of the uncompressed name at p, 0 when it overruns end. */
+static size_t
+name_len(const uint8_t *p, const uint8_t *end)
+{
+	const uint8_t *q = p;
+
+	while (q < end && *q != 0 && (*q & 0xc0) == 0)
+		q += 1 + *q;
+	return q < end && *q == 0 ? (size_t)(q - p) + 1 : 0;
 }
 
 /* Whether the (complete) name at offset off of the message equals name. */
@@ -102,6 +113,24 @@ rdata_compressible(uint16_t type)
 	}
 }
 
+bool
+enc_rr_parse(struct enc_rr *rr, const uint8_t *wire, size_t len)
+{
+	size_t olen = name_len(wire, wire + len);
+
+	if (olen == 0 || olen > DNS_MAX_NAME || len < olen + 10)
+		return false;
+	const uint8_t *p = wire + olen;
+	rr->owner = wire;
+	rr->owner_len = (uint8_t)olen;
+	rr->type = wire_get16(p);
+	rr->rrclass = wire_get16(p + 2);
+	rr->ttl = wire_get32(p + 4);
+	rr->rdlen = wire_get16(p + 8);
+	rr->rdata = p + 10;
+	return len == olen + 10 + rr->rdlen;
+}
+
 void
 enc_reset(struct enc *e)
 {
@@ -110,35 +139,62 @@ enc_reset(struct enc *e)
 	e->full = false;
 }
 
-/* What follows the owner name of a record. */
-static void
-enc_rr_body(struct enc *e, const ldns_rr *rr, const uint32_t *ttl, bool rdcomp)
+/* How many names lead the rdata of a type whose names compress. */
+static int
+rdata_names(uint16_t type)
 {
-	uint16_t type = ldns_rr_get_type(rr);
+	return type == LDNS_RR_TYPE_SOA || type == LDNS_RR_TYPE_MINFO ? 2 : 1;
+}
 
-	enc_u16(e, type);
-	enc_u16(e, (uint16_t)ldns_rr_get_class(rr));
-	enc_u32(e, ttl != NULL ? *ttl : ldns_rr_ttl(rr));
-	size_t rdlen_at = e->len;
-	enc_u16(e, 0);
-	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-		const ldns_rdf *f = ldns_rr_rdf(rr, i);
-		if (ldns_rdf_get_type(f) == LDNS_RDF_TYPE_DNAME)
-			enc_name(e, ldns_rdf_data(f), rdcomp);
-		else
-			enc_bytes(e, ldns_rdf_data(f), ldns_rdf_size(f));
+/*
+ * What follows the owner name of a record. Only the types whose rdata
+ * names may be compressed are looked into (MX: after its preference); the
+ * rest is copied as it is, and so is rdata not of its type's form.
+ */
+static void
+enc_rr_body(struct enc *e, const struct enc_rr *rr, const uint32_t *ttl,
+    bool rdcomp)
+{
+	const uint8_t *p = rr->rdata, *end = rr->rdata + rr->rdlen;
+	size_t skip = rr->type == LDNS_RR_TYPE_MX ? 2 : 0;
+	size_t lens[2] = { 0, 0 };
+	int n = rdata_names(rr->type);
+
+	if (rdcomp && skip <= rr->rdlen) {
+		const uint8_t *q = p + skip;
+		for (int i = 0; i < n && rdcomp; i++) {
+			lens[i] = name_len(q, end);
+			rdcomp = lens[i] > 0;
+			q += lens[i];
+		}
+	} else {
+		rdcomp = false;
 	}
+	enc_u16(e, rr->type);
+	enc_u16(e, rr->rrclass);
+	enc_u32(e, ttl != NULL ? *ttl : rr->ttl);
+	size_t rdlen_at = e->len;
+	enc_u16(e, rr->rdlen);
+	if (rdcomp) {
+		enc_bytes(e, p, skip);
+		p += skip;
+		for (int i = 0; i < n; i++) {
+			enc_name(e, p, true);
+			p += lens[i];
+		}
+	}
+	enc_bytes(e, p, (size_t)(end - p));
 	if (!e->full)
 		wire_put16(e->buf + rdlen_at, (uint16_t)(e->len - rdlen_at - 2));
 }
 
-/* One resource record; ldns keeps every rdata field in wire form. */
+/* One resource record. */
 void
-enc_rr(struct enc *e, const ldns_rr *rr, const uint32_t *ttl, bool compress)
+enc_rr(struct enc *e, const struct enc_rr *rr, const uint32_t *ttl,
+    bool compress)
 {
-	enc_name(e, ldns_rdf_data(ldns_rr_owner(rr)), compress);
-	enc_rr_body(e, rr, ttl, compress &&
-	    rdata_compressible(ldns_rr_get_type(rr)));
+	enc_name(e, rr->owner, compress);
+	enc_rr_body(e, rr, ttl, compress && rdata_compressible(rr->type));
 }
 
 static void
@@ -171,13 +227,10 @@ enc_render(struct enc *e, const uint8_t *qname, uint16_t qtype,
 	return e->full ? -1 : 0;
 }
 
-/* Whether rdf, a dname, is the lower-case wire name name. */
+/* Whether the wire name d (len bytes) is the lower-case wire name name. */
 static bool
-enc_owner_is(const ldns_rdf *rdf, const uint8_t *name)
+enc_owner_is(const uint8_t *d, size_t len, const uint8_t *name)
 {
-	const uint8_t *d = ldns_rdf_data(rdf);
-	size_t len = ldns_rdf_size(rdf);
-
 	/* Label lengths (at most 63) are below 'A': lower() leaves them. */
 	for (size_t i = 0; i < len; i++)
 		if (lower(d[i]) != name[i])
@@ -190,11 +243,11 @@ enc_splice_section(struct enc *e, const struct enc_section *sec,
     const uint8_t *owner)
 {
 	for (size_t i = 0; i < sec->n; i++) {
-		const ldns_rr *rr = sec->rr[i];
-		if (owner != NULL && enc_owner_is(ldns_rr_owner(rr), owner))
+		const struct enc_rr *rr = sec->rr[i];
+		if (owner != NULL && enc_owner_is(rr->owner, rr->owner_len, owner))
 			enc_u16(e, 0xc000 | DNS_HEADER_SIZE);
 		else
-			enc_name(e, ldns_rdf_data(ldns_rr_owner(rr)), false);
+			enc_name(e, rr->owner, false);
 		enc_rr_body(e, rr, sec->ttl, false);
 	}
 }

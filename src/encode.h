@@ -1,4 +1,4 @@
-/* encode.h -- wire messages from ldns records, RFC 1035 name compression. */
+/* encode.h -- wire messages from packed records, RFC 1035 name compression. */
 #ifndef OCSDNSD_ENCODE_H
 #define OCSDNSD_ENCODE_H
 
@@ -11,9 +11,23 @@
 #define ENC_MAX		65535
 #define ENC_MAX_COMP	256	/* label offsets remembered for compression */
 
+/*
+ * A record to write, borrowed: its owner and rdata in uncompressed wire
+ * form, as a zone's packed records (zonewire.h) hold them.
+ */
+struct enc_rr {
+	const uint8_t	*owner;		/* uncompressed wire name */
+	const uint8_t	*rdata;		/* any names in it uncompressed */
+	uint32_t	 ttl;
+	uint16_t	 type;
+	uint16_t	 rrclass;
+	uint16_t	 rdlen;
+	uint8_t		 owner_len;
+};
+
 /* Records to write as one section of a message; the records are borrowed. */
 struct enc_section {
-	ldns_rr		**rr;
+	const struct enc_rr **rr;
 	size_t		 n;
 	const uint32_t	*ttl;		/* NULL, or the TTL every record gets */
 };
@@ -32,6 +46,13 @@ struct enc {
 	size_t		 ncomp;
 };
 
+/*
+ * Reads the uncompressed RR at wire (len bytes, what ldns_rr2wire() and
+ * the zones' packed form hold) into rr, which then points into wire.
+ * Returns false when those bytes are not exactly one such RR.
+ */
+bool	enc_rr_parse(struct enc_rr *rr, const uint8_t *wire, size_t len);
+
 /* Empties e: no bytes, no names to point at, not full. */
 void	enc_reset(struct enc *e);
 
@@ -41,7 +62,7 @@ void	enc_reset(struct enc *e);
  * remembered for later names to point at. Sets e->full when it does not
  * fit, and then writes nothing more.
  */
-void	enc_rr(struct enc *e, const ldns_rr *rr, const uint32_t *ttl,
+void	enc_rr(struct enc *e, const struct enc_rr *rr, const uint32_t *ttl,
 	    bool compress);
 
 /*

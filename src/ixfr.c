@@ -2,8 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ldns/ldns.h>
-
 #include "ixfr.h"
 #include "query.h"
 #include "synth.h"
@@ -23,67 +21,38 @@ cmp_rr(const void *a, const void *b)
 	return (int)x->len - (int)y->len;
 }
 
-static int
-put_rr(ldns_buffer *b, const ldns_rr *rr, size_t *off, uint16_t *len)
-{
-	*off = ldns_buffer_position(b);
-	if (ldns_rr2buffer_wire(b, rr, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK ||
-	    ldns_buffer_position(b) - *off > UINT16_MAX)
-		return -1;
-	*len = (uint16_t)(ldns_buffer_position(b) - *off);
-	return 0;
-}
-
 /*
- * Today's storage is the ldns lists of synth.c; a packed wire form would
- * be copied (or pointed into) here and nowhere else.
+ * The records point into the zone's packed form (zonewire.h): only the
+ * sorted index is allocated here.
  */
 int
 ixfr_zone_wire(const struct synth_zone *z, struct ixfr_rrs *out)
 {
-	size_t nrr = ldns_rr_list_rr_count(z->rrs);
-	size_t ncut = z->cut != NULL ? ldns_rr_list_rr_count(z->cut) : 0;
+	struct zonewire_iter it;
+	struct zonewire_rr rr;
 
 	memset(out, 0, sizeof(*out));
-	if (nrr == 0)
+	size_t n = z->wire.nrrs + z->wire.ncut;
+	if (z->wire.buf == NULL || z->wire.nrrs == 0 ||
+	    (out->v = calloc(n, sizeof(*out->v))) == NULL)
 		return -1;
-	size_t n = nrr - 1 + ncut, soa_off;
-	size_t *off = calloc(n + 1, sizeof(*off));
-	ldns_buffer *b = ldns_buffer_new(4096);
-	out->v = calloc(n + 1, sizeof(*out->v));
-	if (off == NULL || b == NULL || out->v == NULL)
-		goto fail;
-	if (put_rr(b, ldns_rr_list_rr(z->rrs, 0), &soa_off, &out->soa.len) < 0)
-		goto fail;
-	for (size_t i = 1; i < nrr; i++)
-		if (put_rr(b, ldns_rr_list_rr(z->rrs, i), &off[out->n],
-		    &out->v[out->n].len) < 0)
-			goto fail;
-		else
-			out->n++;
-	for (size_t i = 0; i < ncut; i++)
-		if (put_rr(b, ldns_rr_list_rr(z->cut, i), &off[out->n],
-		    &out->v[out->n].len) < 0)
-			goto fail;
-		else
-			out->n++;
-	out->size = ldns_buffer_position(b);
-	out->bytes = ldns_buffer_export(b);
-	ldns_buffer_free(b);
-	b = NULL;
-	out->soa.ptr = out->bytes + soa_off;
-	for (size_t i = 0; i < out->n; i++)
-		out->v[i].ptr = out->bytes + off[i];
-	free(off);
+	zonewire_iter(&z->wire, ZONEWIRE_ALL, &it);
+	for (bool first = true; zonewire_next(&it, &rr); first = false) {
+		if (rr.len > UINT16_MAX) {
+			free(out->v);
+			memset(out, 0, sizeof(*out));
+			return -1;
+		}
+		struct ixfr_rr r = { rr.wire, (uint16_t)rr.len };
+		out->size += rr.len;	/* the SOA too, as the AXFR sends it */
+		if (first) {
+			out->soa = r;
+			continue;
+		}
+		out->v[out->n++] = r;
+	}
 	qsort(out->v, out->n, sizeof(*out->v), cmp_rr);
 	return 0;
-fail:
-	free(off);
-	if (b != NULL)
-		ldns_buffer_free(b);
-	free(out->v);
-	memset(out, 0, sizeof(*out));
-	return -1;
 }
 
 void

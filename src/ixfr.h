@@ -26,7 +26,7 @@ struct ixfr_rrs {
 	struct ixfr_rr	 soa;
 	struct ixfr_rr	*v;
 	size_t		 n;
-	uint8_t		*bytes;		/* where every ptr points */
+	uint8_t		*bytes;		/* owned, or NULL: ptrs into the zone */
 	size_t		 size;
 };
 

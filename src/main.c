@@ -71,14 +71,26 @@ print_zones(const struct snapshot *snap, const char *domain, const char *view)
 		if (domain != NULL && strcasecmp(zone->name, domain) != 0)
 			continue;
 		printf("; zone %s, view %s, serial %lu\n", zone->name,
-		    sv->sv.name, (unsigned long)ldns_rdf2native_int32(
-		    ldns_rr_rdf(ldns_rr_list_rr(zone->rrs, 0), 2)));
+		    sv->sv.name, (unsigned long)zonewire_serial(&zone->wire));
 		printf("$ORIGIN %s.\n", zone->name);
-		ldns_rr_list_print(stdout, zone->rrs);
-		if (zone->cut != NULL && ldns_rr_list_rr_count(zone->cut) > 0) {
-			printf("; child zones: delegation and glue\n");
-			ldns_rr_list_print(stdout, zone->cut);
+		/* Rendered from the packed records: transient ldns lists. */
+		ldns_rr_list *rrs = synth_zone_list(zone, ZONEWIRE_ZONE);
+		ldns_rr_list *cut = synth_zone_list(zone, ZONEWIRE_CUT);
+		if (rrs == NULL || cut == NULL) {
+			if (rrs != NULL)
+				ldns_rr_list_deep_free(rrs);
+			if (cut != NULL)
+				ldns_rr_list_deep_free(cut);
+			fprintf(stderr, "ocsdnsd: out of memory\n");
+			return 1;
 		}
+		ldns_rr_list_print(stdout, rrs);
+		if (ldns_rr_list_rr_count(cut) > 0) {
+			printf("; child zones: delegation and glue\n");
+			ldns_rr_list_print(stdout, cut);
+		}
+		ldns_rr_list_deep_free(rrs);
+		ldns_rr_list_deep_free(cut);
 		printed++;
 	}
 	if (domain != NULL && printed == 0) {

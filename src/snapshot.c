@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "config.h"
 #include "log.h"
@@ -55,16 +58,11 @@ build_chaos(struct snapshot *s)
 
 /* --- serials: one per zone name, from its content ----------------------- */
 
-/* A zone's SOA serial: the one place it is set (today in the ldns list). */
+/* A zone's SOA serial: the one place it is set, in the packed records. */
 static int
 zone_set_serial(struct synth_zone *z, uint32_t serial)
 {
-	ldns_rdf *rdf = ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, serial);
-
-	if (rdf == NULL)
-		return -1;
-	ldns_rdf_deep_free(ldns_rr_set_rdf(ldns_rr_list_rr(z->rrs, 0), rdf, 2));
-	return 0;
+	return zonewire_set_serial(&z->wire, serial);
 }
 
 /* The hash, size and SOA of sv's zone number z. */
@@ -348,12 +346,22 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 		/* After the files: a delegation shows the NS the child serves. */
 		if (synth_view_cut(&sv->sv) < 0)
 			goto oom;
+		/*
+		 * Here every zone's records are known (synthesized, reversed,
+		 * merged, cut lists made) and still ldns lists: the point where
+		 * a zone's SOA serial may be decided and patched, before they
+		 * are packed and the answers compiled from what is packed.
+		 */
+		/* Packed, the ldns records go: the answers come from the wire. */
+		if (synth_view_pack(&sv->sv) < 0)
+			goto oom;
+#ifdef __GLIBC__
+		malloc_trim(0);		/* their pages, for the table to come */
+#endif
 		/* A parent's delegations count: its AXFR carries them. */
 		for (size_t z = 0; z < sv->sv.nzones; z++) {
 			const struct synth_zone *zn = &sv->sv.zones[z];
-			s->nrecords += ldns_rr_list_rr_count(zn->rrs);
-			if (zn->cut != NULL)
-				s->nrecords += ldns_rr_list_rr_count(zn->cut);
+			s->nrecords += zn->wire.nrrs + zn->wire.ncut;
 		}
 	}
 	/* Every view's zones are known: one serial per zone name. */
@@ -376,6 +384,13 @@ oom:
 out:
 	zonefiles_clear(&zf);
 	zonefile_msgs_clear(&msgs);
+#ifdef __GLIBC__
+	/*
+	 * The records freed were a million small blocks between the arenas'
+	 * chunks: hand the pages back, or the process keeps the peak.
+	 */
+	malloc_trim(0);
+#endif
 	if (rc < 0) {
 		snapshot_free(s);
 		return NULL;
@@ -405,6 +420,10 @@ snapshot_free(struct snapshot *s)
 		answer_clear(&s->chaos[i].answer);
 	config_free(s->cfg);
 	free(s);
+#ifdef __GLIBC__
+	/* After a reload the old configuration's pages go back too. */
+	malloc_trim(0);
+#endif
 }
 
 void

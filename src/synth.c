@@ -266,7 +266,6 @@ static int
 build_zone(const struct config *cfg, int v, const struct cfg_domain *d,
     uint32_t serial, struct synth_zone *z)
 {
-	z->name = strdup(d->name);
 	z->rrs = ldns_rr_list_new();
 	z->neg_ttl = d->ttl < cfg->negative_ttl ? d->ttl : cfg->negative_ttl;
 	if (z->name == NULL || z->rrs == NULL)
@@ -345,6 +344,15 @@ synth_view_threads(const struct config *cfg, int v, uint32_t serial,
 	if (out->zones == NULL)
 		return -1;
 	out->nzones = cfg->ndomains;
+	/*
+	 * The names first, together: strdup()ed amid the records, each would
+	 * pin a page of the heap once the records are freed.
+	 */
+	for (size_t d = 0; d < cfg->ndomains; d++)
+		if ((out->zones[d].name = strdup(cfg->domains[d].name)) == NULL) {
+			synth_view_clear(out);
+			return -1;
+		}
 	if (n < 1)
 		n = 1;
 	if (n > SYNTH_THREADS_MAX)
@@ -381,7 +389,115 @@ synth_view_clear(struct synth_view *sv)
 			ldns_rr_list_deep_free(sv->zones[i].cut);
 	}
 	free(sv->zones);
+	arena_free(&sv->wire);
 	memset(sv, 0, sizeof(*sv));
+}
+
+/* --- the packed form ---------------------------------------------------- */
+
+/* The zones whose index is k modulo n, packed into an arena of the job's. */
+struct pack_job {
+	struct synth_view *sv;
+	struct arena arena;
+	size_t k, n;
+	int rc;
+	pthread_t thread;
+	bool started;
+};
+
+static void *
+pack_run(void *arg)
+{
+	struct pack_job *j = arg;
+
+	j->rc = 0;
+	for (size_t i = j->k; i < j->sv->nzones && j->rc == 0; i += j->n) {
+		struct synth_zone *z = &j->sv->zones[i];
+
+		if (z->wire.buf != NULL)
+			continue;
+		if (zonewire_pack(&z->wire, &j->arena, z->rrs, z->cut) < 0) {
+			j->rc = -1;
+			break;
+		}
+		if (z->rrs != NULL)
+			ldns_rr_list_deep_free(z->rrs);
+		if (z->cut != NULL)
+			ldns_rr_list_deep_free(z->cut);
+		z->rrs = z->cut = NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Threaded as the synthesis is: packing is a fifth of a large start-up,
+ * most of it freeing the ldns records.
+ */
+int
+synth_view_pack(struct synth_view *sv)
+{
+	struct pack_job jobs[SYNTH_THREADS_MAX];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = 1;
+	int rc = 0;
+
+	if (sv->nzones >= SYNTH_PARALLEL_MIN && ncpu > 1)
+		n = ncpu < SYNTH_THREADS_MAX ? (size_t)ncpu : SYNTH_THREADS_MAX;
+	for (size_t k = 0; k < n; k++)
+		jobs[k] = (struct pack_job){ sv, { NULL }, k, n, -1, 0, false };
+	for (size_t k = 1; k < n; k++)
+		jobs[k].started = pthread_create(&jobs[k].thread, NULL,
+		    pack_run, &jobs[k]) == 0;
+	pack_run(&jobs[0]);
+	for (size_t k = 1; k < n; k++) {
+		if (jobs[k].started)
+			pthread_join(jobs[k].thread, NULL);
+		else
+			pack_run(&jobs[k]);	/* no thread: here, then */
+	}
+	for (size_t k = 0; k < n; k++) {
+		arena_join(&sv->wire, &jobs[k].arena);
+		if (jobs[k].rc < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+size_t
+synth_zone_nrrs(const struct synth_zone *z)
+{
+	if (z->wire.buf != NULL)
+		return z->wire.nrrs;
+	return z->rrs != NULL ? ldns_rr_list_rr_count(z->rrs) : 0;
+}
+
+/* A deep copy of l (NULL: an empty list). */
+static ldns_rr_list *
+list_copy(const ldns_rr_list *l)
+{
+	return l != NULL ? ldns_rr_list_clone(l) : ldns_rr_list_new();
+}
+
+ldns_rr_list *
+synth_zone_list(const struct synth_zone *z, enum zonewire_part part)
+{
+	if (z->wire.buf != NULL)
+		return zonewire_rr_list(&z->wire, part);
+	if (part == ZONEWIRE_ZONE)
+		return list_copy(z->rrs);
+	if (part == ZONEWIRE_CUT)
+		return list_copy(z->cut);
+	ldns_rr_list *l = list_copy(z->rrs), *c = list_copy(z->cut);
+	bool ok = l != NULL && c != NULL && ldns_rr_list_cat(l, c);
+	if (!ok) {
+		if (l != NULL)
+			ldns_rr_list_deep_free(l);
+		if (c != NULL)
+			ldns_rr_list_deep_free(c);
+		return NULL;
+	}
+	ldns_rr_list_free(c);	/* shallow: its records moved to l */
+	return l;
 }
 
 /* --- child zones: their delegation in the parent ------------------------ */

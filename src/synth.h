@@ -8,8 +8,18 @@
 
 #include <ldns/ldns.h>
 
+#include "arena.h"
+#include "zonewire.h"
+
 struct config;
 
+/*
+ * A zone goes through two forms. While the snapshot is built: rrs and cut,
+ * ldns records (synthesized, reversed, merged with the zone files, cut
+ * lists made; then each zone's SOA serial decided, then its answers
+ * compiled). Once the answers are compiled synth_view_pack() keeps only
+ * wire, and rrs and cut are NULL: no ldns record outlives the build.
+ */
 struct synth_zone {
 	char		*name;		/* the apex, lower case, no trailing dot */
 	ldns_rr_list	*rrs;		/* owned; the SOA first, then NS, then the rest */
@@ -21,6 +31,7 @@ struct synth_zone {
 	ldns_rr_list	*cut;
 	uint32_t	 neg_ttl;	/* min(SOA TTL, SOA MINIMUM): RFC 2308 */
 	bool		 file_serial;	/* from zone files alone: their serial */
+	struct zonewire	 wire;		/* packed rrs then cut; buf NULL before */
 };
 
 struct synth_view {
@@ -28,6 +39,7 @@ struct synth_view {
 	bool		 external;
 	struct synth_zone *zones;	/* one per [domain], in file order */
 	size_t		 nzones;
+	struct arena	 wire;		/* the zones' packed records */
 };
 
 /*
@@ -44,6 +56,23 @@ int	synth_view(const struct config *cfg, int v, uint32_t serial,
 int	synth_view_threads(const struct config *cfg, int v, uint32_t serial,
 	    struct synth_view *out, size_t n);
 void	synth_view_clear(struct synth_view *sv);
+
+/*
+ * Packs every zone of sv (synth_zone.wire) and frees its ldns records.
+ * Returns 0, or -1 when out of memory (what is packed stays packed, the
+ * rest keeps its records: synth_view_clear() frees both).
+ */
+int	synth_view_pack(struct synth_view *sv);
+
+/* The zone's own records (not the cut list), packed or not. */
+size_t	synth_zone_nrrs(const struct synth_zone *z);
+/*
+ * A part of a zone as a fresh ldns list the caller deep-frees, from
+ * whichever form the zone is in (for printing and checks); NULL when out
+ * of memory. ZONEWIRE_CUT of a zone without one is an empty list.
+ */
+ldns_rr_list *synth_zone_list(const struct synth_zone *z,
+	    enum zonewire_part part);
 
 /*
  * Once the zone files are merged: gives each zone whose parent (the

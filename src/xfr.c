@@ -120,45 +120,34 @@ xfr_msg_end(struct xfr_msg *m, int rc)
 	return rc;
 }
 
-/* Appends one record (uncompressed), starting a new message when needed. */
-static int
-msg_add(struct xfr_msg *m, ldns_buffer *b, const ldns_rr *rr)
-{
-	ldns_buffer_clear(b);
-	if (ldns_rr2buffer_wire(b, rr, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
-		return -1;
-	return xfr_msg_add(m, ldns_buffer_begin(b), ldns_buffer_position(b));
-}
-
 int
 xfr_stream(const struct snapshot_view *view, const struct query *q,
     xfr_emit_fn *emit, void *arg)
 {
 	const struct synth_zone *z = xfr_find_zone(view, q);
+	struct zonewire_iter it;
+	struct zonewire_rr rr, soa;
 	int rc = 0;
 
 	if (z == NULL)
 		return 1;
-	size_t n = ldns_rr_list_rr_count(z->rrs);
+	/* The SOA opens and closes the transfer; it is first in the list. */
+	zonewire_iter(&z->wire, ZONEWIRE_ZONE, &it);
+	if (!zonewire_next(&it, &soa))
+		return -1;
 	struct xfr_msg *m = xfr_msg_new(q, emit, arg);
 	if (m == NULL)
 		return -1;
-	ldns_buffer *b = ldns_buffer_new(4096);
-	if (b == NULL)
-		return xfr_msg_end(m, -1);
 	/*
-	 * The SOA opens and closes the transfer; it is first in the list. The
-	 * delegations of child zones come before the closing SOA: a secondary
-	 * of the parent alone can then refer to the child (RFC 1034 4.2.1).
+	 * The delegations of child zones come before the closing SOA: a
+	 * secondary of the parent alone can then refer to the child (RFC 1034
+	 * 4.2.1). The packed form holds the zone's records then the cut list.
 	 */
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, i));
-	size_t ncut = z->cut != NULL ? ldns_rr_list_rr_count(z->cut) : 0;
-	for (size_t i = 0; i < ncut && rc == 0; i++)
-		rc = msg_add(m, b, ldns_rr_list_rr(z->cut, i));
+	zonewire_iter(&z->wire, ZONEWIRE_ALL, &it);
+	while (rc == 0 && zonewire_next(&it, &rr))
+		rc = xfr_msg_add(m, rr.wire, rr.len);
 	if (rc == 0)
-		rc = msg_add(m, b, ldns_rr_list_rr(z->rrs, 0));
-	ldns_buffer_free(b);
+		rc = xfr_msg_add(m, soa.wire, soa.len);
 	return xfr_msg_end(m, rc);
 }
 

@@ -46,9 +46,13 @@ served(struct plan *p, const struct snapshot *snap)
 		snprintf(where, sizeof(where), "ocsdnsd, view %s", sv->name);
 		for (size_t z = 0; z < sv->nzones; z++) {
 			const struct synth_zone *zone = &sv->zones[z];
-			for (size_t i = 0; i < ldns_rr_list_rr_count(zone->rrs);
+			/* From the packed records: a transient list. */
+			ldns_rr_list *rrs = synth_zone_list(zone, ZONEWIRE_ZONE);
+			if (rrs == NULL)
+				return -1;
+			for (size_t i = 0; i < ldns_rr_list_rr_count(rrs);
 			    i++) {
-				const ldns_rr *rr = ldns_rr_list_rr(zone->rrs, i);
+				const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
 				char *owner = ldns_rdf2str(ldns_rr_owner(rr));
 				char *type = ldns_rr_type2str(ldns_rr_get_type(rr));
 				char *data = rdata_text(rr);
@@ -63,9 +67,12 @@ served(struct plan *p, const struct snapshot *snap)
 				free(owner);
 				free(type);
 				free(data);
-				if (rc < 0)
+				if (rc < 0) {
+					ldns_rr_list_deep_free(rrs);
 					return -1;
+				}
 			}
+			ldns_rr_list_deep_free(rrs);
 		}
 	}
 	return 0;

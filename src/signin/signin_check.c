@@ -554,25 +554,29 @@ check_private(struct check *c, size_t v)
 
 	for (size_t z = 0; z < sv->sv.nzones; z++) {
 		const struct synth_zone *zone = &sv->sv.zones[z];
+		struct zonewire_iter it;
+		struct zonewire_rr rr;
 
-		for (size_t i = 0; i < ldns_rr_list_rr_count(zone->rrs); i++) {
-			const ldns_rr *rr = ldns_rr_list_rr(zone->rrs, i);
-			ldns_rr_type type = ldns_rr_get_type(rr);
+		/* The packed records: an ldns name only for what is reported. */
+		zonewire_iter(&zone->wire, ZONEWIRE_ZONE, &it);
+		while (zonewire_next(&it, &rr)) {
 			struct cfg_addr a = { 0 };
 			char owner[LOOKUP_NAME_MAX], text[INET6_ADDRSTRLEN];
 
-			if ((type != LDNS_RR_TYPE_A &&
-			    type != LDNS_RR_TYPE_AAAA) ||
-			    ldns_rr_rd_count(rr) != 1)
+			if (rr.type != LDNS_RR_TYPE_A && rr.type != LDNS_RR_TYPE_AAAA)
 				continue;
-			const ldns_rdf *rd = ldns_rr_rdf(rr, 0);
-			a.family = type == LDNS_RR_TYPE_A ? AF_INET : AF_INET6;
-			if (ldns_rdf_size(rd) != (a.family == AF_INET ? 4 : 16))
+			a.family = rr.type == LDNS_RR_TYPE_A ? AF_INET : AF_INET6;
+			if (rr.rdlen != (a.family == AF_INET ? 4 : 16))
 				continue;
-			memcpy(&a.u, ldns_rdf_data(rd), ldns_rdf_size(rd));
+			memcpy(&a.u, rr.rdata, rr.rdlen);
 			if (!view_addr_private(&a))
 				continue;
-			signin_rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
+			ldns_rdf *o = ldns_dname_new_frm_data((uint16_t)rr.owner_len,
+			    rr.owner);
+			if (o == NULL)
+				continue;
+			signin_rdf_name(o, owner, sizeof(owner));
+			ldns_rdf_deep_free(o);
 			if (config_host(c->cfg, owner) != NULL ||
 			    fallback_name(c->cfg, owner))
 				continue;

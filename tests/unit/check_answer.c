@@ -38,16 +38,17 @@ view_make(const char *const *const *zones, size_t nzones)
 		ldns_rr *soa = ldns_rr_list_rr(sv.zones[z].rrs, 0);
 		uint32_t min = ldns_rdf2native_int32(ldns_rr_rdf(soa, 6));
 		sv.zones[z].neg_ttl = min < ldns_rr_ttl(soa) ? min : ldns_rr_ttl(soa);
+		sv.zones[z].name = strdup("test");
 	}
+	/* As snapshot_build() hands them over: packed. */
+	ck_assert_int_eq(synth_view_pack(&sv), 0);
 	return sv;
 }
 
 static void
 view_free(struct synth_view *sv)
 {
-	for (size_t z = 0; z < sv->nzones; z++)
-		ldns_rr_list_deep_free(sv->zones[z].rrs);
-	free(sv->zones);
+	synth_view_clear(sv);
 }
 
 /* Looks text up the way the query path does: folded name, its hash. */

@@ -10,7 +10,9 @@
 
 /* --- helpers ------------------------------------------------------------ */
 
-static ldns_rr	*rrs[400];
+/* Each record kept as the zones' packed form has it: wire from ldns. */
+static struct enc_rr recs[400];
+static uint8_t	*wires[400];
 static size_t	 nrrs;
 static struct enc *e;
 
@@ -26,21 +28,25 @@ static void
 teardown(void)
 {
 	for (size_t i = 0; i < nrrs; i++)
-		ldns_rr_free(rrs[i]);
+		free(wires[i]);
 	free(e);
 }
 
 /* A record from its presentation form, freed by teardown(). */
-static ldns_rr *
+static const struct enc_rr *
 rr(const char *text)
 {
 	ldns_rr *r = NULL;
+	size_t len = 0;
 
 	ck_assert_int_eq(ldns_rr_new_frm_str(&r, text, 3600, NULL, NULL),
 	    LDNS_STATUS_OK);
-	ck_assert_uint_lt(nrrs, sizeof(rrs) / sizeof(rrs[0]));
-	rrs[nrrs++] = r;
-	return r;
+	ck_assert_uint_lt(nrrs, sizeof(recs) / sizeof(recs[0]));
+	ck_assert_int_eq(ldns_rr2wire(&wires[nrrs], r, LDNS_SECTION_ANSWER,
+	    &len), LDNS_STATUS_OK);
+	ldns_rr_free(r);
+	ck_assert(enc_rr_parse(&recs[nrrs], wires[nrrs], len));
+	return &recs[nrrs++];
 }
 
 static size_t
@@ -54,8 +60,8 @@ name(const char *text, uint8_t out[DNS_MAX_NAME])
 
 /* Renders a response to qname/qtype with the answer records an[0..n). */
 static size_t
-render_an(const char *qname, uint16_t qtype, ldns_rr **an, size_t n,
-    ldns_rr **ad, size_t nad)
+render_an(const char *qname, uint16_t qtype, const struct enc_rr **an, size_t n,
+    const struct enc_rr **ad, size_t nad)
 {
 	uint8_t q[DNS_MAX_NAME];
 	struct enc_section s_an = { an, n, NULL }, none = { NULL, 0, NULL };
@@ -87,7 +93,7 @@ has_pointer(size_t from, size_t to)
  */
 START_TEST(test_compression_offsets)
 {
-	ldns_rr *an[2] = {
+	const struct enc_rr *an[2] = {
 		rr("www.contoso.com. 60 IN CNAME web.contoso.com."),
 		rr("web.contoso.com. 60 IN A 10.0.0.1"),
 	};
@@ -124,7 +130,7 @@ END_TEST
 /* Names match case-insensitively: the owner points at the question as asked. */
 START_TEST(test_compression_case)
 {
-	ldns_rr *an[1] = { rr("www.contoso.com. 60 IN A 10.0.0.1") };
+	const struct enc_rr *an[1] = { rr("www.contoso.com. 60 IN A 10.0.0.1") };
 	uint8_t q[] = "\003WwW\007CONTOSO\003cOm";
 	struct enc_section s_an = { an, 1, NULL }, none = { NULL, 0, NULL };
 	size_t noadd;
@@ -139,7 +145,7 @@ END_TEST
 /* The root is never a pointer: one zero byte is shorter. */
 START_TEST(test_root_name)
 {
-	ldns_rr *an[1] = { rr(". 60 IN NS a.root-servers.net.") };
+	const struct enc_rr *an[1] = { rr(". 60 IN NS a.root-servers.net.") };
 
 	render_an(".", TYPE_NS, an, 1, NULL, 0);
 	ck_assert_uint_eq(e->buf[12], 0);
@@ -157,11 +163,11 @@ END_TEST
  */
 START_TEST(test_srv_target_whole)
 {
-	ldns_rr *an[2] = {
+	const struct enc_rr *an[2] = {
 		rr("_sip._tls.contoso.com. 60 IN SRV 0 0 443 sip.contoso.com."),
 		rr("_sip._tls.contoso.com. 60 IN SRV 10 0 443 sip.contoso.com."),
 	};
-	ldns_rr *ad[1] = { rr("sip.contoso.com. 60 IN A 10.0.0.2") };
+	const struct enc_rr *ad[1] = { rr("sip.contoso.com. 60 IN A 10.0.0.2") };
 	static const uint8_t target[] = "\003sip\007contoso\003com";
 	size_t noadd = render_an("_sip._tls.contoso.com", TYPE_SRV, an, 2, ad, 1);
 	size_t pos = 12 + 23 + 4;	/* the question: 23-byte name */
@@ -187,7 +193,7 @@ END_TEST
  */
 START_TEST(test_rfc3597_types)
 {
-	ldns_rr *an[1];
+	const struct enc_rr *an[1];
 	size_t at = 12 + 13 + 4;	/* after "contoso.com" and type, class */
 
 	an[0] = rr("contoso.com. 60 IN RP admin.contoso.com. info.contoso.com.");
@@ -225,9 +231,9 @@ END_TEST
  */
 START_TEST(test_uncompressed_rr)
 {
-	ldns_rr *soa = rr("contoso.com. 3600 IN SOA ns1.contoso.com. "
+	const struct enc_rr *soa = rr("contoso.com. 3600 IN SOA ns1.contoso.com. "
 	    "h.contoso.com. 1 2 3 4 5");
-	ldns_rr *a = rr("contoso.com. 60 IN A 10.0.0.1");
+	const struct enc_rr *a = rr("contoso.com. 60 IN A 10.0.0.1");
 	uint32_t ttl = 300;
 	uint8_t apex[DNS_MAX_NAME];
 	size_t len = name("contoso.com", apex);
@@ -257,10 +263,38 @@ START_TEST(test_uncompressed_rr)
 }
 END_TEST
 
+/*
+ * Rdata not of its type's form (a zone file's generic rdata, say) is
+ * copied as it is: nothing read past it, nothing compressed in it.
+ */
+START_TEST(test_rdata_not_of_its_form)
+{
+	static const uint8_t owner[] = "\001a\007contoso\003com";
+	static const uint8_t short_mx[] = { 0 };
+	static const uint8_t cut_ns[] = { 7, 'c', 'o', 'n', 't', 'o', 's', 'o' };
+	struct enc_rr mx = { owner, short_mx, 60, TYPE_MX, CLASS_IN, 1,
+	    sizeof(owner) };
+	struct enc_rr ns = { owner, cut_ns, 60, TYPE_NS, CLASS_IN,
+	    sizeof(cut_ns), sizeof(owner) };
+
+	enc_reset(e);
+	enc_rr(e, &mx, NULL, true);
+	enc_rr(e, &ns, NULL, true);
+	ck_assert(!e->full);
+	size_t at = sizeof(owner) + 8;	/* the first RDLENGTH */
+	ck_assert_uint_eq(wire_get16(e->buf + at), 1);
+	ck_assert_uint_eq(e->buf[at + 2], 0);
+	at += 2 + 1 + 2 + 8;		/* the owner points back, then TYPE... */
+	ck_assert_uint_eq(wire_get16(e->buf + at), sizeof(cut_ns));
+	ck_assert_mem_eq(e->buf + at + 2, cut_ns, sizeof(cut_ns));
+	ck_assert_uint_eq(e->len, at + 2 + sizeof(cut_ns));
+}
+END_TEST
+
 /* --- limits ------------------------------------------------------------- */
 
 /* A TXT record of one 255-byte string at owner: 268 bytes when compressed. */
-static ldns_rr *
+static const struct enc_rr *
 big_txt(const char *owner)
 {
 	char text[400];
@@ -272,7 +306,7 @@ big_txt(const char *owner)
 /* Past 64 KiB the message is refused, and nothing is written beyond. */
 START_TEST(test_message_limit)
 {
-	ldns_rr *an[250];
+	const struct enc_rr *an[250];
 	uint8_t q[DNS_MAX_NAME];
 	struct enc_section none = { NULL, 0, NULL };
 	size_t noadd;
@@ -308,7 +342,7 @@ END_TEST
  */
 START_TEST(test_pointer_range)
 {
-	ldns_rr *an[70];
+	const struct enc_rr *an[70];
 	size_t n = 0;
 
 	for (; n < 66; n++)
@@ -330,9 +364,9 @@ END_TEST
 START_TEST(test_header_and_noadd)
 {
 	uint8_t q[DNS_MAX_NAME];
-	ldns_rr *ns[1] = { rr("contoso.com. 300 IN SOA ns1.contoso.com. "
+	const struct enc_rr *ns[1] = { rr("contoso.com. 300 IN SOA ns1.contoso.com. "
 	    "h.contoso.com. 1 2 3 4 5") };
-	ldns_rr *ad[1] = { rr("ns1.contoso.com. 60 IN A 10.0.0.2") };
+	const struct enc_rr *ad[1] = { rr("ns1.contoso.com. 60 IN A 10.0.0.2") };
 	struct enc_section none = { NULL, 0, NULL }, s_ns = { ns, 1, NULL };
 	struct enc_section s_ad = { ad, 1, NULL };
 	uint32_t ttl = 30;
@@ -379,6 +413,7 @@ encode_suite(void)
 	tcase_add_test(tc, test_srv_target_whole);
 	tcase_add_test(tc, test_rfc3597_types);
 	tcase_add_test(tc, test_uncompressed_rr);
+	tcase_add_test(tc, test_rdata_not_of_its_form);
 	tcase_add_test(tc, test_message_limit);
 	tcase_add_test(tc, test_pointer_range);
 	tcase_add_test(tc, test_header_and_noadd);

@@ -6,6 +6,7 @@
 
 #include <ldns/ldns.h>
 
+#include "arena.h"
 #include "config.h"
 #include "ixfr.h"
 #include "query.h"
@@ -56,14 +57,35 @@ static const char *const v2[] = { "example.com. 3600 IN NS ns1.example.com.",
     "www.example.com. 3600 IN A 192.0.2.9", "ftp.example.com. 3600 IN A 192.0.2.2",
     NULL };
 
+/*
+ * The zone packed as a snapshot keeps it, then read by the adapter; the
+ * records are copied out (out->bytes) since the zone goes.
+ */
 static void
 wire(uint32_t serial, const char *const *rrs, struct ixfr_rrs *out)
 {
 	struct synth_zone z;
+	struct arena a = { NULL };
 
 	make_zone(&z, serial, rrs);
+	ck_assert_int_eq(zonewire_pack(&z.wire, &a, z.rrs, z.cut), 0);
 	ck_assert_int_eq(ixfr_zone_wire(&z, out), 0);
+	size_t total = out->soa.len;
+	for (size_t i = 0; i < out->n; i++)
+		total += out->v[i].len;
+	uint8_t *bytes = malloc(total), *p = bytes;
+	ck_assert_ptr_nonnull(bytes);
+	memcpy(p, out->soa.ptr, out->soa.len);
+	out->soa.ptr = p;
+	p += out->soa.len;
+	for (size_t i = 0; i < out->n; i++) {
+		memcpy(p, out->v[i].ptr, out->v[i].len);
+		out->v[i].ptr = p;
+		p += out->v[i].len;
+	}
+	out->bytes = bytes;
 	free_zone(&z);
+	arena_free(&a);
 }
 
 START_TEST(test_hash)

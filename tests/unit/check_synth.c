@@ -205,6 +205,179 @@ START_TEST(test_threads_same_records)
 }
 END_TEST
 
+/* --- the packed form ---------------------------------------------------- */
+
+/* The records of l as one text, "" for none. The caller frees it. */
+static char *
+list_str(const ldns_rr_list *l)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ldns_rr_list_print(f, l);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Packing keeps each record's uncompressed wire, fields and text; the ldns
+ * records go, and a cut list follows the zone's own records.
+ */
+START_TEST(test_pack_round_trip)
+{
+	struct config *cfg = load(split);
+	struct synth_view sv;
+
+	ck_assert_int_eq(synth_view(cfg, 0, 7, &sv), 0);
+	struct synth_zone *z = &sv.zones[0];
+	ldns_rr_list *orig = ldns_rr_list_clone(z->rrs);
+	ldns_rr *glue = NULL;
+	ck_assert_int_eq(ldns_rr_new_frm_str(&glue,
+	    "ns1.child.contoso.com. 60 IN A 10.9.9.9", 0, NULL, NULL),
+	    LDNS_STATUS_OK);
+	z->cut = ldns_rr_list_new();
+	ldns_rr_list_push_rr(z->cut, glue);
+	char *want = list_str(orig);
+	char *want_cut = list_str(z->cut);
+
+	ck_assert_int_eq(synth_view_pack(&sv), 0);
+	ck_assert_ptr_null(z->rrs);
+	ck_assert_ptr_null(z->cut);
+	ck_assert_uint_eq(z->wire.nrrs, ldns_rr_list_rr_count(orig));
+	ck_assert_uint_eq(synth_zone_nrrs(z), ldns_rr_list_rr_count(orig));
+	ck_assert_uint_eq(z->wire.ncut, 1);
+
+	/* Each RR: what ldns writes, and the fields read back from it. */
+	struct zonewire_iter it;
+	struct zonewire_rr rr;
+	size_t i = 0;
+	zonewire_iter(&z->wire, ZONEWIRE_ZONE, &it);
+	while (zonewire_next(&it, &rr)) {
+		const ldns_rr *o = ldns_rr_list_rr(orig, i++);
+		uint8_t *w = NULL;
+		size_t wlen = 0;
+		ck_assert_int_eq(ldns_rr2wire(&w, o, LDNS_SECTION_ANSWER, &wlen),
+		    LDNS_STATUS_OK);
+		ck_assert_uint_eq(rr.len, wlen);
+		ck_assert_int_eq(memcmp(rr.wire, w, wlen), 0);
+		free(w);
+		ck_assert_uint_eq(rr.type, ldns_rr_get_type(o));
+		ck_assert_uint_eq(rr.rrclass, LDNS_RR_CLASS_IN);
+		ck_assert_uint_eq(rr.ttl, ldns_rr_ttl(o));
+		ck_assert_uint_eq(rr.owner_len, ldns_rdf_size(ldns_rr_owner(o)));
+		ck_assert_int_eq(memcmp(rr.owner, ldns_rdf_data(ldns_rr_owner(o)),
+		    rr.owner_len), 0);
+		ck_assert_ptr_eq(rr.rdata + rr.rdlen, rr.wire + rr.len);
+	}
+	ck_assert_uint_eq(i, ldns_rr_list_rr_count(orig));
+	zonewire_iter(&z->wire, ZONEWIRE_CUT, &it);
+	ck_assert(zonewire_next(&it, &rr));
+	ck_assert_uint_eq(rr.type, LDNS_RR_TYPE_A);
+	ck_assert_uint_eq(rr.ttl, 60);
+	ck_assert(!zonewire_next(&it, &rr));
+
+	/* Rendered back for printing: the same text. */
+	ldns_rr_list *back = synth_zone_list(z, ZONEWIRE_ZONE);
+	ldns_rr_list *cut = synth_zone_list(z, ZONEWIRE_CUT);
+	ldns_rr_list *all = synth_zone_list(z, ZONEWIRE_ALL);
+	char *got = list_str(back), *got_cut = list_str(cut);
+	ck_assert_str_eq(got, want);
+	ck_assert_str_eq(got_cut, want_cut);
+	ck_assert_uint_eq(ldns_rr_list_rr_count(all),
+	    ldns_rr_list_rr_count(orig) + 1);
+	free(got);
+	free(got_cut);
+	free(want);
+	free(want_cut);
+	ldns_rr_list_deep_free(back);
+	ldns_rr_list_deep_free(cut);
+	ldns_rr_list_deep_free(all);
+	ldns_rr_list_deep_free(orig);
+	synth_view_clear(&sv);
+	config_free(cfg);
+}
+END_TEST
+
+/* A zone of thousands of records (100 KiB and more) packs whole. */
+START_TEST(test_pack_large)
+{
+	struct synth_view sv = { .name = "test", .nzones = 1 };
+	size_t count = 5000;
+
+	sv.zones = calloc(1, sizeof(*sv.zones));
+	ck_assert_ptr_nonnull(sv.zones);
+	sv.zones[0].name = strdup("l.test");
+	sv.zones[0].rrs = ldns_rr_list_new();
+	for (size_t i = 0; i < count; i++) {
+		char text[80];
+		ldns_rr *rr = NULL;
+		snprintf(text, sizeof(text), "h%zu.l.test. 60 IN A 10.%zu.%zu.1",
+		    i, i / 256, i % 256);
+		ck_assert_int_eq(ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL),
+		    LDNS_STATUS_OK);
+		ldns_rr_list_push_rr(sv.zones[0].rrs, rr);
+	}
+	ldns_rr_list *orig = ldns_rr_list_clone(sv.zones[0].rrs);
+	ck_assert_int_eq(synth_view_pack(&sv), 0);
+
+	struct zonewire_iter it;
+	struct zonewire_rr rr;
+	size_t i = 0;
+	zonewire_iter(&sv.zones[0].wire, ZONEWIRE_ALL, &it);
+	while (zonewire_next(&it, &rr)) {
+		uint8_t *w = NULL;
+		size_t wlen = 0;
+		ck_assert_uint_lt(i, count);
+		ck_assert_int_eq(ldns_rr2wire(&w, ldns_rr_list_rr(orig, i++),
+		    LDNS_SECTION_ANSWER, &wlen), LDNS_STATUS_OK);
+		ck_assert_uint_eq(rr.len, wlen);
+		ck_assert_int_eq(memcmp(rr.wire, w, wlen), 0);
+		free(w);
+	}
+	ck_assert_uint_eq(i, count);
+	ldns_rr_list_deep_free(orig);
+	synth_view_clear(&sv);
+}
+END_TEST
+
+/* Enough zones for the threaded packing: each zone's bytes its own. */
+START_TEST(test_pack_threads)
+{
+	size_t nd = 600, cap = nd * 120, o = 0;
+	char *text = malloc(cap);
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t d = 0; d < nd; d++)
+		o += (size_t)snprintf(text + o, cap - o, "[domain d%zu.test]\n"
+		    "pool = pool01.d%zu.test\n[host pool01.d%zu.test]\n"
+		    "address = 10.0.%zu.%zu\n", d, d, d, d / 256, d % 256);
+	struct config *cfg = load(text);
+	struct synth_view sv;
+	ck_assert_int_eq(synth_view(cfg, -1, 7, &sv), 0);
+	ck_assert_uint_eq(sv.nzones, nd);
+	ldns_rr_list **orig = calloc(nd, sizeof(*orig));
+	ck_assert_ptr_nonnull(orig);
+	for (size_t z = 0; z < nd; z++)
+		orig[z] = ldns_rr_list_clone(sv.zones[z].rrs);
+	ck_assert_int_eq(synth_view_pack(&sv), 0);
+	for (size_t z = 0; z < nd; z++) {
+		ldns_rr_list *back = synth_zone_list(&sv.zones[z], ZONEWIRE_ALL);
+		char *want = list_str(orig[z]), *got = list_str(back);
+		ck_assert_ptr_null(sv.zones[z].rrs);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+		ldns_rr_list_deep_free(back);
+		ldns_rr_list_deep_free(orig[z]);
+	}
+	free(orig);
+	synth_view_clear(&sv);
+	config_free(cfg);
+	free(text);
+}
+END_TEST
+
 static Suite *
 synth_suite(void)
 {
@@ -216,6 +389,9 @@ synth_suite(void)
 	tcase_add_test(tc, test_external_view_leaks_nothing);
 	tcase_add_test(tc, test_nested_domains);
 	tcase_add_test(tc, test_threads_same_records);
+	tcase_add_test(tc, test_pack_round_trip);
+	tcase_add_test(tc, test_pack_large);
+	tcase_add_test(tc, test_pack_threads);
 	suite_add_tcase(s, tc);
 	return s;
 }
