@@ -154,7 +154,7 @@ parse(struct query *q, const uint8_t *pkt, size_t len)
 		size_t rdlen = wire_get16(rr + 8);
 		if (pos + 10 + rdlen > len)
 			return QUERY_FORMERR;
-		/* IXFR: the serial ends the SOA's rdata, 16 bytes before its end. */
+		/* IXFR: SERIAL is the first of the five numbers that end the rdata. */
 		if (i >= an && i < an + ns && wire_get16(rr) == TYPE_SOA &&
 		    rdlen >= 22 && !q->has_soa) {
 			q->has_soa = true;
