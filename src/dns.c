@@ -268,7 +268,7 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 			return reply_error(snap, q, out, RCODE_REFUSED, res);
 		size_t optlen = opt_len(snap, q);
 		size_t len = limit > optlen ?
-		    xfr_ixfr_udp(view, q, out, limit - optlen) : 0;
+		    xfr_ixfr_udp(snap, view, q, out, limit - optlen) : 0;
 		if (len > 0) {
 			res->flags |= DNS_RES_AA;
 			return q->edns ? put_opt(snap, q, out, len, 0) : len;
@@ -282,8 +282,8 @@ answer_transfer(const struct snapshot *snap, struct snapshot_view *view,
 		return reply_prepared(snap, q, lk.var, limit, out, res);
 	}
 	int rc = q->qtype == TYPE_IXFR ?
-	    xfr_ixfr(view, q, peer->emit, peer->emit_arg) :
-	    xfr_stream(view, q, peer->emit, peer->emit_arg);
+	    xfr_ixfr(snap, view, q, peer->emit, peer->emit_arg) :
+	    xfr_stream(snap, view, q, peer->emit, peer->emit_arg);
 	if (rc == 1)
 		return reply_error(snap, q, out, RCODE_NOTAUTH, res);
 	res->flags |= DNS_RES_XFR | DNS_RES_AA;

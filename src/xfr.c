@@ -30,15 +30,72 @@ xfr_allowed(const struct snapshot *snap, const struct snapshot_view *view,
 	return false;
 }
 
-const struct synth_zone *
-xfr_find_zone(const struct snapshot_view *view, const struct query *q)
-{
-	uint8_t apex[DNS_MAX_NAME];
+/* --- the zone a transfer names ---------------------------------------- */
 
-	for (size_t i = 0; i < view->sv.nzones; i++) {
-		size_t len = wire_name_from_text(view->sv.zones[i].name, apex);
+static int
+cmp_zone(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct snapshot_zone *)elem)->name);
+}
+
+/*
+ * The apex text a zone name has in the snapshot: the labels' bytes joined by
+ * dots, as wire_name_from_text() reads them back. A label holding a dot or
+ * a NUL renders to another name; the caller checks the wire form anyway.
+ */
+static bool
+lname_text(const struct query *q, char *out, size_t outlen)
+{
+	const uint8_t *p = q->lname, *end = q->lname + q->lname_len;
+	size_t o = 0;
+
+	while (p < end && *p != 0) {
+		size_t lab = *p++;
+		if (o > 0)
+			out[o++] = '.';
+		if ((size_t)(end - p) < lab || o + lab + 1 > outlen)
+			return false;
+		memcpy(out + o, p, lab);
+		o += lab;
+		p += lab;
+	}
+	out[o] = '\0';
+	return o > 0;
+}
+
+/*
+ * By the snapshot's list of zone names (sorted by name, each with its zones
+ * in view order): one binary search, where a scan of every zone of the view
+ * converted each apex to wire (slow at 100,000 zones).
+ */
+const struct synth_zone *
+xfr_find_zone(const struct snapshot *snap, const struct snapshot_view *view,
+    const struct query *q)
+{
+	char text[DNS_MAX_NAME + 1];
+	uint8_t apex[DNS_MAX_NAME];
+	size_t v = (size_t)(view - snap->views);
+
+	if (q->lname_len == 1) {
+		/* The root has no text in the list's form: "." or "". */
+		for (size_t i = 0; i < view->sv.nzones; i++)
+			if (wire_name_from_text(view->sv.zones[i].name,
+			    apex) == 1)
+				return &view->sv.zones[i];
+		return NULL;
+	}
+	if (!lname_text(q, text, sizeof(text)) || snap->nnames == 0)
+		return NULL;
+	const struct snapshot_zone *n = bsearch(text, snap->zones,
+	    snap->nnames, sizeof(*snap->zones), cmp_zone);
+	for (size_t i = 0; n != NULL && i < n->n; i++) {
+		const struct snapshot_zref *r = &snap->refs[n->first + i];
+		if (r->v != v)
+			continue;
+		const struct synth_zone *z = &view->sv.zones[r->z];
+		size_t len = wire_name_from_text(z->name, apex);
 		if (len == q->lname_len && memcmp(apex, q->lname, len) == 0)
-			return &view->sv.zones[i];
+			return z;
 	}
 	return NULL;
 }
@@ -121,10 +178,10 @@ xfr_msg_end(struct xfr_msg *m, int rc)
 }
 
 int
-xfr_stream(const struct snapshot_view *view, const struct query *q,
-    xfr_emit_fn *emit, void *arg)
+xfr_stream(const struct snapshot *snap, const struct snapshot_view *view,
+    const struct query *q, xfr_emit_fn *emit, void *arg)
 {
-	const struct synth_zone *z = xfr_find_zone(view, q);
+	const struct synth_zone *z = xfr_find_zone(snap, view, q);
 	struct zonewire_iter it;
 	struct zonewire_rr rr, soa;
 	int rc = 0;
@@ -154,10 +211,10 @@ xfr_stream(const struct snapshot_view *view, const struct query *q,
 /* --- IXFR --------------------------------------------------------------- */
 
 int
-xfr_ixfr(const struct snapshot_view *view, const struct query *q,
-    xfr_emit_fn *emit, void *arg)
+xfr_ixfr(const struct snapshot *snap, const struct snapshot_view *view,
+    const struct query *q, xfr_emit_fn *emit, void *arg)
 {
-	const struct synth_zone *z = xfr_find_zone(view, q);
+	const struct synth_zone *z = xfr_find_zone(snap, view, q);
 
 	if (z == NULL)
 		return 1;
@@ -170,7 +227,7 @@ xfr_ixfr(const struct snapshot_view *view, const struct query *q,
 		if (rc != 1)
 			return rc;
 	}
-	return xfr_stream(view, q, emit, arg);
+	return xfr_stream(snap, view, q, emit, arg);
 }
 
 /* Over UDP: the answer is kept when it is one message within the limit. */
@@ -193,10 +250,10 @@ udp_emit(void *arg, const uint8_t *msg, size_t len)
 }
 
 size_t
-xfr_ixfr_udp(const struct snapshot_view *view, const struct query *q,
-    uint8_t *out, size_t limit)
+xfr_ixfr_udp(const struct snapshot *snap, const struct snapshot_view *view,
+    const struct query *q, uint8_t *out, size_t limit)
 {
-	const struct synth_zone *z = xfr_find_zone(view, q);
+	const struct synth_zone *z = xfr_find_zone(snap, view, q);
 	struct udp_sink u = { out, limit, 0, 0 };
 
 	if (z == NULL || !q->has_soa || view->xz == NULL)

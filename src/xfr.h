@@ -31,7 +31,8 @@ bool	xfr_allowed(const struct snapshot *snap, const struct snapshot_view *view,
  * q names no zone of the view (the caller answers NOTAUTH), -1 when emit
  * failed or memory ran out.
  */
-int	xfr_stream(const struct snapshot_view *view, const struct query *q,
+int	xfr_stream(const struct snapshot *snap,
+	    const struct snapshot_view *view, const struct query *q,
 	    xfr_emit_fn *emit, void *arg);
 
 /*
@@ -40,18 +41,22 @@ int	xfr_stream(const struct snapshot_view *view, const struct query *q,
  * AXFR when our history does not reach back to it or it sent no SOA.
  * Returns as xfr_stream() does.
  */
-int	xfr_ixfr(const struct snapshot_view *view, const struct query *q,
-	    xfr_emit_fn *emit, void *arg);
+int	xfr_ixfr(const struct snapshot *snap, const struct snapshot_view *view,
+	    const struct query *q, xfr_emit_fn *emit, void *arg);
 /*
  * IXFR over UDP: the answer's length when it fits one message of limit
  * bytes, 0 when it does not or needs an AXFR (the caller sends the SOA).
  */
-size_t	xfr_ixfr_udp(const struct snapshot_view *view, const struct query *q,
+size_t	xfr_ixfr_udp(const struct snapshot *snap,
+	    const struct snapshot_view *view, const struct query *q,
 	    uint8_t *out, size_t limit);
 
-/* The zone of view whose apex q names, or NULL. */
-const struct synth_zone *xfr_find_zone(const struct snapshot_view *view,
-	    const struct query *q);
+/*
+ * The zone of view (one of snap's views) whose apex q names, or NULL:
+ * a binary search of snap's sorted zone names.
+ */
+const struct synth_zone *xfr_find_zone(const struct snapshot *snap,
+	    const struct snapshot_view *view, const struct query *q);
 
 /*
  * A transfer's message stream (AXFR and IXFR alike): records are appended
