@@ -427,6 +427,31 @@ line_reader(char *str, int num, void *stream)
 
 /* --- load and free ------------------------------------------------------ */
 
+/*
+ * The arrays grew by doubling while the file was read: at 10,000 domains
+ * about a third of their bytes were never used. Once checked, nothing
+ * holds a pointer into them yet, so each shrinks to what it holds.
+ */
+static void
+config_fit(struct config *cfg)
+{
+	config_ctx_fit(&cfg->views, cfg->nviews, sizeof(*cfg->views));
+	config_ctx_fit(&cfg->domains, cfg->ndomains, sizeof(*cfg->domains));
+	config_ctx_fit(&cfg->hosts, cfg->nhosts, sizeof(*cfg->hosts));
+	config_ctx_fit(&cfg->roles, cfg->nroles, sizeof(*cfg->roles));
+	config_ctx_fit(&cfg->keys, cfg->nkeys, sizeof(*cfg->keys));
+	for (size_t i = 0; i < cfg->nhosts; i++)
+		config_ctx_fit(&cfg->hosts[i].addrs, cfg->hosts[i].naddrs,
+		    sizeof(*cfg->hosts[i].addrs));
+	for (size_t i = 0; i < cfg->ndomains; i++) {
+		struct cfg_domain *d = &cfg->domains[i];
+		config_ctx_fit(&d->pool.v, d->pool.n, sizeof(*d->pool.v));
+		config_ctx_fit(&d->access_edge.v, d->access_edge.n,
+		    sizeof(*d->access_edge.v));
+		config_ctx_fit(&d->ns, d->nns, sizeof(*d->ns));
+	}
+}
+
 struct config *
 config_load(const char *path, FILE *diag, unsigned *nwarnings)
 {
@@ -485,6 +510,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 		config_free(cfg);
 		return NULL;
 	}
+	config_fit(cfg);
 	return cfg;
 }
 

@@ -170,3 +170,19 @@ config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n, size_t size)
 	(*n)++;
 	return p;
 }
+
+/*
+ * Gives back the room config_ctx_append() doubled into: the array at arrayp
+ * (as there) shrinks to its n elements. Kept as it is when realloc fails.
+ */
+void
+config_ctx_fit(void *arrayp, size_t n, size_t size)
+{
+	void *old, *new;
+
+	memcpy(&old, arrayp, sizeof(old));
+	if (old == NULL || n == 0 || (n & (n - 1)) == 0)
+		return;		/* empty, or a power of two: full already */
+	if ((new = reallocarray(old, n, size)) != NULL)
+		memcpy(arrayp, &new, sizeof(new));
+}

@@ -273,6 +273,7 @@ void	config_diag_flush(struct cfg_ctx *ctx);
 char	*config_ctx_strdup(struct cfg_ctx *ctx, const char *s);
 void	*config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n,
 	    size_t size);
+void	config_ctx_fit(void *arrayp, size_t n, size_t size);
 
 /* config_index.c: the name indexes. */
 int	config_index_add(struct cfg_index *x, const void *base, size_t stride,

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1217,6 +1218,42 @@ START_TEST(test_lookups)
 }
 END_TEST
 
+/*
+ * The arrays that doubled while the file was read are cut to what they
+ * hold once it is checked (5 domains, 5 hosts, 3 addresses: room for 8,
+ * 8 and 4 before), and still hold the same.
+ */
+START_TEST(test_arrays_fit)
+{
+	char text[2048];
+	size_t len = 0;
+
+	for (int i = 0; i < 5; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "[domain d%d.example]\npool = pool.d%d.example\n"
+		    "[host pool.d%d.example]\naddress = 192.0.2.%d%s\n",
+		    i, i, i, i + 1,
+		    i == 4 ? ", 192.0.2.100, 2001:db8::1" : "");
+	struct config *cfg = load_text(text);
+	ck_assert_msg(cfg != NULL, "%s", diagbuf);
+	ck_assert_uint_eq(cfg->ndomains, 5);
+	ck_assert_uint_ge(cfg->nhosts, 5);
+	ck_assert_uint_lt(malloc_usable_size(cfg->domains),
+	    6 * sizeof(*cfg->domains));
+	ck_assert_uint_lt(malloc_usable_size(cfg->hosts),
+	    (cfg->nhosts + 1) * sizeof(*cfg->hosts));
+	const struct cfg_host *h = config_host(cfg, "pool.d4.example");
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(h->naddrs, 3);
+	ck_assert_uint_lt(malloc_usable_size(h->addrs),
+	    4 * sizeof(*h->addrs));
+	ck_assert_int_eq(h->addrs[2].family, AF_INET6);
+	ck_assert_str_eq(config_domain(cfg, "d3.example")->pool.v[0].name,
+	    "pool.d3.example");
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_null_diag)
 {
 	struct config	*cfg;
@@ -1261,6 +1298,7 @@ config_suite(void)
 	tcase_add_test(tc, test_views);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_lookups);
+	tcase_add_test(tc, test_arrays_fit);
 	tcase_add_test(tc, test_syntax);
 	tcase_add_test(tc, test_null_diag);
 	suite_add_tcase(s, tc);
