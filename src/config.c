@@ -60,7 +60,7 @@ section_view(struct cfg_ctx *ctx, const char *name)
 		return;
 	}
 	ctx->cur = cfg->nviews - 1;
-	ctx->seen = &ctx->vseen[ctx->cur];
+	config_seen_start(ctx, &ctx->vseen[ctx->cur]);
 	ctx->sect = CFG_SECT_VIEW;
 }
 
@@ -99,7 +99,7 @@ section_domain(struct cfg_ctx *ctx, const char *name)
 	    cfg->ndomains - 1) == -1)
 		ctx->oom = true;
 	ctx->cur = cfg->ndomains - 1;
-	ctx->seen = &ctx->dseen[ctx->cur];
+	config_seen_start(ctx, &ctx->dseen[ctx->cur]);
 	ctx->sect = CFG_SECT_DOMAIN;
 }
 
@@ -140,7 +140,7 @@ section_host(struct cfg_ctx *ctx, const char *name)
 	    cfg->nhosts - 1) == -1)
 		ctx->oom = true;
 	ctx->cur = cfg->nhosts - 1;
-	ctx->seen = &ctx->hseen[ctx->cur];
+	config_seen_start(ctx, &ctx->hseen[ctx->cur]);
 	ctx->sect = CFG_SECT_HOST;
 }
 
@@ -213,7 +213,7 @@ section_header(struct cfg_ctx *ctx, char *p)
 			return;
 		}
 		ctx->server_line = ctx->line;
-		ctx->seen = &ctx->server_seen;
+		config_seen_start(ctx, &ctx->server_seen);
 		ctx->sect = CFG_SECT_SERVER;
 		return;
 	}
@@ -329,14 +329,22 @@ key_handler(void *user, const char *section, const char *name,
 		}
 		ref.suffix = view;
 	}
-	int *seen = &ctx->seen->line[ref.slot];
-	if (*seen != 0 && !ref.def->repeat) {
+	int seen = config_seen_line(ctx, ctx->seen, ref.slot);
+	if (seen != 0 && !ref.def->repeat) {
 		config_diag_error(ctx, ctx->line, "%s repeated (first set on "
-		    "line %d)", name, *seen);
+		    "line %d)", name, seen);
 		return 1;
 	}
-	if (*seen == 0)
-		*seen = ctx->line;
+	if (seen == 0) {
+		/* The current section's run is the last: it grows in place. */
+		struct cfg_seen_ent *e = config_ctx_append(ctx, &ctx->seen_ent,
+		    &ctx->nseen_ent, sizeof(*e));
+		if (e == NULL)
+			return 0;
+		e->slot = (uint16_t)ref.slot;
+		e->line = ctx->line;
+		ctx->seen->n++;
+	}
 	if (*value == '\0' && !ref.def->empty_ok) {
 		config_diag_error(ctx, ctx->line, "%s: empty value", name);
 		return 1;
@@ -504,6 +512,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	free(ctx.hseen);
 	free(ctx.rseen);
 	free(ctx.kseen);
+	free(ctx.seen_ent);
 	if (nwarnings != NULL)
 		*nwarnings = ctx.nwarnings;
 	if (ctx.nerrors > 0 || ctx.oom) {

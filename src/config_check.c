@@ -28,12 +28,16 @@ row_defaults(struct cfg_ctx *ctx, enum cfg_sect sect,
     const struct cfg_seen *seen, void *obj, const char *domain)
 {
 	char text[256 > CONFIG_NAME_MAX + 16 ? 256 : CONFIG_NAME_MAX + 16];
+	bool given[CFG_KEY_COUNT] = { false };
+	const struct cfg_seen_ent *e = ctx->seen_ent + seen->first;
 
+	for (size_t i = 0; i < seen->n; i++)
+		given[e[i].slot] = true;
 	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
 		const struct cfg_keydef *kd = &cfg_keys[i];
 		struct cfg_keyref ref = { kd, (enum cfg_key)i, NULL };
 
-		if (kd->sect != sect || seen->line[i] != 0)
+		if (kd->sect != sect || given[i])
 			continue;
 		switch (kd->def) {
 		case CFG_DEF_TEXT:
@@ -75,7 +79,8 @@ config_check_defaults(struct cfg_ctx *ctx)
 	row_defaults(ctx, CFG_SECT_SERVER, &ctx->server_seen, cfg, NULL);
 	for (size_t i = 0; i < cfg->nviews; i++)
 		cfg->views[i].allow_transfer_set =
-		    ctx->vseen[i].line[CFG_KEY_VIEW_ALLOW_TRANSFER] != 0;
+		    config_seen_line(ctx, &ctx->vseen[i],
+		    CFG_KEY_VIEW_ALLOW_TRANSFER) != 0;
 	for (size_t i = 0; i < cfg->ndomains; i++)
 		row_defaults(ctx, CFG_SECT_DOMAIN, &ctx->dseen[i],
 		    &cfg->domains[i], cfg->domains[i].name);
@@ -234,9 +239,9 @@ config_check_validate(struct cfg_ctx *ctx)
 		const struct cfg_view *v = &cfg->views[i];
 		const struct cfg_seen *vs = &ctx->vseen[i];
 
-		if (vs->line[CFG_KEY_MATCH] == 0 &&
-		    vs->line[CFG_KEY_MATCH_DESTINATION] == 0 &&
-		    vs->line[CFG_KEY_MATCH_KEYS] == 0)
+		if (config_seen_line(ctx, vs, CFG_KEY_MATCH) == 0 &&
+		    config_seen_line(ctx, vs, CFG_KEY_MATCH_DESTINATION) == 0 &&
+		    config_seen_line(ctx, vs, CFG_KEY_MATCH_KEYS) == 0)
 			config_diag_warning(ctx, v->line, "view %s has neither "
 			    "match nor match_destination: no client will use it",
 			    v->name);
@@ -251,15 +256,15 @@ config_check_validate(struct cfg_ctx *ctx)
 		const struct cfg_domain *d = &cfg->domains[i];
 		const struct cfg_seen *ds = &ctx->dseen[i];
 
-		if (ds->line[CFG_KEY_POOL] == 0 &&
-		    ds->line[CFG_KEY_ACCESS_EDGE] == 0 &&
-		    ds->line[CFG_KEY_EDGE] == 0 &&
-		    ds->line[CFG_KEY_DIRECTOR] == 0)
+		if (config_seen_line(ctx, ds, CFG_KEY_POOL) == 0 &&
+		    config_seen_line(ctx, ds, CFG_KEY_ACCESS_EDGE) == 0 &&
+		    config_seen_line(ctx, ds, CFG_KEY_EDGE) == 0 &&
+		    config_seen_line(ctx, ds, CFG_KEY_DIRECTOR) == 0)
 			config_diag_error(ctx, d->line, "domain %s has neither "
 			    "pool nor access_edge", d->name);
 		if (d->federation && d->access_edge.n == 0 &&
-		    ds->line[CFG_KEY_EDGE] == 0)
-			config_diag_error(ctx, ds->line[CFG_KEY_FEDERATION],
+		    config_seen_line(ctx, ds, CFG_KEY_EDGE) == 0)
+			config_diag_error(ctx, config_seen_line(ctx, ds, CFG_KEY_FEDERATION),
 			    "federation = yes needs an access_edge in "
 			    "[domain %s]", d->name);
 		check_targets(ctx, d, &d->pool);
@@ -280,8 +285,8 @@ config_check_validate(struct cfg_ctx *ctx)
 			continue;
 		}
 		const struct cfg_seen *hs = &ctx->hseen[i];
-		bool has_address = hs->line[CFG_KEY_ADDRESS] != 0 ||
-		    hs->line[CFG_KEY_ADDRESS_VIEW] != 0;
+		bool has_address = config_seen_line(ctx, hs, CFG_KEY_ADDRESS) != 0 ||
+		    config_seen_line(ctx, hs, CFG_KEY_ADDRESS_VIEW) != 0;
 
 		if (!has_address && h->cname_line == 0)
 			config_diag_error(ctx, h->line, "host %s has neither "

@@ -186,3 +186,23 @@ config_ctx_fit(void *arrayp, size_t n, size_t size)
 	if ((new = reallocarray(old, n, size)) != NULL)
 		memcpy(arrayp, &new, sizeof(new));
 }
+
+int
+config_seen_line(const struct cfg_ctx *ctx, const struct cfg_seen *s,
+    enum cfg_key slot)
+{
+	const struct cfg_seen_ent *e = ctx->seen_ent + s->first;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (e[i].slot == slot)
+			return e[i].line;
+	return 0;
+}
+
+void
+config_seen_start(struct cfg_ctx *ctx, struct cfg_seen *s)
+{
+	s->first = ctx->nseen_ent;
+	s->n = 0;
+	ctx->seen = s;
+}

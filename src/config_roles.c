@@ -64,7 +64,7 @@ config_roles_section(struct cfg_ctx *ctx, const struct ocs_role_def *role,
 		return;
 	}
 	ctx->cur = cfg->nroles - 1;
-	ctx->seen = &ctx->rseen[ctx->cur];
+	config_seen_start(ctx, &ctx->rseen[ctx->cur]);
 	ctx->sect = CFG_SECT_OF_ROLE(kind);
 }
 
@@ -363,7 +363,7 @@ domain_link(struct cfg_ctx *ctx, size_t di)
 	struct config *cfg = ctx->cfg;
 	struct cfg_domain *d = &cfg->domains[di];
 	const struct cfg_seen *ds = &ctx->dseen[di];
-	int pool_line = ds->line[CFG_KEY_POOL];
+	int pool_line = config_seen_line(ctx, ds, CFG_KEY_POOL);
 	const struct cfg_role *pool = NULL, *director = NULL, *edge = NULL;
 
 	/* pool = NAME: a [pool] section's name, never a top-level host. */
@@ -380,7 +380,7 @@ domain_link(struct cfg_ctx *ctx, size_t di)
 	}
 	if (d->access_edge.n == 1 &&
 	    strchr(d->access_edge.v[0].name, '.') == NULL)
-		config_diag_error(ctx, ds->line[CFG_KEY_ACCESS_EDGE],
+		config_diag_error(ctx, config_seen_line(ctx, ds, CFG_KEY_ACCESS_EDGE),
 		    "access_edge = %s is not a fully qualified name (did you "
 		    "mean %s.%s, or edge = %s for an [edge] section?)",
 		    d->access_edge.v[0].name, d->access_edge.v[0].name, d->name,
@@ -394,9 +394,9 @@ domain_link(struct cfg_ctx *ctx, size_t di)
 		config_diag_error(ctx, d->edge_line, "edge = %s: no [edge %s] "
 		    "is defined", d->edge, d->edge);
 	if (d->signin == CONFIG_SIGNIN_DIRECTOR && d->director == NULL)
-		config_diag_error(ctx, ds->line[CFG_KEY_SIGNIN], "signin = "
+		config_diag_error(ctx, config_seen_line(ctx, ds, CFG_KEY_SIGNIN), "signin = "
 		    "director needs director = NAME in [domain %s]", d->name);
-	if (edge != NULL && ds->line[CFG_KEY_ACCESS_EDGE] != 0)
+	if (edge != NULL && config_seen_line(ctx, ds, CFG_KEY_ACCESS_EDGE) != 0)
 		config_diag_error(ctx, d->edge_line, "[domain %s] has both edge "
 		    "and access_edge: the edge's access_edge is the target",
 		    d->name);

@@ -48,7 +48,7 @@ config_tsig_section(struct cfg_ctx *ctx, const char *name)
 		return;
 	}
 	ctx->cur = cfg->nkeys - 1;
-	ctx->seen = &ctx->kseen[ctx->cur];
+	config_seen_start(ctx, &ctx->kseen[ctx->cur]);
 	ctx->sect = CFG_SECT_KEY;
 }
 
@@ -167,7 +167,7 @@ check_key(struct cfg_ctx *ctx, struct cfg_tsig_key *k, const struct cfg_seen *s)
 {
 	char why[CONFIG_WHY_LEN];
 
-	if (s->line[CFG_KEY_KEY_ALGORITHM] == 0)
+	if (config_seen_line(ctx, s, CFG_KEY_KEY_ALGORITHM) == 0)
 		config_diag_error(ctx, k->line, "key %s has no algorithm "
 		    "(hmac-sha256, hmac-sha512, ...)", k->name);
 	if ((k->wire_len = wire_name_from_text(k->name, k->wire)) == 0)
