@@ -38,7 +38,7 @@
 #include "log.h"
 #include "stats.h"
 
-#define UDP_BATCH		32		/* per recvmmsg()/sendmmsg() */
+#define UDP_BATCH		64		/* per recvmmsg()/sendmmsg() */
 #define ADDRSTRLEN		(INET6_ADDRSTRLEN + 8)	/* "[v6]:65535" */
 
 struct bufferevent;
