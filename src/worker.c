@@ -1,6 +1,7 @@
 /* worker.c -- the threads that answer queries, and the pipes that wake loops. */
 
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/queue.h>
 
 #include <errno.h>
@@ -149,12 +150,20 @@ worker_main(void *arg)
 struct worker *
 worker_new(struct server *srv, unsigned id)
 {
-	/* The packet buffers make it large: calloc maps it lazily. */
-	struct worker *w = calloc(1, sizeof(*w));
-	if (w == NULL) {
-		log_warn("calloc");
+	/*
+	 * The packet buffers make it large (8 MiB), and most of them are
+	 * never touched: mapped on its own, so that only the pages a datagram
+	 * reaches are resident. calloc() would take it from the heap once
+	 * the build's large frees have raised malloc's mmap threshold, and
+	 * zero all of it (4 MiB of VmRSS at 10,000 domains).
+	 */
+	void *p = mmap(NULL, sizeof(struct worker), PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		log_warn("mmap");
 		return NULL;
 	}
+	struct worker *w = p;
 	w->srv = srv;
 	w->id = id;
 	w->wake_fd[0] = w->wake_fd[1] = -1;
@@ -169,7 +178,7 @@ worker_new(struct server *srv, unsigned id)
 		w->base = srv->base;
 	else if ((w->base = event_base_new()) == NULL) {
 		log_warnx("worker %u: cannot create the event base", id);
-		free(w);
+		munmap(w, sizeof(*w));
 		return NULL;
 	}
 	worker_set_counting(w);
@@ -211,7 +220,7 @@ worker_free(struct worker *w)
 	stats_free(&w->stats);
 	if (!w->inline_loop && w->base != NULL)
 		event_base_free(w->base);
-	free(w);
+	munmap(w, sizeof(*w));
 }
 
 /* Stops and joins the worker threads; the main loop has stopped. */
