@@ -531,36 +531,14 @@ targets_free(struct cfg_targets *t)
 	free(t->v);
 }
 
+/*
+ * Once a snapshot is built and checked, nothing reads the domains, hosts and
+ * roles again (a reload loads the file anew): the running daemon keeps
+ * only the server-wide keys, the views and the [key]s it serves with.
+ */
 void
-config_free(struct config *cfg)
+config_shed(struct config *cfg)
 {
-	if (cfg == NULL)
-		return;
-	free(cfg->path);
-	config_tsig_free(cfg);
-	for (size_t i = 0; i < cfg->nlisten; i++)
-		free(cfg->listen[i].text);
-	free(cfg->listen);
-	free(cfg->version);
-	free(cfg->identity);
-	free(cfg->nsid);
-	free(cfg->zones_dir);
-	free(cfg->user);
-	free(cfg->chroot_dir);
-	free(cfg->state_dir);
-	free(cfg->allow_transfer);
-	free(cfg->reverse_zones);
-	for (size_t i = 0; i < cfg->nnotify; i++)
-		free(cfg->notify[i].text);
-	free(cfg->notify);
-	free(cfg->metrics.text);
-	for (size_t i = 0; i < cfg->nviews; i++) {
-		free(cfg->views[i].name);
-		free(cfg->views[i].match);
-		free(cfg->views[i].match_destination);
-		free(cfg->views[i].allow_transfer);
-	}
-	free(cfg->views);
 	for (size_t i = 0; i < cfg->ndomains; i++) {
 		struct cfg_domain *d = &cfg->domains[i];
 
@@ -592,5 +570,46 @@ config_free(struct config *cfg)
 	free(cfg->hosts);
 	free(cfg->domain_index.slot);
 	free(cfg->host_index.slot);
+	cfg->domains = NULL;
+	cfg->ndomains = 0;
+	cfg->hosts = NULL;
+	cfg->nhosts = 0;
+	cfg->roles = NULL;
+	cfg->nroles = 0;
+	memset(&cfg->domain_index, 0, sizeof(cfg->domain_index));
+	memset(&cfg->host_index, 0, sizeof(cfg->host_index));
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->path);
+	config_tsig_free(cfg);
+	for (size_t i = 0; i < cfg->nlisten; i++)
+		free(cfg->listen[i].text);
+	free(cfg->listen);
+	free(cfg->version);
+	free(cfg->identity);
+	free(cfg->nsid);
+	free(cfg->zones_dir);
+	free(cfg->user);
+	free(cfg->chroot_dir);
+	free(cfg->state_dir);
+	free(cfg->allow_transfer);
+	free(cfg->reverse_zones);
+	for (size_t i = 0; i < cfg->nnotify; i++)
+		free(cfg->notify[i].text);
+	free(cfg->notify);
+	free(cfg->metrics.text);
+	for (size_t i = 0; i < cfg->nviews; i++) {
+		free(cfg->views[i].name);
+		free(cfg->views[i].match);
+		free(cfg->views[i].match_destination);
+		free(cfg->views[i].allow_transfer);
+	}
+	free(cfg->views);
+	config_shed(cfg);
 	free(cfg);
 }

@@ -305,6 +305,12 @@ struct config {
  */
 struct config	*config_load(const char *path, FILE *diag, unsigned *nwarnings);
 void		 config_free(struct config *cfg);
+/*
+ * Frees the domains, hosts and roles (and their indexes: ndomains, nhosts
+ * and nroles become 0), which only the snapshot's build and the sign-in
+ * check read; the server-wide keys, views and [key]s stay.
+ */
+void		 config_shed(struct config *cfg);
 
 /*
  * What config_restart_changes() compares a reloaded file with: a copy of

@@ -355,6 +355,7 @@ main(int argc, char *argv[])
 	}
 	/* Before the first query, and before chroot: it keeps the directory. */
 	(void)snapshot_state_save(snap, true);
+	snapshot_shed(snap);
 	/* server_new() owns snap from here, also when it fails. */
 	struct server *srv = server_new(snap, run_path, addrs, nlisten);
 	free(addrs);

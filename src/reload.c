@@ -260,8 +260,10 @@ reload_main(void *arg)
 			}
 		}
 		/* Kept before served: no serial a secondary saw is lost. */
-		if (snap != NULL)
+		if (snap != NULL) {
 			(void)snapshot_state_save(snap, false);
+			snapshot_shed(snap);
+		}
 		if (mem != NULL) {
 			fclose(mem);
 			relay_diag(dbuf, srv->config_path, bad, sizeof(bad));

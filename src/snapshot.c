@@ -471,6 +471,13 @@ snapshot_state_save(const struct snapshot *s, bool start)
 	return rc;
 }
 
+void
+snapshot_shed(struct snapshot *s)
+{
+	config_shed(s->cfg);
+	malloc_trim(0);		/* the domains' and hosts' many small blocks */
+}
+
 const struct config *
 snapshot_config(const struct snapshot *s)
 {

@@ -93,6 +93,12 @@ struct snapshot	*snapshot_build(struct config *cfg, const struct snapshot *prev,
 		    FILE *diag);
 void		 snapshot_free(struct snapshot *snap);
 
+/*
+ * Once s is checked and about to be served: frees what only its build and
+ * the sign-in check read, the configuration's domains, hosts and roles
+ * (config_shed()), and hands their pages back to the system.
+ */
+void		 snapshot_shed(struct snapshot *s);
 const struct config *snapshot_config(const struct snapshot *snap);
 
 /* Calls fn once for each zone name the snapshot serves, in any view. */

@@ -273,6 +273,35 @@ START_TEST(test_example)
 }
 END_TEST
 
+/* What the running daemon keeps once the snapshot is built (config_shed). */
+START_TEST(test_shed)
+{
+	char		 path[PATH_MAX];
+	struct config	*cfg;
+
+	snprintf(path, sizeof(path), "%s/tests/data/conf/views.ini",
+	    srcdir());
+	cfg = load_path(path);
+	ck_assert_msg(cfg != NULL, "%s did not load:\n%s", path, diagbuf);
+	ck_assert_uint_gt(cfg->ndomains, 0);
+	ck_assert_ptr_nonnull(config_host(cfg, "sip.contoso.com"));
+	uint32_t ttl = cfg->ttl;
+	config_shed(cfg);
+	ck_assert_uint_eq(cfg->ndomains, 0);
+	ck_assert_uint_eq(cfg->nhosts, 0);
+	ck_assert_uint_eq(cfg->nroles, 0);
+	ck_assert_ptr_null(config_host(cfg, "sip.contoso.com"));
+	ck_assert_ptr_null(config_zone_of(cfg, "sip.contoso.com"));
+	/* The views and the server-wide keys serve on. */
+	ck_assert_uint_eq(cfg->nviews, 2);
+	ck_assert_str_eq(cfg->views[1].name, "external");
+	prefix_is(&cfg->views[0].match[3], AF_INET6, "::1", 128);
+	ck_assert_uint_eq(cfg->ttl, ttl);
+	config_shed(cfg);	/* twice is harmless */
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_data_views)
 {
 	char			 path[PATH_MAX];
@@ -1282,6 +1311,7 @@ config_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_data_views);
+	tcase_add_test(tc, test_shed);
 	tcase_add_test(tc, test_data_warnings);
 	tcase_add_test(tc, test_data_errors);
 	suite_add_tcase(s, tc);
