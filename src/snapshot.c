@@ -357,6 +357,13 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 			s->nrecords += zn->wire.nrrs + zn->wire.ncut;
 		}
 	}
+	/*
+	 * The zone files' records are in every view's wire now: free them
+	 * before the serials and the answer tables, not after (during a
+	 * reload the old snapshot is still held, so the peak counts).
+	 */
+	zonefiles_clear(&zf);
+	zonefile_msgs_clear(&msgs);
 	/* Every view's zones are known: one serial per zone name. */
 	if (snapshot_serials(s, prev, diag) < 0)
 		goto oom;
