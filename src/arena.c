@@ -13,8 +13,11 @@
  * pages, so the process kept its start-up peak; mapped, the heap shrinks
  * back and freeing an arena hands its pages to the kernel at once. Mapped
  * populated: one fault per chunk instead of one per page (a tenth of the
- * start-up was page faults).
+ * start-up was page faults). The first chunk is small and each next one
+ * twice the last, up to ARENA_CHUNK: a populated megabyte for every table
+ * and every build thread made a ten-domain start-up take 8 ms, not 3.
  */
+#define ARENA_FIRST	(64 * 1024)
 #define ARENA_CHUNK	(1024 * 1024)
 
 struct arena_chunk {
@@ -30,7 +33,10 @@ arena_alloc(struct arena *a, size_t n)
 
 	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	if (c == NULL || c->size - c->used < n) {
-		size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK - sizeof(*c);
+		size_t next = c == NULL ? ARENA_FIRST : 2 * (sizeof(*c) + c->size);
+		if (next > ARENA_CHUNK)
+			next = ARENA_CHUNK;
+		size_t size = n > next / 4 ? n : next - sizeof(*c);
 		void *m = mmap(NULL, sizeof(*c) + size, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (m == MAP_FAILED)

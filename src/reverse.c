@@ -5,8 +5,10 @@
 
 #include "config.h"
 #include "reverse.h"
+#include "rrwire.h"
 #include "synth.h"
 #include "view.h"
+#include "wire.h"
 #include "zonefile.h"
 
 /* --- names -------------------------------------------------------------- */
@@ -288,44 +290,47 @@ zone_add(struct synth_view *sv, const char *name)
 	sv->zones = zs;
 	struct synth_zone *z = &sv->zones[sv->nzones];
 	memset(z, 0, sizeof(*z));
-	z->name = strdup(name);
-	z->rrs = ldns_rr_list_new();
-	if (z->name == NULL || z->rrs == NULL) {
-		free(z->name);
-		ldns_rr_list_free(z->rrs);
+	if ((z->name = strdup(name)) == NULL)
 		return NULL;
-	}
 	sv->nzones++;
 	return z;
 }
 
 /*
  * Zone zp with the PTRs p[0..n): the SOA and NS of the first [domain]
- * (its name servers serve these zones too), every TTL [server] ttl.
+ * (its name servers serve these zones too), every TTL [server] ttl,
+ * written as wire with b into sv's arena.
  */
 static int
 build_zone(const struct config *cfg, const struct cfg_prefix *zp,
-    const struct ptr *p, size_t n, uint32_t serial, struct synth_view *sv)
+    const struct ptr *p, size_t n, uint32_t serial, struct synth_view *sv,
+    struct rrwire *b)
 {
 	const struct cfg_domain *d = &cfg->domains[0];
 	char name[REVERSE_NAME_MAX];
+	uint8_t apex[DNS_MAX_NAME];
 
 	reverse_name(zp, name, sizeof(name));
 	struct synth_zone *z = zone_add(sv, name);
 	if (z == NULL)
 		return -1;
 	z->neg_ttl = cfg->ttl < cfg->negative_ttl ? cfg->ttl : cfg->negative_ttl;
-	if (synth_apex(z->rrs, name, cfg->ttl, d->ns, d->nns, d->hostmaster,
-	    serial, cfg->negative_ttl) < 0)
-		return -1;
+	rrwire_reset(b);
+	size_t apex_len = rrwire_name(name, apex);
+	synth_apex(b, apex, apex_len, cfg->ttl, d->ns, d->nns, d->hostmaster,
+	    serial, cfg->negative_ttl);
 	for (size_t i = 0; i < n; i++) {
 		char owner[REVERSE_NAME_MAX];
+		uint8_t o[DNS_MAX_NAME];
 		reverse_name(&p[i].addr, owner, sizeof(owner));
-		if (synth_name_rr(z->rrs, owner, cfg->ttl, LDNS_RR_TYPE_PTR,
-		    cfg->hosts[p[i].host].name) < 0)
-			return -1;
+		size_t olen = rrwire_name(owner, o);
+		rrwire_name_rr(b, o, olen, cfg->ttl, LDNS_RR_TYPE_PTR,
+		    cfg->hosts[p[i].host].name);
 	}
-	return 0;
+	if (b->failed)
+		return -1;
+	return zonewire_put(&z->wire, &sv->wire, b->p, b->len, b->n, NULL, 0,
+	    0);
 }
 
 int
@@ -334,6 +339,7 @@ reverse_view(const struct config *cfg, int v, uint32_t serial,
 {
 	struct cfg_prefix *zones;
 	struct ptr *p = NULL;
+	struct rrwire b = { NULL, 0, 0, 0, false };
 	size_t nzones, n = 0;
 	int rc = -1;
 
@@ -357,11 +363,12 @@ reverse_view(const struct config *cfg, int v, uint32_t serial,
 		if (e == first && !file_in_view(zf, cfg, v, name))
 			continue;
 		if (build_zone(cfg, &zones[i], p + first, e - first, serial,
-		    sv) < 0)
+		    sv, &b) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
+	rrwire_free(&b);
 	free(p);
 	free(zones);
 	return rc;

@@ -347,23 +347,23 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 		if (synth_view_cut(&sv->sv) < 0)
 			goto oom;
 		/*
-		 * Here every zone's records are known (synthesized, reversed,
-		 * merged, cut lists made) and still ldns lists: the point where
-		 * a zone's SOA serial may be decided and patched, before they
-		 * are packed and the answers compiled from what is packed.
+		 * Every zone is wire from here on (synthesized and reversed
+		 * straight into it, merged zones packed again): the serial
+		 * step patches it, the answers are compiled from it.
 		 */
-		/* Packed, the ldns records go: the answers come from the wire. */
-		if (synth_view_pack(&sv->sv) < 0)
-			goto oom;
-#ifdef __GLIBC__
-		malloc_trim(0);		/* their pages, for the table to come */
-#endif
 		/* A parent's delegations count: its AXFR carries them. */
 		for (size_t z = 0; z < sv->sv.nzones; z++) {
 			const struct synth_zone *zn = &sv->sv.zones[z];
 			s->nrecords += zn->wire.nrrs + zn->wire.ncut;
 		}
 	}
+	/*
+	 * The zone files' records are in every view's wire now: free them
+	 * before the serials and the answer tables, not after (during a
+	 * reload the old snapshot is still held, so the peak counts).
+	 */
+	zonefiles_clear(&zf);
+	zonefile_msgs_clear(&msgs);
 	/* Every view's zones are known: one serial per zone name. */
 	if (snapshot_serials(s, prev, diag) < 0)
 		goto oom;
@@ -386,8 +386,8 @@ out:
 	zonefile_msgs_clear(&msgs);
 #ifdef __GLIBC__
 	/*
-	 * The records freed were a million small blocks between the arenas'
-	 * chunks: hand the pages back, or the process keeps the peak.
+	 * What the build freed (the zone files' records, the table's
+	 * scratch): hand the pages back, or the process keeps the peak.
 	 */
 	malloc_trim(0);
 #endif

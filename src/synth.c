@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "rrwire.h"
 #include "synth.h"
 #include "view.h"
 #include "wire.h"
@@ -30,119 +31,25 @@ synth_host_visible(const struct config *cfg, int v, const char *name)
 	return h != NULL && view_host_visible(cfg, v, h);
 }
 
-/*
- * The configuration keeps names checked and folded (letters, digits, '-',
- * '_', dots between labels): no escapes to parse, just the wire form.
- */
-static ldns_rdf *
-dname(const char *name)
+/* The wire form of a configuration name (checked, folded): *len 0 if none. */
+static uint8_t *
+owner_of(const char *text, uint8_t out[DNS_MAX_NAME], size_t *len)
 {
-	uint8_t wire[DNS_MAX_NAME];
-	size_t len = wire_name_from_text(name, wire);
-
-	return len == 0 ? NULL : ldns_dname_new_frm_data((uint16_t)len, wire);
+	*len = rrwire_name(text, out);
+	return out;
 }
 
-/* A new record of owner name (text), or NULL. Takes ownership of the rdfs. */
-static ldns_rr *
-rr_make(const char *owner, uint32_t ttl, ldns_rr_type type, ldns_rdf **rdf, size_t n)
+void
+synth_apex(struct rrwire *b, const uint8_t *apex, size_t apex_len,
+    uint32_t ttl, char *const *ns, size_t nns, const char *hostmaster,
+    uint32_t serial, uint32_t minimum)
 {
-	ldns_rr *rr = ldns_rr_new();
-	ldns_rdf *o = dname(owner);
-	bool ok = rr != NULL && o != NULL;
+	const uint32_t times[4] = { SOA_REFRESH, SOA_RETRY, SOA_EXPIRE,
+	    minimum };
 
-	for (size_t i = 0; i < n; i++)
-		ok = ok && rdf[i] != NULL;
-	if (!ok) {
-		ldns_rr_free(rr);
-		ldns_rdf_deep_free(o);
-		for (size_t i = 0; i < n; i++)
-			ldns_rdf_deep_free(rdf[i]);
-		return NULL;
-	}
-	ldns_rr_set_owner(rr, o);
-	ldns_rr_set_type(rr, type);
-	ldns_rr_set_ttl(rr, ttl);
-	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
-	for (size_t i = 0; i < n; i++) {
-		if (!ldns_rr_push_rdf(rr, rdf[i])) {	/* the rr owns those pushed */
-			for (size_t j = i; j < n; j++)
-				ldns_rdf_deep_free(rdf[j]);
-			ldns_rr_free(rr);
-			return NULL;
-		}
-	}
-	return rr;
-}
-
-static int
-push(ldns_rr_list *list, ldns_rr *rr)
-{
-	if (rr == NULL || !ldns_rr_list_push_rr(list, rr)) {
-		ldns_rr_free(rr);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-add_srv(ldns_rr_list *rrs, const char *service, const char *domain,
-    uint32_t ttl, uint16_t port, const struct cfg_targets *t)
-{
-	char owner[300];
-
-	snprintf(owner, sizeof(owner), "%s.%s", service, domain);
-	for (size_t i = 0; i < t->n; i++) {
-		ldns_rdf *rd[4] = {
-			ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, t->v[i].priority),
-			ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, t->v[i].weight),
-			ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, port),
-			dname(t->v[i].name),
-		};
-		if (push(rrs, rr_make(owner, ttl, LDNS_RR_TYPE_SRV, rd, 4)) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-int
-synth_apex(ldns_rr_list *rrs, const char *apex, uint32_t ttl,
-    char *const *ns, size_t nns, const char *hostmaster, uint32_t serial,
-    uint32_t minimum)
-{
-	ldns_rdf *soa[7] = {
-		dname(ns[0]),
-		dname(hostmaster),
-		ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, serial),
-		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, SOA_REFRESH),
-		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, SOA_RETRY),
-		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, SOA_EXPIRE),
-		ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, minimum),
-	};
-
-	if (push(rrs, rr_make(apex, ttl, LDNS_RR_TYPE_SOA, soa, 7)) < 0)
-		return -1;
+	rrwire_soa(b, apex, apex_len, ttl, ns[0], hostmaster, serial, times);
 	for (size_t i = 0; i < nns; i++)
-		if (synth_name_rr(rrs, apex, ttl, LDNS_RR_TYPE_NS, ns[i]) < 0)
-			return -1;
-	return 0;
-}
-
-int
-synth_name_rr(ldns_rr_list *rrs, const char *owner, uint32_t ttl,
-    ldns_rr_type type, const char *target)
-{
-	ldns_rdf *t = dname(target);
-
-	return push(rrs, rr_make(owner, ttl, type, &t, 1));
-}
-
-static int
-add_apex(ldns_rr_list *rrs, const struct config *cfg, const struct cfg_domain *d,
-    uint32_t serial)
-{
-	return synth_apex(rrs, d->name, d->ttl, d->ns, d->nns, d->hostmaster,
-	    serial, cfg->negative_ttl);
+		rrwire_name_rr(b, apex, apex_len, ttl, TYPE_NS, ns[i]);
 }
 
 /*
@@ -164,60 +71,75 @@ targets_unseen(const struct config *cfg, int v, const struct cfg_targets *t)
 	return t->n > 0;
 }
 
-/* The services of ocs_services[] that domain d publishes in view v. */
-static int
-add_srvs(ldns_rr_list *rrs, const struct config *cfg, int v,
-    const struct cfg_domain *d)
+/*
+ * The services of ocs_services[] that domain d publishes in view v. Whether
+ * a target set is unseen is asked once per set, not once per service: the
+ * host look-ups were a tenth of a large start-up.
+ */
+static void
+add_srvs(struct rrwire *b, const struct config *cfg, int v,
+    const struct cfg_domain *d, const uint8_t *apex, size_t apex_len)
 {
 	bool external = view_external(cfg, v);
+	int unseen[2] = { -1, -1 };	/* pool, access edge; -1: not asked */
 
 	for (size_t i = 0; i < OCS_NSERVICES; i++) {
 		const struct ocs_service *svc = &ocs_services[i];
-		const struct cfg_targets *t = svc->role == OCS_ROLE_POOL ?
-		    &d->pool : &d->access_edge;
+		bool pool = svc->role == OCS_ROLE_POOL;
+		const struct cfg_targets *t = pool ? &d->pool : &d->access_edge;
 
 		if (t->n == 0 || (external && svc->internal) ||
 		    (svc->when == OCS_IF_SIP_TCP && !d->sip_tcp) ||
-		    (svc->when == OCS_IF_FEDERATION && !d->federation) ||
-		    targets_unseen(cfg, v, t))
+		    (svc->when == OCS_IF_FEDERATION && !d->federation))
 			continue;
-		if (add_srv(rrs, svc->owner, d->name, d->ttl, d->port[i], t) < 0)
-			return -1;
+		if (unseen[!pool] < 0)
+			unseen[!pool] = targets_unseen(cfg, v, t);
+		if (unseen[!pool])
+			continue;
+		uint8_t owner[DNS_MAX_NAME];
+		size_t olen = rrwire_name_under(svc->owner, apex, apex_len,
+		    owner);
+		for (size_t k = 0; k < t->n; k++)
+			rrwire_srv(b, owner, olen, d->ttl, t->v[k].priority,
+			    t->v[k].weight, d->port[i], t->v[k].name);
 	}
-	return 0;
 }
 
 /*
- * The records of host h. For a fallback name, h is a copy under the new
- * name and rules the host whose visibility counts.
+ * The records of host h under owner. For a fallback name, h is the host
+ * whose addresses are copied under the new name.
  */
-static int
-add_host(ldns_rr_list *rrs, const struct config *cfg, int v,
-    const struct cfg_host *h, uint32_t ttl, const struct cfg_host *rules)
+static void
+add_host(struct rrwire *b, const struct config *cfg, int v,
+    const struct cfg_host *h, const uint8_t *owner, size_t owner_len,
+    uint32_t ttl)
 {
-	if (!view_host_visible(cfg, v, rules))
-		return 0;
-	if (h->cname != NULL)
-		return synth_name_rr(rrs, h->name, ttl, LDNS_RR_TYPE_CNAME,
-		    h->cname);
+	if (!view_host_visible(cfg, v, h))
+		return;
+	if (h->cname != NULL) {
+		rrwire_name_rr(b, owner, owner_len, ttl, TYPE_CNAME, h->cname);
+		return;
+	}
 	for (size_t i = 0; i < h->naddrs; i++) {
 		const struct cfg_addr *a = &h->addrs[i];
-		ldns_rdf *rd;
-		ldns_rr_type type;
 
-		if (!view_addr_visible(cfg, v, rules, a))
-			continue;
-		if (a->family == AF_INET) {
-			type = LDNS_RR_TYPE_A;
-			rd = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4, &a->u.v4);
-		} else {
-			type = LDNS_RR_TYPE_AAAA;
-			rd = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_AAAA, 16, &a->u.v6);
-		}
-		if (push(rrs, rr_make(h->name, ttl, type, &rd, 1)) < 0)
-			return -1;
+		if (view_addr_visible(cfg, v, h, a))
+			rrwire_addr(b, owner, owner_len, ttl, a->family,
+			    a->family == AF_INET ? (const void *)&a->u.v4 :
+			    (const void *)&a->u.v6);
 	}
-	return 0;
+}
+
+/* The host whose addresses name stands for: a cname host followed. */
+static const struct cfg_host *
+address_host(const struct config *cfg, const char *name)
+{
+	const struct cfg_host *src = name != NULL ? config_host(cfg, name) :
+	    NULL;
+
+	for (int depth = 0; src != NULL && src->cname != NULL && depth < 8; depth++)
+		src = config_host(cfg, src->cname);
+	return src == NULL || src->cname != NULL ? NULL : src;
 }
 
 /*
@@ -227,95 +149,101 @@ add_host(ldns_rr_list *rrs, const struct config *cfg, int v,
  * the Access Edge outside) and sipexternal (the Access Edge). A [host] of
  * the same name wins over a fallback name.
  */
-static int
-add_fallbacks(ldns_rr_list *rrs, const struct config *cfg, int v,
-    const struct cfg_domain *d)
+static void
+add_fallbacks(struct rrwire *b, const struct config *cfg, int v,
+    const struct cfg_domain *d, const uint8_t *apex, size_t apex_len)
 {
 	bool external = view_external(cfg, v);
 	const char *pool = d->pool.n ? d->pool.v[0].name : NULL;
 	const char *edge = d->access_edge.n ? d->access_edge.v[0].name : NULL;
+	const struct cfg_host *src[2];	/* pool, edge: looked up once */
+	bool asked[2] = { false, false };
 
 	for (size_t i = 0; i < OCS_NFALLBACKS; i++) {
 		const struct ocs_fallback *fb = &ocs_fallbacks[i];
 		enum ocs_role role = external ? fb->outside : fb->inside;
-		const char *source = role == OCS_ROLE_POOL ? pool : edge;
+		int k = role == OCS_ROLE_POOL ? 0 : 1;
 		char name[300];
-		const struct cfg_host *src;
 
 		if (external && fb->internal_only)
 			continue;
 		snprintf(name, sizeof(name), "%s.%s", fb->label, d->name);
-		if (source == NULL || config_host(cfg, name) != NULL ||
-		    (src = config_host(cfg, source)) == NULL)
+		if ((k == 0 ? pool : edge) == NULL ||
+		    config_host(cfg, name) != NULL)
 			continue;
-		/* Follow a cname host to the addresses behind it. */
-		for (int depth = 0; src != NULL && src->cname != NULL && depth < 8; depth++)
-			src = config_host(cfg, src->cname);
-		if (src == NULL || src->cname != NULL)
+		if (!asked[k]) {
+			src[k] = address_host(cfg, k == 0 ? pool : edge);
+			asked[k] = true;
+		}
+		if (src[k] == NULL)
 			continue;
-		struct cfg_host copy = *src;
-		copy.name = name;
-		if (add_host(rrs, cfg, v, &copy, d->ttl, src) < 0)
-			return -1;
+		uint8_t owner[DNS_MAX_NAME];
+		size_t olen = rrwire_name_under(fb->label, apex, apex_len, owner);
+		add_host(b, cfg, v, src[k], owner, olen, d->ttl);
 	}
-	return 0;
-}
-
-/* The apex records and the SRV records of domain d, first in its zone. */
-static int
-build_zone(const struct config *cfg, int v, const struct cfg_domain *d,
-    uint32_t serial, struct synth_zone *z)
-{
-	z->rrs = ldns_rr_list_new();
-	z->neg_ttl = d->ttl < cfg->negative_ttl ? d->ttl : cfg->negative_ttl;
-	if (z->name == NULL || z->rrs == NULL)
-		return -1;
-	if (add_apex(z->rrs, cfg, d, serial) < 0 ||
-	    add_srvs(z->rrs, cfg, v, d) < 0)
-		return -1;
-	return 0;
 }
 
 /*
- * The zones whose index is k modulo n, built in the order a single pass
- * would: the apex and SRV records, then the hosts in file order, then the
- * fallback names. Zones never share a list, so shares run in parallel.
+ * The zones whose index is k modulo n, each built whole in the order a
+ * single pass over the file would give it: the apex and SRV records, then
+ * its hosts in file order, then the fallback names. Each is written as
+ * wire into the job's buffer and then copied into the job's arena: zones
+ * never share bytes, so shares run in parallel.
  */
 struct synth_job {
 	const struct config *cfg;
 	int v;
 	uint32_t serial;
 	struct synth_view *out;
+	const size_t *first, *hosts;	/* zone d's hosts: first[d]..first[d+1] */
 	size_t k, n;
+	struct arena arena;
 	int rc;
 	pthread_t thread;
 	bool started;
 };
 
+static int
+build_zone(struct synth_job *j, struct rrwire *b, size_t d)
+{
+	const struct config *cfg = j->cfg;
+	const struct cfg_domain *dom = &cfg->domains[d];
+	struct synth_zone *z = &j->out->zones[d];
+	uint8_t apex[DNS_MAX_NAME];
+	size_t apex_len;
+
+	z->neg_ttl = dom->ttl < cfg->negative_ttl ? dom->ttl : cfg->negative_ttl;
+	rrwire_reset(b);
+	owner_of(dom->name, apex, &apex_len);
+	synth_apex(b, apex, apex_len, dom->ttl, dom->ns, dom->nns,
+	    dom->hostmaster, j->serial, cfg->negative_ttl);
+	add_srvs(b, cfg, j->v, dom, apex, apex_len);
+	for (size_t i = j->first[d]; i < j->first[d + 1]; i++) {
+		const struct cfg_host *h = &cfg->hosts[j->hosts[i]];
+		uint8_t owner[DNS_MAX_NAME];
+		size_t olen;
+
+		owner_of(h->name, owner, &olen);
+		add_host(b, cfg, j->v, h, owner, olen, dom->ttl);
+	}
+	if (dom->fallback)
+		add_fallbacks(b, cfg, j->v, dom, apex, apex_len);
+	if (b->failed)
+		return -1;
+	return zonewire_put(&z->wire, &j->arena, b->p, b->len, b->n, NULL, 0,
+	    0);
+}
+
 static void *
 synth_run(void *arg)
 {
 	struct synth_job *j = arg;
-	const struct config *cfg = j->cfg;
+	struct rrwire b = { NULL, 0, 0, 0, false };
 
-	j->rc = -1;
-	for (size_t d = j->k; d < cfg->ndomains; d += j->n)
-		if (build_zone(cfg, j->v, &cfg->domains[d], j->serial,
-		    &j->out->zones[d]) < 0)
-			return NULL;
-	for (size_t i = 0; i < cfg->nhosts; i++) {
-		const struct cfg_host *h = &cfg->hosts[i];
-		if (h->zone < 0 || (size_t)h->zone % j->n != j->k)
-			continue;
-		if (add_host(j->out->zones[h->zone].rrs, cfg, j->v, h,
-		    cfg->domains[h->zone].ttl, h) < 0)
-			return NULL;
-	}
-	for (size_t d = j->k; d < cfg->ndomains; d += j->n)
-		if (cfg->domains[d].fallback && add_fallbacks(j->out->zones[d].rrs,
-		    cfg, j->v, &cfg->domains[d]) < 0)
-			return NULL;
 	j->rc = 0;
+	for (size_t d = j->k; d < j->cfg->ndomains && j->rc == 0; d += j->n)
+		j->rc = build_zone(j, &b, d);
+	rrwire_free(&b);
 	return NULL;
 }
 
@@ -330,11 +258,37 @@ synth_view(const struct config *cfg, int v, uint32_t serial, struct synth_view *
 	return synth_view_threads(cfg, v, serial, out, n);
 }
 
+/*
+ * The hosts of each zone in file order (a counting sort of cfg->hosts by
+ * zone): zone d's are hosts[first[d]] to hosts[first[d + 1] - 1].
+ */
+static int
+hosts_by_zone(const struct config *cfg, size_t **first, size_t **hosts)
+{
+	size_t nd = cfg->ndomains;
+
+	*first = calloc(nd + 2, sizeof(**first));
+	*hosts = malloc((cfg->nhosts ? cfg->nhosts : 1) * sizeof(**hosts));
+	if (*first == NULL || *hosts == NULL)
+		return -1;
+	for (size_t i = 0; i < cfg->nhosts; i++)
+		if (cfg->hosts[i].zone >= 0)
+			(*first)[cfg->hosts[i].zone + 2]++;
+	for (size_t d = 0; d < nd; d++)
+		(*first)[d + 2] += (*first)[d + 1];
+	/* first[d + 1] is now where zone d's hosts go: filled, it ends them. */
+	for (size_t i = 0; i < cfg->nhosts; i++)
+		if (cfg->hosts[i].zone >= 0)
+			(*hosts)[(*first)[cfg->hosts[i].zone + 1]++] = i;
+	return 0;
+}
+
 int
 synth_view_threads(const struct config *cfg, int v, uint32_t serial,
     struct synth_view *out, size_t n)
 {
 	struct synth_job jobs[SYNTH_THREADS_MAX];
+	size_t *first = NULL, *hosts = NULL;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -344,22 +298,18 @@ synth_view_threads(const struct config *cfg, int v, uint32_t serial,
 	if (out->zones == NULL)
 		return -1;
 	out->nzones = cfg->ndomains;
-	/*
-	 * The names first, together: strdup()ed amid the records, each would
-	 * pin a page of the heap once the records are freed.
-	 */
 	for (size_t d = 0; d < cfg->ndomains; d++)
-		if ((out->zones[d].name = strdup(cfg->domains[d].name)) == NULL) {
-			synth_view_clear(out);
-			return -1;
-		}
+		if ((out->zones[d].name = strdup(cfg->domains[d].name)) == NULL)
+			goto fail;
+	if (hosts_by_zone(cfg, &first, &hosts) < 0)
+		goto fail;
 	if (n < 1)
 		n = 1;
 	if (n > SYNTH_THREADS_MAX)
 		n = SYNTH_THREADS_MAX;
 	for (size_t k = 0; k < n; k++)
-		jobs[k] = (struct synth_job){ cfg, v, serial, out, k, n, -1, 0,
-		    false };
+		jobs[k] = (struct synth_job){ cfg, v, serial, out, first, hosts,
+		    k, n, { NULL }, -1, 0, false };
 	for (size_t k = 1; k < n; k++)
 		jobs[k].started = pthread_create(&jobs[k].thread, NULL,
 		    synth_run, &jobs[k]) == 0;
@@ -370,12 +320,21 @@ synth_view_threads(const struct config *cfg, int v, uint32_t serial,
 		else
 			synth_run(&jobs[k]);	/* no thread: here, then */
 	}
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
+		arena_join(&out->wire, &jobs[k].arena);
 		if (jobs[k].rc < 0)
 			rc = -1;
+	}
+	free(first);
+	free(hosts);
 	if (rc < 0)
 		synth_view_clear(out);
 	return rc;
+fail:
+	free(first);
+	free(hosts);
+	synth_view_clear(out);
+	return -1;
 }
 
 void
@@ -430,8 +389,8 @@ pack_run(void *arg)
 }
 
 /*
- * Threaded as the synthesis is: packing is a fifth of a large start-up,
- * most of it freeing the ldns records.
+ * Zones that still hold ldns records (a zone file's, a test's): threaded
+ * as the synthesis is, for many of them.
  */
 int
 synth_view_pack(struct synth_view *sv)
@@ -541,38 +500,25 @@ at_or_below(const char *name, const char *apex)
 	    n > a && name[n - a - 1] == '.' && strcmp(name + n - a, apex) == 0;
 }
 
-/*
- * The text of a dname rdf as the zone names are kept: lower case, no final
- * dot. Zone files may spell NS targets in capitals. NULL: out of memory.
- */
-static char *
-name_text(const ldns_rdf *rdf)
+/* Whether rr's owner is name, ignoring case. */
+static bool
+rr_owner_is(const struct zonewire_rr *rr, const uint8_t *name, size_t len)
 {
-	char *s = ldns_rdf2str(rdf);
-
-	if (s == NULL)
-		return NULL;
-	size_t len = strlen(s);
-	if (len > 0 && s[len - 1] == '.')
-		s[--len] = '\0';
-	for (size_t i = 0; i < len; i++)
-		s[i] = (char)tolower((unsigned char)s[i]);
-	return s;
+	return rrwire_name_eq(rr->owner, rr->owner_len, name, len);
 }
 
-/* Copies the records of type at owner from list to cut. */
-static int
-copy_rrs(ldns_rr_list *cut, const ldns_rr_list *list, const ldns_rdf *owner,
-    ldns_rr_type type)
+/* Copies the records of type at owner from zone z's own records to cut. */
+static void
+copy_rrs(struct rrwire *cut, const struct synth_zone *z, const uint8_t *owner,
+    size_t owner_len, uint16_t type)
 {
-	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(list, i);
-		if (ldns_rr_get_type(rr) == type &&
-		    ldns_dname_compare(ldns_rr_owner(rr), owner) == 0 &&
-		    push(cut, ldns_rr_clone(rr)) < 0)
-			return -1;
-	}
-	return 0;
+	struct zonewire_iter it;
+	struct zonewire_rr rr;
+
+	zonewire_iter(&z->wire, ZONEWIRE_ZONE, &it);
+	while (zonewire_next(&it, &rr))
+		if (rr.type == type && rr_owner_is(&rr, owner, owner_len))
+			rrwire_raw(cut, rr.wire, rr.len);
 }
 
 /*
@@ -580,46 +526,59 @@ copy_rrs(ldns_rr_list *cut, const ldns_rr_list *list, const ldns_rdf *owner,
  * the child serves it (a zone file may have replaced the synthesized one),
  * then the addresses of each NS name at or below the child's apex (RFC
  * 1034 section 4.2.1: glue), from the zone holding that name in this view.
- * An NS name outside the child needs none: it resolves on its own.
+ * An NS name outside the child needs none: it resolves on its own. Names
+ * compare as ldns_dname_compare() did, ignoring case: zone files may
+ * spell them in capitals.
  */
-static int
+static void
 add_cut(const struct synth_view *sv, const struct zone_ref *refs,
-    const struct synth_zone *child, struct synth_zone *parent)
+    const struct synth_zone *child, struct rrwire *cut)
 {
-	const ldns_rr *soa = ldns_rr_list_rr(child->rrs, 0);
+	struct zonewire_iter it;
+	struct zonewire_rr soa, rr;
 
-	if (soa == NULL)
-		return 0;
-	const ldns_rdf *apex = ldns_rr_owner(soa);
-	if (parent->cut == NULL && (parent->cut = ldns_rr_list_new()) == NULL)
-		return -1;
-	size_t first = ldns_rr_list_rr_count(parent->cut);
-	if (copy_rrs(parent->cut, child->rrs, apex, LDNS_RR_TYPE_NS) < 0)
-		return -1;
-	size_t last = ldns_rr_list_rr_count(parent->cut);
-	for (size_t i = first; i < last; i++) {
-		const ldns_rdf *target = ldns_rr_rdf(ldns_rr_list_rr(parent->cut, i), 0);
+	zonewire_iter(&child->wire, ZONEWIRE_ZONE, &it);
+	if (!zonewire_next(&it, &soa))
+		return;
+	size_t first = cut->len;
+	copy_rrs(cut, child, soa.owner, soa.owner_len, TYPE_NS);
+	size_t last = cut->len;
+	if (cut->failed)
+		return;
+	/* cut->p moves as glue is added: walk the NS records by offset. */
+	for (size_t off = first; off < last; ) {
+		struct zonewire_iter ns = { cut->p + off, cut->p + last };
+		if (!zonewire_next(&ns, &rr))
+			break;
+		size_t next = (size_t)(ns.p - cut->p);
+		const uint8_t *target = rr.rdata;
+		size_t tlen = rr.rdlen;
 		bool seen = false;
-
-		for (size_t j = first; j < i && !seen; j++)
-			seen = ldns_dname_compare(target, ldns_rr_rdf(
-			    ldns_rr_list_rr(parent->cut, j), 0)) == 0;
-		if (seen)	/* the same name twice: its glue once */
+		struct zonewire_iter prev = { cut->p + first, cut->p + off };
+		struct zonewire_rr p;
+		while (!seen && zonewire_next(&prev, &p))
+			seen = rrwire_name_eq(p.rdata, p.rdlen, target, tlen);
+		if (seen) {	/* the same name twice: its glue once */
+			off = next;
 			continue;
-		char *text = name_text(target);
-		if (text == NULL)
-			return -1;
+		}
+		char text[1025];
+		uint8_t t[DNS_MAX_NAME];
+		memcpy(t, target, tlen < sizeof(t) ? tlen : sizeof(t));
+		wire_name_to_text(t, text, sizeof(text));
+		size_t len = strlen(text);
+		if (len > 0 && text[len - 1] == '.')
+			text[--len] = '\0';
 		long h = at_or_below(text, child->name) ?
 		    zone_holding(refs, sv->nzones, text) : -1;
-		free(text);
-		if (h < 0)
-			continue;
-		const ldns_rr_list *in = sv->zones[h].rrs;
-		if (copy_rrs(parent->cut, in, target, LDNS_RR_TYPE_A) < 0 ||
-		    copy_rrs(parent->cut, in, target, LDNS_RR_TYPE_AAAA) < 0)
-			return -1;
+		if (h >= 0) {
+			copy_rrs(cut, &sv->zones[h], t, tlen, TYPE_A);
+			copy_rrs(cut, &sv->zones[h], t, tlen, TYPE_AAAA);
+		}
+		if (cut->failed)
+			return;
+		off = next;
 	}
-	return 0;
 }
 
 int
@@ -627,6 +586,7 @@ synth_view_cut(struct synth_view *sv)
 {
 	struct zone_ref *refs = calloc(sv->nzones ? sv->nzones : 1,
 	    sizeof(*refs));
+	struct rrwire *cuts = NULL;	/* per parent, made at its first child */
 	int rc = 0;
 
 	if (refs == NULL)
@@ -640,9 +600,33 @@ synth_view_cut(struct synth_view *sv)
 		const char *up = strchr(child->name, '.');
 		long p = up != NULL ? zone_holding(refs, sv->nzones, up + 1) : -1;
 
-		if (p >= 0)
-			rc = add_cut(sv, refs, child, &sv->zones[p]);
+		if (p < 0)
+			continue;
+		if (cuts == NULL && (cuts = calloc(sv->nzones,
+		    sizeof(*cuts))) == NULL) {
+			rc = -1;
+			break;
+		}
+		add_cut(sv, refs, child, &cuts[p]);
+		if (cuts[p].failed)
+			rc = -1;
 	}
+	/*
+	 * A parent's bytes again, now with its cut list after its records:
+	 * the first copy stays in the arena unused (parents are few).
+	 */
+	for (size_t z = 0; cuts != NULL && z < sv->nzones; z++) {
+		struct synth_zone *pz = &sv->zones[z];
+		struct zonewire old = pz->wire;
+		if (rc == 0 && cuts[z].n > 0 &&
+		    zonewire_put(&pz->wire, &sv->wire, old.buf, old.cut,
+		    old.nrrs, cuts[z].p, cuts[z].len, cuts[z].n) < 0) {
+			pz->wire = old;
+			rc = -1;
+		}
+		rrwire_free(&cuts[z]);
+	}
+	free(cuts);
 	free(refs);
 	return rc;
 }

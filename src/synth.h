@@ -12,17 +12,19 @@
 #include "zonewire.h"
 
 struct config;
+struct rrwire;
 
 /*
- * A zone goes through two forms. While the snapshot is built: rrs and cut,
- * ldns records (synthesized, reversed, merged with the zone files, cut
- * lists made; then each zone's SOA serial decided, then its answers
- * compiled). Once the answers are compiled synth_view_pack() keeps only
- * wire, and rrs and cut are NULL: no ldns record outlives the build.
+ * A zone is built as wire: synth_view() and reverse_view() write their
+ * records straight into wire (no ldns record is made for them), and
+ * synth_view_cut() appends the cut list. Only a zone that a zone file
+ * touches goes through rrs (zonefiles_merge(): the file's records are
+ * ldns records already), and is packed again once merged; rrs and cut are
+ * NULL otherwise. Either way no ldns record outlives the build.
  */
 struct synth_zone {
 	char		*name;		/* the apex, lower case, no trailing dot */
-	ldns_rr_list	*rrs;		/* owned; the SOA first, then NS, then the rest */
+	ldns_rr_list	*rrs;		/* NULL, or owned while a file is merged */
 	/*
 	 * Owned, or NULL: the delegations of the child zones this view also
 	 * serves (their NS RRsets and glue), for AXFR and --print-zone only.
@@ -31,7 +33,7 @@ struct synth_zone {
 	ldns_rr_list	*cut;
 	uint32_t	 neg_ttl;	/* min(SOA TTL, SOA MINIMUM): RFC 2308 */
 	bool		 file_serial;	/* from zone files alone: their serial */
-	struct zonewire	 wire;		/* packed rrs then cut; buf NULL before */
+	struct zonewire	 wire;		/* the records then the cut list */
 };
 
 struct synth_view {
@@ -58,7 +60,8 @@ int	synth_view_threads(const struct config *cfg, int v, uint32_t serial,
 void	synth_view_clear(struct synth_view *sv);
 
 /*
- * Packs every zone of sv (synth_zone.wire) and frees its ldns records.
+ * Packs every zone of sv that still holds ldns records (synth_zone.rrs and
+ * cut, and no wire yet) and frees them.
  * Returns 0, or -1 when out of memory (what is packed stays packed, the
  * rest keeps its records: synth_view_clear() frees both).
  */
@@ -75,26 +78,23 @@ ldns_rr_list *synth_zone_list(const struct synth_zone *z,
 	    enum zonewire_part part);
 
 /*
- * Once the zone files are merged: gives each zone whose parent (the
- * longest other zone of sv above its apex) is in sv too the delegation in
- * that parent's cut list: the child's NS RRset, and as glue the A and AAAA
- * records of each NS name at or below the child's apex, copied from the
- * zone of sv that holds the name (so only what this view shows). Returns 0,
- * or -1 when out of memory (the lists built so far stay, for clearing).
+ * Once the zone files are merged (every zone packed): gives each zone
+ * whose parent (the longest other zone of sv above its apex) is in sv too
+ * the delegation in that parent's cut list: the child's NS RRset, and as
+ * glue the A and AAAA records of each NS name at or below the child's
+ * apex, copied from the zone of sv that holds the name (so only what this
+ * view shows). Returns 0, or -1 when out of memory (sv stays clearable).
  */
 int	synth_view_cut(struct synth_view *sv);
 
 /*
- * The apex of a zone, appended to rrs: the SOA (MNAME ns[0], RNAME
+ * The apex of a zone, appended to b: the SOA (MNAME ns[0], RNAME
  * hostmaster, MINIMUM minimum) then one NS per name of ns (nns >= 1), all
  * with ttl. Shared by every zone this server makes up (reverse.c too).
  */
-int	synth_apex(ldns_rr_list *rrs, const char *apex, uint32_t ttl,
-	    char *const *ns, size_t nns, const char *hostmaster,
+void	synth_apex(struct rrwire *b, const uint8_t *apex, size_t apex_len,
+	    uint32_t ttl, char *const *ns, size_t nns, const char *hostmaster,
 	    uint32_t serial, uint32_t minimum);
-/* One record whose data is one name (NS, CNAME, PTR), appended to rrs. */
-int	synth_name_rr(ldns_rr_list *rrs, const char *owner, uint32_t ttl,
-	    ldns_rr_type type, const char *target);
 
 /* Whether host name is visible in view v (-1: the implicit view). */
 bool	synth_host_visible(const struct config *cfg, int v, const char *name);

@@ -525,7 +525,7 @@ merge_zone(struct synth_zone *z, const struct zonefiles *zf,
     const struct config *cfg, int v, bool synthesized,
     struct zonefile_msgs *m, FILE *diag)
 {
-	size_t n = ldns_rr_list_rr_count(z->rrs), cap = n, seq = 0;
+	size_t n, cap = 0, seq = 0;
 	bool file_soa = false, file_ns = false;
 	int rc = 0;
 
@@ -538,8 +538,22 @@ merge_zone(struct synth_zone *z, const struct zonefiles *zf,
 		file_ns = file_ns || file_has_type(f, LDNS_RR_TYPE_NS);
 	}
 	/* No file adds to this domain: the configuration was checked already. */
-	if (synthesized && cap == n)
+	if (synthesized && cap == 0)
 		return 0;
+	/*
+	 * A file adds to it: its records as ldns records while merged (and
+	 * packed again by zonefiles_merge()). Files are rare in large
+	 * configurations: the zones no file touches never leave the wire.
+	 */
+	if (z->rrs == NULL) {
+		z->rrs = z->wire.buf != NULL ?
+		    zonewire_rr_list(&z->wire, ZONEWIRE_ZONE) : ldns_rr_list_new();
+		if (z->rrs == NULL)
+			return -1;
+		memset(&z->wire, 0, sizeof(z->wire));
+	}
+	n = ldns_rr_list_rr_count(z->rrs);
+	cap += n;
 	struct src_rr *s = calloc(cap ? cap : 1, sizeof(*s));
 	if (s == NULL)
 		return -1;
@@ -682,15 +696,31 @@ check_cut_zones(const struct zonefiles *zf, const struct config *cfg, int v,
 	return rc;
 }
 
+/* A merged zone's records packed again, into sv's arena; 0 if none. */
+static int
+repack(struct synth_view *sv, struct synth_zone *z)
+{
+	if (z->rrs == NULL)
+		return 0;
+	if (zonewire_pack(&z->wire, &sv->wire, z->rrs, NULL) < 0)
+		return -1;
+	ldns_rr_list_deep_free(z->rrs);
+	z->rrs = NULL;
+	return 0;
+}
+
 int
 zonefiles_merge(const struct zonefiles *zf, const struct config *cfg, int v,
     struct synth_view *sv, struct zonefile_msgs *m, FILE *diag)
 {
 	int rc = 0;
 
-	for (size_t i = 0; i < sv->nzones; i++)
+	for (size_t i = 0; i < sv->nzones; i++) {
 		if (merge_zone(&sv->zones[i], zf, cfg, v, true, m, diag) < 0)
 			rc = -1;
+		if (repack(sv, &sv->zones[i]) < 0)
+			return -1;
+	}
 
 	/* Files whose origin is no SIP domain: zones of their own. */
 	for (size_t i = 0; i < zf->n; i++) {
@@ -719,17 +749,15 @@ zonefiles_merge(const struct zonefiles *zf, const struct config *cfg, int v,
 		struct synth_zone *z = &sv->zones[sv->nzones];
 		memset(z, 0, sizeof(*z));
 		z->name = strdup(f->origin);
-		z->rrs = ldns_rr_list_new();
 		z->neg_ttl = cfg->negative_ttl;
-		if (z->name == NULL || z->rrs == NULL) {
-			free(z->name);
-			ldns_rr_list_free(z->rrs);
+		if (z->name == NULL)
 			return -1;
-		}
 		z->file_serial = true;
 		sv->nzones++;
 		if (merge_zone(z, zf, cfg, v, false, m, diag) < 0)
 			rc = -1;
+		if (repack(sv, z) < 0)
+			return -1;
 	}
 	if (check_cut_zones(zf, cfg, v, sv, m, diag) < 0)
 		rc = -1;

@@ -49,26 +49,39 @@ pack_list(struct wbuf *b, const ldns_rr_list *l, size_t *n)
 }
 
 int
+zonewire_put(struct zonewire *w, struct arena *a, const uint8_t *zone,
+    size_t zlen, size_t nrrs, const uint8_t *cut, size_t clen, size_t ncut)
+{
+	size_t len = zlen + clen;
+	uint8_t *p = arena_alloc(a, len ? len : 1);
+
+	memset(w, 0, sizeof(*w));
+	if (p == NULL)
+		return -1;
+	if (zlen > 0)
+		memcpy(p, zone, zlen);
+	if (clen > 0)
+		memcpy(p + zlen, cut, clen);
+	*w = (struct zonewire){ p, len, zlen, nrrs, ncut };
+	return 0;
+}
+
+int
 zonewire_pack(struct zonewire *w, struct arena *a, const ldns_rr_list *rrs,
     const ldns_rr_list *cut)
 {
 	struct wbuf b = { NULL, 0, 0 };
+	size_t nrrs = 0, ncut = 0, zlen;
 	int rc = -1;
 
 	memset(w, 0, sizeof(*w));
-	if (pack_list(&b, rrs, &w->nrrs) < 0)
+	if (pack_list(&b, rrs, &nrrs) < 0)
 		goto out;
-	w->cut = b.len;
-	if (pack_list(&b, cut, &w->ncut) < 0)
+	zlen = b.len;
+	if (pack_list(&b, cut, &ncut) < 0)
 		goto out;
-	w->len = b.len;
-	uint8_t *p = arena_alloc(a, w->len ? w->len : 1);
-	if (p == NULL)
-		goto out;
-	if (w->len > 0)
-		memcpy(p, b.p, w->len);
-	w->buf = p;
-	rc = 0;
+	rc = zonewire_put(w, a, b.p, zlen, nrrs, b.p != NULL ? b.p + zlen :
+	    NULL, b.len - zlen, ncut);
 out:
 	free(b.p);
 	return rc;

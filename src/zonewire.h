@@ -56,6 +56,15 @@ enum zonewire_part {
 int	zonewire_pack(struct zonewire *w, struct arena *a,
 	    const ldns_rr_list *rrs, const ldns_rr_list *cut);
 
+/*
+ * Sets w to a copy, in arena a, of zone (nrrs records, zlen bytes) then
+ * cut (ncut records, clen bytes), both already in this form (rrwire.h
+ * writes it). Returns 0, or -1 when out of memory.
+ */
+int	zonewire_put(struct zonewire *w, struct arena *a, const uint8_t *zone,
+	    size_t zlen, size_t nrrs, const uint8_t *cut, size_t clen,
+	    size_t ncut);
+
 /* Starts an iteration over one part of w. */
 void	zonewire_iter(const struct zonewire *w, enum zonewire_part part,
 	    struct zonewire_iter *it);

@@ -46,8 +46,11 @@ reverse_text(const struct config *cfg, int v)
 
 	ck_assert_int_eq(reverse_view(cfg, v, 7, &zf, &sv), 0);
 	for (size_t z = 0; z < sv.nzones; z++) {
+		ldns_rr_list *l = synth_zone_list(&sv.zones[z], ZONEWIRE_ALL);
+		ck_assert_ptr_nonnull(l);
 		fprintf(f, "; %s\n", sv.zones[z].name);
-		ldns_rr_list_print(f, sv.zones[z].rrs);
+		ldns_rr_list_print(f, l);
+		ldns_rr_list_deep_free(l);
 	}
 	fclose(f);
 	synth_view_clear(&sv);

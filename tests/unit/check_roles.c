@@ -157,8 +157,12 @@ START_TEST(test_no_srv_to_unseen_target)
 	ck_assert_msg(cfg != NULL, "%s", diag);
 	ck_assert_int_eq(synth_view(cfg, 0, 1, &in), 0);
 	ck_assert_int_eq(synth_view(cfg, 1, 1, &out), 0);
-	char *tin = ldns_rr_list2str(in.zones[0].rrs);
-	char *tout = ldns_rr_list2str(out.zones[0].rrs);
+	ldns_rr_list *lin = synth_zone_list(&in.zones[0], ZONEWIRE_ZONE);
+	ldns_rr_list *lout = synth_zone_list(&out.zones[0], ZONEWIRE_ZONE);
+	char *tin = ldns_rr_list2str(lin);
+	char *tout = ldns_rr_list2str(lout);
+	ldns_rr_list_deep_free(lin);
+	ldns_rr_list_deep_free(lout);
 	ck_assert_ptr_null(strstr(tin, "_sip._tls"));
 	ck_assert_ptr_nonnull(strstr(tin, "_sipinternaltls._tcp.contoso.com."));
 	ck_assert_ptr_nonnull(strstr(tout, "_sip._tls.contoso.com."));

@@ -1,11 +1,17 @@
 /* check_synth.c -- unit tests of record synthesis per domain and view. */
 #include <check.h>
+#include <stdbool.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "config.h"
+#include "reverse.h"
+#include "rrwire.h"
 #include "synth.h"
+#include "zonefile.h"
 #include "testconf.h"
 
 static struct config *
@@ -25,8 +31,12 @@ view_text(const struct synth_view *sv)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	for (size_t z = 0; z < sv->nzones; z++)
-		ldns_rr_list_print(f, sv->zones[z].rrs);
+	for (size_t z = 0; z < sv->nzones; z++) {
+		ldns_rr_list *l = synth_zone_list(&sv->zones[z], ZONEWIRE_ALL);
+		ck_assert_ptr_nonnull(l);
+		ldns_rr_list_print(f, l);
+		ldns_rr_list_deep_free(l);
+	}
 	fclose(f);
 	return buf;
 }
@@ -78,8 +88,12 @@ START_TEST(test_records_of_a_domain)
 	ck_assert_ptr_null(strstr(t, "_sipfederationtls"));
 	ck_assert_ptr_nonnull(strstr(t, "pool01.contoso.com.\t600\tIN\tAAAA\t2001:db8::1\n"));
 	/* The SOA comes first: the answer table relies on it. */
-	ck_assert_int_eq(ldns_rr_get_type(ldns_rr_list_rr(sv.zones[0].rrs, 0)),
-	    LDNS_RR_TYPE_SOA);
+	struct zonewire_iter it;
+	struct zonewire_rr rr;
+	zonewire_iter(&sv.zones[0].wire, ZONEWIRE_ZONE, &it);
+	ck_assert(zonewire_next(&it, &rr));
+	ck_assert_uint_eq(rr.type, LDNS_RR_TYPE_SOA);
+	ck_assert_uint_eq(zonewire_serial(&sv.zones[0].wire), 2026112401);
 	free(t);
 	synth_view_clear(&sv);
 	config_free(cfg);
@@ -143,11 +157,14 @@ START_TEST(test_nested_domains)
 	ck_assert_int_eq(synth_view(cfg, -1, 1, &sv), 0);
 	ck_assert_uint_eq(sv.nzones, 2);
 	/* The host goes to the longest domain that holds it, only there. */
-	for (size_t i = 0; i < ldns_rr_list_rr_count(sv.zones[0].rrs); i++) {
-		char *s = ldns_rr2str(ldns_rr_list_rr(sv.zones[0].rrs, i));
+	ldns_rr_list *l0 = synth_zone_list(&sv.zones[0], ZONEWIRE_ZONE);
+	ck_assert_ptr_nonnull(l0);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l0); i++) {
+		char *s = ldns_rr2str(ldns_rr_list_rr(l0, i));
 		ck_assert_ptr_null(strstr(s, "203.0.113.11"));
 		free(s);
 	}
+	ldns_rr_list_deep_free(l0);
 	char *t = view_text(&sv);
 	ck_assert_ptr_nonnull(strstr(t, "sip.eu.contoso.com.\t3600\tIN\tA\t203.0.113.11"));
 	free(t);
@@ -191,6 +208,11 @@ START_TEST(test_threads_same_records)
 		many[v] = view_text(&b);
 		ck_assert_uint_eq(a.nzones, 40);
 		ck_assert_str_eq(one[v], many[v]);
+		for (size_t z = 0; z < a.nzones; z++) {
+			ck_assert_uint_eq(a.zones[z].wire.len, b.zones[z].wire.len);
+			ck_assert_int_eq(memcmp(a.zones[z].wire.buf,
+			    b.zones[z].wire.buf, a.zones[z].wire.len), 0);
+		}
 		synth_view_clear(&a);
 		synth_view_clear(&b);
 	}
@@ -227,11 +249,17 @@ list_str(const ldns_rr_list *l)
 START_TEST(test_pack_round_trip)
 {
 	struct config *cfg = load(split);
-	struct synth_view sv;
+	struct synth_view syn, sv = { .name = "test", .nzones = 1 };
 
-	ck_assert_int_eq(synth_view(cfg, 0, 7, &sv), 0);
+	ck_assert_int_eq(synth_view(cfg, 0, 7, &syn), 0);
+	sv.zones = calloc(1, sizeof(*sv.zones));
+	ck_assert_ptr_nonnull(sv.zones);
+	sv.zones[0].name = strdup(syn.zones[0].name);
 	struct synth_zone *z = &sv.zones[0];
-	ldns_rr_list *orig = ldns_rr_list_clone(z->rrs);
+	ldns_rr_list *orig = synth_zone_list(&syn.zones[0], ZONEWIRE_ZONE);
+	ck_assert_ptr_nonnull(orig);
+	z->rrs = ldns_rr_list_clone(orig);
+	synth_view_clear(&syn);
 	ldns_rr *glue = NULL;
 	ck_assert_int_eq(ldns_rr_new_frm_str(&glue,
 	    "ns1.child.contoso.com. 60 IN A 10.9.9.9", 0, NULL, NULL),
@@ -341,7 +369,10 @@ START_TEST(test_pack_large)
 }
 END_TEST
 
-/* Enough zones for the threaded packing: each zone's bytes its own. */
+/*
+ * Enough zones for the threaded packing of ldns records: each zone's bytes
+ * its own, and the very bytes the builder wrote for the same records.
+ */
 START_TEST(test_pack_threads)
 {
 	size_t nd = 600, cap = nd * 120, o = 0;
@@ -353,28 +384,199 @@ START_TEST(test_pack_threads)
 		    "pool = pool01.d%zu.test\n[host pool01.d%zu.test]\n"
 		    "address = 10.0.%zu.%zu\n", d, d, d, d / 256, d % 256);
 	struct config *cfg = load(text);
-	struct synth_view sv;
-	ck_assert_int_eq(synth_view(cfg, -1, 7, &sv), 0);
-	ck_assert_uint_eq(sv.nzones, nd);
-	ldns_rr_list **orig = calloc(nd, sizeof(*orig));
-	ck_assert_ptr_nonnull(orig);
-	for (size_t z = 0; z < nd; z++)
-		orig[z] = ldns_rr_list_clone(sv.zones[z].rrs);
+	struct synth_view syn, sv = { .name = "test", .nzones = nd };
+	ck_assert_int_eq(synth_view(cfg, -1, 7, &syn), 0);
+	ck_assert_uint_eq(syn.nzones, nd);
+	sv.zones = calloc(nd, sizeof(*sv.zones));
+	ck_assert_ptr_nonnull(sv.zones);
+	for (size_t z = 0; z < nd; z++) {
+		sv.zones[z].name = strdup(syn.zones[z].name);
+		sv.zones[z].rrs = synth_zone_list(&syn.zones[z], ZONEWIRE_ZONE);
+		ck_assert_ptr_nonnull(sv.zones[z].rrs);
+	}
 	ck_assert_int_eq(synth_view_pack(&sv), 0);
 	for (size_t z = 0; z < nd; z++) {
-		ldns_rr_list *back = synth_zone_list(&sv.zones[z], ZONEWIRE_ALL);
-		char *want = list_str(orig[z]), *got = list_str(back);
+		const struct zonewire *a = &syn.zones[z].wire;
+		const struct zonewire *b = &sv.zones[z].wire;
 		ck_assert_ptr_null(sv.zones[z].rrs);
-		ck_assert_str_eq(got, want);
-		free(want);
-		free(got);
-		ldns_rr_list_deep_free(back);
-		ldns_rr_list_deep_free(orig[z]);
+		ck_assert_uint_eq(a->len, b->len);
+		ck_assert_uint_eq(a->nrrs, b->nrrs);
+		ck_assert_uint_ge(a->nrrs, 4);	/* SOA, NS, SRVs, A */
+		ck_assert_int_eq(memcmp(a->buf, b->buf, a->len), 0);
 	}
-	free(orig);
 	synth_view_clear(&sv);
+	synth_view_clear(&syn);
 	config_free(cfg);
 	free(text);
+}
+END_TEST
+
+/* --- the wire builder against ldns -------------------------------------- */
+
+/* What ldns writes for the record of text: the caller frees it. */
+static uint8_t *
+ldns_wire(const char *text, size_t *len)
+{
+	ldns_rr *rr = NULL;
+	uint8_t *w = NULL;
+
+	ck_assert_int_eq(ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL),
+	    LDNS_STATUS_OK);
+	ck_assert_int_eq(ldns_rr2wire(&w, rr, LDNS_SECTION_ANSWER, len),
+	    LDNS_STATUS_OK);
+	ldns_rr_free(rr);
+	return w;
+}
+
+/* The last record b holds is the one ldns makes of text, byte for byte. */
+static void
+assert_last_is(const struct rrwire *b, size_t from, const char *text)
+{
+	size_t len = 0;
+	uint8_t *w = ldns_wire(text, &len);
+
+	ck_assert_msg(!b->failed, "%s", text);
+	ck_assert_uint_eq(b->len - from, len);
+	ck_assert_msg(memcmp(b->p + from, w, len) == 0, "%s", text);
+	free(w);
+}
+
+/* Every type synthesis writes: A, AAAA, SRV, CNAME, NS, PTR, SOA. */
+START_TEST(test_builder_same_wire_as_ldns)
+{
+	struct rrwire b = { NULL, 0, 0, 0, false };
+	uint8_t o[255], a4[4] = { 10, 0, 0, 10 };
+	uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	size_t olen = rrwire_name("pool01.contoso.com", o), at;
+	const uint32_t times[4] = { 3600, 600, 604800, 300 };
+
+	ck_assert_uint_eq(olen, 20);
+	at = b.len;
+	rrwire_addr(&b, o, olen, 600, AF_INET, a4);
+	assert_last_is(&b, at, "pool01.contoso.com. 600 IN A 10.0.0.10");
+	at = b.len;
+	rrwire_addr(&b, o, olen, 600, AF_INET6, a6);
+	assert_last_is(&b, at, "pool01.contoso.com. 600 IN AAAA 2001:db8::1");
+	at = b.len;
+	uint8_t apex[255], srv[255];
+	size_t alen = rrwire_name("contoso.com", apex);
+	size_t slen = rrwire_name_under("_sipinternaltls._tcp", apex, alen, srv);
+	ck_assert_uint_eq(slen, alen + 21);
+	rrwire_srv(&b, srv, slen, 3600, 5, 7, 5061, "pool01.contoso.com");
+	assert_last_is(&b, at, "_sipinternaltls._tcp.contoso.com. 3600 IN SRV "
+	    "5 7 5061 pool01.contoso.com.");
+	at = b.len;
+	rrwire_name_rr(&b, o, olen, 60, LDNS_RR_TYPE_CNAME, "sip.contoso.com");
+	assert_last_is(&b, at, "pool01.contoso.com. 60 IN CNAME sip.contoso.com.");
+	at = b.len;
+	rrwire_name_rr(&b, apex, alen, 3600, LDNS_RR_TYPE_NS, "ns1.contoso.com");
+	assert_last_is(&b, at, "contoso.com. 3600 IN NS ns1.contoso.com.");
+	at = b.len;
+	uint8_t rev[255];
+	size_t rlen = rrwire_name("10.0.0.10.in-addr.arpa", rev);
+	rrwire_name_rr(&b, rev, rlen, 3600, LDNS_RR_TYPE_PTR,
+	    "pool01.contoso.com");
+	assert_last_is(&b, at, "10.0.0.10.in-addr.arpa. 3600 IN PTR "
+	    "pool01.contoso.com.");
+	at = b.len;
+	rrwire_soa(&b, apex, alen, 3600, "ns1.contoso.com",
+	    "hostmaster.contoso.com", 2026120101, times);
+	assert_last_is(&b, at, "contoso.com. 3600 IN SOA ns1.contoso.com. "
+	    "hostmaster.contoso.com. 2026120101 3600 600 604800 300");
+	ck_assert_uint_eq(b.n, 7);
+
+	/* Read back: the fields where zonewire_next() finds them. */
+	struct zonewire w;
+	struct arena ar = { NULL };
+	ck_assert_int_eq(zonewire_put(&w, &ar, b.p, b.len, b.n, NULL, 0, 0), 0);
+	struct zonewire_iter it;
+	struct zonewire_rr rr;
+	const uint16_t types[7] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA,
+	    LDNS_RR_TYPE_SRV, LDNS_RR_TYPE_CNAME, LDNS_RR_TYPE_NS,
+	    LDNS_RR_TYPE_PTR, LDNS_RR_TYPE_SOA };
+	const uint32_t ttls[7] = { 600, 600, 3600, 60, 3600, 3600, 3600 };
+	size_t i = 0;
+	zonewire_iter(&w, ZONEWIRE_ALL, &it);
+	while (zonewire_next(&it, &rr)) {
+		ck_assert_uint_lt(i, 7);
+		ck_assert_uint_eq(rr.type, types[i]);
+		ck_assert_uint_eq(rr.ttl, ttls[i]);
+		ck_assert_uint_eq(rr.rrclass, LDNS_RR_CLASS_IN);
+		ck_assert_ptr_eq(rr.rdata + rr.rdlen, rr.wire + rr.len);
+		i++;
+	}
+	ck_assert_uint_eq(i, 7);
+	ck_assert_ptr_eq(it.p, w.buf + w.len);
+	arena_free(&ar);
+
+	/* A name that is no name fails the buffer, and it stays failed. */
+	rrwire_reset(&b);
+	rrwire_name_rr(&b, apex, alen, 60, LDNS_RR_TYPE_NS, "a..b");
+	ck_assert(b.failed);
+	rrwire_addr(&b, o, olen, 600, AF_INET, a4);
+	ck_assert(b.failed);
+	ck_assert_uint_eq(b.len, 0);
+	rrwire_free(&b);
+}
+END_TEST
+
+/*
+ * Every record a view is built with, against what ldns makes of its text:
+ * the builder writes the bytes ldns_rr2wire() did before it (SOA, NS, the
+ * SRVs, A, AAAA, CNAME, fallback names, PTRs of the reverse zones).
+ */
+START_TEST(test_view_wire_is_ldns_wire)
+{
+	struct config *cfg = load(
+	    "[server]\nreverse_zones = auto\n"
+	    "[view internal]\nmatch = 127.0.0.1\n"
+	    "[view external]\nmatch = any\nscope = external\n"
+	    "[domain contoso.com]\npool = pool01.contoso.com:5:7\n"
+	    "access_edge = sip.contoso.com\nfederation = yes\n"
+	    "fallback = yes\nns = ns1.contoso.com, ns2.contoso.com\n"
+	    "[host pool01.contoso.com]\naddress = 10.0.0.10, 2001:db8::10\n"
+	    "[host sip.contoso.com]\naddress.internal = 10.0.1.10\n"
+	    "address.external = 203.0.113.10\n"
+	    "[host ns1.contoso.com]\naddress = 192.0.2.53\n"
+	    "[host ns2.contoso.com]\naddress = 192.0.2.54\n"
+	    "[host www.contoso.com]\ncname = pool01.contoso.com\n");
+	size_t checked = 0;
+	bool seen[256] = { false };
+
+	for (int v = 0; v < 2; v++) {
+		struct synth_view sv;
+		struct zonefiles zf = { NULL, 0 };
+		ck_assert_int_eq(synth_view(cfg, v, 2026120101, &sv), 0);
+		ck_assert_int_eq(reverse_view(cfg, v, 2026120101, &zf, &sv), 0);
+		for (size_t z = 0; z < sv.nzones; z++) {
+			struct zonewire_iter it;
+			struct zonewire_rr rr;
+			zonewire_iter(&sv.zones[z].wire, ZONEWIRE_ALL, &it);
+			while (zonewire_next(&it, &rr)) {
+				ldns_rr *l = NULL;
+				size_t pos = 0, len = 0;
+				ck_assert_int_eq(ldns_wire2rr(&l, rr.wire, rr.len,
+				    &pos, LDNS_SECTION_ANSWER), LDNS_STATUS_OK);
+				char *text = ldns_rr2str(l);
+				uint8_t *w = ldns_wire(text, &len);
+				ck_assert_uint_eq(len, rr.len);
+				ck_assert_msg(memcmp(w, rr.wire, len) == 0, "%s",
+				    text);
+				seen[rr.type & 0xff] = true;
+				free(w);
+				free(text);
+				ldns_rr_free(l);
+				checked++;
+			}
+		}
+		synth_view_clear(&sv);
+	}
+	ck_assert_uint_ge(checked, 30);
+	ck_assert(seen[LDNS_RR_TYPE_SOA] && seen[LDNS_RR_TYPE_NS] &&
+	    seen[LDNS_RR_TYPE_SRV] && seen[LDNS_RR_TYPE_A] &&
+	    seen[LDNS_RR_TYPE_AAAA] && seen[LDNS_RR_TYPE_CNAME] &&
+	    seen[LDNS_RR_TYPE_PTR]);
+	config_free(cfg);
 }
 END_TEST
 
@@ -392,6 +594,8 @@ synth_suite(void)
 	tcase_add_test(tc, test_pack_round_trip);
 	tcase_add_test(tc, test_pack_large);
 	tcase_add_test(tc, test_pack_threads);
+	tcase_add_test(tc, test_builder_same_wire_as_ldns);
+	tcase_add_test(tc, test_view_wire_is_ldns_wire);
 	suite_add_tcase(s, tc);
 	return s;
 }
