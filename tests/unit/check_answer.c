@@ -590,20 +590,31 @@ START_TEST(test_rotation_cap)
 }
 END_TEST
 
-/* answer_next() alone: round robin over nvar, one variant stays put. */
+/*
+ * The round robin over the variants inline in a node: three addresses give
+ * three distinct messages in turn, then the first again; one address one.
+ */
 START_TEST(test_answer_next)
 {
-	struct answer_var v[3];
-	struct answer a = { .qtype = TYPE_A, .nvar = 3, .var = v };
+	const char *const *zones[] = { zone_contoso };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	const struct answer_var *v[4];
 
-	atomic_init(&a.next, 0);
-	ck_assert_ptr_eq(answer_next(&a), &v[0]);
-	ck_assert_ptr_eq(answer_next(&a), &v[1]);
-	ck_assert_ptr_eq(answer_next(&a), &v[2]);
-	ck_assert_ptr_eq(answer_next(&a), &v[0]);
-	a.nvar = 1;
-	ck_assert_ptr_eq(answer_next(&a), &v[0]);
-	ck_assert_ptr_eq(answer_next(&a), &v[0]);
+	ck_assert_ptr_nonnull(t);
+	for (int i = 0; i < 4; i++)
+		v[i] = look(t, "pool.contoso.com", TYPE_A).var;
+	ck_assert_ptr_ne(v[0], v[1]);
+	ck_assert_ptr_ne(v[1], v[2]);
+	ck_assert_ptr_ne(v[0], v[2]);
+	ck_assert_ptr_eq(v[3], v[0]);
+	/* The variants lie in the table, whole messages of equal length. */
+	ck_assert_uint_eq(v[0]->len, v[1]->len);
+	ck_assert_uint_eq(v[0]->len, v[2]->len);
+	ck_assert_ptr_eq(look(t, "ns1.contoso.com", TYPE_A).var,
+	    look(t, "ns1.contoso.com", TYPE_A).var);
+	answer_table_free(t);
+	view_free(&sv);
 }
 END_TEST
 
