@@ -105,7 +105,9 @@ answer_table_closest(const struct answer_table *t, const uint8_t *name,
 /*
  * Mapped, not malloc()ed: a block grows by mremap() without a copy, and
  * freeing it hands its pages back at once (a large malloc() block may sit
- * in the heap, which then keeps its peak).
+ * in the heap, which then keeps its peak). Its pages come zeroed, and are
+ * faulted in a megabyte ahead of the writes (MADV_POPULATE_WRITE): one
+ * call instead of a fault per page, a tenth of a start-up's time else.
  */
 size_t
 answer_block_reserve(struct block *k, size_t n, size_t align)
@@ -125,7 +127,15 @@ answer_block_reserve(struct block *k, size_t n, size_t align)
 		k->base = m;
 		k->cap = cap;
 	}
-	memset(k->base + k->len, 0, at + n - k->len);
+	if (at + n > k->populated) {
+		size_t to = (at + n + BLOCK_MIN - 1) & ~(size_t)(BLOCK_MIN - 1);
+		if (to > k->cap)
+			to = k->cap;
+		/* Only a hint: an older kernel faults the pages in as written. */
+		(void)madvise(k->base + k->populated, to - k->populated,
+		    MADV_POPULATE_WRITE);
+		k->populated = to;
+	}
 	k->len = at + n;
 	return at;
 }
@@ -143,8 +153,10 @@ block_trim(struct block *k)
 		return;
 	}
 	void *m = mremap(k->base, k->cap, keep, 0);
-	if (m != MAP_FAILED)
+	if (m != MAP_FAILED) {
 		k->cap = keep;
+		k->populated = k->populated < keep ? k->populated : keep;
+	}
 }
 
 void
@@ -163,7 +175,16 @@ answer_table_seal(struct answer_table *t)
 
 	while (size < t->nnodes * 2)
 		size *= 2;
-	if ((t->slots = calloc(size, sizeof(*t->slots))) == NULL)
+	/*
+	 * The load-time slots are twice as wide and at least as many (they
+	 * keep the load at most half too), their pages already faulted in:
+	 * the served slots take their place.
+	 */
+	if (t->bslots != NULL && size <= t->bmask + 1) {
+		t->slots = (struct slot *)t->bslots;
+		t->bslots = NULL;
+		memset(t->slots, 0, size * sizeof(*t->slots));
+	} else if ((t->slots = calloc(size, sizeof(*t->slots))) == NULL)
 		return -1;
 	t->mask = size - 1;
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -174,6 +195,9 @@ answer_table_seal(struct answer_table *t)
 		t->slots[j].hash = n->hash;
 		t->slots[j].ref = n->ref;
 	}
+	struct slot *fit = realloc(t->slots, size * sizeof(*t->slots));
+	if (fit != NULL)
+		t->slots = fit;
 	for (size_t k = 0; k < BLOCKS_MAX; k++)
 		block_trim(&t->blocks[k]);
 	free(t->order);

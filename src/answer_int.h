@@ -97,6 +97,7 @@ struct slot {
 struct block {
 	uint8_t		*base;
 	size_t		 len, cap;
+	size_t		 populated;	/* bytes faulted in ahead of len */
 };
 
 struct answer_table {
