@@ -17,11 +17,13 @@ answer_table_find(const struct answer_table *t, const uint8_t *name,
 {
 	for (size_t i = hash & t->bmask;; i = (i + 1) & t->bmask) {
 		const struct bslot *sl = &t->bslots[i];
-		if (sl->node == NULL)
+		if (sl->idx == 0)
 			return NULL;
-		if (sl->hash == hash && sl->node->name_len == len &&
-		    memcmp(sl->node->name, name, len) == 0)
-			return sl->node;
+		if (sl->hash != hash)
+			continue;
+		struct node *n = (struct node *)t->nodes.base + (sl->idx - 1);
+		if (n->name_len == len && memcmp(n->name, name, len) == 0)
+			return n;
 	}
 }
 
@@ -34,10 +36,10 @@ table_grow(struct answer_table *t)
 	if (slots == NULL)
 		return -1;
 	for (size_t i = 0; i <= t->bmask; i++) {
-		if (t->bslots[i].node == NULL)
+		if (t->bslots[i].idx == 0)
 			continue;
 		size_t j = t->bslots[i].hash & (size - 1);
-		while (slots[j].node != NULL)
+		while (slots[j].idx != 0)
 			j = (j + 1) & (size - 1);
 		slots[j] = t->bslots[i];
 	}
@@ -58,27 +60,24 @@ answer_table_insert(struct answer_table *t, const uint8_t *name, size_t len,
 		return n;
 	if ((t->nnodes + 1) * 2 > t->bmask + 1 && table_grow(t) < 0)
 		return NULL;
-	if ((n = arena_zalloc(&t->scratch, sizeof(*n))) == NULL ||
-	    (n->name = arena_alloc(&t->scratch, len)) == NULL)
+	if (t->nnodes >= UINT32_MAX - 1)
 		return NULL;
+	uint8_t *copy = arena_alloc(&t->scratch, len);
+	size_t at = answer_block_reserve(&t->nodes, sizeof(*n),
+	    _Alignof(struct node));
+	if (copy == NULL || at == SIZE_MAX)
+		return NULL;
+	n = (struct node *)(t->nodes.base + at);
+	n->name = copy;
 	memcpy(n->name, name, len);
 	n->name_len = (uint8_t)len;
 	n->hash = hash;
 	n->zone = z;
-	if ((t->nnodes & (t->nnodes - 1)) == 0) {	/* 0, 1, 2, 4...: grow */
-		struct node **o = realloc(t->order,
-		    (t->nnodes ? t->nnodes * 2 : 1) * sizeof(*o));
-		if (o == NULL)
-			return NULL;
-		t->order = o;
-	}
-	t->order[t->nnodes] = n;
 	size_t i = hash & t->bmask;
-	while (t->bslots[i].node != NULL)
+	while (t->bslots[i].idx != 0)
 		i = (i + 1) & t->bmask;
 	t->bslots[i].hash = hash;
-	t->bslots[i].node = n;
-	t->nnodes++;
+	t->bslots[i].idx = (uint32_t)++t->nnodes;
 	return n;
 }
 
@@ -188,7 +187,7 @@ answer_table_seal(struct answer_table *t)
 		return -1;
 	t->mask = size - 1;
 	for (size_t i = 0; i < t->nnodes; i++) {
-		const struct node *n = t->order[i];
+		const struct node *n = (const struct node *)t->nodes.base + i;
 		size_t j = n->hash & t->mask;
 		while (t->slots[j].ref != 0)
 			j = (j + 1) & t->mask;
@@ -200,8 +199,7 @@ answer_table_seal(struct answer_table *t)
 		t->slots = fit;
 	for (size_t k = 0; k < BLOCKS_MAX; k++)
 		block_trim(&t->blocks[k]);
-	free(t->order);
-	t->order = NULL;
+	answer_block_free(&t->nodes);
 	free(t->bslots);
 	t->bslots = NULL;
 	arena_free(&t->scratch);
@@ -220,7 +218,7 @@ answer_table_free(struct answer_table *t)
 		answer_block_free(&t->blocks[k]);
 	arena_free(&t->arena);
 	arena_free(&t->scratch);
-	free(t->order);
+	answer_block_free(&t->nodes);
 	free(t->bslots);
 	free(t->zones);
 	free(t->slots);

@@ -199,7 +199,7 @@ static void
 mark_delegated(struct answer_table *t)
 {
 	for (size_t i = 0; i < t->nnodes; i++) {
-		struct node *n = t->order[i];
+		struct node *n = (struct node *)t->nodes.base + i;
 		const uint8_t *name = n->name;
 		size_t len = n->name_len;
 
@@ -239,7 +239,7 @@ zone_parents(const struct answer_table *t)
 /* A share of the nodes to compile, in a thread of its own or not. */
 struct compile_job {
 	struct answer_builder b;
-	struct node **v;
+	struct node *v;
 	size_t n;
 	int rc;
 	pthread_t thread;
@@ -253,7 +253,7 @@ compile_run(void *arg)
 
 	j->rc = 0;
 	for (size_t i = 0; i < j->n && j->rc == 0; i++)
-		if (answer_compile_node(&j->b, j->v[i]) < 0)
+		if (answer_compile_node(&j->b, &j->v[i]) < 0)
 			j->rc = -1;
 	return NULL;
 }
@@ -276,11 +276,11 @@ compile_all(struct answer_table *t, struct compile_job *jobs, size_t njobs)
 	size_t per = t->nnodes / njobs;
 	int rc = 0;
 
-	/* No zone, no node: and no order array to take shares of (NULL). */
+	/* No zone, no node: and no node array to take shares of (NULL). */
 	if (t->nnodes == 0)
 		return 0;
 	for (size_t k = 0; k < njobs; k++) {
-		jobs[k].v = t->order + k * per;
+		jobs[k].v = (struct node *)t->nodes.base + k * per;
 		jobs[k].n = k + 1 < njobs ? per : t->nnodes - k * per;
 	}
 	for (size_t k = 1; k < njobs; k++)
@@ -360,7 +360,7 @@ answer_table_build(const struct synth_view *sv)
 	 */
 	bool cuts = false;
 	for (size_t i = 0; i < t->nnodes; i++) {
-		struct node *n = t->order[i];
+		struct node *n = (struct node *)t->nodes.base + i;
 		node_sort(n);	/* an empty non-terminal has no records */
 		n->cname = answer_node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
 		n->cut = n->name_len != n->zone->apex_len &&
@@ -376,7 +376,8 @@ answer_table_build(const struct synth_view *sv)
 		jobs[k].b.parent = parent;
 	/*
 	 * In the order added: zone by zone, what a compile reads is near.
-	 * Meanwhile the table is only read: the slots keep the old copies.
+	 * Meanwhile the load-time nodes are only read, but for each one's
+	 * ref, which its own compile writes.
 	 */
 	if (compile_all(t, jobs, njobs) < 0)
 		goto fail;

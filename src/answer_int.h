@@ -35,10 +35,10 @@ struct node {
 	bool		 splice : 1;	/* answers for LOOKUP_SPLICE: no question */
 };
 
-/* Load time: the hash sits beside the pointer, as in struct slot. */
+/* Load time: the hash beside the node's index + 1 (0: empty). */
 struct bslot {
 	uint32_t	 hash;
-	struct node	*node;
+	uint32_t	 idx;
 };
 
 /*
@@ -111,8 +111,8 @@ struct answer_table {
 	/* Load time only, then freed: */
 	struct bslot	*bslots;
 	size_t		 bmask;
-	struct arena	 scratch;	/* nodes before compiling */
-	struct node	**order;	/* nodes as added */
+	struct arena	 scratch;	/* the nodes' names and record lists */
+	struct block	 nodes;		/* struct node[nnodes], as added */
 };
 
 static inline const struct cnode *
@@ -131,8 +131,9 @@ struct node	*answer_table_closest(const struct answer_table *t,
 		    const uint8_t *name, size_t len);
 
 /*
- * Load time: finds or adds the node of name in zone z, in the scratch arena
- * and at the end of t->order. NULL when out of memory.
+ * Load time: finds or adds the node of name in zone z, at the end of
+ * t->nodes (which may move: a node's address holds until the next insert).
+ * NULL when out of memory.
  */
 struct node	*answer_table_insert(struct answer_table *t, const uint8_t *name,
 		    size_t len, uint32_t hash, struct answer_zone *z);
