@@ -635,11 +635,11 @@ int
 answer_compile_node(struct answer_builder *b, struct node *n)
 {
 	/* Offset 0 is no node: a slot's ref 0 is empty. */
-	if (b->out.len == 0 && answer_block_reserve(&b->out, 8, 8) == SIZE_MAX)
+	if (b->out.len == 0 && answer_block_reserve(&b->out, 4, 4) == SIZE_MAX)
 		return -1;
 	size_t at = answer_block_reserve(&b->out, sizeof(struct cnode) +
-	    n->name_len, 8);
-	if (at == SIZE_MAX || (at >> 3) > REF_MASK)
+	    n->name_len, REF_UNIT);
+	if (at == SIZE_MAX || at / REF_UNIT > REF_MASK)
 		return -1;
 	struct cnode *cn = (struct cnode *)(b->out.base + at);
 	cn->zone = (uint32_t)(n->zone - b->t->zones);
@@ -649,7 +649,7 @@ answer_compile_node(struct answer_builder *b, struct node *n)
 	memcpy(cn->name, n->name, n->name_len);
 	b->node_at = at;
 	b->ans_at = 0;
-	n->ref = (uint32_t)((b->idx << REF_SHIFT) | (at >> 3));
+	n->ref = (uint32_t)((b->idx << REF_SHIFT) | (at / REF_UNIT));
 	int rc;
 	if (n->deleg)
 		rc = compile_referral(b, n);
@@ -657,8 +657,8 @@ answer_compile_node(struct answer_builder *b, struct node *n)
 		rc = compile_cname(b, n);
 	else
 		rc = compile_plain(b, n);
-	/* The next node starts 8-aligned. */
-	if (rc == 0 && answer_block_reserve(&b->out, 0, 8) == SIZE_MAX)
+	/* The next node starts aligned for its header. */
+	if (rc == 0 && answer_block_reserve(&b->out, 0, REF_UNIT) == SIZE_MAX)
 		rc = -1;
 	return rc;
 }

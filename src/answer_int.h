@@ -42,7 +42,7 @@ struct bslot {
 };
 
 /*
- * A compiled node, 8-aligned in its builder's block: this header, the
+ * A compiled node, 4-aligned in its builder's block: this header, the
  * name, then (4-aligned) one struct cans per answer, the "other" answer
  * last when CN_OTHER says there is one, then the variants (struct
  * answer_var, each its message inline) and the offset tables of rotating
@@ -72,6 +72,9 @@ struct cans {
 					   a uint32_t[nvar] of the variants' offsets */
 };
 
+_Static_assert(_Alignof(struct cnode) <= 4 && _Alignof(struct cans) <= 4,
+    "a node and its answers need no more than REF_UNIT's alignment");
+
 static inline struct cans *
 cnode_answers(const struct cnode *cn)
 {
@@ -82,7 +85,7 @@ cnode_answers(const struct cnode *cn)
 /*
  * A slot of the served table: 8 bytes. ref 0 is empty; else its top two
  * bits are the builder whose block holds the node, the rest the node's
- * offset there in units of 8 bytes.
+ * offset there in units of REF_UNIT bytes (so up to 4 GiB a block).
  */
 struct slot {
 	uint32_t	 hash;
@@ -91,6 +94,7 @@ struct slot {
 
 #define REF_SHIFT	30
 #define REF_MASK	((1u << REF_SHIFT) - 1)
+#define REF_UNIT	4	/* a node's alignment: its header's */
 #define BLOCKS_MAX	4	/* builders, hence blocks: REF_SHIFT leaves 2 bits */
 
 /* A growable mapped block a builder writes its nodes into. */
@@ -119,7 +123,7 @@ static inline const struct cnode *
 answer_node_of(const struct answer_table *t, uint32_t ref)
 {
 	return (const struct cnode *)(t->blocks[ref >> REF_SHIFT].base +
-	    ((size_t)(ref & REF_MASK) << 3));
+	    (size_t)(ref & REF_MASK) * REF_UNIT);
 }
 
 /* Load time: the node of lower-case wire name (hash its hash), or NULL. */
