@@ -2,46 +2,50 @@
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "answer_int.h"
 
-#define PREFETCH_LINES	6	/* cache lines of a node's region to prefetch */
+#define PREFETCH_LINES	4	/* cache lines of a node to prefetch */
+#define BLOCK_MIN	(1024 * 1024)	/* a builder's first block */
 
-/* --- the table ---------------------------------------------------------- */
+/* --- the load-time table ------------------------------------------------ */
 
 struct node *
 answer_table_find(const struct answer_table *t, const uint8_t *name,
     size_t len, uint32_t hash)
 {
-	for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
-		const struct slot *sl = &t->slots[i];
-		if (sl->node == NULL)
+	for (size_t i = hash & t->bmask;; i = (i + 1) & t->bmask) {
+		const struct bslot *sl = &t->bslots[i];
+		if (sl->idx == 0)
 			return NULL;
-		if (sl->hash == hash && sl->node->name_len == len &&
-		    memcmp(sl->node->name, name, len) == 0)
-			return sl->node;
+		if (sl->hash != hash)
+			continue;
+		struct node *n = (struct node *)t->nodes.base + (sl->idx - 1);
+		if (n->name_len == len && memcmp(n->name, name, len) == 0)
+			return n;
 	}
 }
 
 static int
 table_grow(struct answer_table *t)
 {
-	size_t size = (t->mask + 1) * 2;
-	struct slot *slots = calloc(size, sizeof(*slots));
+	size_t size = (t->bmask + 1) * 2;
+	struct bslot *slots = calloc(size, sizeof(*slots));
 
 	if (slots == NULL)
 		return -1;
-	for (size_t i = 0; i <= t->mask; i++) {
-		if (t->slots[i].node == NULL)
+	for (size_t i = 0; i <= t->bmask; i++) {
+		if (t->bslots[i].idx == 0)
 			continue;
-		size_t j = t->slots[i].hash & (size - 1);
-		while (slots[j].node != NULL)
+		size_t j = t->bslots[i].hash & (size - 1);
+		while (slots[j].idx != 0)
 			j = (j + 1) & (size - 1);
-		slots[j] = t->slots[i];
+		slots[j] = t->bslots[i];
 	}
-	free(t->slots);
-	t->slots = slots;
-	t->mask = size - 1;
+	free(t->bslots);
+	t->bslots = slots;
+	t->bmask = size - 1;
 	return 0;
 }
 
@@ -54,29 +58,26 @@ answer_table_insert(struct answer_table *t, const uint8_t *name, size_t len,
 
 	if (n != NULL)
 		return n;
-	if ((t->nnodes + 1) * 2 > t->mask + 1 && table_grow(t) < 0)
+	if ((t->nnodes + 1) * 2 > t->bmask + 1 && table_grow(t) < 0)
 		return NULL;
-	if ((n = arena_zalloc(&t->scratch, sizeof(*n))) == NULL ||
-	    (n->name = arena_alloc(&t->scratch, len)) == NULL)
+	if (t->nnodes >= UINT32_MAX - 1)
 		return NULL;
+	uint8_t *copy = arena_alloc(&t->scratch, len);
+	size_t at = answer_block_reserve(&t->nodes, sizeof(*n),
+	    _Alignof(struct node));
+	if (copy == NULL || at == SIZE_MAX)
+		return NULL;
+	n = (struct node *)(t->nodes.base + at);
+	n->name = copy;
 	memcpy(n->name, name, len);
 	n->name_len = (uint8_t)len;
 	n->hash = hash;
 	n->zone = z;
-	if ((t->nnodes & (t->nnodes - 1)) == 0) {	/* 0, 1, 2, 4...: grow */
-		struct node **o = realloc(t->order,
-		    (t->nnodes ? t->nnodes * 2 : 1) * sizeof(*o));
-		if (o == NULL)
-			return NULL;
-		t->order = o;
-	}
-	t->order[t->nnodes] = n;
-	size_t i = hash & t->mask;
-	while (t->slots[i].node != NULL)
-		i = (i + 1) & t->mask;
-	t->slots[i].hash = hash;
-	t->slots[i].node = n;
-	t->nnodes++;
+	size_t i = hash & t->bmask;
+	while (t->bslots[i].idx != 0)
+		i = (i + 1) & t->bmask;
+	t->bslots[i].hash = hash;
+	t->bslots[i].idx = (uint32_t)++t->nnodes;
 	return n;
 }
 
@@ -98,14 +99,132 @@ answer_table_closest(const struct answer_table *t, const uint8_t *name,
 	return NULL;
 }
 
+/* --- the blocks --------------------------------------------------------- */
+
+/*
+ * Mapped, not malloc()ed: a block grows by mremap() without a copy, and
+ * freeing it hands its pages back at once (a large malloc() block may sit
+ * in the heap, which then keeps its peak). Its pages come zeroed, and are
+ * faulted in a megabyte ahead of the writes (MADV_POPULATE_WRITE): one
+ * call instead of a fault per page, a tenth of a start-up's time else.
+ */
+size_t
+answer_block_reserve(struct block *k, size_t n, size_t align)
+{
+	size_t at = (k->len + align - 1) & ~(align - 1);
+
+	if (at + n > k->cap) {
+		size_t cap = k->cap ? k->cap : BLOCK_MIN;
+		while (cap < at + n)
+			cap *= 2;
+		void *m = k->base == NULL ?
+		    mmap(NULL, cap, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) :
+		    mremap(k->base, k->cap, cap, MREMAP_MAYMOVE);
+		if (m == MAP_FAILED)
+			return SIZE_MAX;
+		k->base = m;
+		k->cap = cap;
+	}
+	if (at + n > k->populated) {
+		size_t to = (at + n + BLOCK_MIN - 1) & ~(size_t)(BLOCK_MIN - 1);
+		if (to > k->cap)
+			to = k->cap;
+		/* Only a hint: an older kernel faults the pages in as written. */
+		(void)madvise(k->base + k->populated, to - k->populated,
+		    MADV_POPULATE_WRITE);
+		k->populated = to;
+	}
+	k->len = at + n;
+	return at;
+}
+
+/* Gives back the pages a block mapped beyond what it holds. */
+static void
+block_trim(struct block *k)
+{
+	size_t page = 4096, keep = (k->len + page - 1) & ~(page - 1);
+
+	if (k->base == NULL || keep >= k->cap)
+		return;
+	if (keep == 0) {
+		answer_block_free(k);
+		return;
+	}
+	void *m = mremap(k->base, k->cap, keep, 0);
+	if (m != MAP_FAILED) {
+		k->cap = keep;
+		k->populated = k->populated < keep ? k->populated : keep;
+	}
+}
+
+void
+answer_block_free(struct block *k)
+{
+	if (k->base != NULL)
+		munmap(k->base, k->cap);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Load time ends: the slots take the compiled nodes, the rest goes. */
+int
+answer_table_seal(struct answer_table *t)
+{
+	size_t size = 64;
+
+	/*
+	 * Filled at most to 0.6: 8-byte slots, eight to a cache line, keep the
+	 * probes of a hit or a miss within a line or two, where the load
+	 * table's 0.5 would leave up to three quarters empty.
+	 */
+	while (size * 3 < t->nnodes * 5)
+		size *= 2;
+	/*
+	 * The load-time slots are twice as wide and at least as many (they
+	 * keep the load at most half too), their pages already faulted in:
+	 * the served slots take their place.
+	 */
+	if (t->bslots != NULL && size <= t->bmask + 1) {
+		t->slots = (struct slot *)t->bslots;
+		t->bslots = NULL;
+		memset(t->slots, 0, size * sizeof(*t->slots));
+	} else if ((t->slots = calloc(size, sizeof(*t->slots))) == NULL)
+		return -1;
+	t->mask = size - 1;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct node *n = (const struct node *)t->nodes.base + i;
+		size_t j = n->hash & t->mask;
+		while (t->slots[j].ref != 0)
+			j = (j + 1) & t->mask;
+		t->slots[j].hash = n->hash;
+		t->slots[j].ref = n->ref;
+	}
+	struct slot *fit = realloc(t->slots, size * sizeof(*t->slots));
+	if (fit != NULL)
+		t->slots = fit;
+	for (size_t k = 0; k < BLOCKS_MAX; k++)
+		block_trim(&t->blocks[k]);
+	answer_block_free(&t->nodes);
+	free(t->bslots);
+	t->bslots = NULL;
+	arena_free(&t->scratch);
+	/* The records read went with the scratch arena. */
+	for (size_t i = 0; i < t->nzones; i++)
+		t->zones[i].soa = NULL;
+	return 0;
+}
+
 void
 answer_table_free(struct answer_table *t)
 {
 	if (t == NULL)
 		return;
+	for (size_t k = 0; k < BLOCKS_MAX; k++)
+		answer_block_free(&t->blocks[k]);
 	arena_free(&t->arena);
 	arena_free(&t->scratch);
-	free(t->order);
+	answer_block_free(&t->nodes);
+	free(t->bslots);
 	free(t->zones);
 	free(t->slots);
 	free(t);
@@ -114,31 +233,64 @@ answer_table_free(struct answer_table *t)
 void
 answer_clear(struct answer *a)
 {
-	for (size_t i = 0; i < a->nvar; i++)
-		free(a->var[i].wire);
 	free(a->var);
 	memset(a, 0, sizeof(*a));
 }
 
 const struct answer_var *
-answer_next(struct answer *a)
+answer_next(const struct cnode *cn, struct cans *a)
 {
-	unsigned i = 0;
+	const uint8_t *base = (const uint8_t *)cn;
 
-	if (a->nvar > 1) {
-		/*
-		 * Several workers may move it at once: relaxed loads and stores
-		 * keep that free of data races, and a lost step only makes the
-		 * rotation a little uneven.
-		 */
-		i = atomic_load_explicit(&a->next, memory_order_relaxed) % a->nvar;
-		atomic_store_explicit(&a->next, (i + 1) % a->nvar,
-		    memory_order_relaxed);
-	}
-	return &a->var[i];
+	if (a->nvar <= 1)
+		return (const struct answer_var *)(base + a->off);
+	/*
+	 * Several workers may move it at once: relaxed loads and stores keep
+	 * that free of data races, and a lost step only makes the rotation a
+	 * little uneven.
+	 */
+	unsigned i = atomic_load_explicit(&a->next, memory_order_relaxed) %
+	    a->nvar;
+	atomic_store_explicit(&a->next, (unsigned char)((i + 1) % a->nvar),
+	    memory_order_relaxed);
+	uint32_t off;
+	memcpy(&off, base + a->off + 4 * i, sizeof(off));
+	return (const struct answer_var *)(base + off);
 }
 
 /* --- the query path ----------------------------------------------------- */
+
+static const struct cnode *
+find(const struct answer_table *t, const uint8_t *name, size_t len,
+    uint32_t hash)
+{
+	for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+		const struct slot *sl = &t->slots[i];
+		if (sl->ref == 0)
+			return NULL;
+		if (sl->hash != hash)
+			continue;
+		const struct cnode *cn = answer_node_of(t, sl->ref);
+		if (cn->name_len == len && memcmp(cn->name, name, len) == 0)
+			return cn;
+	}
+}
+
+static const struct cnode *
+closest(const struct answer_table *t, const uint8_t *name, size_t len)
+{
+	while (len > 0) {
+		const struct cnode *cn = find(t, name, len,
+		    wire_name_hash(name, len));
+		if (cn != NULL)
+			return cn;
+		if (name[0] == 0)
+			break;
+		len -= 1 + (size_t)name[0];
+		name += 1 + name[0];
+	}
+	return NULL;
+}
 
 void
 answer_prefetch_slot(const struct answer_table *t, uint32_t hash)
@@ -151,14 +303,11 @@ answer_prefetch_node(const struct answer_table *t, uint32_t hash)
 {
 	for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
 		const struct slot *sl = &t->slots[i];
-		if (sl->node == NULL)
+		if (sl->ref == 0)
 			return;
 		if (sl->hash == hash) {
-			/*
-			 * The node, then its name, answers and their messages
-			 * follow in the arena: the first few lines of that.
-			 */
-			const char *p = (const char *)sl->node;
+			/* The node, its name, answers and their messages. */
+			const char *p = (const char *)answer_node_of(t, sl->ref);
 			for (int k = 0; k < PREFETCH_LINES; k++)
 				__builtin_prefetch(p + 64 * k);
 			return;
@@ -168,11 +317,11 @@ answer_prefetch_node(const struct answer_table *t, uint32_t hash)
 
 /*
  * The source of synthesis of closest encloser ce (RFC 4592 section 3.3.1):
- * its child "*", which exists when ce->wild says so. No allocation: the
- * name is put together on the stack.
+ * its child "*", which exists when ce's CN_WILD says so. No allocation:
+ * the name is put together on the stack.
  */
-static struct node *
-wildcard_of(const struct answer_table *t, const struct node *ce)
+static const struct cnode *
+wildcard_of(const struct answer_table *t, const struct cnode *ce)
 {
 	uint8_t name[DNS_MAX_NAME];
 	size_t len = (size_t)ce->name_len + 2;
@@ -182,66 +331,70 @@ wildcard_of(const struct answer_table *t, const struct node *ce)
 	name[0] = 1;
 	name[1] = '*';
 	memcpy(name + 2, ce->name, ce->name_len);
-	return answer_table_find(t, name, len, wire_name_hash(name, len));
+	return find(t, name, len, wire_name_hash(name, len));
 }
 
 void
 answer_lookup(struct answer_table *t, const uint8_t *lname, size_t len,
     uint32_t hash, uint16_t qtype, struct lookup *out)
 {
-	struct node *n = answer_table_find(t, lname, len, hash);
+	const struct cnode *n = find(t, lname, len, hash);
 	bool below = n == NULL;		/* answered by an ancestor, if at all */
 
 	out->var = NULL;
 	out->zone = NULL;
 	if (n == NULL) {
 		/* lname itself is absent: its ancestors, from its parent up. */
-		n = lname[0] == 0 ? NULL : answer_table_closest(t,
+		n = lname[0] == 0 ? NULL : closest(t,
 		    lname + 1 + lname[0], len - 1 - lname[0]);
-		struct node *w = n != NULL && !n->deleg && n->wild ?
+		const struct cnode *w = n != NULL &&
+		    (n->flags & (CN_DELEG | CN_WILD)) == CN_WILD ?
 		    wildcard_of(t, n) : NULL;
-		if (n == NULL || (!n->deleg && w == NULL)) {
+		if (n == NULL || (!(n->flags & CN_DELEG) && w == NULL)) {
 			out->kind = n ? LOOKUP_NXDOMAIN : LOOKUP_REFUSED;
-			out->zone = n ? n->zone : NULL;
+			out->zone = n ? &t->zones[n->zone] : NULL;
 			return;
 		}
 		/* Below a cut, or the closest encloser's wildcard answers. */
 		if (w != NULL)
 			n = w;
 	}
-	out->zone = n->zone;
-	if (n->deleg) {
+	out->zone = &t->zones[n->zone];
+	/* The answers are written once, then only their round robin moves. */
+	struct cans *a = cnode_answers(n);
+	if (n->flags & CN_DELEG) {
 		/*
 		 * DS at the cut is the parent's (RFC 4035 section 3.1.4.1):
 		 * its one answer when the zone has a DS RRset there. A name
 		 * below the cut gets the referral, DS or not.
 		 */
-		if (n->cut && !below && qtype == LDNS_RR_TYPE_DS) {
+		if ((n->flags & CN_CUT) && !below && qtype == LDNS_RR_TYPE_DS) {
 			out->kind = n->nanswers ? LOOKUP_ANSWER : LOOKUP_NODATA;
-			out->var = n->nanswers ? answer_next(&n->answers[0]) : NULL;
+			out->var = n->nanswers ? answer_next(n, &a[0]) : NULL;
 		} else {
 			out->kind = LOOKUP_SPLICE;
-			out->var = answer_next(n->other);
+			out->var = answer_next(n, &a[n->nanswers]);
 		}
 		return;
 	}
-	enum lookup_kind found = n->splice ? LOOKUP_SPLICE : LOOKUP_ANSWER;
+	enum lookup_kind found = (n->flags & CN_SPLICE) ? LOOKUP_SPLICE :
+	    LOOKUP_ANSWER;
 	/* ANY (RFC 8482): the first RRset only, a small answer. */
 	if (qtype == TYPE_ANY && n->nanswers > 0) {
 		out->kind = found;
-		out->var = answer_next(&n->answers[0]);
+		out->var = answer_next(n, &a[0]);
 		return;
 	}
 	for (size_t i = 0; i < n->nanswers; i++) {
-		if (n->answers[i].qtype == qtype) {
+		if (a[i].qtype == qtype) {
 			out->kind = found;
-			out->var = answer_next(&n->answers[i]);
+			out->var = answer_next(n, &a[i]);
 			return;
 		}
 	}
-	if (n->other != NULL) {
+	if (n->flags & CN_OTHER) {
 		out->kind = found;
-		out->var = answer_next(n->other);
+		out->var = answer_next(n, &a[n->nanswers]);
 		return;
 	}
 	out->kind = LOOKUP_NODATA;

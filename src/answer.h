@@ -2,7 +2,6 @@
 #ifndef OCSDNSD_ANSWER_H
 #define OCSDNSD_ANSWER_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,18 +25,21 @@ struct enc_rr;
  * any length) is the header and the sections with no question between:
  * the reply puts the client's question there. Its flags say AA or not; a
  * referral's len_noadd is len, as its glue is required (RFC 9471).
+ *
+ * The message follows these 6 bytes inline (2-aligned): in the table, a
+ * variant and its message are one run of bytes, no pointer between.
  */
 struct answer_var {
-	uint8_t		*wire;
 	uint16_t	 len;
 	uint16_t	 len_noadd;
 	uint16_t	 arcount;
+	uint8_t		 wire[];
 };
 
+/* A prepared answer outside the table (the CHAOS names): one variant. */
 struct answer {
 	uint16_t	 qtype;
-	uint16_t	 nvar;		/* several when an address RRset rotates */
-	atomic_uint	 next;		/* round robin: the variant to send next */
+	uint16_t	 nvar;		/* 1 once prepared, 0 when cleared */
 	struct answer_var *var;
 };
 
@@ -89,9 +91,6 @@ void		 answer_lookup(struct answer_table *t, const uint8_t *lname,
  */
 void		 answer_prefetch_slot(const struct answer_table *t, uint32_t hash);
 void		 answer_prefetch_node(const struct answer_table *t, uint32_t hash);
-
-/* Picks the variant of a to send and advances its round robin. */
-const struct answer_var *answer_next(struct answer *a);
 
 /*
  * Prepares a one-RRset answer (used for the CHAOS names): question = owner,

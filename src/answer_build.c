@@ -39,15 +39,6 @@ node_add_rr(struct answer_table *t, struct node *n, const struct enc_rr *rr)
 	return 0;
 }
 
-/* The compiled node forgets the lists, which go with the scratch arena. */
-static void
-node_forget_rrs(struct node *n)
-{
-	n->rrs = NULL;
-	n->types = NULL;
-	n->nrrs = n->caprrs = 0;
-}
-
 /* Sorts a node's records by type, keeping their order within a type. */
 static void
 node_sort(struct node *n)
@@ -164,11 +155,12 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 			    p[k].name)) == 0)
 				return -1;
 			p[k].hash = wire_name_hash(p[k].name, p[k].len);
-			answer_prefetch_slot(t, p[k].hash);
+			__builtin_prefetch(&t->bslots[p[k].hash & t->bmask]);
 			if (p[k].len > z->apex_len) {
 				const uint8_t *up = p[k].name + 1 + p[k].name[0];
 				size_t uplen = p[k].len - 1 - p[k].name[0];
-				answer_prefetch_slot(t, wire_name_hash(up, uplen));
+				__builtin_prefetch(&t->bslots[
+				    wire_name_hash(up, uplen) & t->bmask]);
 			}
 		}
 		for (size_t k = 0; k < m; k++) {
@@ -207,7 +199,7 @@ static void
 mark_delegated(struct answer_table *t)
 {
 	for (size_t i = 0; i < t->nnodes; i++) {
-		struct node *n = t->order[i];
+		struct node *n = (struct node *)t->nodes.base + i;
 		const uint8_t *name = n->name;
 		size_t len = n->name_len;
 
@@ -247,7 +239,7 @@ zone_parents(const struct answer_table *t)
 /* A share of the nodes to compile, in a thread of its own or not. */
 struct compile_job {
 	struct answer_builder b;
-	struct node **v;
+	struct node *v;
 	size_t n;
 	int rc;
 	pthread_t thread;
@@ -284,11 +276,11 @@ compile_all(struct answer_table *t, struct compile_job *jobs, size_t njobs)
 	size_t per = t->nnodes / njobs;
 	int rc = 0;
 
-	/* No zone, no node: and no order array to take shares of (NULL). */
+	/* No zone, no node: and no node array to take shares of (NULL). */
 	if (t->nnodes == 0)
 		return 0;
 	for (size_t k = 0; k < njobs; k++) {
-		jobs[k].v = t->order + k * per;
+		jobs[k].v = (struct node *)t->nodes.base + k * per;
 		jobs[k].n = k + 1 < njobs ? per : t->nnodes - k * per;
 	}
 	for (size_t k = 1; k < njobs; k++)
@@ -307,12 +299,14 @@ compile_all(struct answer_table *t, struct compile_job *jobs, size_t njobs)
 	return rc;
 }
 
-/* The builders' arenas join the table's; their buffers go. */
+/* The builders' arenas and blocks join the table's; their buffers go. */
 static void
 builders_finish(struct answer_table *t, struct compile_job *jobs, size_t njobs)
 {
 	for (size_t k = 0; k < njobs; k++) {
 		arena_join(&t->arena, &jobs[k].b.arena);
+		t->blocks[k] = jobs[k].b.out;
+		memset(&jobs[k].b.out, 0, sizeof(jobs[k].b.out));
 		free(jobs[k].b.enc);
 		jobs[k].b.enc = NULL;
 	}
@@ -333,17 +327,18 @@ answer_table_build(const struct synth_view *sv)
 	size_t nrrs = 0;
 	for (size_t zi = 0; zi < sv->nzones; zi++)
 		nrrs += sv->zones[zi].wire.nrrs;
-	for (t->mask = 63; t->mask + 1 < nrrs * 2; t->mask = t->mask * 2 + 1)
+	for (t->bmask = 63; t->bmask + 1 < nrrs * 2; t->bmask = t->bmask * 2 + 1)
 		;
-	t->slots = calloc(t->mask + 1, sizeof(*t->slots));
+	t->bslots = calloc(t->bmask + 1, sizeof(*t->bslots));
 	t->zones = calloc(sv->nzones ? sv->nzones : 1, sizeof(*t->zones));
 	njobs = compile_threads(nrrs);
 	for (size_t k = 0; k < njobs; k++) {
 		jobs[k].b.t = t;
+		jobs[k].b.idx = (unsigned)k;
 		if ((jobs[k].b.enc = malloc(sizeof(*jobs[k].b.enc))) == NULL)
 			goto fail;
 	}
-	if (t->slots == NULL || t->zones == NULL)
+	if (t->bslots == NULL || t->zones == NULL)
 		goto fail;
 
 	for (size_t zi = 0; zi < sv->nzones; zi++) {
@@ -365,7 +360,7 @@ answer_table_build(const struct synth_view *sv)
 	 */
 	bool cuts = false;
 	for (size_t i = 0; i < t->nnodes; i++) {
-		struct node *n = t->order[i];
+		struct node *n = (struct node *)t->nodes.base + i;
 		node_sort(n);	/* an empty non-terminal has no records */
 		n->cname = answer_node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
 		n->cut = n->name_len != n->zone->apex_len &&
@@ -381,29 +376,17 @@ answer_table_build(const struct synth_view *sv)
 		jobs[k].b.parent = parent;
 	/*
 	 * In the order added: zone by zone, what a compile reads is near.
-	 * Meanwhile the table is only read: the slots keep the old copies.
+	 * Meanwhile the load-time nodes are only read, but for each one's
+	 * ref, which its own compile writes.
 	 */
 	if (compile_all(t, jobs, njobs) < 0)
 		goto fail;
 	builders_finish(t, jobs, njobs);
 	free(parent);
-	/* Now the slots take the compiled copies, and the record lists go. */
-	memset(t->slots, 0, (t->mask + 1) * sizeof(*t->slots));
-	for (size_t i = 0; i < t->nnodes; i++) {
-		struct node *n = t->order[i];
-		size_t j = n->hash & t->mask;
-		while (t->slots[j].node != NULL)
-			j = (j + 1) & t->mask;
-		t->slots[j].hash = n->hash;
-		t->slots[j].node = n;
-		node_forget_rrs(n);
+	if (answer_table_seal(t) < 0) {
+		answer_table_free(t);
+		return NULL;
 	}
-	free(t->order);
-	t->order = NULL;
-	arena_free(&t->scratch);
-	/* The records read went with the scratch arena. */
-	for (size_t i = 0; i < t->nzones; i++)
-		t->zones[i].soa = NULL;
 	return t;
 fail:
 	builders_finish(t, jobs, njobs);
@@ -424,8 +407,7 @@ answer_prepare(struct answer *a, ldns_rr **rrs, size_t n)
 	int rc = -1;
 
 	memset(a, 0, sizeof(*a));
-	if (e == NULL || wire == NULL || v == NULL || pv == NULL || n == 0 ||
-	    (a->var = calloc(1, sizeof(*a->var))) == NULL)
+	if (e == NULL || wire == NULL || v == NULL || pv == NULL || n == 0)
 		goto out;
 	/* The encoder reads wire records: these few go through ldns's writer. */
 	for (size_t i = 0; i < n; i++) {
@@ -438,10 +420,11 @@ answer_prepare(struct answer *a, ldns_rr **rrs, size_t n)
 	a->qtype = v[0].type;
 	if (enc_render(e, v[0].owner, a->qtype, v[0].rrclass,
 	    LDNS_RCODE_NOERROR, &an, &none, &none, &noadd) < 0 ||
-	    (a->var[0].wire = malloc(e->len)) == NULL)
+	    (a->var = malloc(sizeof(*a->var) + e->len)) == NULL)
 		goto out;
-	memcpy(a->var[0].wire, e->buf, e->len);
-	a->var[0].len = a->var[0].len_noadd = (uint16_t)e->len;
+	memcpy(a->var->wire, e->buf, e->len);
+	a->var->len = a->var->len_noadd = (uint16_t)e->len;
+	a->var->arcount = 0;
 	a->nvar = 1;
 	rc = 0;
 out:

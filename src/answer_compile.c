@@ -29,24 +29,40 @@ answer_lname(const uint8_t *name, size_t max, uint8_t out[DNS_MAX_NAME])
 
 /* --- compiling a node --------------------------------------------------- */
 
-/* Renders into v, the wire from the table's arena. */
-static int
-render_var(struct answer_builder *b, struct answer_var *v,
-    const uint8_t *qname, uint16_t qtype, uint8_t rcode,
-    const struct enc_section *an, const struct enc_section *ns,
-    const struct enc_section *ad)
+/*
+ * Appends the message in b->enc, arcount records in its additional section
+ * and len_noadd bytes without them, as a variant of the node compiling:
+ * its offset from the node, 0 when out of memory.
+ */
+static uint32_t
+var_put(struct answer_builder *b, size_t len_noadd, size_t arcount)
 {
 	struct enc *e = b->enc;
+	size_t at = answer_block_reserve(&b->out, sizeof(struct answer_var) +
+	    e->len, _Alignof(struct answer_var));
+
+	if (at == SIZE_MAX || at - b->node_at > UINT32_MAX)
+		return 0;
+	struct answer_var *v = (struct answer_var *)(b->out.base + at);
+	v->len = (uint16_t)e->len;
+	v->len_noadd = (uint16_t)len_noadd;
+	v->arcount = (uint16_t)arcount;
+	memcpy(v->wire, e->buf, e->len);
+	return (uint32_t)(at - b->node_at);
+}
+
+/* Renders a message with its question: the variant's offset, or 0. */
+static uint32_t
+render_var(struct answer_builder *b, const uint8_t *qname, uint16_t qtype,
+    uint8_t rcode, const struct enc_section *an,
+    const struct enc_section *ns, const struct enc_section *ad)
+{
 	size_t noadd;
 
-	if (enc_render(e, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns, ad,
-	    &noadd) < 0 || (v->wire = arena_alloc(&b->arena, e->len)) == NULL)
-		return -1;
-	memcpy(v->wire, e->buf, e->len);
-	v->len = (uint16_t)e->len;
-	v->len_noadd = (uint16_t)noadd;
-	v->arcount = (uint16_t)ad->n;
-	return 0;
+	if (enc_render(b->enc, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns,
+	    ad, &noadd) < 0)
+		return 0;
+	return var_put(b, noadd, ad->n);
 }
 
 /*
@@ -55,37 +71,108 @@ render_var(struct answer_builder *b, struct answer_var *v,
  * RFC 9471), so its len_noadd is its len and a reply that cannot hold it
  * all is truncated.
  */
-static int
-render_splice(struct answer_builder *b, struct answer_var *v, bool aa,
-    const uint8_t *owner, uint8_t rcode, const struct enc_section *an,
+static uint32_t
+render_splice(struct answer_builder *b, bool aa, const uint8_t *owner,
+    uint8_t rcode, const struct enc_section *an,
     const struct enc_section *ns, const struct enc_section *ad,
     bool ad_required)
 {
-	struct enc *e = b->enc;
 	size_t noadd;
 
-	if (enc_render_splice(e, aa, rcode, owner, an, ns, ad, &noadd) < 0 ||
-	    (v->wire = arena_alloc(&b->arena, e->len)) == NULL)
-		return -1;
-	memcpy(v->wire, e->buf, e->len);
-	v->len = (uint16_t)e->len;
-	v->len_noadd = (uint16_t)(ad_required ? e->len : noadd);
-	v->arcount = (uint16_t)ad->n;
-	return 0;
+	if (enc_render_splice(b->enc, aa, rcode, owner, an, ns, ad,
+	    &noadd) < 0)
+		return 0;
+	return var_put(b, ad_required ? b->enc->len : noadd, ad->n);
 }
 
 /* An answer of node n: with its question, or spliced (a wildcard's). */
-static int
-render_node(struct answer_builder *b, const struct node *n,
-    struct answer_var *v, uint16_t qtype, uint8_t rcode, const struct enc_section *an,
+static uint32_t
+render_node(struct answer_builder *b, const struct node *n, uint16_t qtype,
+    uint8_t rcode, const struct enc_section *an,
     const struct enc_section *ns, const struct enc_section *ad)
 {
 	if (n->splice)
-		return render_splice(b, v, true, n->name, rcode, an, ns, ad,
+		return render_splice(b, true, n->name, rcode, an, ns, ad,
 		    false);
-	return render_var(b, v, n->name, qtype, rcode, an, ns, ad);
+	return render_var(b, n->name, qtype, rcode, an, ns, ad);
 }
 
+/* --- a node's answers --------------------------------------------------- */
+
+/* Answer i of the node compiling (its array may move as the block grows). */
+static struct cans *
+ans_at(struct answer_builder *b, size_t i)
+{
+	return (struct cans *)(b->out.base + b->ans_at) + i;
+}
+
+/*
+ * Reserves the node's answers: nanswers by type, and "other" after them
+ * when other is set. Returns 0 or -1.
+ */
+static int
+ans_array(struct answer_builder *b, size_t nanswers, bool other)
+{
+	struct cnode *cn = (struct cnode *)(b->out.base + b->node_at);
+	size_t n = nanswers + other;
+
+	if (nanswers > UINT16_MAX)	/* every type there is, at one name */
+		return -1;
+	cn->nanswers = (uint16_t)nanswers;
+	cn->flags |= other ? CN_OTHER : 0;
+	if (n == 0)
+		return 0;
+	size_t at = answer_block_reserve(&b->out, n * sizeof(struct cans),
+	    _Alignof(struct cans));
+	if (at == SIZE_MAX)
+		return -1;
+	cn = (struct cnode *)(b->out.base + b->node_at);
+	/* Right after the name: where cnode_answers() looks. */
+	if (b->out.base + at != (uint8_t *)cnode_answers(cn))
+		return -1;
+	b->ans_at = at;
+	return 0;
+}
+
+/*
+ * Starts answer i: qtype, nvar variants (a table of their offsets when
+ * more than one). Returns 0 or -1.
+ */
+static int
+ans_begin(struct answer_builder *b, size_t i, uint16_t qtype, size_t nvar)
+{
+	uint32_t off = 0;
+
+	if (nvar > 1) {
+		size_t at = answer_block_reserve(&b->out, nvar * sizeof(off),
+		    sizeof(off));
+		if (at == SIZE_MAX || at - b->node_at > UINT32_MAX)
+			return -1;
+		off = (uint32_t)(at - b->node_at);
+	}
+	struct cans *a = ans_at(b, i);
+	a->qtype = qtype;
+	a->nvar = (uint8_t)nvar;
+	atomic_init(&a->next, 0);
+	a->off = off;
+	return 0;
+}
+
+/* Variant k of answer i is at off (from the node): 0 is out of memory. */
+static int
+ans_var(struct answer_builder *b, size_t i, size_t k, uint32_t off)
+{
+	struct cans *a = ans_at(b, i);
+
+	if (off == 0)
+		return -1;
+	if (a->nvar <= 1)
+		a->off = off;
+	else
+		memcpy(b->out.base + b->node_at + a->off + 4 * k, &off,
+		    sizeof(off));
+	return 0;
+}
 
 /* The records of type at node n, as a section (a slice of n->rrs). */
 struct enc_section
@@ -196,20 +283,10 @@ collect_additional(const struct answer_table *t, const struct enc_section *set,
 	return 0;
 }
 
-static int
-answer_alloc(struct answer_builder *b, struct answer *a, uint16_t qtype,
-    size_t nvar)
-{
-	a->qtype = qtype;
-	atomic_init(&a->next, 0);
-	a->var = arena_zalloc(&b->arena, nvar * sizeof(*a->var));
-	return a->var == NULL ? -1 : 0;
-}
-
 /* The answer for one RRset of a plain (non-CNAME) node. */
 static int
 compile_rrset(struct answer_builder *b, const struct node *n,
-    struct enc_section set, struct answer *a)
+    struct enc_section set, size_t ai)
 {
 	uint16_t type = set.rr[0]->type;
 	bool rotates = (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
@@ -219,7 +296,7 @@ compile_rrset(struct answer_builder *b, const struct node *n,
 	struct enc_section none = { NULL, 0, NULL };
 	int rc = -1;
 
-	if (answer_alloc(b, a, type, nvar) < 0)
+	if (ans_begin(b, ai, type, nvar) < 0)
 		return -1;
 	if (collect_additional(b->t, &set, &ad) < 0)
 		goto out;
@@ -233,10 +310,9 @@ compile_rrset(struct answer_builder *b, const struct node *n,
 				goto out;
 			an.rr = rot.rr;
 		}
-		if (render_node(b, n, &a->var[i], type,
-		    LDNS_RCODE_NOERROR, &an, &none, &adsec) < 0)
+		if (ans_var(b, ai, i, render_node(b, n, type,
+		    LDNS_RCODE_NOERROR, &an, &none, &adsec)) < 0)
 			goto out;
-		a->nvar++;
 	}
 	rc = 0;
 out:
@@ -292,7 +368,7 @@ owned_as(struct enc_section set, const uint8_t *owner, size_t owner_len)
  * exist in a zone of ours: RFC 6604).
  */
 static int
-compile_cname(struct answer_builder *b, struct node *n)
+compile_cname(struct answer_builder *b, const struct node *n)
 {
 	struct rrvec chain = { NULL, 0, 0 };
 	const struct node *end = NULL, *cur = n;
@@ -351,21 +427,16 @@ compile_cname(struct answer_builder *b, struct node *n)
 			nends += (i == 0 || end->types[i] != end->types[i - 1]);
 	if (nends + 1 > UINT16_MAX)	/* every type there is, at one name */
 		goto out;
-	n->answers = arena_zalloc(&b->arena, (nends + 1) * sizeof(*n->answers));
-	n->other = arena_zalloc(&b->arena, sizeof(*n->other));
-	if (n->answers == NULL || n->other == NULL)
+	if (ans_array(b, nends + 1, true) < 0 ||
+	    ans_begin(b, 0, LDNS_RR_TYPE_CNAME, 1) < 0 ||
+	    ans_var(b, 0, 0, render_node(b, n, LDNS_RR_TYPE_CNAME,
+	    LDNS_RCODE_NOERROR, &cn, &none, &none)) < 0)
 		goto out;
-	if (answer_alloc(b, &n->answers[0], LDNS_RR_TYPE_CNAME, 1) < 0 ||
-	    render_node(b, n, &n->answers[0].var[0], LDNS_RR_TYPE_CNAME,
-	    LDNS_RCODE_NOERROR, &cn, &none, &none) < 0)
-		goto out;
-	n->answers[0].nvar = 1;
-	n->nanswers = 1;
+	size_t ai = 1;
 	for (size_t i = 0; end != NULL && i < end->nrrs; ) {
 		uint16_t type = end->types[i];
 		struct enc_section set = answer_node_rrset(end, type);
 		struct rrvec an = { NULL, 0, 0 };
-		struct answer *a = &n->answers[n->nanswers];
 		struct enc_rr *as = NULL;
 		int r = rrvec_add(&an, chain.rr, chain.n);
 
@@ -377,28 +448,26 @@ compile_cname(struct answer_builder *b, struct node *n)
 			const struct enc_rr *rr = &as[k];
 			r = rrvec_add(&an, &rr, 1);
 		}
-		r = r < 0 ? r : answer_alloc(b, a, type, 1);
+		r = r < 0 ? r : ans_begin(b, ai, type, 1);
 		if (r == 0) {
 			struct enc_section s = { an.rr, an.n, NULL };
-			r = render_node(b, n, &a->var[0], type,
-			    LDNS_RCODE_NOERROR, &s, &none, &none);
+			r = ans_var(b, ai, 0, render_node(b, n, type,
+			    LDNS_RCODE_NOERROR, &s, &none, &none));
 		}
 		free(as);
 		free(an.rr);
 		if (r < 0)
 			goto out;
-		a->nvar = 1;
-		n->nanswers++;
+		ai++;
 		i += set.n;
 	}
 	if (end != NULL)
 		soa = zone_soa(end->zone);
 	struct enc_section ch = { chain.rr, chain.n, NULL };
-	if (answer_alloc(b, n->other, 0, 1) < 0 ||
-	    render_node(b, n, &n->other->var[0], 0, rcode, &ch, &soa,
-	    &none) < 0)
+	if (ans_begin(b, ai, 0, 1) < 0 ||
+	    ans_var(b, ai, 0, render_node(b, n, 0, rcode, &ch, &soa,
+	    &none)) < 0)
 		goto out;
-	n->other->nvar = 1;
 	rc = 0;
 out:
 	free(chain.rr);
@@ -428,15 +497,14 @@ ds_parent(const struct answer_builder *b, const struct node *n)
  */
 static int
 compile_ds(struct answer_builder *b, const struct node *n,
-    struct answer_zone *up, struct answer *a)
+    struct answer_zone *up, size_t ai)
 {
 	struct enc_section none = { NULL, 0, NULL }, soa = zone_soa(up);
 
-	if (answer_alloc(b, a, LDNS_RR_TYPE_DS, 1) < 0 ||
-	    render_var(b, &a->var[0], n->name, LDNS_RR_TYPE_DS,
-	    LDNS_RCODE_NOERROR, &none, &soa, &none) < 0)
+	if (ans_begin(b, ai, LDNS_RR_TYPE_DS, 1) < 0 ||
+	    ans_var(b, ai, 0, render_var(b, n->name, LDNS_RR_TYPE_DS,
+	    LDNS_RCODE_NOERROR, &none, &soa, &none)) < 0)
 		return -1;
-	a->nvar = 1;
 	return 0;
 }
 
@@ -461,7 +529,7 @@ name_at_or_below(const uint8_t *name, size_t len, const uint8_t *top,
  * parent's: a DS RRset there is n's one answer, else DS gets NODATA.
  */
 static int
-compile_referral(struct answer_builder *b, struct node *n)
+compile_referral(struct answer_builder *b, const struct node *n)
 {
 	const uint8_t *name = n->name;
 	size_t len = n->name_len;
@@ -514,74 +582,83 @@ compile_referral(struct answer_builder *b, struct node *n)
 			goto out;
 	}
 	struct enc_section adsec = { ad.rr, ad.n, NULL };
-	n->nanswers = 0;
-	n->answers = NULL;
-	if ((n->other = arena_zalloc(&b->arena, sizeof(*n->other))) == NULL ||
-	    answer_alloc(b, n->other, 0, 1) < 0 ||
-	    render_splice(b, &n->other->var[0], false, NULL,
-	    LDNS_RCODE_NOERROR, &none, &ns, &adsec, true) < 0)
-		goto out;
-	n->other->nvar = 1;
 	/* A DS RRset at the cut is the parent's data: it answers for it. */
 	struct enc_section ds = answer_node_rrset(n, LDNS_RR_TYPE_DS);
-	if (n->cut && ds.n > 0) {
-		if ((n->answers = arena_zalloc(&b->arena,
-		    sizeof(*n->answers))) == NULL ||
-		    compile_rrset(b, n, ds, &n->answers[0]) < 0)
-			goto out;
-		n->nanswers = 1;
-	}
+	size_t nds = n->cut && ds.n > 0;
+	if (ans_array(b, nds, true) < 0 ||
+	    ans_begin(b, nds, 0, 1) < 0 ||
+	    ans_var(b, nds, 0, render_splice(b, false, NULL,
+	    LDNS_RCODE_NOERROR, &none, &ns, &adsec, true)) < 0)
+		goto out;
+	if (nds && compile_rrset(b, n, ds, 0) < 0)
+		goto out;
 	rc = 0;
 out:
 	free(ad.rr);
 	return rc;
 }
 
-/*
- * Compiles *np into a fresh copy of it, put in its place, so that the node,
- * its name, its answers and their messages lie together in the arena: a
- * query touches one region, not four. The slots keep the old copy (what
- * other nodes' compiles read of it does not change) until the build ends.
- */
-int
-answer_compile_node(struct answer_builder *b, struct node **np)
+/* A node without CNAME or cut: one answer per type, DS in its place. */
+static int
+compile_plain(struct answer_builder *b, const struct node *n)
 {
-	struct node *n = arena_alloc(&b->arena, sizeof(*n));
-
-	if (n == NULL)
-		return -1;
-	*n = **np;
-	if ((n->name = arena_alloc(&b->arena, n->name_len)) == NULL)
-		return -1;
-	memcpy(n->name, (*np)->name, n->name_len);
-	*np = n;
-	if (n->deleg)
-		return compile_referral(b, n);
-	if (n->cname)
-		return compile_cname(b, n);
 	struct answer_zone *up = ds_parent(b, n);
-	size_t ntypes = up != NULL;
+	size_t ntypes = up != NULL, ai = 0;
+
 	for (size_t i = 0; i < n->nrrs; i++)
 		ntypes += (i == 0 || n->types[i] != n->types[i - 1]);
-	if (ntypes > UINT16_MAX)	/* every type there is, at one name */
-		return -1;
-	if (ntypes > 0 && (n->answers = arena_zalloc(&b->arena,
-	    ntypes * sizeof(*n->answers))) == NULL)
+	if (ans_array(b, ntypes, false) < 0)
 		return -1;
 	for (size_t i = 0; i < n->nrrs; ) {
 		struct enc_section set = answer_node_rrset(n, n->types[i]);
 		/* The DS answer in its place: the answers stay sorted by type. */
 		if (up != NULL && n->types[i] > LDNS_RR_TYPE_DS) {
-			if (compile_ds(b, n, up, &n->answers[n->nanswers++]) < 0)
+			if (compile_ds(b, n, up, ai++) < 0)
 				return -1;
 			up = NULL;
 		}
-		if (compile_rrset(b, n, set, &n->answers[n->nanswers]) < 0)
+		if (compile_rrset(b, n, set, ai++) < 0)
 			return -1;
-		n->nanswers++;
 		i += set.n;
 	}
-	if (up != NULL && compile_ds(b, n, up, &n->answers[n->nanswers++]) < 0)
+	if (up != NULL && compile_ds(b, n, up, ai) < 0)
 		return -1;
 	return 0;
+}
+
+/*
+ * Compiles n into a struct cnode at the end of the builder's block: the
+ * node, its name, its answers and their messages together, so that a
+ * query touches one region, not four.
+ */
+int
+answer_compile_node(struct answer_builder *b, struct node *n)
+{
+	/* Offset 0 is no node: a slot's ref 0 is empty. */
+	if (b->out.len == 0 && answer_block_reserve(&b->out, 4, 4) == SIZE_MAX)
+		return -1;
+	size_t at = answer_block_reserve(&b->out, sizeof(struct cnode) +
+	    n->name_len, REF_UNIT);
+	if (at == SIZE_MAX || at / REF_UNIT > REF_MASK)
+		return -1;
+	struct cnode *cn = (struct cnode *)(b->out.base + at);
+	cn->zone = (uint32_t)(n->zone - b->t->zones);
+	cn->name_len = n->name_len;
+	cn->flags = (uint8_t)((n->cut ? CN_CUT : 0) | (n->deleg ? CN_DELEG : 0) |
+	    (n->wild ? CN_WILD : 0) | (n->splice ? CN_SPLICE : 0));
+	memcpy(cn->name, n->name, n->name_len);
+	b->node_at = at;
+	b->ans_at = 0;
+	n->ref = (uint32_t)((b->idx << REF_SHIFT) | (at / REF_UNIT));
+	int rc;
+	if (n->deleg)
+		rc = compile_referral(b, n);
+	else if (n->cname)
+		rc = compile_cname(b, n);
+	else
+		rc = compile_plain(b, n);
+	/* The next node starts aligned for its header. */
+	if (rc == 0 && answer_block_reserve(&b->out, 0, REF_UNIT) == SIZE_MAX)
+		rc = -1;
+	return rc;
 }

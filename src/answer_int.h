@@ -1,7 +1,8 @@
-/* answer_int.h -- the table's insides: answer.c and answer_build.c only. */
+/* answer_int.h -- the table's insides: answer*.c only. */
 #ifndef OCSDNSD_ANSWER_INT_H
 #define OCSDNSD_ANSWER_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,19 +13,20 @@
 #include "arena.h"
 #include "encode.h"
 
-/* 64 bytes: one cache line. */
+/*
+ * Load time only: a name, its records and flags, in the scratch arena.
+ * Compiling writes each as a struct cnode; this copy goes with the build.
+ */
 struct node {
 	uint8_t		*name;		/* lower-case wire */
 	struct answer_zone *zone;
-	struct answer	*answers;	/* by qtype, sorted */
-	struct answer	*other;		/* CNAME node: types the chain's end lacks */
-	/* Load time only: the records at this name, borrowed from the view. */
+	/* The records at this name, borrowed from the view. */
 	const struct enc_rr **rrs;
 	uint16_t	*types;		/* rrs[i]'s type: no trip to the record */
 	uint32_t	 nrrs;
 	uint32_t	 caprrs;
 	uint32_t	 hash;		/* wire_name_hash(name) */
-	uint16_t	 nanswers;
+	uint32_t	 ref;		/* its compiled form: a struct slot's ref */
 	uint8_t		 name_len;
 	bool		 cname : 1;
 	bool		 cut : 1;	/* NS below the apex: a zone cut */
@@ -33,36 +35,109 @@ struct node {
 	bool		 splice : 1;	/* answers for LOOKUP_SPLICE: no question */
 };
 
-_Static_assert(sizeof(struct node) <= 64, "a node fits a cache line");
+/* Load time: the hash beside the node's index + 1 (0: empty). */
+struct bslot {
+	uint32_t	 hash;
+	uint32_t	 idx;
+};
 
-/* The hash sits beside the pointer: a probe touches no node but the match. */
+/*
+ * A compiled node, 4-aligned in its builder's block: this header, the
+ * name, then (4-aligned) one struct cans per answer, the "other" answer
+ * last when CN_OTHER says there is one, then the variants (struct
+ * answer_var, each its message inline) and the offset tables of rotating
+ * answers. No pointer inside: offsets from the node's start. A query
+ * reads the header and the name in one cache line, the answers next.
+ */
+struct cnode {
+	uint32_t	 zone;		/* index in t->zones */
+	uint16_t	 nanswers;	/* sorted by qtype; "other" not counted */
+	uint8_t		 name_len;
+	uint8_t		 flags;		/* CN_* */
+	uint8_t		 name[];	/* lower-case wire */
+};
+
+#define CN_CUT		0x01	/* NS below the apex: a zone cut */
+#define CN_DELEG	0x02	/* at or below a cut: other is the referral */
+#define CN_WILD		0x04	/* "*." this name exists (RFC 4592) */
+#define CN_SPLICE	0x08	/* answers for LOOKUP_SPLICE: no question */
+#define CN_OTHER	0x10	/* an answer for the types not listed */
+
+/* One answer of a compiled node: 8 bytes. */
+struct cans {
+	uint16_t	 qtype;
+	uint8_t		 nvar;		/* several when an address RRset rotates */
+	atomic_uchar	 next;		/* round robin: the variant to send next */
+	uint32_t	 off;		/* from the node: the variant (nvar 1), or
+					   a uint32_t[nvar] of the variants' offsets */
+};
+
+_Static_assert(_Alignof(struct cnode) <= 4 && _Alignof(struct cans) <= 4,
+    "a node and its answers need no more than REF_UNIT's alignment");
+
+static inline struct cans *
+cnode_answers(const struct cnode *cn)
+{
+	return (struct cans *)((uintptr_t)cn +
+	    ((sizeof(*cn) + cn->name_len + 3) & ~(size_t)3));
+}
+
+/*
+ * A slot of the served table: 8 bytes. ref 0 is empty; else its top two
+ * bits are the builder whose block holds the node, the rest the node's
+ * offset there in units of REF_UNIT bytes (so up to 4 GiB a block).
+ */
 struct slot {
 	uint32_t	 hash;
-	struct node	*node;
+	uint32_t	 ref;
+};
+
+#define REF_SHIFT	30
+#define REF_MASK	((1u << REF_SHIFT) - 1)
+#define REF_UNIT	4	/* a node's alignment: its header's */
+#define BLOCKS_MAX	4	/* builders, hence blocks: REF_SHIFT leaves 2 bits */
+
+/* A growable mapped block a builder writes its nodes into. */
+struct block {
+	uint8_t		*base;
+	size_t		 len, cap;
+	size_t		 populated;	/* bytes faulted in ahead of len */
 };
 
 struct answer_table {
 	struct slot	*slots;
 	size_t		 mask;
 	size_t		 nnodes;
+	struct block	 blocks[BLOCKS_MAX];	/* the compiled nodes */
 	struct answer_zone *zones;
 	size_t		 nzones;
-	struct arena	 arena;		/* nodes, names, answers */
-	struct arena	 scratch;	/* load time only: nodes before compiling */
-	struct node	**order;	/* load time only: nodes as added */
+	struct arena	 arena;		/* the zones' names and SOA tails */
+	/* Load time only, then freed: */
+	struct bslot	*bslots;
+	size_t		 bmask;
+	struct arena	 scratch;	/* the nodes' names and record lists */
+	struct block	 nodes;		/* struct node[nnodes], as added */
 };
 
-/* The node of lower-case wire name (wire_name_hash() = hash), or NULL. */
+static inline const struct cnode *
+answer_node_of(const struct answer_table *t, uint32_t ref)
+{
+	return (const struct cnode *)(t->blocks[ref >> REF_SHIFT].base +
+	    (size_t)(ref & REF_MASK) * REF_UNIT);
+}
+
+/* Load time: the node of lower-case wire name (hash its hash), or NULL. */
 struct node	*answer_table_find(const struct answer_table *t,
 		    const uint8_t *name, size_t len, uint32_t hash);
 
-/* The zone that holds name: the closest existing ancestor's node, or NULL. */
+/* Load time: the closest existing ancestor's node, or NULL. */
 struct node	*answer_table_closest(const struct answer_table *t,
 		    const uint8_t *name, size_t len);
 
 /*
- * Load time: finds or adds the node of name in zone z, in the scratch arena
- * and at the end of t->order. NULL when out of memory.
+ * Load time: finds or adds the node of name in zone z, at the end of
+ * t->nodes (which may move: a node's address holds until the next insert).
+ * NULL when out of memory.
  */
 struct node	*answer_table_insert(struct answer_table *t, const uint8_t *name,
 		    size_t len, uint32_t hash, struct answer_zone *z);
@@ -74,7 +149,10 @@ struct node	*answer_table_insert(struct answer_table *t, const uint8_t *name,
 struct answer_builder {
 	const struct answer_table *t;
 	struct answer_zone *const *parent;	/* by zone: its parent here, or NULL */
-	struct arena arena;
+	struct arena arena;			/* zones' bytes (builder 0) */
+	struct block out;			/* the compiled nodes */
+	unsigned idx;				/* which block: a ref's top bits */
+	size_t node_at, ans_at;			/* in out: the node compiling */
 	struct enc *enc;
 };
 
@@ -89,10 +167,24 @@ size_t		answer_lname(const uint8_t *name, size_t max,
 struct enc_section answer_node_rrset(const struct node *n, uint16_t type);
 
 /*
- * Compiles *np into a fresh copy in b's arena, put in its place. Every
- * node's records are sorted and its flags set before any is compiled.
- * Returns 0 or -1.
+ * Compiles n into a struct cnode at the end of b->out and sets n->ref.
+ * Every node's records are sorted and its flags set before any is
+ * compiled. Returns 0 or -1.
  */
-int		answer_compile_node(struct answer_builder *b, struct node **np);
+int		answer_compile_node(struct answer_builder *b, struct node *n);
+
+/* Appends n bytes aligned to align (a power of two) to k: their offset, or SIZE_MAX. */
+size_t		answer_block_reserve(struct block *k, size_t n, size_t align);
+void		answer_block_free(struct block *k);
+
+/*
+ * Load time ends: the slots take the compiled nodes (n->ref), the blocks
+ * give back what they mapped beyond their ends, and what only the build
+ * used goes. Returns 0 or -1.
+ */
+int		answer_table_seal(struct answer_table *t);
+
+/* Picks the variant of a (of node cn) to send and advances its round robin. */
+const struct answer_var *answer_next(const struct cnode *cn, struct cans *a);
 
 #endif

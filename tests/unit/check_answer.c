@@ -590,20 +590,31 @@ START_TEST(test_rotation_cap)
 }
 END_TEST
 
-/* answer_next() alone: round robin over nvar, one variant stays put. */
+/*
+ * The round robin over the variants inline in a node: three addresses give
+ * three distinct messages in turn, then the first again; one address one.
+ */
 START_TEST(test_answer_next)
 {
-	struct answer_var v[3];
-	struct answer a = { .qtype = TYPE_A, .nvar = 3, .var = v };
+	const char *const *zones[] = { zone_contoso };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+	const struct answer_var *v[4];
 
-	atomic_init(&a.next, 0);
-	ck_assert_ptr_eq(answer_next(&a), &v[0]);
-	ck_assert_ptr_eq(answer_next(&a), &v[1]);
-	ck_assert_ptr_eq(answer_next(&a), &v[2]);
-	ck_assert_ptr_eq(answer_next(&a), &v[0]);
-	a.nvar = 1;
-	ck_assert_ptr_eq(answer_next(&a), &v[0]);
-	ck_assert_ptr_eq(answer_next(&a), &v[0]);
+	ck_assert_ptr_nonnull(t);
+	for (int i = 0; i < 4; i++)
+		v[i] = look(t, "pool.contoso.com", TYPE_A).var;
+	ck_assert_ptr_ne(v[0], v[1]);
+	ck_assert_ptr_ne(v[1], v[2]);
+	ck_assert_ptr_ne(v[0], v[2]);
+	ck_assert_ptr_eq(v[3], v[0]);
+	/* The variants lie in the table, whole messages of equal length. */
+	ck_assert_uint_eq(v[0]->len, v[1]->len);
+	ck_assert_uint_eq(v[0]->len, v[2]->len);
+	ck_assert_ptr_eq(look(t, "ns1.contoso.com", TYPE_A).var,
+	    look(t, "ns1.contoso.com", TYPE_A).var);
+	answer_table_free(t);
+	view_free(&sv);
 }
 END_TEST
 
@@ -642,6 +653,115 @@ START_TEST(test_large_build)
 	view_free(&sv);
 	free(text);
 	free(zone);
+}
+END_TEST
+
+/*
+ * More nodes than 16 bits count (the slots' refs are 32-bit offsets into
+ * the builders' blocks): every one found, with its own address, and the
+ * empty non-terminal above them NODATA.
+ */
+START_TEST(test_many_nodes)
+{
+	size_t count = 70000;
+	const char **zone = calloc(count + 2, sizeof(*zone));
+	char (*text)[64] = calloc(count, sizeof(*text));
+
+	ck_assert_ptr_nonnull(zone);
+	ck_assert_ptr_nonnull(text);
+	zone[0] = "m.test. 3600 IN SOA ns.m.test. h.m.test. 1 1 1 1 1";
+	for (size_t i = 0; i < count; i++) {
+		snprintf(text[i], sizeof(text[i]), "h%zu.e.m.test. 60 IN A 10.%zu.%zu.%zu",
+		    i, i / 65536, i / 256 % 256, i % 256);
+		zone[i + 1] = text[i];
+	}
+	const char *const *zones[] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+
+	ck_assert_ptr_nonnull(t);
+	for (size_t i = 0; i < count; i += (i < 65500 ? 4099 : 1)) {
+		char name[32], want[32];
+		snprintf(name, sizeof(name), "h%zu.e.m.test", i);
+		snprintf(want, sizeof(want), "10.%zu.%zu.%zu", i / 65536,
+		    i / 256 % 256, i % 256);
+		struct lookup lk = look(t, name, TYPE_A);
+		ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+		char *a = first_a(&lk);
+		ck_assert_str_eq(a, want);
+		free(a);
+		ck_assert_int_eq(look(t, name, LDNS_RR_TYPE_MX).kind,
+		    LOOKUP_NODATA);
+	}
+	ck_assert_int_eq(look(t, "e.m.test", TYPE_A).kind, LOOKUP_NODATA);
+	ck_assert_int_eq(look(t, "h70000.e.m.test", TYPE_A).kind,
+	    LOOKUP_NXDOMAIN);
+	ck_assert_int_eq(look(t, "h1.e.m.test.example", TYPE_A).kind,
+	    LOOKUP_REFUSED);
+	answer_table_free(t);
+	view_free(&sv);
+	free(text);
+	free(zone);
+}
+END_TEST
+
+/*
+ * The largest message a node holds (TXT records up to nearly 64 KiB), then
+ * a rotating answer of the same node and a node after it: every message
+ * whole in the block, what follows it intact.
+ */
+START_TEST(test_largest_message)
+{
+	enum { NTXT = 250 };
+	const char *zone[NTXT + 8];
+	char (*text)[300] = calloc(NTXT, sizeof(*text));
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(text);
+	zone[n++] = "big.test. 3600 IN SOA ns.big.test. h.big.test. 1 1 1 1 1";
+	for (int i = 0; i < NTXT; i++) {
+		/* About 255 bytes of rdata each: 250 of them near 64 KiB. */
+		int o = snprintf(text[i], sizeof(text[i]),
+		    "t.big.test. 60 IN TXT \"%03d", i);
+		memset(text[i] + o, 'x', 240);
+		snprintf(text[i] + o + 240, sizeof(text[i]) - (size_t)o - 240, "\"");
+		zone[n++] = text[i];
+	}
+	zone[n++] = "t.big.test. 60 IN A 10.1.0.1";
+	zone[n++] = "t.big.test. 60 IN A 10.1.0.2";
+	zone[n++] = "u.big.test. 60 IN A 10.1.0.3";
+	zone[n] = NULL;
+	const char *const *zones[] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+
+	ck_assert_ptr_nonnull(t);
+	struct lookup lk = look(t, "t.big.test", LDNS_RR_TYPE_TXT);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	ck_assert_uint_gt(lk.var->len, 60000);
+	ldns_pkt *p = var_pkt(lk.var);
+	ck_assert_uint_eq(ldns_pkt_ancount(p), NTXT);
+	assert_rr(p, 0, NTXT - 1, "t.big.test.\t60\tIN\tTXT\t\"249"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n");
+	ldns_pkt_free(p);
+	char *a = first_a(&(struct lookup){ .var = look(t, "t.big.test",
+	    TYPE_A).var });
+	char *b = first_a(&(struct lookup){ .var = look(t, "t.big.test",
+	    TYPE_A).var });
+	ck_assert_str_ne(a, b);
+	free(a);
+	free(b);
+	lk = look(t, "u.big.test", TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	a = first_a(&lk);
+	ck_assert_str_eq(a, "10.1.0.3");
+	free(a);
+	answer_table_free(t);
+	view_free(&sv);
+	free(text);
 }
 END_TEST
 
@@ -690,6 +810,8 @@ answer_suite(void)
 	tcase_add_test(tc, test_rotation_cap);
 	tcase_add_test(tc, test_answer_next);
 	tcase_add_test(tc, test_large_build);
+	tcase_add_test(tc, test_many_nodes);
+	tcase_add_test(tc, test_largest_message);
 	tcase_add_test(tc, test_prepare);
 	suite_add_tcase(s, tc);
 	return s;
