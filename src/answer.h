@@ -14,17 +14,19 @@ struct synth_view;
 struct enc_rr;
 
 /*
- * One complete response message as rendered at load time, with ID 0,
- * QR and AA set, and the question as the lower-case name with the type asked
- * for. The query path copies it, then patches in the ID, the flags to copy
- * and the client's question bytes (the same length: names match
- * case-insensitively). The additional section is last, so the first
- * len_noadd bytes with ARCOUNT 0 are the same answer without it.
+ * A response message as rendered at load time, with ID 0, QR and AA set,
+ * QDCOUNT 1 but no question: the header, then the sections. The reply
+ * copies the header, patches in the ID and the flags to copy, puts the
+ * client's question after it, then the sections. The sections were
+ * compressed against the lower-case name with the type asked for, which
+ * is as long as the client's (names match case-insensitively), so their
+ * pointers land where they did. The additional section is last, so the
+ * first len_noadd bytes with ARCOUNT 0 are the same answer without it.
  *
  * A LOOKUP_SPLICE answer (a wildcard's, a referral's: it serves names of
- * any length) is the header and the sections with no question between:
- * the reply puts the client's question there. Its flags say AA or not; a
- * referral's len_noadd is len, as its glue is required (RFC 9471).
+ * any length) has the same form, but its names point at nothing but the
+ * query name. Its flags say AA or not; a referral's len_noadd is len, as
+ * its glue is required (RFC 9471).
  *
  * The message follows these 6 bytes inline (2-aligned): in the table, a
  * variant and its message are one run of bytes, no pointer between.

@@ -419,8 +419,10 @@ answer_prepare(struct answer *a, ldns_rr **rrs, size_t n)
 	}
 	a->qtype = v[0].type;
 	if (enc_render(e, v[0].owner, a->qtype, v[0].rrclass,
-	    LDNS_RCODE_NOERROR, &an, &none, &none, &noadd) < 0 ||
-	    (a->var = malloc(sizeof(*a->var) + e->len)) == NULL)
+	    LDNS_RCODE_NOERROR, &an, &none, &none, &noadd) < 0)
+		goto out;
+	enc_drop_question(e, &noadd);	/* as the table's: dns.c puts it in */
+	if ((a->var = malloc(sizeof(*a->var) + e->len)) == NULL)
 		goto out;
 	memcpy(a->var->wire, e->buf, e->len);
 	a->var->len = a->var->len_noadd = (uint16_t)e->len;

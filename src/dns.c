@@ -104,44 +104,17 @@ reply_truncated(const struct snapshot *snap, const struct query *q, uint8_t *out
 	return q->edns ? put_opt(snap, q, out, pos, 0) : pos;
 }
 
-/* Copies a prepared answer and patches in what belongs to this query. */
-static size_t
-reply_prepared(const struct snapshot *snap, const struct query *q,
-    const struct answer_var *var, size_t limit, uint8_t *out,
-    struct dns_result *res)
-{
-	size_t optlen = opt_len(snap, q), len = var->len;
-	uint8_t rcode = var->wire[3] & FLAG2_RCODE_MASK;
-
-	if (len + optlen > limit) {
-		/* Without the additional section, which needs no TC (RFC 2181 9). */
-		len = var->len_noadd;
-		if (len + optlen > limit)
-			return reply_truncated(snap, q, out, rcode, res);
-		res->flags |= DNS_RES_NOADD;
-	}
-	/* Every prepared answer is authoritative: enc_render() sets AA. */
-	res->rcode = rcode;
-	res->flags |= DNS_RES_AA;
-	memcpy(out, var->wire, len);
-	wire_put16(out, q->id);
-	out[2] = (uint8_t)(var->wire[2] | (q->flags1 & FLAG1_RD));
-	out[3] = (uint8_t)(rcode | (q->flags2 & FLAG2_CD));
-	if (len != var->len)
-		wire_put16(out + 10, 0);
-	/* The question exactly as asked: resolvers check its 0x20 case. */
-	memcpy(out + DNS_HEADER_SIZE, q->question, q->question_len);
-	return q->edns ? put_opt(snap, q, out, len, 0) : len;
-}
-
 /*
- * A LOOKUP_SPLICE answer (a wildcard's, a referral's): its header, the
- * client's question, then its sections, whose names point at nothing but
- * the query name. Too big: without the additional section if that may go
- * (not a referral's glue: RFC 9471), else TC and no records.
+ * A prepared answer: its header, the client's question, then its sections.
+ * A table answer's sections were compressed against a question of the
+ * same length (the name matched); a LOOKUP_SPLICE answer's (a wildcard's,
+ * a referral's) point at nothing but the query name. Too big: without the
+ * additional section if that may go (not a referral's glue: RFC 9471),
+ * else TC and no records. The question goes in exactly as asked:
+ * resolvers check its 0x20 case.
  */
 static size_t
-reply_spliced(const struct snapshot *snap, const struct query *q,
+reply_prepared(const struct snapshot *snap, const struct query *q,
     const struct answer_var *var, size_t limit, uint8_t *out,
     struct dns_result *res)
 {
@@ -364,7 +337,7 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 	case LOOKUP_ANSWER:
 		return reply_prepared(snap, q, lk.var, limit, out, res);
 	case LOOKUP_SPLICE:
-		return reply_spliced(snap, q, lk.var, limit, out, res);
+		return reply_prepared(snap, q, lk.var, limit, out, res);
 	case LOOKUP_NODATA:
 		res->flags |= DNS_RES_NODATA;
 		res->zone = lk.zone->apex;

@@ -227,6 +227,17 @@ enc_render(struct enc *e, const uint8_t *qname, uint16_t qtype,
 	return e->full ? -1 : 0;
 }
 
+void
+enc_drop_question(struct enc *e, size_t *noadd)
+{
+	size_t q = name_len(e->buf + DNS_HEADER_SIZE, e->buf + e->len) + 4;
+
+	memmove(e->buf + DNS_HEADER_SIZE, e->buf + DNS_HEADER_SIZE + q,
+	    e->len - DNS_HEADER_SIZE - q);
+	e->len -= q;
+	*noadd -= q;
+}
+
 /* Whether the wire name d (len bytes) is the lower-case wire name name. */
 static bool
 enc_owner_is(const uint8_t *d, size_t len, const uint8_t *name)

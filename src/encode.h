@@ -76,6 +76,15 @@ int	enc_render(struct enc *e, const uint8_t *qname, uint16_t qtype,
 	    size_t *noadd);
 
 /*
+ * Takes the question out of a message enc_render() wrote, QDCOUNT left 1:
+ * what the answer table and the CHAOS answers keep. The reply puts the
+ * client's question back in its place (dns.c); it has the same length, as
+ * its name matched, so every compression pointer lands where it did.
+ * *noadd moves with it.
+ */
+void	enc_drop_question(struct enc *e, size_t *noadd);
+
+/*
  * The same without the question, for answers that serve many query names
  * (a wildcard's, a referral's): the reply puts the client's question after
  * the 12-byte header and the rest after it. So nothing may point into the
