@@ -311,7 +311,9 @@ main(int argc, char *argv[])
 		free(addrs);
 		return 1;
 	}
-	struct snapshot *snap = snapshot_build(cfg, NULL, d.fp);
+	/* Served at once, not checked: the build may shed cfg's domains. */
+	struct snapshot *snap = check || print_zone ?
+	    snapshot_build(cfg, NULL, d.fp) : snapshot_build_serving(cfg, d.fp);
 	if (snap == NULL) {
 		diag_flush(&d);
 		free(addrs);

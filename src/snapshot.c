@@ -303,8 +303,8 @@ out:
 	return rc;
 }
 
-struct snapshot *
-snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
+static struct snapshot *
+build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 {
 	struct snapshot *s = calloc(1, sizeof(*s));
 	size_t nviews = cfg->nviews ? cfg->nviews : 1;
@@ -367,6 +367,8 @@ snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
 	/* Every view's zones are known: one serial per zone name. */
 	if (snapshot_serials(s, prev, diag) < 0)
 		goto oom;
+	if (shed)
+		snapshot_shed(s);	/* before the tables' scratch comes */
 	for (size_t v = 0; v < nviews; v++) {
 		struct snapshot_view *sv = &s->views[v];
 		if ((sv->table = answer_table_build(&sv->sv)) == NULL) {
@@ -396,6 +398,18 @@ out:
 		return NULL;
 	}
 	return s;
+}
+
+struct snapshot *
+snapshot_build(struct config *cfg, const struct snapshot *prev, FILE *diag)
+{
+	return build(cfg, prev, diag, false);
+}
+
+struct snapshot *
+snapshot_build_serving(struct config *cfg, FILE *diag)
+{
+	return build(cfg, NULL, diag, true);
 }
 
 void

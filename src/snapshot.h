@@ -91,6 +91,13 @@ struct snapshot {
  */
 struct snapshot	*snapshot_build(struct config *cfg, const struct snapshot *prev,
 		    FILE *diag);
+/*
+ * The same at a start-up that serves (no sign-in check will read cfg's
+ * domains, hosts and roles): they are freed once every zone is built,
+ * before the answers are compiled, so the build's peak is lower by their
+ * size (snapshot_shed() then has nothing left to free).
+ */
+struct snapshot	*snapshot_build_serving(struct config *cfg, FILE *diag);
 void		 snapshot_free(struct snapshot *snap);
 
 /*
