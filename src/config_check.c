@@ -29,10 +29,9 @@ row_defaults(struct cfg_ctx *ctx, enum cfg_sect sect,
 {
 	char text[256 > CONFIG_NAME_MAX + 16 ? 256 : CONFIG_NAME_MAX + 16];
 	bool given[CFG_KEY_COUNT] = { false };
-	const struct cfg_seen_ent *e = ctx->seen_ent + seen->first;
-
+	/* No key given: seen_ent may still be NULL, so no offset to it. */
 	for (size_t i = 0; i < seen->n; i++)
-		given[e[i].slot] = true;
+		given[ctx->seen_ent[seen->first + i].slot] = true;
 	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
 		const struct cfg_keydef *kd = &cfg_keys[i];
 		struct cfg_keyref ref = { kd, (enum cfg_key)i, NULL };

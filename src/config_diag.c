@@ -191,6 +191,8 @@ int
 config_seen_line(const struct cfg_ctx *ctx, const struct cfg_seen *s,
     enum cfg_key slot)
 {
+	if (s->n == 0)
+		return 0;	/* seen_ent may still be NULL: no offset to it */
 	const struct cfg_seen_ent *e = ctx->seen_ent + s->first;
 
 	for (size_t i = 0; i < s->n; i++)
