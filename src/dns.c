@@ -335,8 +335,7 @@ dns_reply(const struct snapshot *snap, const struct dns_peer *peer,
 	    q->qtype, &lk);
 	switch (lk.kind) {
 	case LOOKUP_ANSWER:
-		return reply_prepared(snap, q, lk.var, limit, out, res);
-	case LOOKUP_SPLICE:
+	case LOOKUP_SPLICE:	/* the same form: the reply puts the question in */
 		return reply_prepared(snap, q, lk.var, limit, out, res);
 	case LOOKUP_NODATA:
 		res->flags |= DNS_RES_NODATA;

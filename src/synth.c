@@ -354,72 +354,28 @@ synth_view_clear(struct synth_view *sv)
 
 /* --- the packed form ---------------------------------------------------- */
 
-/* The zones whose index is k modulo n, packed into an arena of the job's. */
-struct pack_job {
-	struct synth_view *sv;
-	struct arena arena;
-	size_t k, n;
-	int rc;
-	pthread_t thread;
-	bool started;
-};
-
-static void *
-pack_run(void *arg)
+/*
+ * Zones that still hold ldns records: the daemon builds every zone as wire
+ * (zonefiles_merge() packs the few it unpacks itself); tests make views of
+ * ldns lists and pack them here.
+ */
+int
+synth_view_pack(struct synth_view *sv)
 {
-	struct pack_job *j = arg;
-
-	j->rc = 0;
-	for (size_t i = j->k; i < j->sv->nzones && j->rc == 0; i += j->n) {
-		struct synth_zone *z = &j->sv->zones[i];
+	for (size_t i = 0; i < sv->nzones; i++) {
+		struct synth_zone *z = &sv->zones[i];
 
 		if (z->wire.buf != NULL)
 			continue;
-		if (zonewire_pack(&z->wire, &j->arena, z->rrs, z->cut) < 0) {
-			j->rc = -1;
-			break;
-		}
+		if (zonewire_pack(&z->wire, &sv->wire, z->rrs, z->cut) < 0)
+			return -1;
 		if (z->rrs != NULL)
 			ldns_rr_list_deep_free(z->rrs);
 		if (z->cut != NULL)
 			ldns_rr_list_deep_free(z->cut);
 		z->rrs = z->cut = NULL;
 	}
-	return NULL;
-}
-
-/*
- * Zones that still hold ldns records (a zone file's, a test's): threaded
- * as the synthesis is, for many of them.
- */
-int
-synth_view_pack(struct synth_view *sv)
-{
-	struct pack_job jobs[SYNTH_THREADS_MAX];
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = 1;
-	int rc = 0;
-
-	if (sv->nzones >= SYNTH_PARALLEL_MIN && ncpu > 1)
-		n = ncpu < SYNTH_THREADS_MAX ? (size_t)ncpu : SYNTH_THREADS_MAX;
-	for (size_t k = 0; k < n; k++)
-		jobs[k] = (struct pack_job){ sv, { NULL }, k, n, -1, 0, false };
-	for (size_t k = 1; k < n; k++)
-		jobs[k].started = pthread_create(&jobs[k].thread, NULL,
-		    pack_run, &jobs[k]) == 0;
-	pack_run(&jobs[0]);
-	for (size_t k = 1; k < n; k++) {
-		if (jobs[k].started)
-			pthread_join(jobs[k].thread, NULL);
-		else
-			pack_run(&jobs[k]);	/* no thread: here, then */
-	}
-	for (size_t k = 0; k < n; k++) {
-		arena_join(&sv->wire, &jobs[k].arena);
-		if (jobs[k].rc < 0)
-			rc = -1;
-	}
-	return rc;
+	return 0;
 }
 
 size_t

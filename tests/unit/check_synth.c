@@ -370,10 +370,10 @@ START_TEST(test_pack_large)
 END_TEST
 
 /*
- * Enough zones for the threaded packing of ldns records: each zone's bytes
+ * Many zones' ldns records packed (as tests pack views): each zone's bytes
  * its own, and the very bytes the builder wrote for the same records.
  */
-START_TEST(test_pack_threads)
+START_TEST(test_pack_many)
 {
 	size_t nd = 600, cap = nd * 120, o = 0;
 	char *text = malloc(cap);
@@ -593,7 +593,7 @@ synth_suite(void)
 	tcase_add_test(tc, test_threads_same_records);
 	tcase_add_test(tc, test_pack_round_trip);
 	tcase_add_test(tc, test_pack_large);
-	tcase_add_test(tc, test_pack_threads);
+	tcase_add_test(tc, test_pack_many);
 	tcase_add_test(tc, test_builder_same_wire_as_ldns);
 	tcase_add_test(tc, test_view_wire_is_ldns_wire);
 	suite_add_tcase(s, tc);
