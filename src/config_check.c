@@ -32,11 +32,14 @@ row_defaults(struct cfg_ctx *ctx, enum cfg_sect sect,
 	/* No key given: seen_ent may still be NULL, so no offset to it. */
 	for (size_t i = 0; i < seen->n; i++)
 		given[ctx->seen_ent[seen->first + i].slot] = true;
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
+	size_t nrows;
+	const uint16_t *rows = config_sect_rows(sect, &nrows);
+	for (size_t r = 0; r < nrows; r++) {
+		size_t i = rows[r];
 		const struct cfg_keydef *kd = &cfg_keys[i];
 		struct cfg_keyref ref = { kd, (enum cfg_key)i, NULL };
 
-		if (kd->sect != sect || given[i])
+		if (given[i])
 			continue;
 		switch (kd->def) {
 		case CFG_DEF_TEXT:

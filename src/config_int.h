@@ -199,6 +199,8 @@ struct cfg_keyref {
 	const char		*suffix;	/* prefix rows: after "NAME." */
 };
 
+/* The rows of sect (indexes into cfg_keys[], in table order) and *n. */
+const uint16_t	*config_sect_rows(enum cfg_sect sect, size_t *n);
 /* The row of key name (any case) in sect; -1 when there is none. */
 int		 config_key_find(enum cfg_sect sect, const char *name,
 		    struct cfg_keyref *out);
