@@ -64,61 +64,27 @@ enc_name_at(const struct enc *e, size_t off, const uint8_t *name)
 			return false;
 		if (l == 0)
 			return true;
+		/* Mostly the same case: fold only the bytes that differ. */
 		for (size_t i = 1; i <= l; i++)
-			if (lower(e->buf[off + i]) != lower(name[i]))
+			if (e->buf[off + i] != name[i] &&
+			    lower(e->buf[off + i]) != lower(name[i]))
 				return false;
 		off += 1 + (size_t)l;
 		name += 1 + l;
 	}
 }
 
-/*
- * The hash of each suffix of the uncompressed name at name, case folded,
- * from the right: h[i] is that of the name from its label i on, h[n] the
- * root's. A suffix and the name at an offset it may point to hash alike
- * however either is written, so a candidate whose hash differs is skipped
- * without walking it: with every label of every name against every offset
- * before, the search was a tenth of a start-up's instructions. Returns n.
- */
-static size_t
-suffix_hashes(const uint8_t *name, uint32_t h[DNS_MAX_NAME / 2 + 1])
-{
-	const uint8_t *lab[DNS_MAX_NAME / 2];
-	size_t n = 0;
-
-	for (const uint8_t *p = name; *p != 0; p += 1 + *p)
-		lab[n++] = p;
-	h[n] = 2166136261u;		/* FNV-1a over the labels, last first */
-	for (size_t i = n; i-- > 0;) {
-		uint32_t x = h[i + 1];
-		for (size_t j = 0; j <= lab[i][0]; j++) {
-			x ^= lower(lab[i][j]);
-			x *= 16777619u;
-		}
-		h[i] = x;
-	}
-	return n;
-}
-
-/*
- * Writes an uncompressed wire name, compressing it when compress is set:
- * each suffix points to the first remembered offset that holds it (as
- * before the hashes: the same bytes).
- */
+/* Writes an uncompressed wire name, compressing it when compress is set. */
 static void
 enc_name(struct enc *e, const uint8_t *name, bool compress)
 {
 	uint16_t mine[DNS_MAX_NAME / 2];
-	uint32_t h[DNS_MAX_NAME / 2 + 1];
-	size_t nmine = 0, i = 0;
+	size_t nmine = 0;
 	const uint8_t *p = name;
 
-	if (compress)
-		(void)suffix_hashes(name, h);
-	for (; *p != 0; i++) {
+	while (*p != 0) {
 		for (size_t k = 0; compress && k < e->ncomp; k++) {
-			if (e->comp_hash[k] != h[i] ||
-			    !enc_name_at(e, e->comp[k], p))
+			if (!enc_name_at(e, e->comp[k], p))
 				continue;
 			enc_u16(e, (uint16_t)(0xc000 | e->comp[k]));
 			goto done;
@@ -130,14 +96,9 @@ enc_name(struct enc *e, const uint8_t *name, bool compress)
 	}
 	enc_bytes(e, p, 1);
 done:
-	/*
-	 * Only now that the name is whole may later names point into it.
-	 * mine[] are the offsets of its first labels, and none is skipped.
-	 */
-	for (size_t j = 0; j < nmine && e->ncomp < ENC_MAX_COMP; j++) {
-		e->comp_hash[e->ncomp] = h[j];
-		e->comp[e->ncomp++] = mine[j];
-	}
+	/* Only now that the name is whole may later names point into it. */
+	for (size_t i = 0; i < nmine && e->ncomp < ENC_MAX_COMP; i++)
+		e->comp[e->ncomp++] = mine[i];
 }
 
 static bool

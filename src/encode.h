@@ -43,7 +43,6 @@ struct enc {
 	size_t		 len;
 	bool		 full;		/* the message outgrew 64 KiB */
 	uint16_t	 comp[ENC_MAX_COMP];
-	uint32_t	 comp_hash[ENC_MAX_COMP];	/* of the name at comp[] */
 	size_t		 ncomp;
 };
 
