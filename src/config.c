@@ -217,10 +217,23 @@ section_header(struct cfg_ctx *ctx, char *p)
 		ctx->sect = CFG_SECT_SERVER;
 		return;
 	}
-	const struct ocs_role_def *role = ocs_role_by_section(kind);
-	if (strcasecmp(kind, "view") != 0 && strcasecmp(kind, "domain") != 0 &&
-	    strcasecmp(kind, "host") != 0 && strcasecmp(kind, "key") != 0 &&
-	    role == NULL) {
+	/*
+	 * The kind compared once, the common ones first: a role's name was
+	 * looked for among the roles before every [host] and [domain].
+	 */
+	enum { K_HOST, K_DOMAIN, K_VIEW, K_KEY, K_ROLE, K_NONE } k;
+	const struct ocs_role_def *role = NULL;
+	if (strcasecmp(kind, "host") == 0)
+		k = K_HOST;
+	else if (strcasecmp(kind, "domain") == 0)
+		k = K_DOMAIN;
+	else if (strcasecmp(kind, "view") == 0)
+		k = K_VIEW;
+	else if (strcasecmp(kind, "key") == 0)
+		k = K_KEY;
+	else
+		k = (role = ocs_role_by_section(kind)) != NULL ? K_ROLE : K_NONE;
+	if (k == K_NONE) {
 		char near[64];
 
 		if (section_suggest(kind, near, sizeof(near)) == 0) {
@@ -246,16 +259,23 @@ section_header(struct cfg_ctx *ctx, char *p)
 		    "name '%s'", name);
 		return;
 	}
-	if (role != NULL)
+	switch (k) {
+	case K_ROLE:
 		config_roles_section(ctx, role, name);
-	else if (strcasecmp(kind, "view") == 0)
+		break;
+	case K_VIEW:
 		section_view(ctx, name);
-	else if (strcasecmp(kind, "domain") == 0)
+		break;
+	case K_DOMAIN:
 		section_domain(ctx, name);
-	else if (strcasecmp(kind, "key") == 0)
+		break;
+	case K_KEY:
 		config_tsig_section(ctx, name);
-	else
+		break;
+	default:
 		section_host(ctx, name);
+		break;
+	}
 }
 
 /* --- the inih shim ------------------------------------------------------ */
