@@ -382,4 +382,23 @@ ok_if "a bad file: the daemon's line has its prefix" grep -qF \
     "ocsdnsd: $TMPD/nostart.ini:3: unknown key 'acess_edge' in [domain]: did you mean access_edge?" \
     "$TMPD/nostart.out"
 
+# ---- -v: the start-up's phases and their times, for a large file's operator
+printf '[domain contoso.com]\npool = pool1.contoso.com\n[host pool1.contoso.com]\naddress = 10.0.0.10\n' \
+    >"$TMPD/phases.ini"
+"$OCSDNSD" -v -t -c "$TMPD/phases.ini" >"$TMPD/phases.out" 2>&1 </dev/null
+rc=$?
+LASTQ="$OCSDNSD -v -t -c $TMPD/phases.ini"
+OUT=$(cat "$TMPD/phases.out")
+OUT_SHOWN=0
+ok_if "-v -t: the file is fine" [ "$rc" = 0 ]
+ok_if "-v: the read and the checks timed, with the counts" grep -qE \
+    "^ocsdnsd: $TMPD/phases.ini: read in [0-9]+ ms, checked in [0-9]+ ms: 1 domains, 1 hosts\$" \
+    "$TMPD/phases.out"
+ok_if "-v: each view's synthesis timed" grep -qE \
+    "^ocsdnsd: view default: 1 zones synthesized in [0-9]+ ms \\(1 thread\\)\$" \
+    "$TMPD/phases.out"
+"$OCSDNSD" -t -c "$TMPD/phases.ini" >"$TMPD/phases.out" 2>&1 </dev/null
+OUT=$(cat "$TMPD/phases.out")
+ok_if "without -v: no phase times" sh -c "! grep -q ' synthesized in ' '$TMPD/phases.out'"
+
 finish
