@@ -1,5 +1,6 @@
 /* config_index.c -- the configuration's hosts and domains by name. */
 
+#include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -119,8 +120,7 @@ lookup_form(const char *name, char *buf, size_t len)
 	size_t i;
 
 	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
-		buf[i] = name[i] >= 'A' && name[i] <= 'Z' ?
-		    (char)(name[i] + 'a' - 'A') : name[i];	/* as tolower() in C */
+		buf[i] = (char)tolower((unsigned char)name[i]);
 	if (i > 1 && buf[i - 1] == '.')
 		i--;
 	buf[i] = '\0';
