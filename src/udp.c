@@ -158,22 +158,26 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 	peer.transport = DNS_UDP;
 	peer.emit = NULL;
 	peer.emit_arg = NULL;
-	for (int round = 0; round < UDP_BURST / UDP_BATCH; round++) {
-		for (unsigned i = 0; i < UDP_BATCH; i++) {
-			struct msghdr *m = &udp->in[i].msg_hdr;
+	/*
+	 * The receive headers once per callback; between rounds the kernel has
+	 * changed only the lengths of those it filled (n), put back below.
+	 */
+	for (unsigned i = 0; i < UDP_BATCH; i++) {
+		struct msghdr *m = &udp->in[i].msg_hdr;
 
-			udp->iov_in[i].iov_base = udp->query[i];
-			udp->iov_in[i].iov_len = sizeof(udp->query[i]);
-			memset(m, 0, sizeof(*m));
-			m->msg_name = &udp->remote[i];
-			m->msg_namelen = sizeof(udp->remote[i]);
-			m->msg_iov = &udp->iov_in[i];
-			m->msg_iovlen = 1;
-			if (l->wildcard) {
-				m->msg_control = udp->cin[i].buf;
-				m->msg_controllen = sizeof(udp->cin[i].buf);
-			}
+		udp->iov_in[i].iov_base = udp->query[i];
+		udp->iov_in[i].iov_len = sizeof(udp->query[i]);
+		memset(m, 0, sizeof(*m));
+		m->msg_name = &udp->remote[i];
+		m->msg_namelen = sizeof(udp->remote[i]);
+		m->msg_iov = &udp->iov_in[i];
+		m->msg_iovlen = 1;
+		if (l->wildcard) {
+			m->msg_control = udp->cin[i].buf;
+			m->msg_controllen = sizeof(udp->cin[i].buf);
 		}
+	}
+	for (int round = 0; round < UDP_BURST / UDP_BATCH; round++) {
 		/*
 		 * Out of epoll, wait for the first datagram (at most
 		 * UDP_IDLE_US), then take what is there without waiting.
@@ -224,20 +228,24 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				continue;
 
 			struct msghdr *r = &udp->out[k].msg_hdr;
-			memset(r, 0, sizeof(*r));
 			udp->iov_out[k].iov_base = udp->answer[k];
 			udp->iov_out[k].iov_len = len;
 			r->msg_name = &udp->remote[i];
 			r->msg_namelen = m->msg_namelen;
 			r->msg_iov = &udp->iov_out[k];
 			r->msg_iovlen = 1;
-			if (coutlen > 0) {
-				r->msg_control = udp->cout[k].buf;
-				r->msg_controllen = coutlen;
-			}
+			r->msg_control = coutlen > 0 ? udp->cout[k].buf : NULL;
+			r->msg_controllen = coutlen;
+			r->msg_flags = 0;
 			k++;
 		}
 		udp_send(w, l, fd, k);
+		for (unsigned i = 0; i < (unsigned)n; i++) {
+			udp->in[i].msg_hdr.msg_namelen = sizeof(udp->remote[i]);
+			if (l->wildcard)
+				udp->in[i].msg_hdr.msg_controllen =
+				    sizeof(udp->cin[i].buf);
+		}
 	}
 	/*
 	 * Still busy: the loop's other events, then on (the socket is out).
