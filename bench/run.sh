@@ -18,6 +18,9 @@
 #       no load; gen.py writes only the INI (so -n 1000000 is practical)
 #   -C  LIST  the start-up curve: -S for each domain count of LIST
 #       (comma-separated, e.g. 10000,100000,1000000), one table
+# Load: each mode starts with 1 s of blast per server, not measured; in each
+# round ocsdnsd and the no-op run back to back (which goes first alternates),
+# and the ratios to the no-op are the median of the rounds' ratios.
 # After the load runs: ten reloads (SIGHUP, each waited for) under load from
 # blast, unpinned (runs of 10 s back to back until the tenth is done),
 # counting the queries lost and answered late meanwhile.
@@ -44,7 +47,7 @@ while getopts "n:d:r:p:g:m:w:kSC:" opt; do
 	k) KEEP=1 ;;
 	S) STARTONLY=1 ;;
 	C) CURVE=$OPTARG ;;
-	*) sed -n '3,28p' "$0" >&2; exit 2 ;;
+	*) sed -n '3,31p' "$0" >&2; exit 2 ;;
 	esac
 done
 case "$NDOM$DUR$ROUNDS$BASE$WORKERS" in *[!0-9]*) echo "run.sh: numbers only" >&2; exit 2 ;; esac
@@ -324,6 +327,22 @@ pin() {
 	done
 }
 
+# The order of round R: ocsdnsd and the no-op back to back, so that their
+# ratio is of two runs under the same conditions (the machine's load drifts
+# over a round), and which of the two goes first alternates from round to
+# round; the peers around them, in the opposite order every other round.
+round_order() {
+	local s others=""
+	for s in $SERVERS; do
+		[ "$s" = ocsdnsd ] || [ "$s" = noop ] || others="$others $s"
+	done
+	if [ $(($1 % 2)) = 1 ]; then
+		echo "ocsdnsd noop$others"
+	else
+		echo "$(echo $others | tr ' ' '\n' | tac | tr '\n' ' ')noop ocsdnsd"
+	fi
+}
+
 RES=$WORK/results.txt
 RATIOS=""
 : > "$RES"
@@ -334,8 +353,14 @@ for gen in ${GENS//,/ }; do
 		unpinned) pin "0-$(($(nproc) - 1))"; PRE="" ;;
 		*) die "unknown mode $mode" ;;
 		esac
+		# Warm-up, not measured: 1 s of blast for each server in its new
+		# placement, so that no first run pays for the move alone.
+		for s in $SERVERS; do
+			$PRE "$BLAST" -p "$(port_of $s)" -f "$DATA/queries.txt" -d 1 \
+			    $BLAST_OPTS >/dev/null || die "warm-up of $s failed"
+		done
 		for r in $(seq 1 "$ROUNDS"); do
-			for s in $SERVERS; do
+			for s in $(round_order "$r"); do
 				p=$(port_of $s)
 				set -- $(cputicks "${PID[$s]}")
 				c0=$1 s0=$2
@@ -389,16 +414,25 @@ for gen in ${GENS//,/ }; do
 			    $gen $mode $s "${Q[$s]}" "$rounds" "$(echo "${Q[$s]} / $noopq" | bc -l)" \
 			    "$lost" "${LAT[$s]}" "$p99" "${CPU[$s]}" "$sysp" "$(echo "${RSS[$s]} / 1024" | bc -l)"
 		done
-		RATIOS="$RATIOS$(printf '| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |' $gen $mode \
+		# Against the no-op: the median of each round's ratio (the two
+		# ran back to back), for qps and for CPU per answer.
+		read -r PQ PC < <(awk -v g=$gen -v m=$mode '$1==g && $2==m && ($4=="ocsdnsd" || $4=="noop") {
+			q[$3, $4] = $5; c[$3, $4] = $6 > 0 ? $10 / $6 : 0; rs[$3] = 1 }
+		    function med(a, n,  i, j, t) {
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+		    END { for (r in rs) if (q[r, "noop"] > 0 && c[r, "noop"] > 0) { n++; qr[n] = q[r, "ocsdnsd"] / q[r, "noop"]; cr[n] = c[r, "ocsdnsd"] / c[r, "noop"] }
+			if (n) printf "%.2f %.2f\n", med(qr, n), med(cr, n); else print "- -" }' "$RES")
+		RATIOS="$RATIOS$(printf '| %s | %s | %.2f | %.2f | %s | %s | %.2f | %.2f | %.2f | %.2f |' $gen $mode \
 		    "$(echo "${Q[ocsdnsd]} / ${Q[nsd]}" | bc -l)" "$(echo "${Q[ocsdnsd]} / ${Q[knot]}" | bc -l)" \
-		    "$(echo "${Q[ocsdnsd]} / ${Q[noop]}" | bc -l)" \
+		    "$PQ" "$PC" \
 		    "$(echo "${CPU[ocsdnsd]} / ${CPU[nsd]}" | bc -l)" "$(echo "${CPU[ocsdnsd]} / ${CPU[knot]}" | bc -l)" \
 		    "$(echo "${LAT[ocsdnsd]} / ${LAT[nsd]}" | bc -l)" "$(echo "${LAT[ocsdnsd]} / ${LAT[knot]}" | bc -l)")
 "
 	done
 done
-printf '\n| generator | mode | qps ocsdnsd/NSD | qps ocsdnsd/Knot | qps ocsdnsd/noop | CPU per answer ocsdnsd/NSD | CPU per answer ocsdnsd/Knot | avg latency ocsdnsd/NSD | avg latency ocsdnsd/Knot |\n'
-printf '|---|---|---|---|---|---|---|---|---|\n'
+printf '\n| generator | mode | qps ocsdnsd/NSD | qps ocsdnsd/Knot | qps ocsdnsd/noop (median of rounds) | CPU per answer ocsdnsd/noop (median of rounds) | CPU per answer ocsdnsd/NSD | CPU per answer ocsdnsd/Knot | avg latency ocsdnsd/NSD | avg latency ocsdnsd/Knot |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
 printf '%s' "$RATIOS"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -194,10 +194,13 @@ listener_close(struct listener *l)
 		evconnlistener_free(l->tcp);
 	if (l->udp_ev != NULL)
 		event_free(l->udp_ev);
+	if (l->udp_more != NULL)
+		event_free(l->udp_more);
 	if (l->udp_fd != -1 && !l->shared)
 		close(l->udp_fd);
 	l->tcp = NULL;
 	l->udp_ev = NULL;
+	l->udp_more = NULL;
 	l->udp_fd = -1;
 }
 

@@ -67,7 +67,9 @@ struct listener {
 	bool			 wildcard;	/* 0.0.0.0 or ::: learn the local address */
 	bool			 shared;	/* socket activation: worker 0 owns the fds */
 	int			 udp_fd;
-	struct event		*udp_ev;
+	struct event		*udp_ev;	/* epoll: readable */
+	struct event		*udp_more;	/* a burst goes on, out of epoll */
+	bool			 udp_polled;	/* worker: udp_ev is added */
 	struct evconnlistener	*tcp;		/* worker enables and disables it */
 };
 
