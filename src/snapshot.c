@@ -303,6 +303,48 @@ out:
 	return rc;
 }
 
+/* --- sharing the previous snapshot's compiled zones --------------------- */
+
+/* The same bytes of a zone's own records (serial included) and negative TTL. */
+static bool
+zone_same(const struct synth_zone *a, const struct synth_zone *b)
+{
+	return a->wire.buf != NULL && b->wire.buf != NULL &&
+	    a->neg_ttl == b->neg_ttl && a->wire.nrrs == b->wire.nrrs &&
+	    a->wire.cut == b->wire.cut &&
+	    memcmp(a->wire.buf, b->wire.buf, a->wire.cut) == 0;
+}
+
+/*
+ * For answer_table_build_from(): prev's view of the same name (*pv, its
+ * table) and, by zone of s's view v, the index there of the zone with the
+ * same records, or -1. NULL when prev has no such view (or out of memory:
+ * a build of its own then, which is only slower).
+ */
+static long *
+same_zones(const struct snapshot *s, size_t v, const struct snapshot *prev,
+    const struct answer_table **pt)
+{
+	const struct snapshot_view *sv = &s->views[v], *ov = NULL;
+
+	for (size_t i = 0; prev != NULL && i < prev->nviews && ov == NULL; i++)
+		if (strcmp(prev->views[i].sv.name, sv->sv.name) == 0)
+			ov = &prev->views[i];
+	if (ov == NULL || ov->table == NULL)
+		return NULL;
+	long *same = malloc((sv->sv.nzones ? sv->sv.nzones : 1) * sizeof(*same));
+	for (size_t z = 0; same != NULL && z < sv->sv.nzones; z++) {
+		const struct synth_zone *oz = NULL;
+		same[z] = -1;
+		if (find_xzone(prev, sv->sv.zones[z].name, sv->sv.name, &oz) != NULL &&
+		    oz >= ov->sv.zones && oz < ov->sv.zones + ov->sv.nzones &&
+		    zone_same(oz, &sv->sv.zones[z]))
+			same[z] = oz - ov->sv.zones;
+	}
+	*pt = ov->table;
+	return same;
+}
+
 static struct snapshot *
 build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 {
@@ -371,7 +413,11 @@ build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 		snapshot_shed(s);	/* before the tables' scratch comes */
 	for (size_t v = 0; v < nviews; v++) {
 		struct snapshot_view *sv = &s->views[v];
-		if ((sv->table = answer_table_build(&sv->sv)) == NULL) {
+		const struct answer_table *pt = NULL;
+		long *same = same_zones(s, v, prev, &pt);
+		sv->table = answer_table_build_from(&sv->sv, pt, same);
+		free(same);
+		if (sv->table == NULL) {
 			fprintf(diag, "%s: cannot prepare the answers of view %s\n",
 			    cfg->path, sv->sv.name);
 			goto out;
@@ -520,4 +566,17 @@ size_t
 snapshot_nrecords(const struct snapshot *s)
 {
 	return s->nrecords;
+}
+
+size_t
+snapshot_nshared(const struct snapshot *s, size_t *nzones)
+{
+	size_t n = 0, all = 0;
+
+	for (size_t v = 0; v < s->nviews; v++) {
+		n += answer_table_shared(s->views[v].table);
+		all += s->views[v].sv.nzones;
+	}
+	*nzones = all;
+	return n;
 }

@@ -124,5 +124,11 @@ uint32_t	 snapshot_serial(const struct snapshot *snap);
 /* Counts for the start-up and -t lines: zones and RRs over all views. */
 size_t		 snapshot_nzones(const struct snapshot *snap);
 size_t		 snapshot_nrecords(const struct snapshot *snap);
+/*
+ * The zones (over all views) whose answers snap took compiled from the
+ * snapshot it was built after (answer_table_build_from()); *nzones gets
+ * how many zones there are in all.
+ */
+size_t		 snapshot_nshared(const struct snapshot *snap, size_t *nzones);
 
 #endif
