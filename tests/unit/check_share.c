@@ -383,6 +383,92 @@ START_TEST(test_not_solo)
 }
 END_TEST
 
+/* --- a snapshot after another ------------------------------------------- */
+
+/* The AXFR bytes of every zone of s, one after another (for comparing). */
+static size_t
+all_wire(const struct snapshot *s, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t v = 0; v < s->nviews; v++)
+		for (size_t z = 0; z < s->views[v].sv.nzones; z++) {
+			const struct zonewire *w = &s->views[v].sv.zones[z].wire;
+			ck_assert_uint_le(n + w->len, max);
+			memcpy(out + n, w->buf, w->len);
+			n += w->len;
+		}
+	return n;
+}
+
+/*
+ * A reload of the same file: every zone's records are the old snapshot's
+ * own bytes (pointer-equal) and its answers shared; with the old one freed
+ * first or last, the new one's records and answers stay the same.
+ */
+static void
+snapshot_after(bool old_first)
+{
+	const char *dir = getenv("srcdir");
+	char path[4096];
+	static uint8_t w0[1 << 20], w1[1 << 20];
+
+	snprintf(path, sizeof(path), "%s/conf/ocsdnsd.ini",
+	    dir != NULL && *dir != '\0' ? dir : ".");
+	struct snapshot *a = snapshot_build(config_load(path, stderr, NULL),
+	    NULL, stderr);
+	ck_assert_ptr_nonnull(a);
+	struct snapshot *b = snapshot_build(config_load(path, stderr, NULL),
+	    a, stderr);
+	ck_assert_ptr_nonnull(b);
+	size_t nz = 0, nsh = snapshot_nshared(b, &nz);
+	ck_assert_uint_gt(nz, 0);
+	ck_assert_uint_eq(nsh, nz);
+	ck_assert_uint_eq(snapshot_nshared(a, &nz), 0);
+	ck_assert_uint_eq(a->nviews, b->nviews);
+	for (size_t v = 0; v < b->nviews; v++)
+		for (size_t z = 0; z < b->views[v].sv.nzones; z++)
+			ck_assert_ptr_eq(b->views[v].sv.zones[z].wire.buf,
+			    a->views[v].sv.zones[z].wire.buf);
+	size_t n0 = all_wire(a, w0, sizeof(w0));
+	struct lookup x = look(a->views[0].table, "sip.contoso.com", TYPE_A);
+	ck_assert_int_eq(x.kind, LOOKUP_ANSWER);
+	uint8_t msg[4096];
+	size_t mlen = x.var->len;
+	memcpy(msg, x.var->wire, mlen);
+	if (old_first)
+		snapshot_free(a);
+	ck_assert_uint_eq(all_wire(b, w1, sizeof(w1)), n0);
+	ck_assert_mem_eq(w0, w1, n0);
+	struct lookup y = look(b->views[0].table, "sip.contoso.com", TYPE_A);
+	ck_assert_int_eq(y.kind, LOOKUP_ANSWER);
+	ck_assert_uint_eq(y.var->len, mlen);
+	ck_assert_mem_eq(y.var->wire, msg, mlen);
+	/* And a third after the second: sharing goes on. */
+	struct snapshot *c = snapshot_build(config_load(path, stderr, NULL),
+	    b, stderr);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(snapshot_nshared(c, &nz), nz);
+	snapshot_free(b);
+	ck_assert_uint_eq(all_wire(c, w1, sizeof(w1)), n0);
+	ck_assert_mem_eq(w0, w1, n0);
+	if (!old_first)
+		snapshot_free(a);
+	snapshot_free(c);
+}
+
+START_TEST(test_snapshot_old_freed_first)
+{
+	snapshot_after(true);
+}
+END_TEST
+
+START_TEST(test_snapshot_new_freed_first)
+{
+	snapshot_after(false);
+}
+END_TEST
+
 static Suite *
 share_suite(void)
 {
@@ -393,6 +479,8 @@ share_suite(void)
 	tcase_add_test(tc, test_unchanged_new_freed_first);
 	tcase_add_test(tc, test_one_changed);
 	tcase_add_test(tc, test_not_solo);
+	tcase_add_test(tc, test_snapshot_old_freed_first);
+	tcase_add_test(tc, test_snapshot_new_freed_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
