@@ -14,7 +14,8 @@
 #   -k  keep the work directory (data, logs, raw results)
 #   -S  start-up only: time ocsdnsd from exec to its first answer (3 times),
 #       its resident memory (VmRSS) and peak (VmHWM) after start-up and
-#       after one reload (SIGHUP, its time to "reloaded"); no peer servers,
+#       after one reload (SIGHUP, its time to "reloaded"), then of a second
+#       reload after one host's address changed; no peer servers,
 #       no load; gen.py writes only the INI (so -n 1000000 is practical)
 #   -C  LIST  the start-up curve: -S for each domain count of LIST
 #       (comma-separated, e.g. 10000,100000,1000000), one table
@@ -62,7 +63,10 @@ if [ -n "$CURVE" ]; then
 	printf '| domains | start-up, median of 3 (ms) | VmRSS (MiB) | VmHWM after start-up (MiB) | reload (ms) | VmRSS after reload (MiB) | VmHWM during reload (MiB) |\n|---|---|---|---|---|---|---|\n'
 	for n in ${CURVE//,/ }; do
 		case $n in *[!0-9]*|"") echo "run.sh: -C takes numbers" >&2; exit 2 ;; esac
-		"$0" -S -n "$n" -p "$BASE" | grep "^| $n |" || exit 1
+		# The last row of -S: its start-up and first reload.
+		row=$("$0" -S -n "$n" -p "$BASE" | grep "^| $n |" | tail -1)
+		[ -n "$row" ] || exit 1
+		echo "$row"
 	done
 	exit 0
 fi
@@ -241,32 +245,47 @@ mib() { echo "$1 / 1024" | bc -l; }
 if [ "$STARTONLY" = 1 ]; then
 	HWM=$(rss "${PID[ocsdnsd]}" VmHWM)
 	# One reload: its time, and its own peak (clear_refs 5 resets VmHWM).
-	echo 5 > "/proc/${PID[ocsdnsd]}/clear_refs" 2>/dev/null ||
-	    echo "# note: cannot reset VmHWM: the reload peak includes start-up"
-	n0=$(grep -c 'reloaded ' "$WORK/ocsdnsd.log")
-	t0=$(date +%s%N)
-	kill -HUP "${PID[ocsdnsd]}"
-	ok=0
-	for t in $(seq 1 $((${STARTUP_TIMEOUT:-120} * 100))); do
-		if [ "$(grep -c 'reloaded ' "$WORK/ocsdnsd.log")" -gt "$n0" ]; then
-			ok=1
-			break
-		fi
-		sleep 0.01
-	done
-	t1=$(date +%s%N)
-	[ $ok = 1 ] || die "no reload within ${STARTUP_TIMEOUT:-120} s: $(tail -3 "$WORK/ocsdnsd.log")"
-	RMS=$(( (t1 - t0) / 1000000 ))
-	# The old snapshot is freed once every worker has moved on, after the
-	# "reloaded" line: wait until the resident size stops changing.
-	RRSS=$(rss "${PID[ocsdnsd]}") prev=0
-	for t in $(seq 1 $((${STARTUP_TIMEOUT:-120} * 2))); do
-		[ "$RRSS" = "$prev" ] && break
-		sleep 0.5
-		prev=$RRSS
-		RRSS=$(rss "${PID[ocsdnsd]}")
-	done
-	RHWM=$(rss "${PID[ocsdnsd]}" VmHWM)
+	# Sets RMS, RRSS and RHWM.
+	reload_once() {
+		echo 5 > "/proc/${PID[ocsdnsd]}/clear_refs" 2>/dev/null ||
+		    echo "# note: cannot reset VmHWM: the reload peak includes start-up"
+		n0=$(grep -c 'reloaded ' "$WORK/ocsdnsd.log")
+		t0=$(date +%s%N)
+		kill -HUP "${PID[ocsdnsd]}"
+		ok=0
+		for t in $(seq 1 $((${STARTUP_TIMEOUT:-120} * 100))); do
+			if [ "$(grep -c 'reloaded ' "$WORK/ocsdnsd.log")" -gt "$n0" ]; then
+				ok=1
+				break
+			fi
+			sleep 0.01
+		done
+		t1=$(date +%s%N)
+		[ $ok = 1 ] || die "no reload within ${STARTUP_TIMEOUT:-120} s: $(tail -3 "$WORK/ocsdnsd.log")"
+		RMS=$(( (t1 - t0) / 1000000 ))
+		# The old snapshot is freed once every worker has moved on, after the
+		# "reloaded" line: wait until the resident size stops changing.
+		RRSS=$(rss "${PID[ocsdnsd]}") prev=0
+		for t in $(seq 1 $((${STARTUP_TIMEOUT:-120} * 2))); do
+			[ "$RRSS" = "$prev" ] && break
+			sleep 0.5
+			prev=$RRSS
+			RRSS=$(rss "${PID[ocsdnsd]}")
+		done
+		RHWM=$(rss "${PID[ocsdnsd]}" VmHWM)
+	}
+	reload_once
+	UMS=$RMS URSS=$RRSS UHWM=$RHWM
+	# Then one domain's data changes (a host's address: its zone only).
+	CH=$(awk '/^\[host /{ h=$2 } /^address = / && h { print substr(h, 1, length(h) - 1); exit }' "$DATA/ocsdnsd.ini")
+	awk -v h="[host $CH]" '$0 == h { f=1 } f && /^address = / { $0 = "address = 192.0.2.99"; f=0 } { print }' \
+	    "$DATA/ocsdnsd.ini" > "$DATA/ocsdnsd.ini.new" && mv "$DATA/ocsdnsd.ini.new" "$DATA/ocsdnsd.ini"
+	reload_once
+	echo "# second reload: host $CH's address changed to 192.0.2.99; $(grep 'reloaded ' "$WORK/ocsdnsd.log" | tail -1 | sed 's/.*reloaded [^:]*: //')"
+	printf '\n| domains | reload, unchanged (ms) | VmHWM during it (MiB) | reload, one domain changed (ms) | VmHWM during it (MiB) | VmRSS after (MiB) |\n|---|---|---|---|---|---|\n'
+	printf '| %d | %d | %.1f | %d | %.1f | %.1f |\n' "$NDOM" "$UMS" "$(mib "$UHWM")" \
+	    "$RMS" "$(mib "$RHWM")" "$(mib "$RRSS")"
+	RMS=$UMS RRSS=$URSS RHWM=$UHWM
 	printf '\n| domains | start-up, median of 3 (ms) | VmRSS (MiB) | VmHWM after start-up (MiB) | reload (ms) | VmRSS after reload (MiB) | VmHWM during reload (MiB) |\n|---|---|---|---|---|---|---|\n'
 	printf '| %d | %s | %.1f | %.1f | %d | %.1f | %.1f |\n' "$NDOM" "$STARTUP" \
 	    "$(mib "${RSS[ocsdnsd]}")" "$(mib "$HWM")" "$RMS" "$(mib "$RRSS")" "$(mib "$RHWM")"

@@ -166,6 +166,36 @@ answer_block_free(struct block *k)
 	memset(k, 0, sizeof(*k));
 }
 
+struct shblock *
+answer_shblock_new(struct block *k)
+{
+	struct shblock *s = malloc(sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->k = *k;
+	memset(k, 0, sizeof(*k));
+	atomic_init(&s->refs, 1);
+	return s;
+}
+
+struct shblock *
+answer_shblock_get(struct shblock *s)
+{
+	if (s != NULL)
+		atomic_fetch_add(&s->refs, 1);
+	return s;
+}
+
+void
+answer_shblock_put(struct shblock *s)
+{
+	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
+		return;
+	answer_block_free(&s->k);
+	free(s);
+}
+
 /* Load time ends: the slots take the compiled nodes, the rest goes. */
 int
 answer_table_seal(struct answer_table *t)
@@ -177,7 +207,7 @@ answer_table_seal(struct answer_table *t)
 	 * probes of a hit or a miss within a line or two, where the load
 	 * table's 0.5 would leave up to three quarters empty.
 	 */
-	while (size * 3 < t->nnodes * 5)
+	while (size * 3 < (t->nnodes + t->nkept) * 5)
 		size *= 2;
 	/*
 	 * The load-time slots are twice as wide and at least as many (they
@@ -199,11 +229,26 @@ answer_table_seal(struct answer_table *t)
 		t->slots[j].hash = n->hash;
 		t->slots[j].ref = n->ref;
 	}
+	/* The nodes of the zones shared with the previous table, as they were. */
+	for (size_t i = 0; i < t->nkept; i++) {
+		size_t j = t->kept[i].hash & t->mask;
+		while (t->slots[j].ref != 0)
+			j = (j + 1) & t->mask;
+		t->slots[j] = t->kept[i];
+	}
+	t->nnodes += t->nkept;
+	free(t->kept);
+	t->kept = NULL;
+	t->nkept = 0;
 	struct slot *fit = realloc(t->slots, size * sizeof(*t->slots));
 	if (fit != NULL)
 		t->slots = fit;
 	for (size_t k = 0; k < BLOCKS_MAX; k++)
-		block_trim(&t->blocks[k]);
+		if (t->blk[k] != NULL && atomic_load(&t->blk[k]->refs) == 1) {
+			/* Only a block of its own: a shared one is sealed. */
+			block_trim(&t->blk[k]->k);
+			t->base[k] = t->blk[k]->k.base;
+		}
 	answer_block_free(&t->nodes);
 	free(t->bslots);
 	t->bslots = NULL;
@@ -220,12 +265,15 @@ answer_table_free(struct answer_table *t)
 	if (t == NULL)
 		return;
 	for (size_t k = 0; k < BLOCKS_MAX; k++)
-		answer_block_free(&t->blocks[k]);
+		answer_shblock_put(t->blk[k]);
 	arena_free(&t->arena);
 	arena_free(&t->scratch);
 	answer_block_free(&t->nodes);
 	free(t->bslots);
 	free(t->zones);
+	free(t->solo);
+	free(t->zof);
+	free(t->kept);
 	free(t->slots);
 	free(t);
 }

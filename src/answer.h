@@ -76,6 +76,20 @@ struct answer_table;
  * answers; sv keeps its records. Returns NULL when out of memory or when ldns cannot render a record.
  */
 struct answer_table *answer_table_build(const struct synth_view *sv);
+/*
+ * The same at a reload: prev is the table of the same view now serving,
+ * and same[i] the index in prev's view of a zone whose records, serial
+ * and negative TTL are those of sv->zones[i], or -1. Such a zone that
+ * reads no other zone's names (answer_build.c: solo) is not compiled
+ * again: the new table shares prev's compiled nodes of it, their blocks
+ * refcounted, so either table may be freed first. Zones compiled again
+ * must be solo too, else (and with prev or same NULL) it is a build of its
+ * own. The round robin of a shared answer moves on in both tables.
+ */
+struct answer_table *answer_table_build_from(const struct synth_view *sv,
+		    const struct answer_table *prev, const long *same);
+/* How many zones t took compiled from the table it was built from. */
+size_t		 answer_table_shared(const struct answer_table *t);
 void		 answer_table_free(struct answer_table *t);
 
 /*

@@ -83,19 +83,20 @@ cnode_answers(const struct cnode *cn)
 }
 
 /*
- * A slot of the served table: 8 bytes. ref 0 is empty; else its top two
- * bits are the builder whose block holds the node, the rest the node's
- * offset there in units of REF_UNIT bytes (so up to 4 GiB a block).
+ * A slot of the served table: 8 bytes. ref 0 is empty; else its top four
+ * bits are the block that holds the node, the rest the node's offset
+ * there in units of REF_UNIT bytes (so up to 1 GiB a block). A block is
+ * one builder's, and may be shared with the tables of later reloads.
  */
 struct slot {
 	uint32_t	 hash;
 	uint32_t	 ref;
 };
 
-#define REF_SHIFT	30
+#define REF_SHIFT	28
 #define REF_MASK	((1u << REF_SHIFT) - 1)
 #define REF_UNIT	4	/* a node's alignment: its header's */
-#define BLOCKS_MAX	4	/* builders, hence blocks: REF_SHIFT leaves 2 bits */
+#define BLOCKS_MAX	16	/* blocks of a table: REF_SHIFT leaves 4 bits */
 
 /* A growable mapped block a builder writes its nodes into. */
 struct block {
@@ -104,25 +105,43 @@ struct block {
 	size_t		 populated;	/* bytes faulted in ahead of len */
 };
 
+/*
+ * A sealed block, shared by every table whose slots point into it: a
+ * reload's table takes the old one's blocks for the zones it did not
+ * compile again. Freed with its last table (refs, atomic: an old table
+ * may be freed while a reload builds from the one after it).
+ */
+struct shblock {
+	struct block	 k;
+	atomic_size_t	 refs;
+};
+
 struct answer_table {
 	struct slot	*slots;
 	size_t		 mask;
 	size_t		 nnodes;
-	struct block	 blocks[BLOCKS_MAX];	/* the compiled nodes */
-	struct answer_zone *zones;
+	uint8_t		*base[BLOCKS_MAX];	/* blk[i]->k.base: the query path */
+	struct shblock	*blk[BLOCKS_MAX];	/* the compiled nodes, or NULL */
+	struct answer_zone *zones;	/* some empty (apex NULL) after a share */
 	size_t		 nzones;
+	uint8_t		*solo;		/* by zone: reads nothing but itself */
+	uint32_t	*zof;		/* by the view's zone: its index in zones */
+	size_t		 nzof;
+	size_t		 nshared;	/* zones taken from the previous table */
 	struct arena	 arena;		/* the zones' names and SOA tails */
 	/* Load time only, then freed: */
 	struct bslot	*bslots;
 	size_t		 bmask;
 	struct arena	 scratch;	/* the nodes' names and record lists */
 	struct block	 nodes;		/* struct node[nnodes], as added */
+	struct slot	*kept;		/* slots taken from the previous table */
+	size_t		 nkept;
 };
 
 static inline const struct cnode *
 answer_node_of(const struct answer_table *t, uint32_t ref)
 {
-	return (const struct cnode *)(t->blocks[ref >> REF_SHIFT].base +
+	return (const struct cnode *)(t->base[ref >> REF_SHIFT] +
 	    (size_t)(ref & REF_MASK) * REF_UNIT);
 }
 
@@ -176,6 +195,12 @@ int		answer_compile_node(struct answer_builder *b, struct node *n);
 /* Appends n bytes aligned to align (a power of two) to k: their offset, or SIZE_MAX. */
 size_t		answer_block_reserve(struct block *k, size_t n, size_t align);
 void		answer_block_free(struct block *k);
+
+/* A shared block taking k's mapping (k is left empty); NULL when out of memory. */
+struct shblock	*answer_shblock_new(struct block *k);
+/* One more owner of s (NULL: nothing); the last put frees it. */
+struct shblock	*answer_shblock_get(struct shblock *s);
+void		answer_shblock_put(struct shblock *s);
 
 /*
  * Load time ends: the slots take the compiled nodes (n->ref), the blocks

@@ -69,8 +69,11 @@ static void
 reload_announce(struct server *srv, struct serving *s)
 {
 	s->announce = false;
-	log_info("reloaded %s: serial %lu", srv->config_path,
-	    (unsigned long)snapshot_serial(s->snap));
+	size_t nz = 0, nsh = snapshot_nshared(s->snap, &nz);
+
+	log_info("reloaded %s: serial %lu; %zu of %zu zones shared, "
+	    "not compiled again", srv->config_path,
+	    (unsigned long)snapshot_serial(s->snap), nsh, nz);
 }
 
 /*

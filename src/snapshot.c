@@ -1,4 +1,5 @@
 /* snapshot.c -- build and free the immutable data set that queries read. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -303,6 +304,165 @@ out:
 	return rc;
 }
 
+/* --- sharing the previous snapshot's records and compiled zones --------- */
+
+struct snapshot_wire {
+	struct arena	 a;
+	atomic_size_t	 refs;
+};
+
+static struct snapshot_wire *
+wire_new(struct arena *from)
+{
+	struct snapshot_wire *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	if (from != NULL)
+		arena_join(&w->a, from);
+	atomic_init(&w->refs, 1);
+	return w;
+}
+
+/* Freed with the last snapshot that points into it (either may go first). */
+static void
+wire_put(struct snapshot_wire *w)
+{
+	if (w != NULL && atomic_fetch_sub(&w->refs, 1) == 1) {
+		arena_free(&w->a);
+		free(w);
+	}
+}
+
+/* The same packed bytes: the zone's records and its cut list. */
+static bool
+wire_same(const struct zonewire *a, const struct zonewire *b)
+{
+	return a->buf != NULL && b->buf != NULL && a->len == b->len &&
+	    a->cut == b->cut && a->nrrs == b->nrrs && a->ncut == b->ncut &&
+	    memcmp(a->buf, b->buf, a->len) == 0;
+}
+
+static const struct snapshot_view *
+prev_view(const struct snapshot *prev, const char *name)
+{
+	for (size_t i = 0; prev != NULL && i < prev->nviews; i++)
+		if (strcmp(prev->views[i].sv.name, name) == 0)
+			return &prev->views[i];
+	return NULL;
+}
+
+/*
+ * Once the serials are set: each zone of view v whose packed records are
+ * byte for byte prev's points at prev's copy, the others are copied into
+ * an arena of their own, and the freshly synthesized one goes, before the
+ * answers are compiled (a reload's peak holds both snapshots). Without
+ * prev, or with too many arenas to share, the fresh arena is kept as it
+ * is. -1 when out of memory.
+ */
+static int
+share_wire(struct snapshot *s, size_t v, const struct snapshot *prev)
+{
+	struct snapshot_view *sv = &s->views[v];
+	const struct snapshot_view *ov = prev_view(prev, sv->sv.name);
+	long map[SNAPSHOT_WIRES_MAX];
+	size_t nshared = 0, nused = 0;
+
+	for (size_t k = 0; k < SNAPSHOT_WIRES_MAX; k++)
+		map[k] = -1;
+	/* Which old arenas would stay: one more is the new zones'. */
+	for (size_t z = 0; ov != NULL && z < sv->sv.nzones; z++) {
+		const struct synth_zone *oz = NULL;
+		const struct snapshot_xzone *ox = find_xzone(prev,
+		    sv->sv.zones[z].name, sv->sv.name, &oz);
+		sv->xz[z].wire = UINT8_MAX;
+		if (ox == NULL || !wire_same(&oz->wire, &sv->sv.zones[z].wire))
+			continue;
+		if (map[ox->wire] < 0)
+			map[ox->wire] = (long)nused++;
+		sv->xz[z].wire = (uint8_t)map[ox->wire];
+		nshared++;
+	}
+	if (nshared == 0 || nused + 1 > SNAPSHOT_WIRES_MAX) {
+		for (size_t z = 0; z < sv->sv.nzones; z++)
+			sv->xz[z].wire = 0;
+		if ((sv->wires[0] = wire_new(&sv->sv.wire)) == NULL)
+			return -1;
+		sv->nwires = 1;
+		return 0;
+	}
+	for (size_t k = 0; k < SNAPSHOT_WIRES_MAX; k++)
+		if (map[k] >= 0) {
+			sv->wires[map[k]] = ov->wires[k];
+			atomic_fetch_add(&ov->wires[k]->refs, 1);
+		}
+	sv->nwires = nused;
+	struct snapshot_wire *own = wire_new(NULL);
+	if (own == NULL)
+		return -1;
+	sv->wires[sv->nwires++] = own;
+	for (size_t z = 0; z < sv->sv.nzones; z++) {
+		struct zonewire *w = &sv->sv.zones[z].wire;
+		if (sv->xz[z].wire != UINT8_MAX) {
+			const struct synth_zone *oz = NULL;
+			(void)find_xzone(prev, sv->sv.zones[z].name, sv->sv.name,
+			    &oz);
+			w->buf = oz->wire.buf;
+			continue;
+		}
+		uint8_t *copy = w->len > 0 ? arena_alloc(&own->a, w->len) : NULL;
+		if (w->len > 0 && copy == NULL)
+			return -1;
+		if (copy != NULL)
+			memcpy(copy, w->buf, w->len);
+		w->buf = copy;
+		sv->xz[z].wire = (uint8_t)(sv->nwires - 1);
+	}
+	arena_free(&sv->sv.wire);	/* the fresh copy, of every zone */
+	return 0;
+}
+
+
+/* The same bytes of a zone's own records (serial included) and negative TTL. */
+static bool
+zone_same(const struct synth_zone *a, const struct synth_zone *b)
+{
+	return a->wire.buf != NULL && b->wire.buf != NULL &&
+	    a->neg_ttl == b->neg_ttl && a->wire.nrrs == b->wire.nrrs &&
+	    a->wire.cut == b->wire.cut &&
+	    memcmp(a->wire.buf, b->wire.buf, a->wire.cut) == 0;
+}
+
+/*
+ * For answer_table_build_from(): prev's view of the same name (*pv, its
+ * table) and, by zone of s's view v, the index there of the zone with the
+ * same records, or -1. NULL when prev has no such view (or out of memory:
+ * a build of its own then, which is only slower).
+ */
+static long *
+same_zones(const struct snapshot *s, size_t v, const struct snapshot *prev,
+    const struct answer_table **pt)
+{
+	const struct snapshot_view *sv = &s->views[v], *ov = NULL;
+
+	for (size_t i = 0; prev != NULL && i < prev->nviews && ov == NULL; i++)
+		if (strcmp(prev->views[i].sv.name, sv->sv.name) == 0)
+			ov = &prev->views[i];
+	if (ov == NULL || ov->table == NULL)
+		return NULL;
+	long *same = malloc((sv->sv.nzones ? sv->sv.nzones : 1) * sizeof(*same));
+	for (size_t z = 0; same != NULL && z < sv->sv.nzones; z++) {
+		const struct synth_zone *oz = NULL;
+		same[z] = -1;
+		if (find_xzone(prev, sv->sv.zones[z].name, sv->sv.name, &oz) != NULL &&
+		    oz >= ov->sv.zones && oz < ov->sv.zones + ov->sv.nzones &&
+		    zone_same(oz, &sv->sv.zones[z]))
+			same[z] = oz - ov->sv.zones;
+	}
+	*pt = ov->table;
+	return same;
+}
+
 static struct snapshot *
 build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 {
@@ -367,11 +527,18 @@ build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 	/* Every view's zones are known: one serial per zone name. */
 	if (snapshot_serials(s, prev, diag) < 0)
 		goto oom;
+	for (size_t v = 0; v < nviews; v++)
+		if (share_wire(s, v, prev) < 0)
+			goto oom;
 	if (shed)
 		snapshot_shed(s);	/* before the tables' scratch comes */
 	for (size_t v = 0; v < nviews; v++) {
 		struct snapshot_view *sv = &s->views[v];
-		if ((sv->table = answer_table_build(&sv->sv)) == NULL) {
+		const struct answer_table *pt = NULL;
+		long *same = same_zones(s, v, prev, &pt);
+		sv->table = answer_table_build_from(&sv->sv, pt, same);
+		free(same);
+		if (sv->table == NULL) {
 			fprintf(diag, "%s: cannot prepare the answers of view %s\n",
 			    cfg->path, sv->sv.name);
 			goto out;
@@ -426,6 +593,8 @@ snapshot_free(struct snapshot *s)
 		}
 		free(sv->xz);
 		synth_view_clear(&sv->sv);
+		for (size_t k = 0; k < sv->nwires; k++)
+			wire_put(sv->wires[k]);
 	}
 	free(s->views);
 	free(s->zones);
@@ -520,4 +689,17 @@ size_t
 snapshot_nrecords(const struct snapshot *s)
 {
 	return s->nrecords;
+}
+
+size_t
+snapshot_nshared(const struct snapshot *s, size_t *nzones)
+{
+	size_t n = 0, all = 0;
+
+	for (size_t v = 0; v < s->nviews; v++) {
+		n += answer_table_shared(s->views[v].table);
+		all += s->views[v].sv.nzones;
+	}
+	*nzones = all;
+	return n;
 }

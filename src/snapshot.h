@@ -22,7 +22,12 @@ struct snapshot_xzone {
 	uint8_t		*soa;		/* the SOA as served, wire */
 	uint16_t	 soa_len;
 	struct ixfr_chain chain;	/* deltas up to the current serial */
+	uint8_t		 wire;		/* the view's wires[] its records are in */
 };
+
+/* Packed records, shared by every snapshot whose zones point into them. */
+struct snapshot_wire;
+#define SNAPSHOT_WIRES_MAX	8	/* a view's: more, and a reload packs anew */
 
 /* One view's data: its records (kept for printing) and prepared answers. */
 struct snapshot_view {
@@ -30,6 +35,12 @@ struct snapshot_view {
 	struct synth_view	 sv;
 	struct answer_table	*table;
 	struct snapshot_xzone	*xz;		/* one per sv.zones[] */
+	/*
+	 * Where sv.zones[]'s records are (sv.wire is empty once built): a
+	 * reload's zone with the same bytes as before points at the old ones.
+	 */
+	struct snapshot_wire	*wires[SNAPSHOT_WIRES_MAX];
+	size_t			 nwires;
 };
 
 /*
@@ -124,5 +135,11 @@ uint32_t	 snapshot_serial(const struct snapshot *snap);
 /* Counts for the start-up and -t lines: zones and RRs over all views. */
 size_t		 snapshot_nzones(const struct snapshot *snap);
 size_t		 snapshot_nrecords(const struct snapshot *snap);
+/*
+ * The zones (over all views) whose answers snap took compiled from the
+ * snapshot it was built after (answer_table_build_from()); *nzones gets
+ * how many zones there are in all.
+ */
+size_t		 snapshot_nshared(const struct snapshot *snap, size_t *nzones);
 
 #endif

@@ -127,6 +127,80 @@ ok_if "back as started: served" wait_for 5 pool_is 10.0.0.44
 ok_if "no user change is named once the file is as started" \
     [ "$(count 'user change in')" = "$n" ]
 
+# ---- two domains, one changed: only its zone is compiled again (the other
+# zone's answers are shared with the old snapshot), only its serial moves
+conf2() {
+	cat >"$CONF.new" <<EOF
+[server]
+ttl = 3600
+
+[domain contoso.com]
+pool = pool01.contoso.com
+access_edge = sip.contoso.com
+
+[host pool01.contoso.com]
+address = $1
+
+[host sip.contoso.com]
+address = 203.0.113.10
+
+[host ns1.contoso.com]
+address = 10.0.0.2
+
+[domain fabrikam.com]
+pool = pool01.fabrikam.com
+access_edge = sip.fabrikam.com
+
+[host pool01.fabrikam.com]
+address = 10.1.0.10, 10.1.0.11
+
+[host sip.fabrikam.com]
+address = 203.0.113.20
+
+[host ns1.fabrikam.com]
+address = 10.1.0.2
+EOF
+	mv "$CONF.new" "$CONF"
+}
+serial_of() {
+	dig -p "$PORT" @127.0.0.1 +tries=1 +time=2 +short "$1" SOA | awk '{print $3}'
+}
+reloads() {
+	count 'reloaded '
+}
+conf2 10.0.0.50
+n=$(reloads)
+kill -HUP "$DAEMON_PID"
+ok_if "fabrikam.com comes with a reload" wait_for 5 eval '[ "$(reloads)" -gt "$n" ]'
+q pool01.fabrikam.com A
+expect_status NOERROR
+c1=$(serial_of contoso.com) f1=$(serial_of fabrikam.com)
+sleep 1.1	# a new serial follows the clock: one second on at least
+n=$(reloads)
+kill -HUP "$DAEMON_PID"
+ok_if "the same file again: reloaded" wait_for 5 eval '[ "$(reloads)" -gt "$n" ]'
+ok_if "the same file again: both zones shared, not compiled again" \
+    log_has 'serial [0-9]*; 2 of 2 zones shared'
+conf2 10.0.0.51
+n=$(reloads)
+kill -HUP "$DAEMON_PID"
+ok_if "one address changed: contoso.com has it" wait_for 5 pool_is 10.0.0.51
+ok_if "one address changed: only fabrikam.com is shared" \
+    wait_for 5 log_has 'serial [0-9]*; 1 of 2 zones shared'
+q pool01.fabrikam.com A
+expect_status NOERROR
+expect_rr ANSWER 'pool01.fabrikam.com. 3600 IN A 10.1.0.10'
+expect_rr ANSWER 'pool01.fabrikam.com. 3600 IN A 10.1.0.11'
+q sip.fabrikam.com A
+expect_rr ANSWER 'sip.fabrikam.com. 3600 IN A 203.0.113.20'
+q nope.fabrikam.com A
+expect_status NXDOMAIN
+c2=$(serial_of contoso.com) f2=$(serial_of fabrikam.com)
+ok_if "the changed zone's serial moved ($c1 -> $c2)" [ "${c2:-0}" -gt "${c1:-0}" ]
+ok_if "the unchanged zone's serial did not ($f1 -> $f2)" [ -n "$f1" ] && [ "$f2" = "$f1" ]
+ok_if "a negative answer of the shared zone carries its serial $f1" \
+    eval 'dig -p "$PORT" @127.0.0.1 +tries=1 +time=2 nope.fabrikam.com A | grep -q "SOA.* $f1 "'
+
 stop_daemon
 rc=$?
 LASTQ=
