@@ -11,6 +11,13 @@
 #define BUILD_THREADS_MAX 4	/* threads compiling a large table */
 #define INSERT_BATCH	16	/* records hashed ahead of their lookups */
 #define BUILD_PARALLEL_MIN 4096	/* records: below it, one thread */
+/*
+ * Records one job compiles at most. Each job writes one block and a block
+ * holds at most 1 GiB (REF_SHIFT): a record takes about 100 bytes compiled
+ * (a million domains of bench/gen.py, 12 million records, 1.2 GB), so a
+ * large view gets more jobs than CPUs rather than a block that overflows.
+ */
+#define BUILD_JOB_RRS	(4u << 20)
 
 /* --- nodes -------------------------------------------------------------- */
 
@@ -258,15 +265,20 @@ compile_run(void *arg)
 	return NULL;
 }
 
-/* How many threads compile: one for small data, else one per CPU (a few). */
+/*
+ * How many jobs compile, each in a thread of its own and into a block of
+ * its own: one for small data, else one per CPU (a few), and more where
+ * that many blocks could not hold the view.
+ */
 static size_t
-compile_threads(size_t nrrs)
+compile_jobs(size_t nrrs)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = nrrs < BUILD_PARALLEL_MIN || ncpu <= 1 ? 1 :
+	    ncpu < BUILD_THREADS_MAX ? (size_t)ncpu : BUILD_THREADS_MAX;
+	size_t fit = (nrrs + BUILD_JOB_RRS - 1) / BUILD_JOB_RRS;
 
-	if (nrrs < BUILD_PARALLEL_MIN || ncpu <= 1)
-		return 1;
-	return ncpu < BUILD_THREADS_MAX ? (size_t)ncpu : BUILD_THREADS_MAX;
+	return fit > n ? fit : n;
 }
 
 /* Compiles every node, the shares in parallel. Returns 0 or -1. */
@@ -640,7 +652,7 @@ answer_table_build_from(const struct synth_view *sv,
     const struct answer_table *prev, const long *same)
 {
 	struct answer_table *t = calloc(1, sizeof(*t));
-	struct compile_job jobs[BUILD_THREADS_MAX];
+	struct compile_job jobs[BLOCKS_MAX];
 	size_t njobs = 0, nfree = 0;
 	unsigned free_idx[BLOCKS_MAX];
 	long shared = 0;
@@ -676,7 +688,7 @@ answer_table_build_from(const struct synth_view *sv,
 	for (t->bmask = 63; t->bmask + 1 < nrrs * 2; t->bmask = t->bmask * 2 + 1)
 		;
 	t->bslots = calloc(t->bmask + 1, sizeof(*t->bslots));
-	njobs = compile_threads(nrrs);
+	njobs = compile_jobs(nrrs);
 	if (njobs > nfree)
 		njobs = nfree;
 	for (size_t k = 0; k < njobs; k++) {
