@@ -108,6 +108,38 @@ answer_table_closest(const struct answer_table *t, const uint8_t *name,
  * faulted in a megabyte ahead of the writes (MADV_POPULATE_WRITE): one
  * call instead of a fault per page, a tenth of a start-up's time else.
  */
+#if defined(__SANITIZE_THREAD__)
+#define BLOCK_NO_MREMAP 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define BLOCK_NO_MREMAP 1
+#endif
+#endif
+
+/*
+ * k's mapping, grown to cap bytes, possibly elsewhere; MAP_FAILED when out
+ * of memory (k unchanged). Under ThreadSanitizer a new mapping and a copy:
+ * TSan does not intercept mremap(), so the range it leaves would keep its
+ * old accesses, and the next mapping there would be reported as racing
+ * with them (google/sanitizers#1099).
+ */
+static void *
+block_move(struct block *k, size_t cap)
+{
+#ifdef BLOCK_NO_MREMAP
+	void *m = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m != MAP_FAILED) {
+		memcpy(m, k->base, k->len);
+		munmap(k->base, k->cap);
+		k->populated = 0;	/* the new pages are not faulted in */
+	}
+	return m;
+#else
+	return mremap(k->base, k->cap, cap, MREMAP_MAYMOVE);
+#endif
+}
+
 size_t
 answer_block_reserve(struct block *k, size_t n, size_t align)
 {
@@ -119,8 +151,7 @@ answer_block_reserve(struct block *k, size_t n, size_t align)
 			cap *= 2;
 		void *m = k->base == NULL ?
 		    mmap(NULL, cap, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) :
-		    mremap(k->base, k->cap, cap, MREMAP_MAYMOVE);
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : block_move(k, cap);
 		if (m == MAP_FAILED)
 			return SIZE_MAX;
 		k->base = m;
@@ -151,8 +182,8 @@ block_trim(struct block *k)
 		answer_block_free(k);
 		return;
 	}
-	void *m = mremap(k->base, k->cap, keep, 0);
-	if (m != MAP_FAILED) {
+	/* The tail unmapped, not mremap()ed: the same, and TSan sees it. */
+	if (munmap(k->base + keep, k->cap - keep) == 0) {
 		k->cap = keep;
 		k->populated = k->populated < keep ? k->populated : keep;
 	}
