@@ -522,7 +522,7 @@ out:
 }
 
 /*
- * What a reload shares: prev's zones that same[] names, solo in prev and
+ * What a reload shares: prev's zones that same[] names and that are solo
  * here, keep their index in zones and their compiled nodes (t->kept, the
  * slots to seal with), and the blocks those live in are shared. Returns
  * the number of zones shared, 0 when nothing can be (the caller then
@@ -541,12 +541,16 @@ plan_share(struct answer_table *t, const struct synth_view *sv,
 
 	if (keep == NULL)
 		return -1;
-	/* Solo is judged with the view's zones in their final places. */
+	/*
+	 * Solo is judged with the view's zones in their final places, against
+	 * prev's apexes too: a zone solo here with prev's very records read
+	 * nothing beyond itself in prev either, so prev need not have judged
+	 * it (a build without prev does not: it costs a walk of every record).
+	 */
 	size_t nnew = 0;
 	for (size_t zi = 0; zi < sv->nzones; zi++) {
 		long oz = same[zi];
-		bool sh = oz >= 0 && (size_t)oz < prev->nzof &&
-		    prev->solo[prev->zof[oz]];
+		bool sh = oz >= 0 && (size_t)oz < prev->nzof;
 		t->zof[zi] = sh ? prev->zof[oz] : (uint32_t)(prev->nzones + nnew++);
 	}
 	t->nzones = prev->nzones + nnew;
@@ -675,9 +679,10 @@ answer_table_build_from(const struct synth_view *sv,
 		nfree = BLOCKS_MAX;
 		for (unsigned k = 0; k < BLOCKS_MAX; k++)
 			free_idx[k] = k;
+		/* Which zones are solo, the next reload judges (plan_share()). */
 		if ((t->solo = calloc(t->nzones ? t->nzones : 1, 1)) == NULL ||
 		    (t->zones = calloc(t->nzones ? t->nzones : 1,
-		    sizeof(*t->zones))) == NULL || mark_solo(t, sv, NULL) < 0)
+		    sizeof(*t->zones))) == NULL)
 			goto fail;
 	}
 	/* Sized for about one node per record: growing rehashes them all. */

@@ -124,7 +124,7 @@ struct answer_table {
 	struct shblock	*blk[BLOCKS_MAX];	/* the compiled nodes, or NULL */
 	struct answer_zone *zones;	/* some empty (apex NULL) after a share */
 	size_t		 nzones;
-	uint8_t		*solo;		/* by zone: reads nothing but itself */
+	uint8_t		*solo;		/* by zone: reads nothing but itself (a reload's) */
 	uint32_t	*zof;		/* by the view's zone: its index in zones */
 	size_t		 nzof;
 	size_t		 nshared;	/* zones taken from the previous table */
