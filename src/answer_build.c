@@ -400,29 +400,17 @@ zone_apex(const struct synth_zone *sz, uint8_t name[DNS_MAX_NAME])
 	return answer_lname(r.owner, r.owner_len, name);
 }
 
-/* The name a compile looks up for rr (see above), lower case; 0: none. */
+/*
+ * The name a compile looks up for rr (see above), lower case; 0: none: a
+ * CNAME's target (the chain), or what answer_compile.c itself takes for the
+ * additional section and a referral's glue.
+ */
 static size_t
 lookup_target(const struct enc_rr *rr, uint8_t name[DNS_MAX_NAME])
 {
-	size_t skip;
-
-	switch (rr->type) {
-	case LDNS_RR_TYPE_CNAME:
-	case LDNS_RR_TYPE_NS:
-		skip = 0;
-		break;
-	case LDNS_RR_TYPE_MX:
-		skip = 2;
-		break;
-	case LDNS_RR_TYPE_SRV:
-		skip = 6;
-		break;
-	default:
-		return 0;
-	}
-	if (rr->rdlen <= skip)
-		return 0;
-	return answer_lname(rr->rdata + skip, rr->rdlen - skip, name);
+	if (rr->type == LDNS_RR_TYPE_CNAME)
+		return answer_lname(rr->rdata, rr->rdlen, name);
+	return answer_additional_target(rr, name);
 }
 
 /* Whether a target of zone zi is in no other zone: solo so far. */

@@ -220,12 +220,8 @@ rrvec_add(struct rrvec *v, const struct enc_rr *const *rr, size_t n)
 	return 0;
 }
 
-/*
- * The name in the rdata that wants addresses in the additional section
- * (lower case into name), its length, or 0.
- */
-static size_t
-additional_target(const struct enc_rr *rr, uint8_t name[DNS_MAX_NAME])
+size_t
+answer_additional_target(const struct enc_rr *rr, uint8_t name[DNS_MAX_NAME])
 {
 	size_t skip;
 
@@ -264,7 +260,7 @@ collect_additional(const struct answer_table *t, const struct enc_section *set,
 
 	for (size_t i = 0; i < set->n; i++) {
 		uint8_t name[DNS_MAX_NAME];
-		size_t len = additional_target(set->rr[i], name);
+		size_t len = answer_additional_target(set->rr[i], name);
 		const struct node *tn;
 		bool dup = false;
 

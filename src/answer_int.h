@@ -181,6 +181,12 @@ struct answer_builder {
  */
 size_t		answer_lname(const uint8_t *name, size_t max,
 		    uint8_t out[DNS_MAX_NAME]);
+/*
+ * The name in rr's rdata that wants addresses in the additional section
+ * (NS, MX, SRV: lower case into name), its length, or 0.
+ */
+size_t		answer_additional_target(const struct enc_rr *rr,
+		    uint8_t name[DNS_MAX_NAME]);
 
 /* The records of type at node n (sorted by type), as a slice of n->rrs. */
 struct enc_section answer_node_rrset(const struct node *n, uint16_t type);
