@@ -443,11 +443,9 @@ static long *
 same_zones(const struct snapshot *s, size_t v, const struct snapshot *prev,
     const struct answer_table **pt)
 {
-	const struct snapshot_view *sv = &s->views[v], *ov = NULL;
+	const struct snapshot_view *sv = &s->views[v];
+	const struct snapshot_view *ov = prev_view(prev, sv->sv.name);
 
-	for (size_t i = 0; prev != NULL && i < prev->nviews && ov == NULL; i++)
-		if (strcmp(prev->views[i].sv.name, sv->sv.name) == 0)
-			ov = &prev->views[i];
 	if (ov == NULL || ov->table == NULL)
 		return NULL;
 	long *same = malloc((sv->sv.nzones ? sv->sv.nzones : 1) * sizeof(*same));
