@@ -482,19 +482,6 @@ config_fit(struct config *cfg)
 	}
 }
 
-/* Milliseconds since *t0 (CLOCK_MONOTONIC), and *t0 set to now. */
-static double
-lap_ms(struct timespec *t0)
-{
-	struct timespec t;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &t);
-	double ms = (double)(t.tv_sec - t0->tv_sec) * 1e3 +
-	    (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
-	*t0 = t;
-	return ms;
-}
-
 struct config *
 config_load(const char *path, FILE *diag, unsigned *nwarnings)
 {
@@ -538,7 +525,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	else if (rc != 0 && ctx.nerrors == 0)
 		config_diag_error(&ctx, rc, "syntax error");
 
-	parse_ms = lap_ms(&t0);
+	parse_ms = log_lap_ms(&t0);
 	if (!ctx.oom && ctx.read_errno == 0) {
 		config_roles_expand(&ctx);
 		config_check_defaults(&ctx);
@@ -562,7 +549,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	config_fit(cfg);
 	/* -v: where a large start-up's time goes, phase by phase. */
 	log_debug("%s: read in %.0f ms, checked in %.0f ms: %zu domains, "
-	    "%zu hosts", path, parse_ms, lap_ms(&t0), cfg->ndomains,
+	    "%zu hosts", path, parse_ms, log_lap_ms(&t0), cfg->ndomains,
 	    cfg->nhosts);
 	return cfg;
 }

@@ -143,6 +143,18 @@ log_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+double
+log_lap_ms(struct timespec *t0)
+{
+	struct timespec t;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t);
+	double ms = (double)(t.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+	*t0 = t;
+	return ms;
+}
+
 void
 log_debug(const char *fmt, ...)
 {

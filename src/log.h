@@ -29,6 +29,8 @@ void	log_warn(const char *fmt, ...)	 __attribute__((format(printf, 1, 2)));	/* a
 void	log_warnx(const char *fmt, ...)	 __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...)	 __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* -v phase timing: ms since *t0 (CLOCK_MONOTONIC), and *t0 set to now. */
+double	log_lap_ms(struct timespec *t0);
 void	fatal(const char *fmt, ...)	 __attribute__((format(printf, 1, 2), noreturn));
 void	fatalx(const char *fmt, ...)	 __attribute__((format(printf, 1, 2), noreturn));
 

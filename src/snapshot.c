@@ -523,13 +523,19 @@ build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 	zonefiles_clear(&zf);
 	zonefile_msgs_clear(&msgs);
 	/* Every view's zones are known: one serial per zone name. */
+	struct timespec t0;
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (snapshot_serials(s, prev, diag) < 0)
 		goto oom;
 	for (size_t v = 0; v < nviews; v++)
 		if (share_wire(s, v, prev) < 0)
 			goto oom;
-	if (shed)
+	log_debug("%zu zone names: serials in %.0f ms", s->nnames,
+	    log_lap_ms(&t0));
+	if (shed) {
 		snapshot_shed(s);	/* before the tables' scratch comes */
+		log_debug("configuration shed in %.0f ms", log_lap_ms(&t0));
+	}
 	for (size_t v = 0; v < nviews; v++) {
 		struct snapshot_view *sv = &s->views[v];
 		const struct answer_table *pt = NULL;
@@ -541,6 +547,9 @@ build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 			    cfg->path, sv->sv.name);
 			goto out;
 		}
+		log_debug("view %s: answers compiled in %.0f ms",
+		    sv->sv.name != NULL ? sv->sv.name : "default",
+		    log_lap_ms(&t0));
 	}
 	if (build_chaos(s) < 0)
 		goto oom;

@@ -257,15 +257,13 @@ synth_view(const struct config *cfg, int v, uint32_t serial, struct synth_view *
 
 	if (cfg->ndomains >= SYNTH_PARALLEL_MIN && ncpu > 1)
 		n = (size_t)ncpu;
-	struct timespec t0, t1;
+	struct timespec t0;
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = synth_view_threads(cfg, v, serial, out, n);
-	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
 	/* -v: a phase of a start-up or a reload. */
 	log_debug("view %s: %zu zones synthesized in %.0f ms (%zu thread%s)",
 	    out->name != NULL ? out->name : "default", out->nzones,
-	    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, n, n == 1 ? "" : "s");
+	    log_lap_ms(&t0), n, n == 1 ? "" : "s");
 	return rc;
 }
 

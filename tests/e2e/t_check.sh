@@ -397,6 +397,10 @@ ok_if "-v: the read and the checks timed, with the counts" grep -qE \
 ok_if "-v: each view's synthesis timed" grep -qE \
     "^ocsdnsd: view default: 1 zones synthesized in [0-9]+ ms \\(1 thread\\)\$" \
     "$TMPD/phases.out"
+ok_if "-v: the serials timed, with the zone names" grep -qE \
+    "^ocsdnsd: 1 zone names: serials in [0-9]+ ms\$" "$TMPD/phases.out"
+ok_if "-v: each view's answers timed" grep -qE \
+    "^ocsdnsd: view default: answers compiled in [0-9]+ ms\$" "$TMPD/phases.out"
 "$OCSDNSD" -t -c "$TMPD/phases.ini" >"$TMPD/phases.out" 2>&1 </dev/null
 OUT=$(cat "$TMPD/phases.out")
 ok_if "without -v: no phase times" sh -c "! grep -q ' synthesized in ' '$TMPD/phases.out'"
