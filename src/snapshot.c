@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "par.h"
 #include "reverse.h"
 #include "serial.h"
 #include "snapshot.h"
@@ -85,6 +86,39 @@ hash_zone(struct snapshot_view *sv, size_t z)
 	return x->soa != NULL ? 0 : -1;
 }
 
+/* Zones hashed apiece: below it, one thread does the view. */
+#define HASH_PARALLEL_MIN	512
+
+struct hash_job {
+	struct snapshot_view	*sv;
+	int			 rc[PAR_THREADS_MAX];
+};
+
+/* Part k of n hashes every n-th zone of the view from its k-th on. */
+static void
+hash_part(void *arg, size_t k, size_t n)
+{
+	struct hash_job *j = arg;
+
+	j->rc[k] = 0;
+	for (size_t z = k; z < j->sv->sv.nzones && j->rc[k] == 0; z += n)
+		j->rc[k] = hash_zone(j->sv, z);
+}
+
+/* Every zone of the view hashed, on every CPU when there are many. */
+static int
+hash_view(struct snapshot_view *sv)
+{
+	struct hash_job j = { sv, { 0 } };
+	size_t n = par_parts(sv->sv.nzones, HASH_PARALLEL_MIN);
+
+	par_run(n, hash_part, &j);
+	for (size_t k = 0; k < n; k++)
+		if (j.rc[k] < 0)
+			return -1;
+	return 0;
+}
+
 static uint32_t
 xzone_serial(const struct snapshot_xzone *x)
 {
@@ -93,17 +127,36 @@ xzone_serial(const struct snapshot_xzone *x)
 	return ixfr_soa_serial(&soa);
 }
 
+/*
+ * A zone to sort by name: the name's first 8 bytes big-endian (0-padded)
+ * in the ref itself, so most comparisons do not read the name.
+ */
 struct name_ref {
+	uint64_t	 head;
 	const char	*name;
 	size_t		 v, z;
 };
+
+static uint64_t
+name_head(const char *name)
+{
+	uint64_t h = 0;
+	size_t i = 0;
+
+	for (; i < 8 && name[i] != '\0'; i++)
+		h = h << 8 | (uint8_t)name[i];
+	return h << (8 * (8 - i));
+}
 
 static int
 cmp_ref(const void *a, const void *b)
 {
 	const struct name_ref *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
 
+	if (x->head != y->head)
+		return x->head < y->head ? -1 : 1;
+	/* Same 8 bytes: a name shorter than 8 ends there, and so does the other. */
+	int c = strcmp(x->name, y->name);
 	if (c != 0)
 		return c;
 	return x->v < y->v ? -1 : x->v > y->v;
@@ -266,9 +319,8 @@ snapshot_serials(struct snapshot *s, const struct snapshot *prev, FILE *diag)
 		if ((sv->xz = calloc(sv->sv.nzones ? sv->sv.nzones : 1,
 		    sizeof(*sv->xz))) == NULL)
 			goto out;
-		for (size_t z = 0; z < sv->sv.nzones; z++)
-			if (hash_zone(sv, z) < 0)
-				goto out;
+		if (hash_view(sv) < 0)
+			goto out;
 	}
 	struct name_ref *tmp = calloc(n ? n : 1, sizeof(*tmp));
 	s->refs = calloc(n ? n : 1, sizeof(*s->refs));
@@ -279,12 +331,14 @@ snapshot_serials(struct snapshot *s, const struct snapshot *prev, FILE *diag)
 	}
 	for (size_t v = 0; v < s->nviews; v++)
 		for (size_t z = 0; z < s->views[v].sv.nzones; z++)
-			tmp[k++] = (struct name_ref){ s->views[v].sv.zones[z].name,
-			    v, z };
+			tmp[k++] = (struct name_ref){
+			    name_head(s->views[v].sv.zones[z].name),
+			    s->views[v].sv.zones[z].name, v, z };
 	qsort(tmp, n, sizeof(*tmp), cmp_ref);
 	for (size_t i = 0; i < n; i++) {
 		s->refs[i] = (struct snapshot_zref){ tmp[i].v, tmp[i].z };
-		if (i == 0 || strcmp(tmp[i].name, tmp[i - 1].name) != 0)
+		if (i == 0 || tmp[i].head != tmp[i - 1].head ||
+		    strcmp(tmp[i].name, tmp[i - 1].name) != 0)
 			s->zones[s->nnames++] = (struct snapshot_zone){
 			    .name = tmp[i].name, .first = i };
 		s->zones[s->nnames - 1].n++;

@@ -338,6 +338,90 @@ START_TEST(test_snapshot_serials)
 }
 END_TEST
 
+/*
+ * Many zones (enough to hash them on several threads): every zone's hash is
+ * the one a direct ixfr_rrs_hash() of its records gives, the zone names are
+ * in strcmp() order (names alike in their first 8 bytes and names shorter
+ * than 8 among them), and a reload that changes two zones, one at each end,
+ * changes those two serials only.
+ */
+#define MANY_ZONES 800
+
+static const char *
+many_name(size_t i, char *buf, size_t len)
+{
+	if (i % 3 == 0)
+		snprintf(buf, len, "zone-with-a-long-prefix-%zu.lab", i);
+	else if (i % 3 == 1)
+		snprintf(buf, len, "z%zu.lab", i);
+	else
+		snprintf(buf, len, "%c.lab", (char)('a' + i % 26));
+	return buf;
+}
+
+static char *
+many_ini(size_t changed1, size_t changed2)
+{
+	size_t cap = MANY_ZONES * 160, n = 0;
+	char *buf = malloc(cap), name[64];
+	bool seen[26] = { false };
+
+	ck_assert_ptr_nonnull(buf);
+	for (size_t i = 0; i < MANY_ZONES; i++) {
+		if (i % 3 == 2) {	/* one domain per letter */
+			if (seen[i % 26])
+				continue;
+			seen[i % 26] = true;
+		}
+		many_name(i, name, sizeof(name));
+		n += (size_t)snprintf(buf + n, cap - n,
+		    "[domain %s]\npool = pool.%s\n[host pool.%s]\n"
+		    "address = 10.%zu.%zu.%d\n", name, name, name, i / 256,
+		    i % 256, i == changed1 || i == changed2 ? 99 : 10);
+		ck_assert_uint_lt(n, cap);
+	}
+	return buf;
+}
+
+START_TEST(test_snapshot_serials_many)
+{
+	char *t1 = many_ini(MANY_ZONES, MANY_ZONES);
+	struct snapshot *a = testconf_snapshot(t1);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_gt(a->nnames, 512);	/* HASH_PARALLEL_MIN */
+	for (size_t i = 1; i < a->nnames; i++)
+		ck_assert_int_lt(strcmp(a->zones[i - 1].name, a->zones[i].name), 0);
+	const struct snapshot_view *sv = &a->views[0];
+	ck_assert_uint_eq(sv->sv.nzones, a->nnames);
+	for (size_t z = 0; z < sv->sv.nzones; z++) {
+		struct ixfr_rrs w;
+		ck_assert_int_eq(ixfr_zone_wire(&sv->sv.zones[z], &w), 0);
+		ck_assert_uint_eq(sv->xz[z].hash, ixfr_rrs_hash(&w));
+		ck_assert_uint_eq(sv->xz[z].size, w.size + w.soa.len);
+		ixfr_rrs_clear(&w);
+	}
+	char n0[64], n1[64];
+	many_name(0, n0, sizeof(n0));
+	many_name(MANY_ZONES - 4, n1, sizeof(n1));	/* 796: z796.lab */
+	char *t2 = many_ini(0, MANY_ZONES - 4);
+	struct snapshot *b = snapshot_build(testconf_load(t2), a, stderr);
+	ck_assert_ptr_nonnull(b);
+	size_t nchanged = 0;
+	for (size_t i = 0; i < b->nnames; i++) {
+		const struct snapshot_zone *e = &b->zones[i];
+		bool want = strcmp(e->name, n0) == 0 || strcmp(e->name, n1) == 0;
+		ck_assert_msg(e->changed == want, "zone %s: changed %d", e->name,
+		    e->changed);
+		nchanged += e->changed;
+	}
+	ck_assert_uint_eq(nchanged, 2);
+	snapshot_free(a);
+	snapshot_free(b);
+	free(t1);
+	free(t2);
+}
+END_TEST
+
 static Suite *
 ixfr_suite(void)
 {
@@ -350,6 +434,7 @@ ixfr_suite(void)
 	tcase_add_test(tc, test_stream);
 	tcase_add_test(tc, test_query_soa);
 	tcase_add_test(tc, test_snapshot_serials);
+	tcase_add_test(tc, test_snapshot_serials_many);
 	suite_add_tcase(s, tc);
 	return s;
 }
