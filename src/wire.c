@@ -20,24 +20,28 @@ wire_name_hash(const uint8_t *name, size_t len)
 size_t
 wire_name_from_text(const char *text, uint8_t out[DNS_MAX_NAME])
 {
-	size_t len = 0, lab;
-	const char *p = text;
+	size_t len = 0;		/* out[len] is the current label's length */
+	const unsigned char *p = (const unsigned char *)text;
 
 	if (strcmp(text, ".") == 0 || *text == '\0') {
 		out[0] = 0;
 		return 1;
 	}
-	while (*p != '\0') {
-		const char *dot = strchr(p, '.');
-		lab = dot ? (size_t)(dot - p) : strlen(p);
-		if (lab == 0 || lab > DNS_MAX_LABEL || len + lab + 2 > DNS_MAX_NAME)
+	/* One pass: each label copied lower case, its length put before it. */
+	for (;;) {
+		size_t lab = 0;
+		for (; *p != '\0' && *p != '.'; p++) {
+			if (++lab > DNS_MAX_LABEL || len + lab + 2 > DNS_MAX_NAME)
+				return 0;
+			out[len + lab] = *p >= 'A' && *p <= 'Z' ?
+			    (uint8_t)(*p + ('a' - 'A')) : *p;
+		}
+		if (lab == 0)
 			return 0;
-		out[len++] = (uint8_t)lab;
-		for (size_t i = 0; i < lab; i++)
-			out[len++] = (uint8_t)tolower((unsigned char)p[i]);
-		if (dot == NULL)
+		out[len] = (uint8_t)lab;
+		len += lab + 1;
+		if (*p == '\0' || *++p == '\0')	/* the end, or a final dot */
 			break;
-		p = dot + 1;
 	}
 	out[len++] = 0;
 	return len;

@@ -5,6 +5,7 @@
 
 #include "dns.h"
 #include "query.h"
+#include "wire.h"
 
 /* Builds "ID flags qd an ns ar" + question for name (text, dots) / type / class. */
 static size_t
@@ -332,6 +333,44 @@ START_TEST(test_question_hash)
 }
 END_TEST
 
+/*
+ * Text to wire: lower case, an optional final dot, the root; empty labels,
+ * a label over 63 and a name over 255 octets refused (0).
+ */
+START_TEST(test_name_from_text)
+{
+	uint8_t out[DNS_MAX_NAME];
+	static const uint8_t ab[] = { 1, 'a', 2, 'b', 'c', 0 };
+	char text[300];
+
+	ck_assert_uint_eq(wire_name_from_text("A.bC", out), sizeof(ab));
+	ck_assert_mem_eq(out, ab, sizeof(ab));
+	ck_assert_uint_eq(wire_name_from_text("a.BC.", out), sizeof(ab));
+	ck_assert_mem_eq(out, ab, sizeof(ab));
+	ck_assert_uint_eq(wire_name_from_text(".", out), 1);
+	ck_assert_uint_eq(out[0], 0);
+	ck_assert_uint_eq(wire_name_from_text("", out), 1);
+	ck_assert_uint_eq(wire_name_from_text("a..b", out), 0);
+	ck_assert_uint_eq(wire_name_from_text(".a", out), 0);
+	ck_assert_uint_eq(wire_name_from_text("a..", out), 0);
+	memset(text, 'x', 63);
+	strcpy(text + 63, ".y");
+	ck_assert_uint_eq(wire_name_from_text(text, out), 1 + 63 + 2 + 1);
+	memset(text, 'x', 64);
+	strcpy(text + 64, ".y");
+	ck_assert_uint_eq(wire_name_from_text(text, out), 0);
+	/* 63 labels "abc." and "a": 253 characters, the longest name (255). */
+	for (int i = 0; i < 63; i++)
+		memcpy(text + 4 * i, "abc.", 4);
+	strcpy(text + 252, "a");
+	ck_assert_uint_eq(wire_name_from_text(text, out), DNS_MAX_NAME);
+	ck_assert_uint_eq(out[DNS_MAX_NAME - 3], 1);
+	ck_assert_uint_eq(out[DNS_MAX_NAME - 2], 'a');
+	strcpy(text + 252, "ab");
+	ck_assert_uint_eq(wire_name_from_text(text, out), 0);
+}
+END_TEST
+
 static Suite *
 query_suite(void)
 {
@@ -350,6 +389,7 @@ query_suite(void)
 	tcase_add_test(tc, test_huge_counts);
 	tcase_add_test(tc, test_random_bytes_never_crash);
 	tcase_add_test(tc, test_question_hash);
+	tcase_add_test(tc, test_name_from_text);
 	suite_add_tcase(s, tc);
 	return s;
 }
