@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <ini.h>
 
@@ -97,7 +100,8 @@ section_domain(struct cfg_ctx *ctx, const char *name)
 		cfg->ndomains--;
 		return;
 	}
-	if (config_index_add(&cfg->domain_index, cfg->domains, sizeof(*d),
+	/* A later part's names join the index, checked, in config_read(). */
+	if (!ctx->part && config_index_add(&cfg->domain_index, cfg->domains, sizeof(*d),
 	    cfg->ndomains - 1) == -1)
 		ctx->oom = true;
 	ctx->cur = cfg->ndomains - 1;
@@ -138,7 +142,8 @@ section_host(struct cfg_ctx *ctx, const char *name)
 		cfg->nhosts--;
 		return;
 	}
-	if (config_index_add(&cfg->host_index, cfg->hosts, sizeof(*h),
+	/* A later part's names join the index, checked, in config_read(). */
+	if (!ctx->part && config_index_add(&cfg->host_index, cfg->hosts, sizeof(*h),
 	    cfg->nhosts - 1) == -1)
 		ctx->oom = true;
 	ctx->cur = cfg->nhosts - 1;
@@ -396,17 +401,30 @@ line_reader(char *str, int num, void *stream)
 {
 	struct cfg_ctx *ctx = stream;
 
-	if (ctx->oom)
+	if (ctx->oom || ctx->src >= ctx->src_end)
 		return NULL;
-	errno = 0;
-	ssize_t n = getline(&ctx->buf, &ctx->bufcap, ctx->fp);
-	if (n == -1) {
-		if (ferror(ctx->fp))
-			ctx->read_errno = errno != 0 ? errno : EIO;
-		return NULL;
+	/* As getline() did: up to a '\n', which may be missing at the end. */
+	const char *nl = memchr(ctx->src, '\n',
+	    (size_t)(ctx->src_end - ctx->src));
+	size_t n = (nl != NULL ? (size_t)(nl - ctx->src) + 1 :
+	    (size_t)(ctx->src_end - ctx->src));
+	if (n + 1 > ctx->bufcap) {
+		size_t cap = ctx->bufcap ? ctx->bufcap : 256;
+		while (cap < n + 1)
+			cap *= 2;
+		char *b = realloc(ctx->buf, cap);
+		if (b == NULL) {
+			ctx->oom = true;
+			return NULL;
+		}
+		ctx->buf = b;
+		ctx->bufcap = cap;
 	}
+	memcpy(ctx->buf, ctx->src, n);
+	ctx->buf[n] = '\0';
+	ctx->src += n;
 	ctx->line++;
-	size_t len = (size_t)n;
+	size_t len = n;
 	while (len > 0 && (ctx->buf[len - 1] == '\n' ||
 	    ctx->buf[len - 1] == '\r'))
 		len--;
@@ -455,7 +473,62 @@ line_reader(char *str, int num, void *stream)
 	return str;
 }
 
+int
+config_parse_range(struct cfg_ctx *ctx)
+{
+	int rc = ini_parse_stream(line_reader, ctx, key_handler, ctx);
+
+	free(ctx->buf);
+	ctx->buf = NULL;
+	ctx->bufcap = 0;
+	if (rc == -2)
+		ctx->oom = true;
+	return rc;
+}
+
 /* --- load and free ------------------------------------------------------ */
+
+/*
+ * The whole file, read at once (*len bytes; malloc'd): config_read() may
+ * parse its halves side by side. NULL and *err set on a read error, NULL
+ * alone when out of memory.
+ */
+static char *
+slurp(int fd, size_t *len, int *err)
+{
+	struct stat st;
+	size_t cap = 1 << 16, n = 0;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 1;
+	char *buf = malloc(cap);
+	if (buf == NULL)
+		return NULL;
+	for (;;) {
+		if (n == cap) {
+			char *b = realloc(buf, cap * 2);
+			if (b == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = b;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r == 0)
+			break;
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			*err = errno != 0 ? errno : EIO;
+			free(buf);
+			return NULL;
+		}
+		n += (size_t)r;
+	}
+	*len = n;
+	return buf;
+}
 
 /*
  * The arrays grew by doubling while the file was read: at 10,000 domains
@@ -506,7 +579,8 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	ctx.cfg = cfg;
 	config_key_init(CFG_SECT_SERVER, cfg);
 
-	if ((ctx.fp = fopen(path, "r")) == NULL) {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
 		int saved = errno;
 		if (diag != NULL)
 			fprintf(diag, "%s: cannot open: %s\n", path,
@@ -514,16 +588,17 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 		config_free(cfg);
 		return NULL;
 	}
-	int rc = ini_parse_stream(line_reader, &ctx, key_handler, &ctx);
-	fclose(ctx.fp);
-	free(ctx.buf);
-	if (ctx.read_errno != 0)
+	size_t len = 0;
+	char *src = slurp(fd, &len, &ctx.read_errno);
+	close(fd);
+	if (src == NULL && ctx.read_errno == 0)
+		ctx.oom = true;
+	else if (ctx.read_errno != 0)
 		config_diag_error(&ctx, 0, "cannot read: %s",
 		    strerror(ctx.read_errno));
-	else if (rc == -2)
-		ctx.oom = true;
-	else if (rc != 0 && ctx.nerrors == 0)
-		config_diag_error(&ctx, rc, "syntax error");
+	else
+		config_read(&ctx, src, len);
+	free(src);
 
 	parse_ms = log_lap_ms(&t0);
 	if (!ctx.oom && ctx.read_errno == 0) {
@@ -548,9 +623,9 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	}
 	config_fit(cfg);
 	/* -v: where a large start-up's time goes, phase by phase. */
-	log_debug("%s: read in %.0f ms, checked in %.0f ms: %zu domains, "
-	    "%zu hosts", path, parse_ms, log_lap_ms(&t0), cfg->ndomains,
-	    cfg->nhosts);
+	log_debug("%s: read in %.0f ms%s, checked in %.0f ms: %zu domains, "
+	    "%zu hosts", path, parse_ms, ctx.joined ? " (2 threads)" : "",
+	    log_lap_ms(&t0), cfg->ndomains, cfg->nhosts);
 	return cfg;
 }
 

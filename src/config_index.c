@@ -1,6 +1,7 @@
 /* config_index.c -- the configuration's hosts and domains by name. */
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -81,10 +82,10 @@ slots_new(size_t n)
 	return p;
 }
 
-/* Adds position pos (whose name is not there yet). -1 when out of memory. */
-int
-config_index_add(struct cfg_index *x, const void *base, size_t stride,
-    size_t pos)
+/* Adds pos; with check, not when its name is there (1). -1: out of memory. */
+static int
+index_put(struct cfg_index *x, const void *base, size_t stride, size_t pos,
+    bool check)
 {
 	if ((x->n + 1) * 2 > (x->slot ? x->mask + 1 : 0)) {
 		size_t size = x->slot ? (x->mask + 1) * 2 : 64;
@@ -103,14 +104,31 @@ config_index_add(struct cfg_index *x, const void *base, size_t stride,
 		x->slot = slot;
 		x->mask = size - 1;
 	}
-	uint32_t h = name_hash(item_name(base, stride, pos));
+	const char *name = item_name(base, stride, pos);
+	uint32_t h = name_hash(name);
 	size_t j = h & x->mask;
-	while (x->slot[j].pos != 0)
-		j = (j + 1) & x->mask;
+	for (; x->slot[j].pos != 0; j = (j + 1) & x->mask)
+		if (check && x->slot[j].hash == h && strcmp(item_name(base,
+		    stride, x->slot[j].pos - 1), name) == 0)
+			return 1;
 	x->slot[j].pos = (uint32_t)pos + 1;
 	x->slot[j].hash = h;
 	x->n++;
 	return 0;
+}
+
+int
+config_index_add(struct cfg_index *x, const void *base, size_t stride,
+    size_t pos)
+{
+	return index_put(x, base, stride, pos, false);
+}
+
+int
+config_index_put(struct cfg_index *x, const void *base, size_t stride,
+    size_t pos)
+{
+	return index_put(x, base, stride, pos, true);
 }
 
 /* Lower case, no trailing dot: the form names are stored in. */

@@ -241,11 +241,14 @@ struct cfg_seen {
 struct cfg_ctx {
 	struct config	*cfg;
 	const char	*path;
-	FILE		*fp;
+	const char	*src;		/* the file's bytes still to read */
+	const char	*src_end;
+	bool		 part;		/* a later part (config_read.c): no index */
+	bool		 joined;	/* config_read(): read in two threads */
 	FILE		*diag;
 	int		 line;
 	int		 read_errno;
-	char		*buf;		/* getline() buffer */
+	char		*buf;		/* the current line, NUL-terminated */
 	size_t		 bufcap;
 	enum cfg_sect	 sect;
 	size_t		 cur;		/* index of the current view/domain/host */
@@ -297,8 +300,17 @@ int	config_seen_line(const struct cfg_ctx *ctx, const struct cfg_seen *s,
 /* Makes s the section whose keys come next: an empty run at the end. */
 void	config_seen_start(struct cfg_ctx *ctx, struct cfg_seen *s);
 
+/* config.c: parses ctx->src..src_end; inih's code: 0 or its error line. */
+int	config_parse_range(struct cfg_ctx *ctx);
+
+/* config_read.c: the file's sections parsed, in two threads when large. */
+void	config_read(struct cfg_ctx *ctx, const char *src, size_t len);
+
 /* config_index.c: the name indexes. */
 int	config_index_add(struct cfg_index *x, const void *base, size_t stride,
+	    size_t pos);
+/* The same, unless the name is there: then 1 and nothing added. */
+int	config_index_put(struct cfg_index *x, const void *base, size_t stride,
 	    size_t pos);
 
 /* config_roles.c: role sections, and the names they and domains make. */
