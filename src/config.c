@@ -81,7 +81,7 @@ section_domain(struct cfg_ctx *ctx, const char *name)
 		    name, why);
 		return;
 	}
-	const struct cfg_domain *old = config_domain(cfg, norm);
+	const struct cfg_domain *old = config_domain_norm(cfg, norm);
 	if (old != NULL) {
 		config_diag_error(ctx, ctx->line, "duplicate [domain %s] "
 		    "(first on line %d)", norm, old->line);
@@ -121,7 +121,7 @@ section_host(struct cfg_ctx *ctx, const char *name)
 		    name, why);
 		return;
 	}
-	const struct cfg_host *old = config_host(cfg, norm);
+	const struct cfg_host *old = config_host_norm(cfg, norm);
 	if (old != NULL) {
 		config_diag_error(ctx, ctx->line, "duplicate [host %s] "
 		    "(first on line %d)", norm, old->line);

@@ -309,6 +309,13 @@ void	config_read(struct cfg_ctx *ctx, const char *src, size_t len);
 /* config_index.c: the name indexes. */
 int	config_index_add(struct cfg_index *x, const void *base, size_t stride,
 	    size_t pos);
+/* config_host(), config_domain(), config_zone_of() of a stored-form name. */
+const struct cfg_host	*config_host_norm(const struct config *cfg,
+			    const char *name);
+const struct cfg_domain	*config_domain_norm(const struct config *cfg,
+			    const char *name);
+const struct cfg_domain	*config_zone_of_norm(const struct config *cfg,
+			    const char *name);
 /* The same, unless the name is there: then 1 and nothing added. */
 int	config_index_put(struct cfg_index *x, const void *base, size_t stride,
 	    size_t pos);
