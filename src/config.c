@@ -96,6 +96,7 @@ section_domain(struct cfg_ctx *ctx, const char *name)
 		return;
 	d->line = ctx->line;
 	config_key_init(CFG_SECT_DOMAIN, d);
+	ctx->strs_on = true;
 	if ((d->name = config_ctx_strdup(ctx, norm)) == NULL) {
 		cfg->ndomains--;
 		return;
@@ -138,6 +139,7 @@ section_host(struct cfg_ctx *ctx, const char *name)
 	h->role = h->copy_of = -1;
 	ctx->nhost_sections = cfg->nhosts;
 	config_key_init(CFG_SECT_HOST, h);
+	ctx->strs_on = true;
 	if ((h->name = config_ctx_strdup(ctx, norm)) == NULL) {
 		cfg->nhosts--;
 		return;
@@ -188,6 +190,7 @@ section_header(struct cfg_ctx *ctx, char *p)
 {
 	ctx->sect = CFG_SECT_IGNORE;
 	ctx->seen = &ctx->ignore_seen;
+	ctx->strs_on = false;
 	char *end = strchr(p, ']');
 	if (end == NULL) {
 		config_diag_error(ctx, ctx->line, "missing ']' in section "
@@ -543,15 +546,22 @@ config_fit(struct config *cfg)
 	config_ctx_fit(&cfg->hosts, cfg->nhosts, sizeof(*cfg->hosts));
 	config_ctx_fit(&cfg->roles, cfg->nroles, sizeof(*cfg->roles));
 	config_ctx_fit(&cfg->keys, cfg->nkeys, sizeof(*cfg->keys));
+	/* The small lists in cfg->strs stay as they are: no realloc() there. */
+	const struct cfg_strs *st = cfg->strs;
 	for (size_t i = 0; i < cfg->nhosts; i++)
-		config_ctx_fit(&cfg->hosts[i].addrs, cfg->hosts[i].naddrs,
-		    sizeof(*cfg->hosts[i].addrs));
+		if (!config_str_in(st, cfg->hosts[i].addrs))
+			config_ctx_fit(&cfg->hosts[i].addrs,
+			    cfg->hosts[i].naddrs, sizeof(*cfg->hosts[i].addrs));
 	for (size_t i = 0; i < cfg->ndomains; i++) {
 		struct cfg_domain *d = &cfg->domains[i];
-		config_ctx_fit(&d->pool.v, d->pool.n, sizeof(*d->pool.v));
-		config_ctx_fit(&d->access_edge.v, d->access_edge.n,
-		    sizeof(*d->access_edge.v));
-		config_ctx_fit(&d->ns, d->nns, sizeof(*d->ns));
+		if (!config_str_in(st, d->pool.v))
+			config_ctx_fit(&d->pool.v, d->pool.n,
+			    sizeof(*d->pool.v));
+		if (!config_str_in(st, d->access_edge.v))
+			config_ctx_fit(&d->access_edge.v, d->access_edge.n,
+			    sizeof(*d->access_edge.v));
+		if (!config_str_in(st, d->ns))
+			config_ctx_fit(&d->ns, d->nns, sizeof(*d->ns));
 	}
 }
 
@@ -591,6 +601,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	size_t len = 0;
 	char *src = slurp(fd, &len, &ctx.read_errno);
 	close(fd);
+	ctx.strs = cfg->strs = config_strs_new(len);
 	if (src == NULL && ctx.read_errno == 0)
 		ctx.oom = true;
 	else if (ctx.read_errno != 0)
@@ -601,6 +612,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	free(src);
 
 	parse_ms = log_lap_ms(&t0);
+	ctx.strs_on = false;
 	if (!ctx.oom && ctx.read_errno == 0) {
 		config_roles_expand(&ctx);
 		config_check_defaults(&ctx);
@@ -630,11 +642,11 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 }
 
 static void
-targets_free(struct cfg_targets *t)
+targets_free(const struct cfg_strs *st, struct cfg_targets *t)
 {
 	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i].name);
-	free(t->v);
+		config_str_free(st, t->v[i].name);
+	config_str_free(st, t->v);
 }
 
 /*
@@ -643,35 +655,37 @@ targets_free(struct cfg_targets *t)
  * only the server-wide keys, the views and the [key]s it serves with.
  */
 void
-config_shed(struct config *cfg)
+config_shed_items(struct config *cfg)
 {
+	const struct cfg_strs *st = cfg->strs;
+
 	for (size_t i = 0; i < cfg->ndomains; i++) {
 		struct cfg_domain *d = &cfg->domains[i];
 
-		free(d->name);
-		targets_free(&d->pool);
-		targets_free(&d->access_edge);
+		config_str_free(st, d->name);
+		targets_free(st, &d->pool);
+		targets_free(st, &d->access_edge);
 		for (size_t j = 0; j < d->nns; j++)
-			free(d->ns[j]);
-		free(d->ns);
-		free(d->hostmaster);
-		free(d->pool_role);
-		free(d->director);
-		free(d->edge);
-		free(d->pool_name);
-		free(d->director_name);
-		free(d->edge_name);
+			config_str_free(st, d->ns[j]);
+		config_str_free(st, d->ns);
+		config_str_free(st, d->hostmaster);
+		config_str_free(st, d->pool_role);
+		config_str_free(st, d->director);
+		config_str_free(st, d->edge);
+		config_str_free(st, d->pool_name);
+		config_str_free(st, d->director_name);
+		config_str_free(st, d->edge_name);
 	}
 	free(cfg->domains);
 	config_roles_free(cfg);
 	for (size_t i = 0; i < cfg->nhosts; i++) {
 		struct cfg_host *h = &cfg->hosts[i];
 
-		free(h->name);
+		config_str_free(st, h->name);
 		for (size_t j = 0; j < h->naddrs; j++)
-			free(h->addrs[j].view);
-		free(h->addrs);
-		free(h->cname);
+			config_str_free(st, h->addrs[j].view);
+		config_str_free(st, h->addrs);
+		config_str_free(st, h->cname);
 	}
 	free(cfg->hosts);
 	free(cfg->domain_index.slot);
@@ -684,6 +698,15 @@ config_shed(struct config *cfg)
 	cfg->nroles = 0;
 	memset(&cfg->domain_index, 0, sizeof(cfg->domain_index));
 	memset(&cfg->host_index, 0, sizeof(cfg->host_index));
+}
+
+/* The region last: config_str_free() above looked at it. */
+void
+config_shed(struct config *cfg)
+{
+	config_shed_items(cfg);
+	config_strs_free(cfg->strs);
+	cfg->strs = NULL;
 }
 
 void

@@ -91,9 +91,11 @@ config_check_defaults(struct cfg_ctx *ctx)
 		cfg->views[i].allow_transfer_set =
 		    config_seen_line(ctx, &ctx->vseen[i],
 		    CFG_KEY_VIEW_ALLOW_TRANSFER) != 0;
+	ctx->strs_on = true;		/* a domain's ns and hostmaster */
 	for (size_t i = 0; i < cfg->ndomains; i++)
 		row_defaults(ctx, CFG_SECT_DOMAIN, &ctx->dseen[i],
 		    &cfg->domains[i], cfg->domains[i].name);
+	ctx->strs_on = false;
 }
 
 /* --- cross-checks ------------------------------------------------------- */

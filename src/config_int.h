@@ -245,6 +245,8 @@ struct cfg_ctx {
 	const char	*src_end;
 	bool		 part;		/* a later part (config_read.c): no index */
 	bool		 joined;	/* config_read(): read in two threads */
+	struct cfg_strs	*strs;		/* cfg->strs, shared by the parts */
+	bool		 strs_on;	/* config_ctx_strdup() allocates there */
 	FILE		*diag;
 	int		 line;
 	int		 read_errno;
@@ -305,6 +307,22 @@ int	config_parse_range(struct cfg_ctx *ctx);
 
 /* config_read.c: the file's sections parsed, in two threads when large. */
 void	config_read(struct cfg_ctx *ctx, const char *src, size_t len);
+
+/* config_str.c: the region of the domains' and hosts' strings. */
+struct cfg_strs *config_strs_new(size_t file_len);
+void	config_strs_free(struct cfg_strs *st);
+/* A copy of s in st (malloc'd when st is NULL or full); NULL: no memory. */
+char	*config_strs_dup(struct cfg_strs *st, const char *s);
+/* config_ctx_append() for a domain's or a host's lists (config_str.c). */
+void	*config_ctx_append_small(struct cfg_ctx *ctx, void *arrayp, size_t *n,
+	    size_t size);
+/* Whether p is in st (may be NULL). */
+bool	 config_str_in(const struct cfg_strs *st, const void *p);
+/* Frees p unless it is in st (may be NULL). Every string of a domain or a
+ * host, and any from config_ctx_strdup(), is freed this way. */
+void	config_str_free(const struct cfg_strs *st, void *p);
+/* config.c: config_shed() but for st itself (a part shares its parent's). */
+void	config_shed_items(struct config *cfg);
 
 /* config_index.c: the name indexes. */
 int	config_index_add(struct cfg_index *x, const void *base, size_t stride,

@@ -193,7 +193,7 @@ part_free(struct part *p, bool moved)
 		free(p->cfg.domains);
 		free(p->cfg.hosts);
 	} else
-		config_shed(&p->cfg);
+		config_shed_items(&p->cfg);
 	p->ctx.diag = NULL;
 	config_diag_flush(&p->ctx);
 	free(p->ctx.dseen);
@@ -241,6 +241,7 @@ config_read(struct cfg_ctx *ctx, const char *src, size_t len)
 		p->ctx.cfg = &p->cfg;
 		p->ctx.path = ctx->path;
 		p->ctx.part = true;
+		p->ctx.strs = p->cfg.strs = ctx->strs;
 		p->ctx.src = split;
 		p->ctx.src_end = end;
 		if (pthread_create(&tid, NULL, part_run, p) != 0) {

@@ -149,7 +149,22 @@ START_TEST(test_halves_joined)
 		ck_assert_int_eq(h->addrs[0].line, DOM_LINE(i) + 4);
 		ck_assert_int_eq(h->zone, i);
 		ck_assert(h->pool);
+		/* Their strings and lists in the region config_shed() drops. */
+		ck_assert(config_str_in(cfg->strs, d->name));
+		ck_assert(config_str_in(cfg->strs, d->pool.v));
+		ck_assert(config_str_in(cfg->strs, d->pool.v[0].name));
+		ck_assert(config_str_in(cfg->strs, d->ns[0]));
+		ck_assert(config_str_in(cfg->strs, d->hostmaster));
+		ck_assert(config_str_in(cfg->strs, h->name));
+		ck_assert(config_str_in(cfg->strs, h->addrs));
 	}
+	/* The server's are freed one by one, later: not there. */
+	ck_assert_ptr_nonnull(cfg->version);
+	ck_assert(!config_str_in(cfg->strs, cfg->version));
+	ck_assert(!config_str_in(cfg->strs, cfg->path));
+	config_shed(cfg);
+	ck_assert_ptr_null(cfg->strs);
+	ck_assert_uint_eq(cfg->ndomains, 0);
 	config_free(cfg);
 }
 END_TEST
