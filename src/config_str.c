@@ -30,8 +30,12 @@ struct cfg_strs {
 struct cfg_strs *
 config_strs_new(size_t file_len)
 {
-	/* The file's bytes, plus ns1.<d> and hostmaster.<d> of each domain. */
-	size_t cap = file_len + file_len / 2 + (1u << 20);
+	/*
+	 * Measured at 100,000 domains: 1.7 bytes here for each of the file
+	 * (a list's growth leaves copies; a domain's defaults are not in
+	 * the file). Only the pages written to cost memory.
+	 */
+	size_t cap = 3 * file_len + (1u << 20);
 	struct cfg_strs *st = calloc(1, sizeof(*st));
 
 	if (st == NULL)
@@ -57,35 +61,33 @@ config_strs_free(struct cfg_strs *st)
 	free(st);
 }
 
+/*
+ * n bytes in st, NULL when full. Every block is a multiple of 8 bytes, so
+ * each starts aligned for the lists' elements (pointers, addresses).
+ */
+static void *
+strs_alloc(struct cfg_strs *st, size_t n)
+{
+	size_t want = (n + 7) & ~(size_t)7;
+	if (want < n)
+		return NULL;
+	size_t off = atomic_fetch_add_explicit(&st->used, want,
+	    memory_order_relaxed);
+	if (off > st->cap || want > st->cap - off)
+		return NULL;
+	return st->base + off;
+}
+
 char *
 config_strs_dup(struct cfg_strs *st, const char *s)
 {
 	size_t n = strlen(s) + 1;
+	char *p;
 
-	if (st != NULL) {
-		size_t off = atomic_fetch_add_explicit(&st->used, n,
-		    memory_order_relaxed);
-		if (off + n <= st->cap && off + n > off)
-			return memcpy(st->base + off, s, n);
-	}
-	char *p = malloc(n);
+	if (st != NULL && (p = strs_alloc(st, n)) != NULL)
+		return memcpy(p, s, n);
+	p = malloc(n);
 	return p != NULL ? memcpy(p, s, n) : NULL;
-}
-
-/* n bytes aligned for any element type, in st; NULL when full. */
-static void *
-strs_alloc(struct cfg_strs *st, size_t n)
-{
-	const size_t align = 16;
-	size_t want = n + align - 1;
-	size_t off = atomic_fetch_add_explicit(&st->used, want,
-	    memory_order_relaxed);
-
-	if (want < n || off + want > st->cap || off + want < off)
-		return NULL;
-	uintptr_t at = ((uintptr_t)st->base + off + align - 1) &
-	    ~(uintptr_t)(align - 1);
-	return (void *)at;
 }
 
 /*
