@@ -1,4 +1,4 @@
-/* config_read.c -- the file's sections parsed, a large file's halves in two threads. */
+/* config_read.c -- the file parsed; a large one's halves in two threads. */
 
 #include <pthread.h>
 #include <stdbool.h>

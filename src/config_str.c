@@ -1,4 +1,4 @@
-/* config_str.c -- the strings of domains and hosts, in one region freed at once. */
+/* config_str.c -- domains' and hosts' strings in one region, freed at once. */
 
 #include <stdatomic.h>
 #include <stdbool.h>
