@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <ini.h>
 
@@ -78,7 +81,7 @@ section_domain(struct cfg_ctx *ctx, const char *name)
 		    name, why);
 		return;
 	}
-	const struct cfg_domain *old = config_domain(cfg, norm);
+	const struct cfg_domain *old = config_domain_norm(cfg, norm);
 	if (old != NULL) {
 		config_diag_error(ctx, ctx->line, "duplicate [domain %s] "
 		    "(first on line %d)", norm, old->line);
@@ -93,11 +96,13 @@ section_domain(struct cfg_ctx *ctx, const char *name)
 		return;
 	d->line = ctx->line;
 	config_key_init(CFG_SECT_DOMAIN, d);
+	ctx->strs_on = true;
 	if ((d->name = config_ctx_strdup(ctx, norm)) == NULL) {
 		cfg->ndomains--;
 		return;
 	}
-	if (config_index_add(&cfg->domain_index, cfg->domains, sizeof(*d),
+	/* A later part's names join the index, checked, in config_read(). */
+	if (!ctx->part && config_index_add(&cfg->domain_index, cfg->domains, sizeof(*d),
 	    cfg->ndomains - 1) == -1)
 		ctx->oom = true;
 	ctx->cur = cfg->ndomains - 1;
@@ -117,7 +122,7 @@ section_host(struct cfg_ctx *ctx, const char *name)
 		    name, why);
 		return;
 	}
-	const struct cfg_host *old = config_host(cfg, norm);
+	const struct cfg_host *old = config_host_norm(cfg, norm);
 	if (old != NULL) {
 		config_diag_error(ctx, ctx->line, "duplicate [host %s] "
 		    "(first on line %d)", norm, old->line);
@@ -134,11 +139,13 @@ section_host(struct cfg_ctx *ctx, const char *name)
 	h->role = h->copy_of = -1;
 	ctx->nhost_sections = cfg->nhosts;
 	config_key_init(CFG_SECT_HOST, h);
+	ctx->strs_on = true;
 	if ((h->name = config_ctx_strdup(ctx, norm)) == NULL) {
 		cfg->nhosts--;
 		return;
 	}
-	if (config_index_add(&cfg->host_index, cfg->hosts, sizeof(*h),
+	/* A later part's names join the index, checked, in config_read(). */
+	if (!ctx->part && config_index_add(&cfg->host_index, cfg->hosts, sizeof(*h),
 	    cfg->nhosts - 1) == -1)
 		ctx->oom = true;
 	ctx->cur = cfg->nhosts - 1;
@@ -183,6 +190,7 @@ section_header(struct cfg_ctx *ctx, char *p)
 {
 	ctx->sect = CFG_SECT_IGNORE;
 	ctx->seen = &ctx->ignore_seen;
+	ctx->strs_on = false;
 	char *end = strchr(p, ']');
 	if (end == NULL) {
 		config_diag_error(ctx, ctx->line, "missing ']' in section "
@@ -396,17 +404,30 @@ line_reader(char *str, int num, void *stream)
 {
 	struct cfg_ctx *ctx = stream;
 
-	if (ctx->oom)
+	if (ctx->oom || ctx->src >= ctx->src_end)
 		return NULL;
-	errno = 0;
-	ssize_t n = getline(&ctx->buf, &ctx->bufcap, ctx->fp);
-	if (n == -1) {
-		if (ferror(ctx->fp))
-			ctx->read_errno = errno != 0 ? errno : EIO;
-		return NULL;
+	/* As getline() did: up to a '\n', which may be missing at the end. */
+	const char *nl = memchr(ctx->src, '\n',
+	    (size_t)(ctx->src_end - ctx->src));
+	size_t n = (nl != NULL ? (size_t)(nl - ctx->src) + 1 :
+	    (size_t)(ctx->src_end - ctx->src));
+	if (n + 1 > ctx->bufcap) {
+		size_t cap = ctx->bufcap ? ctx->bufcap : 256;
+		while (cap < n + 1)
+			cap *= 2;
+		char *b = realloc(ctx->buf, cap);
+		if (b == NULL) {
+			ctx->oom = true;
+			return NULL;
+		}
+		ctx->buf = b;
+		ctx->bufcap = cap;
 	}
+	memcpy(ctx->buf, ctx->src, n);
+	ctx->buf[n] = '\0';
+	ctx->src += n;
 	ctx->line++;
-	size_t len = (size_t)n;
+	size_t len = n;
 	while (len > 0 && (ctx->buf[len - 1] == '\n' ||
 	    ctx->buf[len - 1] == '\r'))
 		len--;
@@ -455,7 +476,62 @@ line_reader(char *str, int num, void *stream)
 	return str;
 }
 
+int
+config_parse_range(struct cfg_ctx *ctx)
+{
+	int rc = ini_parse_stream(line_reader, ctx, key_handler, ctx);
+
+	free(ctx->buf);
+	ctx->buf = NULL;
+	ctx->bufcap = 0;
+	if (rc == -2)
+		ctx->oom = true;
+	return rc;
+}
+
 /* --- load and free ------------------------------------------------------ */
+
+/*
+ * The whole file, read at once (*len bytes; malloc'd): config_read() may
+ * parse its halves side by side. NULL and *err set on a read error, NULL
+ * alone when out of memory.
+ */
+static char *
+slurp(int fd, size_t *len, int *err)
+{
+	struct stat st;
+	size_t cap = 1 << 16, n = 0;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 1;
+	char *buf = malloc(cap);
+	if (buf == NULL)
+		return NULL;
+	for (;;) {
+		if (n == cap) {
+			char *b = realloc(buf, cap * 2);
+			if (b == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = b;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r == 0)
+			break;
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			*err = errno != 0 ? errno : EIO;
+			free(buf);
+			return NULL;
+		}
+		n += (size_t)r;
+	}
+	*len = n;
+	return buf;
+}
 
 /*
  * The arrays grew by doubling while the file was read: at 10,000 domains
@@ -470,15 +546,22 @@ config_fit(struct config *cfg)
 	config_ctx_fit(&cfg->hosts, cfg->nhosts, sizeof(*cfg->hosts));
 	config_ctx_fit(&cfg->roles, cfg->nroles, sizeof(*cfg->roles));
 	config_ctx_fit(&cfg->keys, cfg->nkeys, sizeof(*cfg->keys));
+	/* The small lists in cfg->strs stay as they are: no realloc() there. */
+	const struct cfg_strs *st = cfg->strs;
 	for (size_t i = 0; i < cfg->nhosts; i++)
-		config_ctx_fit(&cfg->hosts[i].addrs, cfg->hosts[i].naddrs,
-		    sizeof(*cfg->hosts[i].addrs));
+		if (!config_str_in(st, cfg->hosts[i].addrs))
+			config_ctx_fit(&cfg->hosts[i].addrs,
+			    cfg->hosts[i].naddrs, sizeof(*cfg->hosts[i].addrs));
 	for (size_t i = 0; i < cfg->ndomains; i++) {
 		struct cfg_domain *d = &cfg->domains[i];
-		config_ctx_fit(&d->pool.v, d->pool.n, sizeof(*d->pool.v));
-		config_ctx_fit(&d->access_edge.v, d->access_edge.n,
-		    sizeof(*d->access_edge.v));
-		config_ctx_fit(&d->ns, d->nns, sizeof(*d->ns));
+		if (!config_str_in(st, d->pool.v))
+			config_ctx_fit(&d->pool.v, d->pool.n,
+			    sizeof(*d->pool.v));
+		if (!config_str_in(st, d->access_edge.v))
+			config_ctx_fit(&d->access_edge.v, d->access_edge.n,
+			    sizeof(*d->access_edge.v));
+		if (!config_str_in(st, d->ns))
+			config_ctx_fit(&d->ns, d->nns, sizeof(*d->ns));
 	}
 }
 
@@ -506,7 +589,8 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	ctx.cfg = cfg;
 	config_key_init(CFG_SECT_SERVER, cfg);
 
-	if ((ctx.fp = fopen(path, "r")) == NULL) {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
 		int saved = errno;
 		if (diag != NULL)
 			fprintf(diag, "%s: cannot open: %s\n", path,
@@ -514,18 +598,21 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 		config_free(cfg);
 		return NULL;
 	}
-	int rc = ini_parse_stream(line_reader, &ctx, key_handler, &ctx);
-	fclose(ctx.fp);
-	free(ctx.buf);
-	if (ctx.read_errno != 0)
+	size_t len = 0;
+	char *src = slurp(fd, &len, &ctx.read_errno);
+	close(fd);
+	ctx.strs = cfg->strs = config_strs_new(len);
+	if (src == NULL && ctx.read_errno == 0)
+		ctx.oom = true;
+	else if (ctx.read_errno != 0)
 		config_diag_error(&ctx, 0, "cannot read: %s",
 		    strerror(ctx.read_errno));
-	else if (rc == -2)
-		ctx.oom = true;
-	else if (rc != 0 && ctx.nerrors == 0)
-		config_diag_error(&ctx, rc, "syntax error");
+	else
+		config_read(&ctx, src, len);
+	free(src);
 
 	parse_ms = log_lap_ms(&t0);
+	ctx.strs_on = false;
 	if (!ctx.oom && ctx.read_errno == 0) {
 		config_roles_expand(&ctx);
 		config_check_defaults(&ctx);
@@ -548,18 +635,18 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 	}
 	config_fit(cfg);
 	/* -v: where a large start-up's time goes, phase by phase. */
-	log_debug("%s: read in %.0f ms, checked in %.0f ms: %zu domains, "
-	    "%zu hosts", path, parse_ms, log_lap_ms(&t0), cfg->ndomains,
-	    cfg->nhosts);
+	log_debug("%s: read in %.0f ms%s, checked in %.0f ms: %zu domains, "
+	    "%zu hosts", path, parse_ms, ctx.joined ? " (2 threads)" : "",
+	    log_lap_ms(&t0), cfg->ndomains, cfg->nhosts);
 	return cfg;
 }
 
 static void
-targets_free(struct cfg_targets *t)
+targets_free(const struct cfg_strs *st, struct cfg_targets *t)
 {
 	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i].name);
-	free(t->v);
+		config_str_free(st, t->v[i].name);
+	config_str_free(st, t->v);
 }
 
 /*
@@ -568,35 +655,37 @@ targets_free(struct cfg_targets *t)
  * only the server-wide keys, the views and the [key]s it serves with.
  */
 void
-config_shed(struct config *cfg)
+config_shed_items(struct config *cfg)
 {
+	const struct cfg_strs *st = cfg->strs;
+
 	for (size_t i = 0; i < cfg->ndomains; i++) {
 		struct cfg_domain *d = &cfg->domains[i];
 
-		free(d->name);
-		targets_free(&d->pool);
-		targets_free(&d->access_edge);
+		config_str_free(st, d->name);
+		targets_free(st, &d->pool);
+		targets_free(st, &d->access_edge);
 		for (size_t j = 0; j < d->nns; j++)
-			free(d->ns[j]);
-		free(d->ns);
-		free(d->hostmaster);
-		free(d->pool_role);
-		free(d->director);
-		free(d->edge);
-		free(d->pool_name);
-		free(d->director_name);
-		free(d->edge_name);
+			config_str_free(st, d->ns[j]);
+		config_str_free(st, d->ns);
+		config_str_free(st, d->hostmaster);
+		config_str_free(st, d->pool_role);
+		config_str_free(st, d->director);
+		config_str_free(st, d->edge);
+		config_str_free(st, d->pool_name);
+		config_str_free(st, d->director_name);
+		config_str_free(st, d->edge_name);
 	}
 	free(cfg->domains);
 	config_roles_free(cfg);
 	for (size_t i = 0; i < cfg->nhosts; i++) {
 		struct cfg_host *h = &cfg->hosts[i];
 
-		free(h->name);
+		config_str_free(st, h->name);
 		for (size_t j = 0; j < h->naddrs; j++)
-			free(h->addrs[j].view);
-		free(h->addrs);
-		free(h->cname);
+			config_str_free(st, h->addrs[j].view);
+		config_str_free(st, h->addrs);
+		config_str_free(st, h->cname);
 	}
 	free(cfg->hosts);
 	free(cfg->domain_index.slot);
@@ -609,6 +698,15 @@ config_shed(struct config *cfg)
 	cfg->nroles = 0;
 	memset(&cfg->domain_index, 0, sizeof(cfg->domain_index));
 	memset(&cfg->host_index, 0, sizeof(cfg->host_index));
+}
+
+/* The region last: config_str_free() above looked at it. */
+void
+config_shed(struct config *cfg)
+{
+	config_shed_items(cfg);
+	config_strs_free(cfg->strs);
+	cfg->strs = NULL;
 }
 
 void

@@ -248,6 +248,8 @@ struct cfg_index {
 	size_t		 n;
 };
 
+struct cfg_strs;			/* config_str.c */
+
 struct config {
 	char		*path;		/* the file as given */
 	struct cfg_listen *listen;
@@ -295,6 +297,7 @@ struct config {
 	unsigned	 ocs_version;	/* enum ocs_version */
 	struct cfg_index domain_index;	/* by name, for the lookups below */
 	struct cfg_index host_index;
+	struct cfg_strs	*strs;		/* the domains' and hosts' strings */
 };
 
 /*

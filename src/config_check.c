@@ -52,12 +52,20 @@ row_defaults(struct cfg_ctx *ctx, enum cfg_sect sect,
 			if (text[0] != '\0')
 				config_key_set(ctx, &ref, kd->name, text, obj);
 			break;
-		case CFG_DEF_BELOW_DOMAIN:
-			/* ns1.<253 chars> may exceed the limit: then skip. */
-			snprintf(text, sizeof(text), "%s%s", kd->dtext, domain);
-			if (strlen(text) <= CONFIG_NAME_MAX)
-				config_key_set(ctx, &ref, kd->name, text, obj);
+		case CFG_DEF_BELOW_DOMAIN: {
+			/*
+			 * ns1.<253 chars> may exceed the limit: then skip. Two
+			 * memcpy()s, not snprintf(): it was 40% of this
+			 * function at 10,000 domains.
+			 */
+			size_t l1 = strlen(kd->dtext), l2 = strlen(domain);
+			if (l1 + l2 > CONFIG_NAME_MAX)
+				break;
+			memcpy(text, kd->dtext, l1);
+			memcpy(text + l1, domain, l2 + 1);
+			config_key_set(ctx, &ref, kd->name, text, obj);
 			break;
+		}
 		case CFG_DEF_INHERIT: {
 			const struct cfg_keydef *from = &cfg_keys[kd->inherit];
 			config_key_put_number(kd, config_key_value(kd, ref.slot,
@@ -83,9 +91,11 @@ config_check_defaults(struct cfg_ctx *ctx)
 		cfg->views[i].allow_transfer_set =
 		    config_seen_line(ctx, &ctx->vseen[i],
 		    CFG_KEY_VIEW_ALLOW_TRANSFER) != 0;
+	ctx->strs_on = true;		/* a domain's ns and hostmaster */
 	for (size_t i = 0; i < cfg->ndomains; i++)
 		row_defaults(ctx, CFG_SECT_DOMAIN, &ctx->dseen[i],
 		    &cfg->domains[i], cfg->domains[i].name);
+	ctx->strs_on = false;
 }
 
 /* --- cross-checks ------------------------------------------------------- */
@@ -136,8 +146,8 @@ check_targets(struct cfg_ctx *ctx, const struct cfg_domain *d,
 			    "the SIP domain %s: Communicator's strict domain "
 			    "matching will refuse it", name, d->name);
 		/* The host first: most targets have one (one look-up). */
-		if (config_host(cfg, name) != NULL ||
-		    config_zone_of(cfg, name) == NULL)
+		if (config_host_norm(cfg, name) != NULL ||
+		    config_zone_of_norm(cfg, name) == NULL)
 			continue;
 		const char *near = config_near_host(cfg, name);
 		if (near != NULL)
@@ -154,7 +164,7 @@ static void
 check_cname(struct cfg_ctx *ctx, const struct cfg_host *h)
 {
 	const struct config *cfg = ctx->cfg;
-	const struct cfg_domain *d = config_domain(cfg, h->name);
+	const struct cfg_domain *d = config_domain_norm(cfg, h->name);
 
 	if (d != NULL)
 		config_diag_error(ctx, h->cname_line, "host %s is the apex of "
@@ -167,7 +177,7 @@ check_cname(struct cfg_ctx *ctx, const struct cfg_host *h)
 	}
 	const char *cur = h->cname;
 	for (size_t steps = 0; steps < cfg->nhosts; steps++) {
-		const struct cfg_host *next = config_host(cfg, cur);
+		const struct cfg_host *next = config_host_norm(cfg, cur);
 
 		if (next == NULL || next->cname == NULL)
 			return;
@@ -215,18 +225,43 @@ check_external(struct cfg_ctx *ctx, size_t vi)
 	}
 }
 
+/*
+ * config_zone_of_norm(), asking last first at each label: the hosts of a
+ * domain mostly follow it, and a look-up that finds its name costs two
+ * cache misses more than one that does not (the domain, then its name).
+ */
+static const struct cfg_domain *
+zone_of_near(const struct config *cfg, const char *p,
+    const struct cfg_domain *last)
+{
+	for (;;) {
+		if (last != NULL && strcmp(p, last->name) == 0)
+			return last;
+		const struct cfg_domain *d = config_domain_norm(cfg, p);
+		if (d != NULL)
+			return d;
+		if ((p = strchr(p, '.')) == NULL)
+			return NULL;
+		p++;
+	}
+}
+
 /* Each host's domain and whether a pool names it, once, for synthesis. */
 void
 config_check_link(struct config *cfg)
 {
+	const struct cfg_domain *last = NULL;
+
 	for (size_t i = 0; i < cfg->nhosts; i++) {
-		const struct cfg_domain *d = config_zone_of(cfg,
-		    cfg->hosts[i].name);
+		const struct cfg_domain *d = zone_of_near(cfg,
+		    cfg->hosts[i].name, last);
 		cfg->hosts[i].zone = d ? (int)(d - cfg->domains) : -1;
+		if (d != NULL)
+			last = d;
 	}
 	for (size_t d = 0; d < cfg->ndomains; d++)
 		for (size_t t = 0; t < cfg->domains[d].pool.n; t++) {
-			const struct cfg_host *h = config_host(cfg,
+			const struct cfg_host *h = config_host_norm(cfg,
 			    cfg->domains[d].pool.v[t].name);
 			if (h != NULL)
 				cfg->hosts[h - cfg->hosts].pool = true;

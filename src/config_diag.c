@@ -133,7 +133,7 @@ config_diag_flush(struct cfg_ctx *ctx)
 char *
 config_ctx_strdup(struct cfg_ctx *ctx, const char *s)
 {
-	char *p = strdup(s);
+	char *p = ctx->strs_on ? config_strs_dup(ctx->strs, s) : strdup(s);
 
 	if (p == NULL)
 		ctx->oom = true;

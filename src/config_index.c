@@ -1,6 +1,7 @@
 /* config_index.c -- the configuration's hosts and domains by name. */
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -81,10 +82,10 @@ slots_new(size_t n)
 	return p;
 }
 
-/* Adds position pos (whose name is not there yet). -1 when out of memory. */
-int
-config_index_add(struct cfg_index *x, const void *base, size_t stride,
-    size_t pos)
+/* Adds pos; with check, not when its name is there (1). -1: out of memory. */
+static int
+index_put(struct cfg_index *x, const void *base, size_t stride, size_t pos,
+    bool check)
 {
 	if ((x->n + 1) * 2 > (x->slot ? x->mask + 1 : 0)) {
 		size_t size = x->slot ? (x->mask + 1) * 2 : 64;
@@ -103,14 +104,31 @@ config_index_add(struct cfg_index *x, const void *base, size_t stride,
 		x->slot = slot;
 		x->mask = size - 1;
 	}
-	uint32_t h = name_hash(item_name(base, stride, pos));
+	const char *name = item_name(base, stride, pos);
+	uint32_t h = name_hash(name);
 	size_t j = h & x->mask;
-	while (x->slot[j].pos != 0)
-		j = (j + 1) & x->mask;
+	for (; x->slot[j].pos != 0; j = (j + 1) & x->mask)
+		if (check && x->slot[j].hash == h && strcmp(item_name(base,
+		    stride, x->slot[j].pos - 1), name) == 0)
+			return 1;
 	x->slot[j].pos = (uint32_t)pos + 1;
 	x->slot[j].hash = h;
 	x->n++;
 	return 0;
+}
+
+int
+config_index_add(struct cfg_index *x, const void *base, size_t stride,
+    size_t pos)
+{
+	return index_put(x, base, stride, pos, false);
+}
+
+int
+config_index_put(struct cfg_index *x, const void *base, size_t stride,
+    size_t pos)
+{
+	return index_put(x, base, stride, pos, true);
 }
 
 /* Lower case, no trailing dot: the form names are stored in. */
@@ -127,33 +145,32 @@ lookup_form(const char *name, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The look-ups of names already in stored form (parsed, or stored): no
+ * copy to fold first (lookup_form() was 5% of config_load()).
+ */
 const struct cfg_host *
-config_host(const struct config *cfg, const char *name)
+config_host_norm(const struct config *cfg, const char *name)
 {
-	char buf[CONFIG_NAME_MAX + 2];
 	long i = index_find(&cfg->host_index, cfg->hosts, sizeof(*cfg->hosts),
-	    lookup_form(name, buf, sizeof(buf)));
+	    name);
 
 	return i < 0 ? NULL : &cfg->hosts[i];
 }
 
 const struct cfg_domain *
-config_domain(const struct config *cfg, const char *name)
+config_domain_norm(const struct config *cfg, const char *name)
 {
-	char buf[CONFIG_NAME_MAX + 2];
 	long i = index_find(&cfg->domain_index, cfg->domains,
-	    sizeof(*cfg->domains), lookup_form(name, buf, sizeof(buf)));
+	    sizeof(*cfg->domains), name);
 
 	return i < 0 ? NULL : &cfg->domains[i];
 }
 
 /* The longest domain that is name or a suffix of it: one lookup per label. */
 const struct cfg_domain *
-config_zone_of(const struct config *cfg, const char *name)
+config_zone_of_norm(const struct config *cfg, const char *p)
 {
-	char buf[CONFIG_NAME_MAX + 2];
-	const char *p = lookup_form(name, buf, sizeof(buf));
-
 	for (;;) {
 		long i = index_find(&cfg->domain_index, cfg->domains,
 		    sizeof(*cfg->domains), p);
@@ -165,3 +182,26 @@ config_zone_of(const struct config *cfg, const char *name)
 	}
 }
 
+const struct cfg_host *
+config_host(const struct config *cfg, const char *name)
+{
+	char buf[CONFIG_NAME_MAX + 2];
+
+	return config_host_norm(cfg, lookup_form(name, buf, sizeof(buf)));
+}
+
+const struct cfg_domain *
+config_domain(const struct config *cfg, const char *name)
+{
+	char buf[CONFIG_NAME_MAX + 2];
+
+	return config_domain_norm(cfg, lookup_form(name, buf, sizeof(buf)));
+}
+
+const struct cfg_domain *
+config_zone_of(const struct config *cfg, const char *name)
+{
+	char buf[CONFIG_NAME_MAX + 2];
+
+	return config_zone_of_norm(cfg, lookup_form(name, buf, sizeof(buf)));
+}

@@ -241,11 +241,16 @@ struct cfg_seen {
 struct cfg_ctx {
 	struct config	*cfg;
 	const char	*path;
-	FILE		*fp;
+	const char	*src;		/* the file's bytes still to read */
+	const char	*src_end;
+	bool		 part;		/* a later part (config_read.c): no index */
+	bool		 joined;	/* config_read(): read in two threads */
+	struct cfg_strs	*strs;		/* cfg->strs, shared by the parts */
+	bool		 strs_on;	/* config_ctx_strdup() allocates there */
 	FILE		*diag;
 	int		 line;
 	int		 read_errno;
-	char		*buf;		/* getline() buffer */
+	char		*buf;		/* the current line, NUL-terminated */
 	size_t		 bufcap;
 	enum cfg_sect	 sect;
 	size_t		 cur;		/* index of the current view/domain/host */
@@ -297,8 +302,40 @@ int	config_seen_line(const struct cfg_ctx *ctx, const struct cfg_seen *s,
 /* Makes s the section whose keys come next: an empty run at the end. */
 void	config_seen_start(struct cfg_ctx *ctx, struct cfg_seen *s);
 
+/* config.c: parses ctx->src..src_end; inih's code: 0 or its error line. */
+int	config_parse_range(struct cfg_ctx *ctx);
+
+/* config_read.c: the file's sections parsed, in two threads when large. */
+void	config_read(struct cfg_ctx *ctx, const char *src, size_t len);
+
+/* config_str.c: the region of the domains' and hosts' strings. */
+struct cfg_strs *config_strs_new(size_t file_len);
+void	config_strs_free(struct cfg_strs *st);
+/* A copy of s in st (malloc'd when st is NULL or full); NULL: no memory. */
+char	*config_strs_dup(struct cfg_strs *st, const char *s);
+/* config_ctx_append() for a domain's or a host's lists (config_str.c). */
+void	*config_ctx_append_small(struct cfg_ctx *ctx, void *arrayp, size_t *n,
+	    size_t size);
+/* Whether p is in st (may be NULL). */
+bool	 config_str_in(const struct cfg_strs *st, const void *p);
+/* Frees p unless it is in st (may be NULL). Every string of a domain or a
+ * host, and any from config_ctx_strdup(), is freed this way. */
+void	config_str_free(const struct cfg_strs *st, void *p);
+/* config.c: config_shed() but for st itself (a part shares its parent's). */
+void	config_shed_items(struct config *cfg);
+
 /* config_index.c: the name indexes. */
 int	config_index_add(struct cfg_index *x, const void *base, size_t stride,
+	    size_t pos);
+/* config_host(), config_domain(), config_zone_of() of a stored-form name. */
+const struct cfg_host	*config_host_norm(const struct config *cfg,
+			    const char *name);
+const struct cfg_domain	*config_domain_norm(const struct config *cfg,
+			    const char *name);
+const struct cfg_domain	*config_zone_of_norm(const struct config *cfg,
+			    const char *name);
+/* The same, unless the name is there: then 1 and nothing added. */
+int	config_index_put(struct cfg_index *x, const void *base, size_t stride,
 	    size_t pos);
 
 /* config_roles.c: role sections, and the names they and domains make. */

@@ -1,5 +1,6 @@
 /* config_keys.c -- every INI key as one table row: find, name, init a key. */
 
+#include <ctype.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 
@@ -339,6 +340,8 @@ config_key_find(enum cfg_sect sect, const char *name, struct cfg_keyref *out)
 {
 	size_t nrows;
 	const uint16_t *rows = config_sect_rows(sect, &nrows);
+	/* The first letter rules out most rows without a strcasecmp(). */
+	int c = tolower((unsigned char)name[0]);
 
 	for (size_t r = 0; r < nrows; r++) {
 		size_t i = rows[r];
@@ -350,12 +353,15 @@ config_key_find(enum cfg_sect sect, const char *name, struct cfg_keyref *out)
 		if (kd->type == CFG_T_PORT) {
 			for (size_t s = 0; s < OCS_NSERVICES; s++) {
 				const char *k = ocs_services[s].port_key;
-				if (strcasecmp(k, name) == 0) {
+				if (tolower((unsigned char)k[0]) == c &&
+				    strcasecmp(k, name) == 0) {
 					out->slot = (enum cfg_key)(i + s);
 					return 0;
 				}
 			}
-		} else if (kd->prefix) {
+		} else if (tolower((unsigned char)kd->name[0]) != c)
+			continue;
+		else if (kd->prefix) {
 			size_t len = strlen(kd->name);
 			if (strncasecmp(name, kd->name, len) == 0) {
 				out->suffix = name + len;

@@ -168,8 +168,8 @@ host_add(struct cfg_ctx *ctx, const char *name, int line, int role,
 		ctx->oom = true;
 	return h;
 fail:
-	free(h->name);
-	free(h->cname);
+	config_str_free(ctx->strs, h->name);
+	config_str_free(ctx->strs, h->cname);
 	cfg->nhosts--;
 	return NULL;
 }
@@ -335,11 +335,11 @@ targets_set(struct cfg_ctx *ctx, struct cfg_targets *t, const char *name,
 	if (dup == NULL)
 		return;
 	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i].name);
-	free(t->v);
+		config_str_free(ctx->strs, t->v[i].name);
+	config_str_free(ctx->strs, t->v);
 	if ((t->v = calloc(1, sizeof(*t->v))) == NULL) {
 		ctx->oom = true;
-		free(dup);
+		config_str_free(ctx->strs, dup);
 		t->n = 0;
 		return;
 	}
@@ -404,7 +404,7 @@ domain_link(struct cfg_ctx *ctx, size_t di)
 	const struct cfg_host *h;
 	const char *name;
 	if (pool != NULL) {
-		free(d->pool_role);
+		config_str_free(ctx->strs, d->pool_role);
 		if ((d->pool_role = config_ctx_strdup(ctx, pool->name)) == NULL)
 			return;
 		if ((h = role_host(cfg, pool, OCS_NAME_FQDN)) != NULL &&
@@ -468,19 +468,19 @@ config_roles_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->nroles; i++) {
 		struct cfg_role *r = &cfg->roles[i];
 
-		free(r->name);
+		config_str_free(cfg->strs, r->name);
 		for (size_t k = 0; k < OCS_NNAMES; k++) {
-			free(r->names[k].fqdn);
+			config_str_free(cfg->strs, r->names[k].fqdn);
 			for (size_t j = 0; j < r->names[k].naddrs; j++)
-				free(r->names[k].addrs[j].view);
-			free(r->names[k].addrs);
+				config_str_free(cfg->strs, r->names[k].addrs[j].view);
+			config_str_free(cfg->strs, r->names[k].addrs);
 		}
 		for (size_t j = 0; j < r->nmembers; j++) {
-			free(r->members[j].fqdn);
-			free(r->members[j].addrs);
+			config_str_free(cfg->strs, r->members[j].fqdn);
+			config_str_free(cfg->strs, r->members[j].addrs);
 		}
 		free(r->members);
-		free(r->next_hop);
+		config_str_free(cfg->strs, r->next_hop);
 	}
 	free(cfg->roles);
 }

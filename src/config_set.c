@@ -27,7 +27,7 @@ set_name(struct cfg_ctx *ctx, const char *key, const char *value, char **out)
 		    key, value, why);
 		return -1;
 	}
-	free(*out);
+	config_str_free(ctx->strs, *out);
 	if ((*out = config_ctx_strdup(ctx, norm)) == NULL)
 		return -1;
 	return 0;
@@ -37,7 +37,7 @@ set_name(struct cfg_ctx *ctx, const char *key, const char *value, char **out)
 static void
 set_string(struct cfg_ctx *ctx, const char *value, char **out)
 {
-	free(*out);
+	config_str_free(ctx->strs, *out);
 	*out = NULL;
 	if (*value != '\0')
 		*out = config_ctx_strdup(ctx, value);
@@ -99,13 +99,13 @@ set_listen(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
 		if (i < *n) {
 			config_diag_error(ctx, ctx->line, "%s: '%s' repeated",
 			    kd->name, item);
-			free(l.text);
+			config_str_free(ctx->strs, l.text);
 			continue;
 		}
 		struct cfg_listen *nl = config_ctx_append(ctx, v, n,
 		    sizeof(*nl));
 		if (nl == NULL) {
-			free(l.text);
+			config_str_free(ctx->strs, l.text);
 			break;
 		}
 		*nl = l;
@@ -170,7 +170,7 @@ set_notify(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
 			    "'%s' (expected ADDR, ADDR:PORT, [V6] or "
 			    "[V6]:PORT, then optionally key NAME)", kd->name,
 			    item);
-			free(key);
+			config_str_free(ctx->strs, key);
 			continue;
 		}
 		l.key = key;
@@ -179,8 +179,8 @@ set_notify(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
 		struct cfg_listen *nl = config_ctx_append(ctx, v, n,
 		    sizeof(*nl));
 		if (nl == NULL) {
-			free(l.text);
-			free(key);
+			config_str_free(ctx->strs, l.text);
+			config_str_free(ctx->strs, key);
 			break;
 		}
 		*nl = l;
@@ -210,13 +210,13 @@ set_acl(struct cfg_ctx *ctx, const char *key, char *list, struct cfg_acl **v,
 		    sizeof(why)) == -1) {
 			config_diag_error(ctx, ctx->line, "%s: '%s': %s", key,
 			    item, why);
-			free(a.key);
+			config_str_free(ctx->strs, a.key);
 			continue;
 		}
 		a.line = ctx->line;
 		struct cfg_acl *na = config_ctx_append(ctx, v, n, sizeof(*na));
 		if (na == NULL) {
-			free(a.key);
+			config_str_free(ctx->strs, a.key);
 			break;
 		}
 		*na = a;
@@ -229,7 +229,7 @@ set_metrics(struct cfg_ctx *ctx, const struct cfg_keydef *kd,
 {
 	struct cfg_listen l;
 
-	free(m->text);
+	config_str_free(ctx->strs, m->text);
 	memset(m, 0, sizeof(*m));
 	if (config_parse_metrics(value, &l) == -1) {
 		config_diag_error(ctx, ctx->line, "%s: invalid address '%s' "
@@ -366,7 +366,7 @@ set_targets(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
 		}
 		char *name = NULL;
 		if (set_name(ctx, key, part[0], &name) == -1 || bad) {
-			free(name);
+			config_str_free(ctx->strs, name);
 			continue;
 		}
 		size_t j;
@@ -376,13 +376,13 @@ set_targets(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
 		if (j < t->n) {
 			config_diag_error(ctx, ctx->line, "%s: target %s "
 			    "repeated", key, name);
-			free(name);
+			config_str_free(ctx->strs, name);
 			continue;
 		}
-		struct cfg_target *nt = config_ctx_append(ctx, &t->v, &t->n,
+		struct cfg_target *nt = config_ctx_append_small(ctx, &t->v, &t->n,
 		    sizeof(*nt));
 		if (nt == NULL) {
-			free(name);
+			config_str_free(ctx->strs, name);
 			break;
 		}
 		nt->name = name;
@@ -413,12 +413,12 @@ set_names(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
 		if (j < *n) {
 			config_diag_error(ctx, ctx->line, "%s: %s repeated",
 			    kd->name, name);
-			free(name);
+			config_str_free(ctx->strs, name);
 			continue;
 		}
-		char **nn = config_ctx_append(ctx, v, n, sizeof(*nn));
+		char **nn = config_ctx_append_small(ctx, v, n, sizeof(*nn));
 		if (nn == NULL) {
-			free(name);
+			config_str_free(ctx->strs, name);
 			break;
 		}
 		*nn = name;
@@ -466,9 +466,10 @@ set_addresses(struct cfg_ctx *ctx, const char *key, const char *view,
 		if (view != NULL &&
 		    (a.view = config_ctx_strdup(ctx, view)) == NULL)
 			break;
-		struct cfg_addr *na = config_ctx_append(ctx, v, n, sizeof(*na));
+		struct cfg_addr *na = config_ctx_append_small(ctx, v, n,
+		    sizeof(*na));
 		if (na == NULL) {
-			free(a.view);
+			config_str_free(ctx->strs, a.view);
 			break;
 		}
 		*na = a;
@@ -518,7 +519,7 @@ set_member(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
 	struct cfg_member *m = config_ctx_append(ctx, &r->members, &r->nmembers,
 	    sizeof(*m));
 	if (m == NULL) {
-		free(name);
+		config_str_free(ctx->strs, name);
 		return;
 	}
 	m->fqdn = name;
@@ -541,7 +542,7 @@ config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	const struct cfg_keydef *kd = ref->def;
 	void *at = config_key_value(kd, ref->slot, obj);
 	char why[CONFIG_WHY_LEN];
-	char *copy = NULL;
+	char *copy = NULL, small[256];
 
 	if (kd->lineoff != 0)
 		memcpy((char *)obj + kd->lineoff, &ctx->line, sizeof(int));
@@ -556,8 +557,13 @@ config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	case CFG_T_ADDRESSES:
 	case CFG_T_MEMBER:
 	case CFG_T_MAILBOX:
-		/* The list parsers cut their copy in place. */
-		if ((copy = config_ctx_strdup(ctx, value)) == NULL)
+		/*
+		 * The list parsers cut their copy in place; most values fit
+		 * on the stack (a malloc and a free a key at 100,000 domains).
+		 */
+		if (strlen(value) < sizeof(small))
+			copy = strcpy(small, value);
+		else if ((copy = config_ctx_strdup(ctx, value)) == NULL)
 			return;
 		break;
 	default:
@@ -645,5 +651,6 @@ config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 		break;
 	}
 	}
-	free(copy);
+	if (copy != small)
+		config_str_free(ctx->strs, copy);
 }

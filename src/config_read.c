@@ -1,0 +1,274 @@
+/* config_read.c -- the file parsed; a large one's halves in two threads. */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config_int.h"
+
+/*
+ * Reading a large file was a third of the start-up at 100,000 domains, on
+ * one CPU. So the file is cut at a [domain] header near its middle, and a
+ * second thread parses the second half into a configuration of its own
+ * while this one parses the first. The halves are joined only when the
+ * second came out as if it had been parsed after the first: it holds only
+ * [domain] and [host] sections (nothing there reads what the first half
+ * set), it reported nothing, and none of its names is in the first half.
+ * Otherwise its work is dropped and the second half parsed again after the
+ * first, here, exactly as one thread would: the messages are then the same
+ * in every case, line numbers included.
+ */
+
+/* Below this the thread costs more than it saves. */
+#define SPLIT_MIN	(256u << 10)
+
+struct part {
+	struct cfg_ctx	 ctx;
+	struct config	 cfg;
+	const char	*src;		/* the whole file: lines before ctx.src */
+	int		 first_line;	/* the lines before it */
+	int		 rc;
+	bool		 bad;		/* a section other than [domain], [host] */
+};
+
+/* --- the second half ---------------------------------------------------- */
+
+static bool
+only_domains_and_hosts(const char *p, const char *end)
+{
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < end && *p == '[') {
+			size_t left = (size_t)(end - p);
+			if (!(left > 8 && memcmp(p, "[domain ", 8) == 0) &&
+			    !(left > 6 && memcmp(p, "[host ", 6) == 0))
+				return false;
+		}
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return true;
+}
+
+static void *
+part_run(void *arg)
+{
+	struct part *p = arg;
+	const char *from = p->ctx.src;
+
+	if (!only_domains_and_hosts(from, p->ctx.src_end)) {
+		p->bad = true;
+		return NULL;
+	}
+	/* Its lines are numbered as the file's: the first half's counted. */
+	for (const char *q = p->src; q < from; q++) {
+		if ((q = memchr(q, '\n', (size_t)(from - q))) == NULL)
+			break;
+		p->ctx.line++;
+	}
+	p->first_line = p->ctx.line;
+	p->rc = config_parse_range(&p->ctx);
+	return NULL;
+}
+
+/* --- the join ----------------------------------------------------------- */
+
+static size_t
+pow2_at_least(size_t n)
+{
+	size_t c = 1;
+
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
+/*
+ * Appends the m elements of size at from to the array at arrayp holding *n,
+ * with the capacity config_ctx_append() assumes (the power of two at or
+ * above the count). -1 when out of memory.
+ */
+static int
+array_join(void *arrayp, size_t *n, const void *from, size_t m, size_t size)
+{
+	void *old, *new;
+
+	if (m == 0)
+		return 0;
+	memcpy(&old, arrayp, sizeof(old));
+	if ((new = reallocarray(old, pow2_at_least(*n + m), size)) == NULL)
+		return -1;
+	memcpy((char *)new + *n * size, from, m * size);
+	memcpy(arrayp, &new, sizeof(new));
+	*n += m;
+	return 0;
+}
+
+static void
+index_rebuild(struct cfg_index *x, const void *base, size_t stride, size_t n)
+{
+	free(x->slot);
+	memset(x, 0, sizeof(*x));
+	for (size_t i = 0; i < n; i++)
+		if (config_index_add(x, base, stride, i) == -1)
+			return;		/* the caller is out of memory already */
+}
+
+/*
+ * Moves the second half's domains and hosts after the first's: 0, or -1
+ * when a name is in both halves (nothing moved) or out of memory.
+ */
+static int
+join(struct cfg_ctx *ctx, struct part *p)
+{
+	struct config *cfg = ctx->cfg, *c2 = &p->cfg;
+	struct cfg_ctx *x2 = &p->ctx;
+	size_t nd = cfg->ndomains, nh = cfg->nhosts, ne = ctx->nseen_ent;
+	size_t n;
+
+	for (size_t i = 0; i < c2->ndomains; i++)
+		x2->dseen[i].first += ne;
+	for (size_t i = 0; i < c2->nhosts; i++)
+		x2->hseen[i].first += ne;
+	n = nd;
+	if (array_join(&ctx->dseen, &n, x2->dseen, c2->ndomains,
+	    sizeof(*ctx->dseen)) == -1)
+		goto oom;
+	n = nh;
+	if (array_join(&ctx->hseen, &n, x2->hseen, c2->nhosts,
+	    sizeof(*ctx->hseen)) == -1)
+		goto oom;
+	if (array_join(&ctx->seen_ent, &ctx->nseen_ent, x2->seen_ent,
+	    x2->nseen_ent, sizeof(*ctx->seen_ent)) == -1 ||
+	    array_join(&cfg->domains, &cfg->ndomains, c2->domains,
+	    c2->ndomains, sizeof(*cfg->domains)) == -1 ||
+	    array_join(&cfg->hosts, &cfg->nhosts, c2->hosts, c2->nhosts,
+	    sizeof(*cfg->hosts)) == -1)
+		goto oom;
+	int dup = 0;
+	for (size_t i = nd; dup == 0 && i < cfg->ndomains; i++)
+		dup = config_index_put(&cfg->domain_index, cfg->domains,
+		    sizeof(*cfg->domains), i);
+	for (size_t i = nh; dup == 0 && i < cfg->nhosts; i++)
+		dup = config_index_put(&cfg->host_index, cfg->hosts,
+		    sizeof(*cfg->hosts), i);
+	if (dup == 0) {
+		ctx->nhost_sections = cfg->nhosts;
+		return 0;
+	}
+	if (dup == -1)
+		goto oom;
+	/* A duplicate: the first half as it was; the second half still owns
+	 * its strings. */
+	cfg->ndomains = nd;
+	cfg->nhosts = nh;
+	ctx->nseen_ent = ne;
+	index_rebuild(&cfg->domain_index, cfg->domains, sizeof(*cfg->domains),
+	    nd);
+	index_rebuild(&cfg->host_index, cfg->hosts, sizeof(*cfg->hosts), nh);
+	for (size_t i = 0; i < c2->ndomains; i++)
+		x2->dseen[i].first -= ne;
+	for (size_t i = 0; i < c2->nhosts; i++)
+		x2->hseen[i].first -= ne;
+	return -1;
+oom:
+	/* Nothing of the second half kept: it frees its own. */
+	cfg->ndomains = nd;
+	cfg->nhosts = nh;
+	ctx->nseen_ent = ne;
+	ctx->oom = true;
+	return -1;
+}
+
+static void
+part_free(struct part *p, bool moved)
+{
+	if (moved) {
+		free(p->cfg.domains);
+		free(p->cfg.hosts);
+	} else
+		config_shed_items(&p->cfg);
+	p->ctx.diag = NULL;
+	config_diag_flush(&p->ctx);
+	free(p->ctx.dseen);
+	free(p->ctx.hseen);
+	free(p->ctx.seen_ent);
+}
+
+/* --- the whole ---------------------------------------------------------- */
+
+/* ctx's remaining bytes parsed here; "syntax error" as inih reported it. */
+static void
+parse_rest(struct cfg_ctx *ctx)
+{
+	int base = ctx->line;
+	int rc = config_parse_range(ctx);
+
+	if (rc > 0 && ctx->nerrors == 0)
+		config_diag_error(ctx, base + rc, "syntax error");
+}
+
+/* Where the second half starts: a "[domain " line past the middle, or NULL. */
+static const char *
+split_point(const char *src, size_t len)
+{
+	static const char hdr[] = "\n[domain ";
+
+	if (len < SPLIT_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return NULL;
+	const char *mid = src + len / 2, *end = src + len;
+	const char *at = memmem(mid, (size_t)(end - mid), hdr, sizeof(hdr) - 1);
+	return at != NULL ? at + 1 : NULL;
+}
+
+void
+config_read(struct cfg_ctx *ctx, const char *src, size_t len)
+{
+	const char *end = src + len, *split = split_point(src, len);
+	struct part *p = NULL;
+	pthread_t tid;
+
+	ctx->src = src;
+	ctx->src_end = end;
+	if (split != NULL && (p = calloc(1, sizeof(*p))) != NULL) {
+		p->src = src;
+		p->ctx.cfg = &p->cfg;
+		p->ctx.path = ctx->path;
+		p->ctx.part = true;
+		p->ctx.strs = p->cfg.strs = ctx->strs;
+		p->ctx.src = split;
+		p->ctx.src_end = end;
+		if (pthread_create(&tid, NULL, part_run, p) != 0) {
+			free(p);
+			p = NULL;
+		} else
+			ctx->src_end = split;
+	}
+	if (p == NULL) {
+		parse_rest(ctx);
+		return;
+	}
+	int base = ctx->line;
+	int rc = config_parse_range(ctx);
+	(void)pthread_join(tid, NULL);
+	bool joined = false;
+	if (rc == 0 && !ctx->oom && !p->bad && p->rc == 0 && !p->ctx.oom &&
+	    p->ctx.nmsgs == 0 && p->first_line == ctx->line)
+		joined = join(ctx, p) == 0;
+	ctx->joined = joined;
+	part_free(p, joined);
+	free(p);
+	if (rc > 0 && ctx->nerrors == 0)
+		config_diag_error(ctx, base + rc, "syntax error");
+	if (joined || rc != 0 || ctx->oom)
+		return;
+	ctx->src = split;
+	ctx->src_end = end;
+	parse_rest(ctx);
+}

@@ -1,0 +1,239 @@
+/* check_config_read.c -- unit tests of a large file read in two halves. */
+
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "config_int.h"
+
+/*
+ * A file of NDOM domains, each with one host, large enough to be split:
+ * line 1 a comment, 2-3 [server], 4 blank, then 6 lines a domain from 5.
+ */
+#define NDOM		4000
+#define DOM_LINE(i)	(5 + 6 * (i))
+
+static char	 tmpdir[PATH_MAX];
+static char	 inipath[PATH_MAX + 16];
+static char	*diagbuf;
+static char	*text;
+static size_t	 textlen;
+
+static void
+setup(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/check_config_read.XXXXXX",
+	    t != NULL && *t != '\0' ? t : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(inipath, sizeof(inipath), "%s/t.ini", tmpdir);
+	diagbuf = text = NULL;
+}
+
+static void
+teardown(void)
+{
+	unlink(inipath);
+	rmdir(tmpdir);
+	free(diagbuf);
+	free(text);
+}
+
+/*
+ * The big file into text; domain `odd` (if >= 0) gets the line `extra`
+ * after its pool key instead of the blank line.
+ */
+static void
+make_text(int odd, const char *extra)
+{
+	free(text);
+	FILE *f = open_memstream(&text, &textlen);
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "; big\n[server]\nttl = 60\n\n");
+	for (int i = 0; i < NDOM; i++) {
+		fprintf(f, "[domain d%05d.lab]\npool = pool01.d%05d.lab\n%s\n",
+		    i, i, i == odd ? extra : "");
+		fprintf(f, "[host pool01.d%05d.lab]\naddress = 10.%d.%d.10\n\n",
+		    i, i / 256, i % 256);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_uint_gt(textlen, 256u << 10);	/* config_read.c SPLIT_MIN */
+}
+
+static struct config *
+load(void)
+{
+	FILE *f = fopen(inipath, "w");
+	size_t len;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, textlen, f), textlen);
+	ck_assert_int_eq(fclose(f), 0);
+	free(diagbuf);
+	diagbuf = NULL;
+	FILE *diag = open_memstream(&diagbuf, &len);
+	ck_assert_ptr_nonnull(diag);
+	struct config *cfg = config_load(inipath, diag, NULL);
+	fclose(diag);
+	return cfg;
+}
+
+/* The halves of text as config_load() reads them: were they joined? */
+static bool
+read_joined(void)
+{
+	struct cfg_ctx ctx;
+	struct config *cfg = calloc(1, sizeof(*cfg));
+
+	ck_assert_ptr_nonnull(cfg);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cfg = cfg;
+	ctx.path = "t.ini";
+	config_read(&ctx, text, textlen);
+	bool joined = ctx.joined;
+	ctx.diag = NULL;
+	config_diag_flush(&ctx);
+	free(ctx.vseen);
+	free(ctx.dseen);
+	free(ctx.hseen);
+	free(ctx.rseen);
+	free(ctx.kseen);
+	free(ctx.seen_ent);
+	config_free(cfg);
+	return joined;
+}
+
+static void
+expect_diag(const char *what, int line)
+{
+	char want[PATH_MAX + 512];
+
+	snprintf(want, sizeof(want), "%s:%d: %s\n", inipath, line, what);
+	ck_assert_str_eq(diagbuf, want);
+}
+
+/* --- tests -------------------------------------------------------------- */
+
+START_TEST(test_halves_joined)
+{
+	make_text(-1, "");
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+		ck_assert(read_joined());
+	struct config *cfg = load();
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(diagbuf, "");
+	ck_assert_uint_eq(cfg->ndomains, NDOM);
+	/* In file order, each with its own line, both halves alike. */
+	for (int i = 0; i < NDOM; i++) {
+		char name[32];
+		const struct cfg_domain *d = &cfg->domains[i];
+		const struct cfg_host *h;
+
+		snprintf(name, sizeof(name), "d%05d.lab", i);
+		ck_assert_str_eq(d->name, name);
+		ck_assert_int_eq(d->line, DOM_LINE(i));
+		ck_assert_int_eq(d->pool.line, DOM_LINE(i) + 1);
+		ck_assert_int_eq(d->ttl, 60);
+		ck_assert_str_eq(d->hostmaster, (snprintf(name, sizeof(name),
+		    "hostmaster.d%05d.lab", i), name));
+		ck_assert_ptr_eq(config_domain(cfg, d->name), d);
+		snprintf(name, sizeof(name), "pool01.d%05d.lab", i);
+		ck_assert_ptr_nonnull(h = config_host(cfg, name));
+		ck_assert_int_eq(h->line, DOM_LINE(i) + 3);
+		ck_assert_int_eq(h->addrs[0].line, DOM_LINE(i) + 4);
+		ck_assert_int_eq(h->zone, i);
+		ck_assert(h->pool);
+		/* Their strings and lists in the region config_shed() drops. */
+		ck_assert(config_str_in(cfg->strs, d->name));
+		ck_assert(config_str_in(cfg->strs, d->pool.v));
+		ck_assert(config_str_in(cfg->strs, d->pool.v[0].name));
+		ck_assert(config_str_in(cfg->strs, d->ns[0]));
+		ck_assert(config_str_in(cfg->strs, d->hostmaster));
+		ck_assert(config_str_in(cfg->strs, h->name));
+		ck_assert(config_str_in(cfg->strs, h->addrs));
+	}
+	/* The server's are freed one by one, later: not there. */
+	ck_assert_ptr_nonnull(cfg->version);
+	ck_assert(!config_str_in(cfg->strs, cfg->version));
+	ck_assert(!config_str_in(cfg->strs, cfg->path));
+	config_shed(cfg);
+	ck_assert_ptr_null(cfg->strs);
+	ck_assert_uint_eq(cfg->ndomains, 0);
+	config_free(cfg);
+}
+END_TEST
+
+/* A name in both halves: the message one thread gave, and no config. */
+START_TEST(test_duplicate_across_halves)
+{
+	make_text(NDOM - 1, "[domain d00000.lab]");
+	ck_assert(!read_joined());
+	ck_assert_ptr_null(load());
+	expect_diag("duplicate [domain d00000.lab] (first on line 5)",
+	    DOM_LINE(NDOM - 1) + 2);
+	make_text(NDOM - 1, "[host pool01.d00001.lab]");
+	ck_assert_ptr_null(load());
+	expect_diag("duplicate [host pool01.d00001.lab] (first on line 14)",
+	    DOM_LINE(NDOM - 1) + 2);
+}
+END_TEST
+
+/* A message in the second half: the file's own line number. */
+START_TEST(test_error_in_second_half)
+{
+	make_text(NDOM - 2, "poll = x");
+	ck_assert(!read_joined());
+	ck_assert_ptr_null(load());
+	expect_diag("unknown key 'poll' in [domain]: did you mean pool?",
+	    DOM_LINE(NDOM - 2) + 2);
+}
+END_TEST
+
+/* Another section in the second half: read by one thread, as before. */
+START_TEST(test_other_section_in_second_half)
+{
+	make_text(NDOM - 3, "[view inside]\nmatch = 10.0.0.0/8");
+	ck_assert(!read_joined());
+	struct config *cfg = load();
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(diagbuf, "");
+	ck_assert_uint_eq(cfg->nviews, 1);
+	ck_assert_int_eq(cfg->views[0].line, DOM_LINE(NDOM - 3) + 2);
+	ck_assert_uint_eq(cfg->ndomains, NDOM);
+	ck_assert_int_eq(cfg->domains[NDOM - 1].line, DOM_LINE(NDOM - 1) + 1);
+	config_free(cfg);
+}
+END_TEST
+
+static Suite *
+read_suite(void)
+{
+	Suite *s = suite_create("config_read");
+	TCase *tc = tcase_create("halves");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_halves_joined);
+	tcase_add_test(tc, test_duplicate_across_halves);
+	tcase_add_test(tc, test_error_in_second_half);
+	tcase_add_test(tc, test_other_section_in_second_half);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(read_suite());
+
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
