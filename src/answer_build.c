@@ -1,7 +1,9 @@
 /* answer_build.c -- compile a view's zones into the answer table, threaded. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "answer_int.h"
@@ -21,12 +23,20 @@
 
 /* --- nodes -------------------------------------------------------------- */
 
-/* The lists live in the scratch arena: growing one leaves the old behind. */
+/*
+ * Appends count records to n's list. The lists live in the scratch arena:
+ * growing one leaves the old behind.
+ */
 static int
-node_add_rr(struct answer_table *t, struct node *n, const struct enc_rr *rr)
+node_add_rrs(struct answer_table *t, struct node *n, const struct enc_rr *rr,
+    size_t count)
 {
-	if (n->nrrs == n->caprrs) {
+	if (n->nrrs + count > n->caprrs) {
 		size_t cap = n->caprrs ? (size_t)n->caprrs * 2 : 2;
+		if (cap < n->nrrs + count)
+			cap = n->nrrs + count;
+		if (cap > UINT32_MAX)
+			return -1;
 		const struct enc_rr **v = arena_alloc(&t->scratch, cap * sizeof(*v));
 		uint16_t *ty = arena_alloc(&t->scratch, cap * sizeof(*ty));
 		if (v == NULL || ty == NULL)
@@ -37,12 +47,12 @@ node_add_rr(struct answer_table *t, struct node *n, const struct enc_rr *rr)
 		}
 		n->rrs = v;
 		n->types = ty;
-		if (cap > UINT32_MAX)
-			return -1;
 		n->caprrs = (uint32_t)cap;
 	}
-	n->types[n->nrrs] = rr->type;
-	n->rrs[n->nrrs++] = rr;
+	for (size_t i = 0; i < count; i++) {
+		n->types[n->nrrs] = rr[i].type;
+		n->rrs[n->nrrs++] = &rr[i];
+	}
 	return 0;
 }
 
@@ -124,12 +134,12 @@ zone_init(struct answer_builder *b, struct answer_zone *z,
  */
 static int
 add_ancestors(struct answer_table *t, const uint8_t *name, size_t len,
-    struct answer_zone *z)
+    uint32_t uphash, struct answer_zone *z)
 {
-	while (len > z->apex_len) {
+	for (bool first = true; len > z->apex_len; first = false) {
 		len -= 1 + (size_t)name[0];
 		name += 1 + name[0];
-		uint32_t hash = wire_name_hash(name, len);
+		uint32_t hash = first ? uphash : wire_name_hash(name, len);
 		if (answer_table_find(t, name, len, hash) != NULL)
 			break;
 		if (answer_table_insert(t, name, len, hash, z) == NULL)
@@ -139,9 +149,12 @@ add_ancestors(struct answer_table *t, const uint8_t *name, size_t len,
 }
 
 /*
- * Adds the records of zone sz, a few at a time: their names' hashes first,
- * with hints to fetch their slots and their parents', then the lookups,
- * whose cache misses then overlap.
+ * Adds the records of zone sz, a few owners at a time. Synthesis writes a
+ * name's records together: a run of one owner's records is one look-up,
+ * one node and one walk of its ancestors, where each record of the run
+ * would find the same node and stop at the same parent. The
+ * runs' names are hashed first, with hints to fetch their slots and their
+ * parents', then looked up, whose cache misses then overlap.
  */
 static int
 insert_zone(struct answer_table *t, struct answer_zone *z,
@@ -149,33 +162,42 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 {
 	struct {
 		uint8_t name[DNS_MAX_NAME];
-		size_t len;
-		uint32_t hash;
+		size_t len, first, n;
+		uint32_t hash, uphash;
 	} p[INSERT_BATCH];
 
-	for (size_t i = 0; i < count; i += INSERT_BATCH) {
-		size_t m = count - i < INSERT_BATCH ? count - i : INSERT_BATCH;
+	for (size_t i = 0; i < count;) {
+		size_t m = 0;
 
-		for (size_t k = 0; k < m; k++) {
-			const struct enc_rr *rr = &recs[i + k];
-			if ((p[k].len = answer_lname(rr->owner, rr->owner_len,
-			    p[k].name)) == 0)
+		for (; m < INSERT_BATCH && i < count; m++) {
+			const struct enc_rr *rr = &recs[i];
+			size_t j = i + 1;
+			/* The same bytes: the same name, whatever their case. */
+			while (j < count && recs[j].owner_len == rr->owner_len &&
+			    memcmp(recs[j].owner, rr->owner, rr->owner_len) == 0)
+				j++;
+			p[m].first = i;
+			p[m].n = j - i;
+			i = j;
+			if ((p[m].len = answer_lname(rr->owner, rr->owner_len,
+			    p[m].name)) == 0)
 				return -1;
-			p[k].hash = wire_name_hash(p[k].name, p[k].len);
-			__builtin_prefetch(&t->bslots[p[k].hash & t->bmask]);
-			if (p[k].len > z->apex_len) {
-				const uint8_t *up = p[k].name + 1 + p[k].name[0];
-				size_t uplen = p[k].len - 1 - p[k].name[0];
-				__builtin_prefetch(&t->bslots[
-				    wire_name_hash(up, uplen) & t->bmask]);
+			p[m].hash = wire_name_hash(p[m].name, p[m].len);
+			p[m].uphash = 0;
+			__builtin_prefetch(&t->bslots[p[m].hash & t->bmask]);
+			if (p[m].len > z->apex_len) {
+				const uint8_t *up = p[m].name + 1 + p[m].name[0];
+				size_t uplen = p[m].len - 1 - p[m].name[0];
+				p[m].uphash = wire_name_hash(up, uplen);
+				__builtin_prefetch(&t->bslots[p[m].uphash & t->bmask]);
 			}
 		}
 		for (size_t k = 0; k < m; k++) {
 			struct node *n = answer_table_insert(t, p[k].name, p[k].len,
 			    p[k].hash, z);
 			if (n == NULL ||
-			    node_add_rr(t, n, &recs[i + k]) < 0 ||
-			    add_ancestors(t, p[k].name, p[k].len, z) < 0)
+			    node_add_rrs(t, n, &recs[p[k].first], p[k].n) < 0 ||
+			    add_ancestors(t, p[k].name, p[k].len, p[k].uphash, z) < 0)
 				return -1;
 		}
 	}
@@ -633,6 +655,28 @@ table_unshare(struct answer_table *t)
 	arena_free(&t->arena);
 }
 
+/*
+ * Asks for huge pages under the load-time slots, a fresh mapping of a
+ * calloc() that large, its pages not yet touched: every insert and every
+ * compile's look-up probes them at a random place, and on 4 KiB pages
+ * most probes of a large view miss the TLB. Only a hint.
+ */
+static void
+huge_hint(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t to = ((uintptr_t)p + len) & ~(huge - 1);
+
+	if (to > from)
+		(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
 struct answer_table *
 answer_table_build(const struct synth_view *sv)
 {
@@ -681,6 +725,8 @@ answer_table_build_from(const struct synth_view *sv,
 	for (t->bmask = 63; t->bmask + 1 < nrrs * 2; t->bmask = t->bmask * 2 + 1)
 		;
 	t->bslots = calloc(t->bmask + 1, sizeof(*t->bslots));
+	if (t->bslots != NULL)
+		huge_hint(t->bslots, (t->bmask + 1) * sizeof(*t->bslots));
 	njobs = compile_jobs(nrrs);
 	if (njobs > nfree)
 		njobs = nfree;

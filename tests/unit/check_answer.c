@@ -8,6 +8,7 @@
 #include <ldns/ldns.h>
 
 #include "answer.h"
+#include "answer_int.h"
 #include "config.h"
 #include "snapshot.h"
 #include "synth.h"
@@ -870,6 +871,71 @@ START_TEST(test_prepare)
 }
 END_TEST
 
+/* The byte-at-a-time folding answer_lname() replaced: the reference. */
+static size_t
+lname_ref(const uint8_t *name, size_t max, uint8_t *out)
+{
+	size_t i = 0;
+
+	if (max > DNS_MAX_NAME)
+		max = DNS_MAX_NAME;
+	while (i < max && name[i] != 0 && (name[i] & 0xc0) == 0)
+		i += 1 + name[i];
+	if (i >= max || name[i] != 0)
+		return 0;
+	for (size_t k = 0; k <= i; k++)
+		out[k] = (uint8_t)((name[k] >= 'A' && name[k] <= 'Z') ?
+		    name[k] + 32 : name[k]);
+	return i + 1;
+}
+
+/* Every byte value at every offset of names of every length folds as before. */
+START_TEST(test_lname_fold)
+{
+	uint8_t name[DNS_MAX_NAME + 8], got[DNS_MAX_NAME], want[DNS_MAX_NAME];
+
+	for (size_t len = 1; len <= DNS_MAX_NAME; len++)
+		for (unsigned c = 0; c < 256; c += (len < 40 ? 1 : 17)) {
+			/* Labels of up to 63 bytes; the byte c at each place in turn. */
+			for (size_t at = 0; at + 1 < len; at += (len < 40 ? 1 : 7)) {
+				bool is_len[DNS_MAX_NAME] = { false };
+				size_t i = 0;
+				/* Labels of up to 63 bytes, then the root: len in all. */
+				while (i + 1 < len) {
+					size_t lab = len - 2 - i;
+					lab = lab > 63 ? 63 : lab;
+					if (lab == 0)	/* no room for a label and the root */
+						break;
+					is_len[i] = true;
+					name[i] = (uint8_t)lab;
+					for (size_t k = 1; k <= lab; k++)
+						name[i + k] = (uint8_t)('A' + (i + k) % 58);
+					i += 1 + lab;
+				}
+				if (i + 1 != len)
+					continue;	/* len not reachable this way */
+				name[len - 1] = 0;
+				if (!is_len[at] && c != 0)
+					name[at] = (uint8_t)c;	/* the byte c here */
+				memset(got, 0xee, sizeof(got));
+				memset(want, 0xee, sizeof(want));
+				size_t g = answer_lname(name, len, got);
+				size_t w = lname_ref(name, len, want);
+				ck_assert_uint_eq(g, w);
+				ck_assert_uint_eq(g, len);
+				ck_assert_mem_eq(got, want, w);
+			}
+		}
+	/* A compression pointer, a name longer than max: not names. */
+	uint8_t ptr[] = { 3, 'W', 'w', 'W', 0xc0, 12 };
+	ck_assert_uint_eq(answer_lname(ptr, sizeof(ptr), got), 0);
+	uint8_t www[] = { 3, 'W', 'w', 'W', 3, 'L', 'A', 'B', 0 };
+	ck_assert_uint_eq(answer_lname(www, sizeof(www) - 1, got), 0);
+	ck_assert_uint_eq(answer_lname(www, sizeof(www), got), sizeof(www));
+	ck_assert_mem_eq(got, "\3www\3lab", sizeof(www));
+}
+END_TEST
+
 static Suite *
 answer_suite(void)
 {
@@ -895,6 +961,7 @@ answer_suite(void)
 	tcase_add_test(tc, test_many_nodes);
 	tcase_add_test(tc, test_largest_message);
 	tcase_add_test(tc, test_prepare);
+	tcase_add_test(tc, test_lname_fold);
 	suite_add_tcase(s, tc);
 	return s;
 }
