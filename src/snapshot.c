@@ -1,4 +1,5 @@
 /* snapshot.c -- build and free the immutable data set that queries read. */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,9 +516,55 @@ same_zones(const struct snapshot *s, size_t v, const struct snapshot *prev,
 	return same;
 }
 
+/*
+ * At start-up the configuration's domains and hosts go while the answers
+ * are compiled: nothing there reads them, and the table's insert leaves a
+ * CPU free.
+ */
+struct shed_job {
+	struct config	*cfg;
+	pthread_t	 thread;
+	bool		 started;
+	double		 ms;
+};
+
+static void *
+shed_run(void *arg)
+{
+	struct shed_job *j = arg;
+	struct timespec t0;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	config_shed(j->cfg);
+	j->ms = log_lap_ms(&t0);
+	return NULL;
+}
+
+static void
+shed_start(struct shed_job *j, struct config *cfg)
+{
+	j->cfg = cfg;
+	j->started = pthread_create(&j->thread, NULL, shed_run, j) == 0;
+	if (!j->started)
+		(void)shed_run(j);	/* no thread: here, then */
+}
+
+static void
+shed_join(struct shed_job *j)
+{
+	if (j->started)
+		pthread_join(j->thread, NULL);
+	if (j->cfg != NULL)
+		log_debug("configuration shed in %.0f ms%s", j->ms,
+		    j->started ? ", beside the answers" : "");
+	j->cfg = NULL;
+	j->started = false;
+}
+
 static struct snapshot *
 build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 {
+	struct shed_job sj = { NULL, 0, false, 0 };
 	struct snapshot *s = calloc(1, sizeof(*s));
 	size_t nviews = cfg->nviews ? cfg->nviews : 1;
 	struct zonefiles zf;
@@ -586,10 +633,8 @@ build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 			goto oom;
 	log_debug("%zu zone names: serials in %.0f ms", s->nnames,
 	    log_lap_ms(&t0));
-	if (shed) {
-		snapshot_shed(s);	/* before the tables' scratch comes */
-		log_debug("configuration shed in %.0f ms", log_lap_ms(&t0));
-	}
+	if (shed)
+		shed_start(&sj, cfg);	/* before the tables' scratch comes */
 	for (size_t v = 0; v < nviews; v++) {
 		struct snapshot_view *sv = &s->views[v];
 		const struct answer_table *pt = NULL;
@@ -605,6 +650,7 @@ build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 		    sv->sv.name != NULL ? sv->sv.name : "default",
 		    log_lap_ms(&t0));
 	}
+	shed_join(&sj);
 	if (build_chaos(s) < 0)
 		goto oom;
 	rc = 0;
@@ -612,6 +658,7 @@ build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 oom:
 	fprintf(diag, "%s: out of memory\n", cfg->path);
 out:
+	shed_join(&sj);
 	zonefiles_clear(&zf);
 	zonefile_msgs_clear(&msgs);
 #ifdef __GLIBC__

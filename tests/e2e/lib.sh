@@ -223,6 +223,8 @@ start_daemon() {
 		for a in $DAEMON_MORE_ADDRS; do
 			args+=(-l "$a:$PORT")
 		done
+		# shellcheck disable=SC2206 # options, split on spaces
+		args+=(${DAEMON_ARGS:-})
 		# shellcheck disable=SC2086 # the wrapper is a command line
 		$OCSDNSD_WRAPPER "$OCSDNSD" "${args[@]}" 2>"$DAEMON_LOG" >>"$DAEMON_LOG.out" &
 		DAEMON_PID=$!

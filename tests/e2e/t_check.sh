@@ -404,5 +404,17 @@ ok_if "-v: each view's answers timed" grep -qE \
 "$OCSDNSD" -t -c "$TMPD/phases.ini" >"$TMPD/phases.out" 2>&1 </dev/null
 OUT=$(cat "$TMPD/phases.out")
 ok_if "without -v: no phase times" sh -c "! grep -q ' synthesized in ' '$TMPD/phases.out'"
+# Served: the domains and hosts are freed while the answers are compiled.
+[ -z "$DAEMON_PID" ] || stop_daemon
+SAVED_CONF=$CONF
+CONF=$TMPD/phases.ini DAEMON_ARGS=-v start_daemon
+ok_if "-v, served: the configuration shed beside the answers" grep -qE \
+    "^ocsdnsd: configuration shed in [0-9]+ ms, beside the answers\$" "$DAEMON_LOG"
+ok_if "-v, served: the answers compiled before the shed is reported" sh -c \
+    "grep -nE 'answers compiled in|configuration shed in' '$DAEMON_LOG' | head -1 | grep -q 'answers compiled'"
+q -b 127.0.0.1 pool1.contoso.com A
+expect_rr ANSWER 'pool1.contoso.com. 3600 IN A 10.0.0.10'
+stop_daemon
+CONF=$SAVED_CONF
 
 finish
