@@ -14,6 +14,7 @@
 #include "config_int.h"
 #include "config_value.h"
 #include "lookup/lookup_util.h"
+#include "par.h"
 #include "view.h"
 
 /* --- defaults ----------------------------------------------------------- */
@@ -145,8 +146,8 @@ check_targets(struct cfg_ctx *ctx, const struct cfg_domain *d,
 			config_diag_warning(ctx, t->line, "target %s is outside "
 			    "the SIP domain %s: Communicator's strict domain "
 			    "matching will refuse it", name, d->name);
-		/* The host first: most targets have one (one look-up). */
-		if (config_host_norm(cfg, name) != NULL ||
+		/* Most targets have a host: config_check_link() found it. */
+		if (t->v[i].host >= 0 ||
 		    config_zone_of_norm(cfg, name) == NULL)
 			continue;
 		const char *near = config_near_host(cfg, name);
@@ -246,25 +247,52 @@ zone_of_near(const struct config *cfg, const char *p,
 	}
 }
 
-/* Each host's domain and whether a pool names it, once, for synthesis. */
-void
-config_check_link(struct config *cfg)
+/*
+ * A part of the link, on its own CPU: its share of the hosts' zones and
+ * of the targets' hosts. Each part reads the indexes and writes only its
+ * own items.
+ */
+static void
+link_part(void *arg, size_t k, size_t n)
 {
+	struct config *cfg = arg;
 	const struct cfg_domain *last = NULL;
 
-	for (size_t i = 0; i < cfg->nhosts; i++) {
+	for (size_t i = cfg->nhosts * k / n; i < cfg->nhosts * (k + 1) / n;
+	    i++) {
 		const struct cfg_domain *d = zone_of_near(cfg,
 		    cfg->hosts[i].name, last);
 		cfg->hosts[i].zone = d ? (int)(d - cfg->domains) : -1;
 		if (d != NULL)
 			last = d;
 	}
+	for (size_t d = cfg->ndomains * k / n; d < cfg->ndomains * (k + 1) / n;
+	    d++) {
+		struct cfg_targets *ts[2] = { &cfg->domains[d].pool,
+		    &cfg->domains[d].access_edge };
+		for (size_t s = 0; s < 2; s++)
+			for (size_t t = 0; t < ts[s]->n; t++) {
+				const struct cfg_host *h = config_host_norm(cfg,
+				    ts[s]->v[t].name);
+				ts[s]->v[t].host = h ? (int)(h - cfg->hosts) : -1;
+			}
+	}
+}
+
+/*
+ * Each host's domain, each target's host, and whether a pool names a
+ * host: looked up once here, kept as indexes for the checks and synthesis.
+ */
+void
+config_check_link(struct config *cfg)
+{
+	par_run(par_parts(cfg->nhosts, CONFIG_PAR_MIN), link_part, cfg);
+	/* After the parts: two domains' pools may name one host. */
 	for (size_t d = 0; d < cfg->ndomains; d++)
 		for (size_t t = 0; t < cfg->domains[d].pool.n; t++) {
-			const struct cfg_host *h = config_host_norm(cfg,
-			    cfg->domains[d].pool.v[t].name);
-			if (h != NULL)
-				cfg->hosts[h - cfg->hosts].pool = true;
+			int h = cfg->domains[d].pool.v[t].host;
+			if (h >= 0)
+				cfg->hosts[h].pool = true;
 		}
 }
 

@@ -344,7 +344,8 @@ void	config_roles_section(struct cfg_ctx *ctx, const struct ocs_role_def *role,
 void	config_roles_expand(struct cfg_ctx *ctx);
 void	config_roles_free(struct config *cfg);
 
-/* config_check.c: after parsing. */
+/* config_check.c: after parsing. Below this many items, one thread. */
+#define CONFIG_PAR_MIN	4096
 void	config_check_defaults(struct cfg_ctx *ctx);
 void	config_check_link(struct config *cfg);
 void	config_check_validate(struct cfg_ctx *ctx);

@@ -64,7 +64,8 @@ static bool
 targets_unseen(const struct config *cfg, int v, const struct cfg_targets *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
-		const struct cfg_host *h = config_host(cfg, t->v[i].name);
+		const struct cfg_host *h = t->v[i].host >= 0 ?
+		    &cfg->hosts[t->v[i].host] : NULL;
 
 		if (h == NULL || (h->role < 0 && h->copy_of < 0) ||
 		    view_host_visible(cfg, v, h))
@@ -132,12 +133,12 @@ add_host(struct rrwire *b, const struct config *cfg, int v,
 	}
 }
 
-/* The host whose addresses name stands for: a cname host followed. */
+/* The host whose addresses t stands for: a cname host followed. */
 static const struct cfg_host *
-address_host(const struct config *cfg, const char *name)
+address_host(const struct config *cfg, const struct cfg_target *t)
 {
-	const struct cfg_host *src = name != NULL ? config_host(cfg, name) :
-	    NULL;
+	const struct cfg_host *src = t != NULL && t->host >= 0 ?
+	    &cfg->hosts[t->host] : NULL;
 
 	for (int depth = 0; src != NULL && src->cname != NULL && depth < 8; depth++)
 		src = config_host(cfg, src->cname);
@@ -156,8 +157,9 @@ add_fallbacks(struct rrwire *b, const struct config *cfg, int v,
     const struct cfg_domain *d, const uint8_t *apex, size_t apex_len)
 {
 	bool external = view_external(cfg, v);
-	const char *pool = d->pool.n ? d->pool.v[0].name : NULL;
-	const char *edge = d->access_edge.n ? d->access_edge.v[0].name : NULL;
+	const struct cfg_target *pool = d->pool.n ? &d->pool.v[0] : NULL;
+	const struct cfg_target *edge = d->access_edge.n ?
+	    &d->access_edge.v[0] : NULL;
 	const struct cfg_host *src[2];	/* pool, edge: looked up once */
 	bool asked[2] = { false, false };
 
