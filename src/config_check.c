@@ -296,6 +296,116 @@ config_check_link(struct config *cfg)
 		}
 }
 
+/* The checks of domain i. */
+static void
+check_domain(struct cfg_ctx *ctx, size_t i)
+{
+	const struct cfg_domain *d = &ctx->cfg->domains[i];
+	const struct cfg_seen *ds = &ctx->dseen[i];
+
+	if (config_seen_line(ctx, ds, CFG_KEY_POOL) == 0 &&
+	    config_seen_line(ctx, ds, CFG_KEY_ACCESS_EDGE) == 0 &&
+	    config_seen_line(ctx, ds, CFG_KEY_EDGE) == 0 &&
+	    config_seen_line(ctx, ds, CFG_KEY_DIRECTOR) == 0)
+		config_diag_error(ctx, d->line, "domain %s has neither "
+		    "pool nor access_edge", d->name);
+	if (d->federation && d->access_edge.n == 0 &&
+	    config_seen_line(ctx, ds, CFG_KEY_EDGE) == 0)
+		config_diag_error(ctx, config_seen_line(ctx, ds, CFG_KEY_FEDERATION),
+		    "federation = yes needs an access_edge in "
+		    "[domain %s]", d->name);
+	check_targets(ctx, d, &d->pool);
+	check_targets(ctx, d, &d->access_edge);
+}
+
+/* The checks of host i. */
+static void
+check_host(struct cfg_ctx *ctx, size_t i)
+{
+	const struct config *cfg = ctx->cfg;
+	const struct cfg_host *h = &cfg->hosts[i];
+
+	if (h->role >= 0 || h->copy_of >= 0) {
+		/* Made from a role: config_roles.c checked its keys. */
+		if (h->copy_of < 0 && h->cname == NULL && h->zone < 0)
+			config_diag_warning(ctx, h->line, "%s (in [%s "
+			    "%s]) is in no configured domain and is not "
+			    "served", h->name,
+			    ocs_roles[cfg->roles[h->role].kind].section,
+			    cfg->roles[h->role].name);
+		return;
+	}
+	const struct cfg_seen *hs = &ctx->hseen[i];
+	bool has_address = config_seen_line(ctx, hs, CFG_KEY_ADDRESS) != 0 ||
+	    config_seen_line(ctx, hs, CFG_KEY_ADDRESS_VIEW) != 0;
+
+	if (!has_address && h->cname_line == 0)
+		config_diag_error(ctx, h->line, "host %s has neither "
+		    "address nor cname", h->name);
+	if (has_address && h->cname_line != 0)
+		config_diag_error(ctx, h->cname_line, "host %s has both "
+		    "address and cname: a cname excludes other data",
+		    h->name);
+	for (size_t j = 0; j < h->naddrs; j++) {
+		const struct cfg_addr *a = &h->addrs[j];
+
+		if (a->view != NULL && view_find(cfg, a->view) == NULL)
+			config_diag_error(ctx, a->line, "address.%s: no "
+			    "[view %s] is defined", a->view, a->view);
+	}
+	if (h->cname != NULL)
+		check_cname(ctx, h);
+	if (h->zone < 0)	/* config_check_link() */
+		config_diag_warning(ctx, h->line, "host %s is in no "
+		    "configured domain and is not served", h->name);
+}
+
+/*
+ * The domains' and hosts' checks, split over the CPUs: each part reads the
+ * configuration and says its messages into a context of its own.
+ */
+struct validate_job {
+	struct cfg_ctx	*ctx;
+	struct cfg_ctx	 part[PAR_THREADS_MAX];
+};
+
+static void
+validate_domains_part(void *arg, size_t k, size_t n)
+{
+	struct validate_job *j = arg;
+	struct cfg_ctx *pc = &j->part[k];
+	const struct config *cfg = j->ctx->cfg;
+
+	config_diag_part(pc, j->ctx);
+	for (size_t i = cfg->ndomains * k / n; i < cfg->ndomains * (k + 1) / n;
+	    i++)
+		check_domain(pc, i);
+}
+
+static void
+validate_hosts_part(void *arg, size_t k, size_t n)
+{
+	struct validate_job *j = arg;
+	struct cfg_ctx *pc = &j->part[k];
+	const struct config *cfg = j->ctx->cfg;
+
+	config_diag_part(pc, j->ctx);
+	for (size_t i = cfg->nhosts * k / n; i < cfg->nhosts * (k + 1) / n; i++)
+		check_host(pc, i);
+}
+
+/* Runs fn in parts, then joins their messages in part order. */
+static void
+validate_run(struct validate_job *j, size_t nitems,
+    void (*fn)(void *, size_t, size_t))
+{
+	size_t n = par_parts(nitems, CONFIG_PAR_MIN);
+
+	par_run(n, fn, j);
+	for (size_t k = 0; k < n; k++)
+		config_diag_join(j->ctx, &j->part[k]);
+}
+
 void
 config_check_validate(struct cfg_ctx *ctx)
 {
@@ -318,59 +428,8 @@ config_check_validate(struct cfg_ctx *ctx)
 		if (v->external)
 			check_external(ctx, i);
 	}
-	for (size_t i = 0; i < cfg->ndomains; i++) {
-		const struct cfg_domain *d = &cfg->domains[i];
-		const struct cfg_seen *ds = &ctx->dseen[i];
-
-		if (config_seen_line(ctx, ds, CFG_KEY_POOL) == 0 &&
-		    config_seen_line(ctx, ds, CFG_KEY_ACCESS_EDGE) == 0 &&
-		    config_seen_line(ctx, ds, CFG_KEY_EDGE) == 0 &&
-		    config_seen_line(ctx, ds, CFG_KEY_DIRECTOR) == 0)
-			config_diag_error(ctx, d->line, "domain %s has neither "
-			    "pool nor access_edge", d->name);
-		if (d->federation && d->access_edge.n == 0 &&
-		    config_seen_line(ctx, ds, CFG_KEY_EDGE) == 0)
-			config_diag_error(ctx, config_seen_line(ctx, ds, CFG_KEY_FEDERATION),
-			    "federation = yes needs an access_edge in "
-			    "[domain %s]", d->name);
-		check_targets(ctx, d, &d->pool);
-		check_targets(ctx, d, &d->access_edge);
-	}
-	for (size_t i = 0; i < cfg->nhosts; i++) {
-		const struct cfg_host *h = &cfg->hosts[i];
-
-		if (h->role >= 0 || h->copy_of >= 0) {
-			/* Made from a role: config_roles.c checked its keys. */
-			if (h->copy_of < 0 && h->cname == NULL && h->zone < 0)
-				config_diag_warning(ctx, h->line, "%s (in [%s "
-				    "%s]) is in no configured domain and is not "
-				    "served", h->name,
-				    ocs_roles[cfg->roles[h->role].kind].section,
-				    cfg->roles[h->role].name);
-			continue;
-		}
-		const struct cfg_seen *hs = &ctx->hseen[i];
-		bool has_address = config_seen_line(ctx, hs, CFG_KEY_ADDRESS) != 0 ||
-		    config_seen_line(ctx, hs, CFG_KEY_ADDRESS_VIEW) != 0;
-
-		if (!has_address && h->cname_line == 0)
-			config_diag_error(ctx, h->line, "host %s has neither "
-			    "address nor cname", h->name);
-		if (has_address && h->cname_line != 0)
-			config_diag_error(ctx, h->cname_line, "host %s has both "
-			    "address and cname: a cname excludes other data",
-			    h->name);
-		for (size_t j = 0; j < h->naddrs; j++) {
-			const struct cfg_addr *a = &h->addrs[j];
-
-			if (a->view != NULL && view_find(cfg, a->view) == NULL)
-				config_diag_error(ctx, a->line, "address.%s: no "
-				    "[view %s] is defined", a->view, a->view);
-		}
-		if (h->cname != NULL)
-			check_cname(ctx, h);
-		if (h->zone < 0)	/* config_check_link() */
-			config_diag_warning(ctx, h->line, "host %s is in no "
-			    "configured domain and is not served", h->name);
-	}
+	/* Domains, then hosts: the order of their messages of one line. */
+	struct validate_job j = { .ctx = ctx };
+	validate_run(&j, cfg->ndomains, validate_domains_part);
+	validate_run(&j, cfg->nhosts, validate_hosts_part);
 }

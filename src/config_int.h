@@ -292,6 +292,12 @@ void	config_diag_error(struct cfg_ctx *ctx, int line, const char *fmt, ...)
 void	config_diag_warning(struct cfg_ctx *ctx, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	config_diag_flush(struct cfg_ctx *ctx);
+/*
+ * A part of a check on its own CPU says its messages into part, a copy of
+ * ctx with none; joined in part order, they come out as from one pass.
+ */
+void	config_diag_part(struct cfg_ctx *part, const struct cfg_ctx *ctx);
+void	config_diag_join(struct cfg_ctx *ctx, struct cfg_ctx *part);
 char	*config_ctx_strdup(struct cfg_ctx *ctx, const char *s);
 void	*config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n,
 	    size_t size);
