@@ -17,6 +17,29 @@
 #include "par.h"
 #include "view.h"
 
+/* --- parts ------------------------------------------------------------- */
+
+/*
+ * A check of every domain or host split over the CPUs: each part reads
+ * the configuration, writes only its own items, and says its messages into
+ * a context of its own; joined in part order, they are one pass's.
+ */
+struct check_job {
+	struct cfg_ctx	*ctx;
+	struct cfg_ctx	 part[PAR_THREADS_MAX];
+};
+
+static void
+check_run(struct check_job *j, size_t nitems,
+    void (*fn)(void *, size_t, size_t))
+{
+	size_t n = par_parts(nitems, CONFIG_PAR_MIN);
+
+	par_run(n, fn, j);
+	for (size_t k = 0; k < n; k++)
+		config_diag_join(j->ctx, &j->part[k]);
+}
+
 /* --- defaults ----------------------------------------------------------- */
 
 /*
@@ -80,6 +103,20 @@ row_defaults(struct cfg_ctx *ctx, enum cfg_sect sect,
 	}
 }
 
+static void
+defaults_part(void *arg, size_t k, size_t n)
+{
+	struct check_job *j = arg;
+	struct cfg_ctx *pc = &j->part[k];
+	struct config *cfg = j->ctx->cfg;
+
+	config_diag_part(pc, j->ctx);
+	for (size_t i = cfg->ndomains * k / n; i < cfg->ndomains * (k + 1) / n;
+	    i++)
+		row_defaults(pc, CFG_SECT_DOMAIN, &pc->dseen[i],
+		    &cfg->domains[i], cfg->domains[i].name);
+}
+
 void
 config_check_defaults(struct cfg_ctx *ctx)
 {
@@ -93,9 +130,8 @@ config_check_defaults(struct cfg_ctx *ctx)
 		    config_seen_line(ctx, &ctx->vseen[i],
 		    CFG_KEY_VIEW_ALLOW_TRANSFER) != 0;
 	ctx->strs_on = true;		/* a domain's ns and hostmaster */
-	for (size_t i = 0; i < cfg->ndomains; i++)
-		row_defaults(ctx, CFG_SECT_DOMAIN, &ctx->dseen[i],
-		    &cfg->domains[i], cfg->domains[i].name);
+	struct check_job j = { .ctx = ctx };
+	check_run(&j, cfg->ndomains, defaults_part);
 	ctx->strs_on = false;
 }
 
@@ -360,19 +396,10 @@ check_host(struct cfg_ctx *ctx, size_t i)
 		    "configured domain and is not served", h->name);
 }
 
-/*
- * The domains' and hosts' checks, split over the CPUs: each part reads the
- * configuration and says its messages into a context of its own.
- */
-struct validate_job {
-	struct cfg_ctx	*ctx;
-	struct cfg_ctx	 part[PAR_THREADS_MAX];
-};
-
 static void
 validate_domains_part(void *arg, size_t k, size_t n)
 {
-	struct validate_job *j = arg;
+	struct check_job *j = arg;
 	struct cfg_ctx *pc = &j->part[k];
 	const struct config *cfg = j->ctx->cfg;
 
@@ -385,25 +412,13 @@ validate_domains_part(void *arg, size_t k, size_t n)
 static void
 validate_hosts_part(void *arg, size_t k, size_t n)
 {
-	struct validate_job *j = arg;
+	struct check_job *j = arg;
 	struct cfg_ctx *pc = &j->part[k];
 	const struct config *cfg = j->ctx->cfg;
 
 	config_diag_part(pc, j->ctx);
 	for (size_t i = cfg->nhosts * k / n; i < cfg->nhosts * (k + 1) / n; i++)
 		check_host(pc, i);
-}
-
-/* Runs fn in parts, then joins their messages in part order. */
-static void
-validate_run(struct validate_job *j, size_t nitems,
-    void (*fn)(void *, size_t, size_t))
-{
-	size_t n = par_parts(nitems, CONFIG_PAR_MIN);
-
-	par_run(n, fn, j);
-	for (size_t k = 0; k < n; k++)
-		config_diag_join(j->ctx, &j->part[k]);
 }
 
 void
@@ -429,7 +444,7 @@ config_check_validate(struct cfg_ctx *ctx)
 			check_external(ctx, i);
 	}
 	/* Domains, then hosts: the order of their messages of one line. */
-	struct validate_job j = { .ctx = ctx };
-	validate_run(&j, cfg->ndomains, validate_domains_part);
-	validate_run(&j, cfg->nhosts, validate_hosts_part);
+	struct check_job j = { .ctx = ctx };
+	check_run(&j, cfg->ndomains, validate_domains_part);
+	check_run(&j, cfg->nhosts, validate_hosts_part);
 }

@@ -1303,7 +1303,8 @@ END_TEST
 
 /*
  * Enough domains and hosts for the checks to run in parts (CONFIG_PAR_MIN):
- * every target's host and every host's zone as one pass finds them.
+ * every target's host, every host's zone and every domain's defaults as
+ * one pass sets them.
  */
 #define LARGE_DOMAINS	6000
 
@@ -1370,6 +1371,14 @@ START_TEST(test_large_link)
 		ck_assert_int_eq(e->zone, (int)i);
 		ck_assert(p->pool);
 		ck_assert(!e->pool);
+		/* The defaults, set in parts too. */
+		char want[64];
+		snprintf(want, sizeof(want), "ns1.%s", d->name);
+		ck_assert_uint_eq(d->nns, 1);
+		ck_assert_str_eq(d->ns[0], want);
+		snprintf(want, sizeof(want), "hostmaster.%s", d->name);
+		ck_assert_str_eq(d->hostmaster, want);
+		ck_assert_uint_eq(d->ttl, CONFIG_DEFAULT_TTL);
 	}
 	config_free(cfg);
 }
