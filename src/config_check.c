@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -284,23 +285,52 @@ zone_of_near(const struct config *cfg, const char *p,
 }
 
 /*
+ * Whether name is last or below it, and no domain lies between: then last
+ * is its zone with no look-up (a look-up of its full name, which is seldom
+ * a domain, was the host's one cache miss).
+ */
+static bool
+in_leaf(const char *name, const struct cfg_domain *last, size_t last_len,
+    const uint8_t *parent, const struct config *cfg)
+{
+	if (last == NULL || parent == NULL || parent[last - cfg->domains])
+		return false;
+	size_t n = strlen(name);
+	if (n < last_len || memcmp(name + n - last_len, last->name,
+	    last_len) != 0)
+		return false;
+	return n == last_len || name[n - last_len - 1] == '.';
+}
+
+/*
  * A part of the link, on its own CPU: its share of the hosts' zones and
  * of the targets' hosts. Each part reads the indexes and writes only its
  * own items.
  */
+struct link_job {
+	struct config	*cfg;
+	uint8_t		*parent;	/* by domain: 1 when one lies below;
+					   NULL (out of memory): not known */
+};
+
 static void
 link_part(void *arg, size_t k, size_t n)
 {
-	struct config *cfg = arg;
+	const struct link_job *j = arg;
+	struct config *cfg = j->cfg;
 	const struct cfg_domain *last = NULL;
+	size_t last_len = 0;
 
 	for (size_t i = cfg->nhosts * k / n; i < cfg->nhosts * (k + 1) / n;
 	    i++) {
-		const struct cfg_domain *d = zone_of_near(cfg,
-		    cfg->hosts[i].name, last);
+		const char *name = cfg->hosts[i].name;
+		const struct cfg_domain *d = in_leaf(name, last, last_len,
+		    j->parent, cfg) ? last : zone_of_near(cfg, name, last);
 		cfg->hosts[i].zone = d ? (int)(d - cfg->domains) : -1;
-		if (d != NULL)
+		if (d != NULL && d != last) {
 			last = d;
+			last_len = strlen(d->name);
+		}
 	}
 	for (size_t d = cfg->ndomains * k / n; d < cfg->ndomains * (k + 1) / n;
 	    d++) {
@@ -316,13 +346,45 @@ link_part(void *arg, size_t k, size_t n)
 }
 
 /*
+ * Which domains have another below them: the nearest domain above each
+ * one is its parent. Most share the one above (or none, "lab"): it is
+ * looked up once for each run of the same suffix.
+ */
+static int
+parents_mark(const struct config *cfg, uint8_t **parent)
+{
+	const char *prev = NULL;
+	const struct cfg_domain *up = NULL;
+
+	if ((*parent = calloc(cfg->ndomains ? cfg->ndomains : 1, 1)) == NULL)
+		return -1;
+	for (size_t d = 0; d < cfg->ndomains; d++) {
+		const char *p = strchr(cfg->domains[d].name, '.');
+		if (p == NULL)
+			continue;
+		p++;
+		if (prev == NULL || strcmp(p, prev) != 0) {
+			up = config_zone_of_norm(cfg, p);
+			prev = p;
+		}
+		if (up != NULL)
+			(*parent)[up - cfg->domains] = 1;
+	}
+	return 0;
+}
+
+/*
  * Each host's domain, each target's host, and whether a pool names a
  * host: looked up once here, kept as indexes for the checks and synthesis.
  */
 void
 config_check_link(struct config *cfg)
 {
-	par_run(par_parts(cfg->nhosts, CONFIG_PAR_MIN), link_part, cfg);
+	struct link_job j = { cfg, NULL };
+
+	(void)parents_mark(cfg, &j.parent);	/* NULL: the slow way */
+	par_run(par_parts(cfg->nhosts, CONFIG_PAR_MIN), link_part, &j);
+	free(j.parent);
 	/* After the parts: two domains' pools may name one host. */
 	for (size_t d = 0; d < cfg->ndomains; d++)
 		for (size_t t = 0; t < cfg->domains[d].pool.n; t++) {

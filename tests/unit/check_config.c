@@ -1338,6 +1338,9 @@ write_large(bool faults, FILE *want)
 		    "[host sip.d%05d.lab]\naddress = 198.18.%d.%d\n", i,
 		    i / 256, i % 256, i, i / 256, i % 256);
 		line += 4;
+		if (!faults && i % 500 == 9)	/* its domain comes last */
+			fprintf(f, "[host www.sub.d%05d.lab]\naddress = "
+			    "10.0.0.2\n", i);
 		if (stray) {
 			fprintf(f, "[host x%05d.other]\naddress = 10.0.0.1\n", i);
 			line++;
@@ -1347,6 +1350,9 @@ write_large(bool faults, FILE *want)
 			line++;
 		}
 	}
+	for (int i = 9; !faults && i < LARGE_DOMAINS; i += 500)
+		fprintf(f, "[domain sub.d%05d.lab]\npool = www.sub.d%05d.lab\n",
+		    i, i);
 	ck_assert_int_eq(fclose(f), 0);
 }
 
@@ -1356,8 +1362,18 @@ START_TEST(test_large_link)
 
 	write_large(false, NULL);
 	ck_assert_ptr_nonnull(cfg = load_path(inipath));
-	ck_assert_uint_eq(cfg->ndomains, LARGE_DOMAINS);
-	for (size_t i = 0; i < cfg->ndomains; i++) {
+	ck_assert_uint_eq(cfg->ndomains, LARGE_DOMAINS + LARGE_DOMAINS / 500);
+	/* A host below a domain's child that its file gives later. */
+	for (int i = 9; i < LARGE_DOMAINS; i += 500) {
+		char name[64];
+		snprintf(name, sizeof(name), "www.sub.d%05d.lab", i);
+		const struct cfg_host *h = config_host(cfg, name);
+		ck_assert_ptr_nonnull(h);
+		ck_assert_ptr_nonnull(config_domain(cfg, name + 4));
+		ck_assert_int_eq(h->zone, (int)(config_domain(cfg, name + 4) -
+		    cfg->domains));
+	}
+	for (size_t i = 0; i < LARGE_DOMAINS; i++) {
 		const struct cfg_domain *d = &cfg->domains[i];
 		const struct cfg_host *p = config_host(cfg, d->pool.v[0].name);
 		const struct cfg_host *e = config_host(cfg,
