@@ -62,6 +62,7 @@ struct cfg_target {			/* one SRV target: host[:priority[:weight]] */
 	char		*name;
 	uint16_t	 priority;
 	uint16_t	 weight;
+	int		 host;		/* its index in cfg->hosts, or -1 (link) */
 };
 
 struct cfg_targets {

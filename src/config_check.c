@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -14,7 +15,31 @@
 #include "config_int.h"
 #include "config_value.h"
 #include "lookup/lookup_util.h"
+#include "par.h"
 #include "view.h"
+
+/* --- parts ------------------------------------------------------------- */
+
+/*
+ * A check of every domain or host split over the CPUs: each part reads
+ * the configuration, writes only its own items, and says its messages into
+ * a context of its own; joined in part order, they are one pass's.
+ */
+struct check_job {
+	struct cfg_ctx	*ctx;
+	struct cfg_ctx	 part[PAR_THREADS_MAX];
+};
+
+static void
+check_run(struct check_job *j, size_t nitems,
+    void (*fn)(void *, size_t, size_t))
+{
+	size_t n = par_parts(nitems, CONFIG_PAR_MIN);
+
+	par_run(n, fn, j);
+	for (size_t k = 0; k < n; k++)
+		config_diag_join(j->ctx, &j->part[k]);
+}
 
 /* --- defaults ----------------------------------------------------------- */
 
@@ -79,6 +104,20 @@ row_defaults(struct cfg_ctx *ctx, enum cfg_sect sect,
 	}
 }
 
+static void
+defaults_part(void *arg, size_t k, size_t n)
+{
+	struct check_job *j = arg;
+	struct cfg_ctx *pc = &j->part[k];
+	struct config *cfg = j->ctx->cfg;
+
+	config_diag_part(pc, j->ctx);
+	for (size_t i = cfg->ndomains * k / n; i < cfg->ndomains * (k + 1) / n;
+	    i++)
+		row_defaults(pc, CFG_SECT_DOMAIN, &pc->dseen[i],
+		    &cfg->domains[i], cfg->domains[i].name);
+}
+
 void
 config_check_defaults(struct cfg_ctx *ctx)
 {
@@ -92,9 +131,8 @@ config_check_defaults(struct cfg_ctx *ctx)
 		    config_seen_line(ctx, &ctx->vseen[i],
 		    CFG_KEY_VIEW_ALLOW_TRANSFER) != 0;
 	ctx->strs_on = true;		/* a domain's ns and hostmaster */
-	for (size_t i = 0; i < cfg->ndomains; i++)
-		row_defaults(ctx, CFG_SECT_DOMAIN, &ctx->dseen[i],
-		    &cfg->domains[i], cfg->domains[i].name);
+	struct check_job j = { .ctx = ctx };
+	check_run(&j, cfg->ndomains, defaults_part);
 	ctx->strs_on = false;
 }
 
@@ -145,8 +183,8 @@ check_targets(struct cfg_ctx *ctx, const struct cfg_domain *d,
 			config_diag_warning(ctx, t->line, "target %s is outside "
 			    "the SIP domain %s: Communicator's strict domain "
 			    "matching will refuse it", name, d->name);
-		/* The host first: most targets have one (one look-up). */
-		if (config_host_norm(cfg, name) != NULL ||
+		/* Most targets have a host: config_check_link() found it. */
+		if (t->v[i].host >= 0 ||
 		    config_zone_of_norm(cfg, name) == NULL)
 			continue;
 		const char *near = config_near_host(cfg, name);
@@ -246,26 +284,203 @@ zone_of_near(const struct config *cfg, const char *p,
 	}
 }
 
-/* Each host's domain and whether a pool names it, once, for synthesis. */
+/*
+ * Whether name is last or below it, and no domain lies between: then last
+ * is its zone with no look-up (a look-up of its full name, which is seldom
+ * a domain, was the host's one cache miss).
+ */
+static bool
+in_leaf(const char *name, const struct cfg_domain *last, size_t last_len,
+    const uint8_t *parent, const struct config *cfg)
+{
+	if (last == NULL || parent == NULL || parent[last - cfg->domains])
+		return false;
+	size_t n = strlen(name);
+	if (n < last_len || memcmp(name + n - last_len, last->name,
+	    last_len) != 0)
+		return false;
+	return n == last_len || name[n - last_len - 1] == '.';
+}
+
+/*
+ * A part of the link, on its own CPU: its share of the hosts' zones and
+ * of the targets' hosts. Each part reads the indexes and writes only its
+ * own items.
+ */
+struct link_job {
+	struct config	*cfg;
+	uint8_t		*parent;	/* by domain: 1 when one lies below;
+					   NULL (out of memory): not known */
+};
+
+static void
+link_part(void *arg, size_t k, size_t n)
+{
+	const struct link_job *j = arg;
+	struct config *cfg = j->cfg;
+	const struct cfg_domain *last = NULL;
+	size_t last_len = 0;
+
+	for (size_t i = cfg->nhosts * k / n; i < cfg->nhosts * (k + 1) / n;
+	    i++) {
+		const char *name = cfg->hosts[i].name;
+		const struct cfg_domain *d = in_leaf(name, last, last_len,
+		    j->parent, cfg) ? last : zone_of_near(cfg, name, last);
+		cfg->hosts[i].zone = d ? (int)(d - cfg->domains) : -1;
+		if (d != NULL && d != last) {
+			last = d;
+			last_len = strlen(d->name);
+		}
+	}
+	for (size_t d = cfg->ndomains * k / n; d < cfg->ndomains * (k + 1) / n;
+	    d++) {
+		struct cfg_targets *ts[2] = { &cfg->domains[d].pool,
+		    &cfg->domains[d].access_edge };
+		for (size_t s = 0; s < 2; s++)
+			for (size_t t = 0; t < ts[s]->n; t++) {
+				const struct cfg_host *h = config_host_norm(cfg,
+				    ts[s]->v[t].name);
+				ts[s]->v[t].host = h ? (int)(h - cfg->hosts) : -1;
+			}
+	}
+}
+
+/*
+ * Which domains have another below them: the nearest domain above each
+ * one is its parent. Most share the one above (or none, "lab"): it is
+ * looked up once for each run of the same suffix.
+ */
+static int
+parents_mark(const struct config *cfg, uint8_t **parent)
+{
+	const char *prev = NULL;
+	const struct cfg_domain *up = NULL;
+
+	if ((*parent = calloc(cfg->ndomains ? cfg->ndomains : 1, 1)) == NULL)
+		return -1;
+	for (size_t d = 0; d < cfg->ndomains; d++) {
+		const char *p = strchr(cfg->domains[d].name, '.');
+		if (p == NULL)
+			continue;
+		p++;
+		if (prev == NULL || strcmp(p, prev) != 0) {
+			up = config_zone_of_norm(cfg, p);
+			prev = p;
+		}
+		if (up != NULL)
+			(*parent)[up - cfg->domains] = 1;
+	}
+	return 0;
+}
+
+/*
+ * Each host's domain, each target's host, and whether a pool names a
+ * host: looked up once here, kept as indexes for the checks and synthesis.
+ */
 void
 config_check_link(struct config *cfg)
 {
-	const struct cfg_domain *last = NULL;
+	struct link_job j = { cfg, NULL };
 
-	for (size_t i = 0; i < cfg->nhosts; i++) {
-		const struct cfg_domain *d = zone_of_near(cfg,
-		    cfg->hosts[i].name, last);
-		cfg->hosts[i].zone = d ? (int)(d - cfg->domains) : -1;
-		if (d != NULL)
-			last = d;
-	}
+	(void)parents_mark(cfg, &j.parent);	/* NULL: the slow way */
+	par_run(par_parts(cfg->nhosts, CONFIG_PAR_MIN), link_part, &j);
+	free(j.parent);
+	/* After the parts: two domains' pools may name one host. */
 	for (size_t d = 0; d < cfg->ndomains; d++)
 		for (size_t t = 0; t < cfg->domains[d].pool.n; t++) {
-			const struct cfg_host *h = config_host_norm(cfg,
-			    cfg->domains[d].pool.v[t].name);
-			if (h != NULL)
-				cfg->hosts[h - cfg->hosts].pool = true;
+			int h = cfg->domains[d].pool.v[t].host;
+			if (h >= 0)
+				cfg->hosts[h].pool = true;
 		}
+}
+
+/* The checks of domain i. */
+static void
+check_domain(struct cfg_ctx *ctx, size_t i)
+{
+	const struct cfg_domain *d = &ctx->cfg->domains[i];
+	const struct cfg_seen *ds = &ctx->dseen[i];
+
+	if (config_seen_line(ctx, ds, CFG_KEY_POOL) == 0 &&
+	    config_seen_line(ctx, ds, CFG_KEY_ACCESS_EDGE) == 0 &&
+	    config_seen_line(ctx, ds, CFG_KEY_EDGE) == 0 &&
+	    config_seen_line(ctx, ds, CFG_KEY_DIRECTOR) == 0)
+		config_diag_error(ctx, d->line, "domain %s has neither "
+		    "pool nor access_edge", d->name);
+	if (d->federation && d->access_edge.n == 0 &&
+	    config_seen_line(ctx, ds, CFG_KEY_EDGE) == 0)
+		config_diag_error(ctx, config_seen_line(ctx, ds, CFG_KEY_FEDERATION),
+		    "federation = yes needs an access_edge in "
+		    "[domain %s]", d->name);
+	check_targets(ctx, d, &d->pool);
+	check_targets(ctx, d, &d->access_edge);
+}
+
+/* The checks of host i. */
+static void
+check_host(struct cfg_ctx *ctx, size_t i)
+{
+	const struct config *cfg = ctx->cfg;
+	const struct cfg_host *h = &cfg->hosts[i];
+
+	if (h->role >= 0 || h->copy_of >= 0) {
+		/* Made from a role: config_roles.c checked its keys. */
+		if (h->copy_of < 0 && h->cname == NULL && h->zone < 0)
+			config_diag_warning(ctx, h->line, "%s (in [%s "
+			    "%s]) is in no configured domain and is not "
+			    "served", h->name,
+			    ocs_roles[cfg->roles[h->role].kind].section,
+			    cfg->roles[h->role].name);
+		return;
+	}
+	const struct cfg_seen *hs = &ctx->hseen[i];
+	bool has_address = config_seen_line(ctx, hs, CFG_KEY_ADDRESS) != 0 ||
+	    config_seen_line(ctx, hs, CFG_KEY_ADDRESS_VIEW) != 0;
+
+	if (!has_address && h->cname_line == 0)
+		config_diag_error(ctx, h->line, "host %s has neither "
+		    "address nor cname", h->name);
+	if (has_address && h->cname_line != 0)
+		config_diag_error(ctx, h->cname_line, "host %s has both "
+		    "address and cname: a cname excludes other data",
+		    h->name);
+	for (size_t j = 0; j < h->naddrs; j++) {
+		const struct cfg_addr *a = &h->addrs[j];
+
+		if (a->view != NULL && view_find(cfg, a->view) == NULL)
+			config_diag_error(ctx, a->line, "address.%s: no "
+			    "[view %s] is defined", a->view, a->view);
+	}
+	if (h->cname != NULL)
+		check_cname(ctx, h);
+	if (h->zone < 0)	/* config_check_link() */
+		config_diag_warning(ctx, h->line, "host %s is in no "
+		    "configured domain and is not served", h->name);
+}
+
+static void
+validate_domains_part(void *arg, size_t k, size_t n)
+{
+	struct check_job *j = arg;
+	struct cfg_ctx *pc = &j->part[k];
+	const struct config *cfg = j->ctx->cfg;
+
+	config_diag_part(pc, j->ctx);
+	for (size_t i = cfg->ndomains * k / n; i < cfg->ndomains * (k + 1) / n;
+	    i++)
+		check_domain(pc, i);
+}
+
+static void
+validate_hosts_part(void *arg, size_t k, size_t n)
+{
+	struct check_job *j = arg;
+	struct cfg_ctx *pc = &j->part[k];
+	const struct config *cfg = j->ctx->cfg;
+
+	config_diag_part(pc, j->ctx);
+	for (size_t i = cfg->nhosts * k / n; i < cfg->nhosts * (k + 1) / n; i++)
+		check_host(pc, i);
 }
 
 void
@@ -290,59 +505,8 @@ config_check_validate(struct cfg_ctx *ctx)
 		if (v->external)
 			check_external(ctx, i);
 	}
-	for (size_t i = 0; i < cfg->ndomains; i++) {
-		const struct cfg_domain *d = &cfg->domains[i];
-		const struct cfg_seen *ds = &ctx->dseen[i];
-
-		if (config_seen_line(ctx, ds, CFG_KEY_POOL) == 0 &&
-		    config_seen_line(ctx, ds, CFG_KEY_ACCESS_EDGE) == 0 &&
-		    config_seen_line(ctx, ds, CFG_KEY_EDGE) == 0 &&
-		    config_seen_line(ctx, ds, CFG_KEY_DIRECTOR) == 0)
-			config_diag_error(ctx, d->line, "domain %s has neither "
-			    "pool nor access_edge", d->name);
-		if (d->federation && d->access_edge.n == 0 &&
-		    config_seen_line(ctx, ds, CFG_KEY_EDGE) == 0)
-			config_diag_error(ctx, config_seen_line(ctx, ds, CFG_KEY_FEDERATION),
-			    "federation = yes needs an access_edge in "
-			    "[domain %s]", d->name);
-		check_targets(ctx, d, &d->pool);
-		check_targets(ctx, d, &d->access_edge);
-	}
-	for (size_t i = 0; i < cfg->nhosts; i++) {
-		const struct cfg_host *h = &cfg->hosts[i];
-
-		if (h->role >= 0 || h->copy_of >= 0) {
-			/* Made from a role: config_roles.c checked its keys. */
-			if (h->copy_of < 0 && h->cname == NULL && h->zone < 0)
-				config_diag_warning(ctx, h->line, "%s (in [%s "
-				    "%s]) is in no configured domain and is not "
-				    "served", h->name,
-				    ocs_roles[cfg->roles[h->role].kind].section,
-				    cfg->roles[h->role].name);
-			continue;
-		}
-		const struct cfg_seen *hs = &ctx->hseen[i];
-		bool has_address = config_seen_line(ctx, hs, CFG_KEY_ADDRESS) != 0 ||
-		    config_seen_line(ctx, hs, CFG_KEY_ADDRESS_VIEW) != 0;
-
-		if (!has_address && h->cname_line == 0)
-			config_diag_error(ctx, h->line, "host %s has neither "
-			    "address nor cname", h->name);
-		if (has_address && h->cname_line != 0)
-			config_diag_error(ctx, h->cname_line, "host %s has both "
-			    "address and cname: a cname excludes other data",
-			    h->name);
-		for (size_t j = 0; j < h->naddrs; j++) {
-			const struct cfg_addr *a = &h->addrs[j];
-
-			if (a->view != NULL && view_find(cfg, a->view) == NULL)
-				config_diag_error(ctx, a->line, "address.%s: no "
-				    "[view %s] is defined", a->view, a->view);
-		}
-		if (h->cname != NULL)
-			check_cname(ctx, h);
-		if (h->zone < 0)	/* config_check_link() */
-			config_diag_warning(ctx, h->line, "host %s is in no "
-			    "configured domain and is not served", h->name);
-	}
+	/* Domains, then hosts: the order of their messages of one line. */
+	struct check_job j = { .ctx = ctx };
+	check_run(&j, cfg->ndomains, validate_domains_part);
+	check_run(&j, cfg->nhosts, validate_hosts_part);
 }

@@ -56,6 +56,43 @@ config_diag_warning(struct cfg_ctx *ctx, int line, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+config_diag_part(struct cfg_ctx *part, const struct cfg_ctx *ctx)
+{
+	*part = *ctx;
+	part->msgs = NULL;
+	part->nmsgs = 0;
+	part->nerrors = part->nwarnings = 0;
+	part->oom = false;
+}
+
+void
+config_diag_join(struct cfg_ctx *ctx, struct cfg_ctx *part)
+{
+	ctx->nerrors += part->nerrors;
+	ctx->nwarnings += part->nwarnings;
+	ctx->oom |= part->oom;
+	if (part->nmsgs == 0)
+		return;
+	struct cfg_msg *m = reallocarray(ctx->msgs, ctx->nmsgs + part->nmsgs,
+	    sizeof(*m));
+	if (m == NULL) {
+		for (size_t i = 0; i < part->nmsgs; i++)
+			free(part->msgs[i].text);
+		ctx->oom = true;
+	} else {
+		ctx->msgs = m;
+		for (size_t i = 0; i < part->nmsgs; i++) {
+			m[ctx->nmsgs] = part->msgs[i];
+			m[ctx->nmsgs].seq = ctx->nmsgs;	/* after ctx's own */
+			ctx->nmsgs++;
+		}
+	}
+	free(part->msgs);
+	part->msgs = NULL;
+	part->nmsgs = 0;
+}
+
 static int
 msg_cmp(const void *a, const void *b)
 {

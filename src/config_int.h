@@ -292,6 +292,12 @@ void	config_diag_error(struct cfg_ctx *ctx, int line, const char *fmt, ...)
 void	config_diag_warning(struct cfg_ctx *ctx, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	config_diag_flush(struct cfg_ctx *ctx);
+/*
+ * A part of a check on its own CPU says its messages into part, a copy of
+ * ctx with none; joined in part order, they come out as from one pass.
+ */
+void	config_diag_part(struct cfg_ctx *part, const struct cfg_ctx *ctx);
+void	config_diag_join(struct cfg_ctx *ctx, struct cfg_ctx *part);
 char	*config_ctx_strdup(struct cfg_ctx *ctx, const char *s);
 void	*config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n,
 	    size_t size);
@@ -344,7 +350,8 @@ void	config_roles_section(struct cfg_ctx *ctx, const struct ocs_role_def *role,
 void	config_roles_expand(struct cfg_ctx *ctx);
 void	config_roles_free(struct config *cfg);
 
-/* config_check.c: after parsing. */
+/* config_check.c: after parsing. Below this many items, one thread. */
+#define CONFIG_PAR_MIN	4096
 void	config_check_defaults(struct cfg_ctx *ctx);
 void	config_check_link(struct config *cfg);
 void	config_check_validate(struct cfg_ctx *ctx);

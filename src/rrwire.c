@@ -56,9 +56,20 @@ rrwire_name_under(const char *prefix, const uint8_t *suffix,
 {
 	size_t n = wire_name_from_text(prefix, out);
 
+	return rrwire_name_join(out, n, suffix, suffix_len, out);
+}
+
+size_t
+rrwire_name_join(const uint8_t *prefix, size_t prefix_len,
+    const uint8_t *suffix, size_t suffix_len, uint8_t out[255])
+{
+	size_t n = prefix_len;
+
 	/* Its root label goes: the suffix ends the name. */
 	if (n < 2 || suffix_len == 0 || n - 1 + suffix_len > DNS_MAX_NAME)
 		return 0;
+	if (out != prefix)
+		memcpy(out, prefix, n - 1);
 	memcpy(out + n - 1, suffix, suffix_len);
 	return n - 1 + suffix_len;
 }
@@ -125,6 +136,15 @@ rrwire_srv(struct rrwire *b, const uint8_t *owner, size_t owner_len,
 	uint8_t t[DNS_MAX_NAME];
 	size_t tlen = wire_name_from_text(target, t);
 
+	rrwire_srv_wire(b, owner, owner_len, ttl, priority, weight, port, t,
+	    tlen);
+}
+
+void
+rrwire_srv_wire(struct rrwire *b, const uint8_t *owner, size_t owner_len,
+    uint32_t ttl, uint16_t priority, uint16_t weight, uint16_t port,
+    const uint8_t *t, size_t tlen)
+{
 	if (tlen == 0) {
 		b->failed = true;
 		return;

@@ -32,6 +32,9 @@ void	rrwire_free(struct rrwire *b);
 size_t	rrwire_name(const char *text, uint8_t out[255]);
 size_t	rrwire_name_under(const char *prefix, const uint8_t *suffix,
 	    size_t suffix_len, uint8_t out[255]);
+/* The same with prefix already a wire name (its root label dropped). */
+size_t	rrwire_name_join(const uint8_t *prefix, size_t prefix_len,
+	    const uint8_t *suffix, size_t suffix_len, uint8_t out[255]);
 
 /* An A (family AF_INET, 4 bytes) or AAAA (AF_INET6, 16) record. */
 void	rrwire_addr(struct rrwire *b, const uint8_t *owner, size_t owner_len,
@@ -42,6 +45,10 @@ void	rrwire_name_rr(struct rrwire *b, const uint8_t *owner,
 void	rrwire_srv(struct rrwire *b, const uint8_t *owner, size_t owner_len,
 	    uint32_t ttl, uint16_t priority, uint16_t weight, uint16_t port,
 	    const char *target);
+/* The same with the target in wire form (tlen 0: not a name, failed). */
+void	rrwire_srv_wire(struct rrwire *b, const uint8_t *owner,
+	    size_t owner_len, uint32_t ttl, uint16_t priority, uint16_t weight,
+	    uint16_t port, const uint8_t *target, size_t tlen);
 /* times: REFRESH, RETRY, EXPIRE, MINIMUM. */
 void	rrwire_soa(struct rrwire *b, const uint8_t *owner, size_t owner_len,
 	    uint32_t ttl, const char *mname, const char *rname,

@@ -19,6 +19,29 @@
 #define SYNTH_THREADS_MAX 4	/* threads building a large view */
 #define SYNTH_PARALLEL_MIN 512	/* domains: below it, one thread */
 
+/*
+ * The owner labels of the services and of the fallback names in wire form,
+ * made once per view rather than once per domain.
+ */
+struct synth_labels {
+	uint8_t		 svc[OCS_NSERVICES][DNS_MAX_NAME];
+	size_t		 svc_len[OCS_NSERVICES];
+	uint8_t		 fb[OCS_NFALLBACKS][DNS_MAX_NAME];
+	size_t		 fb_len[OCS_NFALLBACKS];
+};
+
+static void
+labels_make(struct synth_labels *l)
+{
+	for (size_t i = 0; i < OCS_NSERVICES; i++)
+		l->svc_len[i] = rrwire_name(ocs_services[i].owner, l->svc[i]);
+	for (size_t i = 0; i < OCS_NFALLBACKS; i++)
+		l->fb_len[i] = rrwire_name(ocs_fallbacks[i].label, l->fb[i]);
+}
+
+/* Targets of a set whose wire form is kept for its next service. */
+#define SYNTH_TARGETS_KEPT 8
+
 static bool
 view_external(const struct config *cfg, int v)
 {
@@ -64,7 +87,8 @@ static bool
 targets_unseen(const struct config *cfg, int v, const struct cfg_targets *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
-		const struct cfg_host *h = config_host(cfg, t->v[i].name);
+		const struct cfg_host *h = t->v[i].host >= 0 ?
+		    &cfg->hosts[t->v[i].host] : NULL;
 
 		if (h == NULL || (h->role < 0 && h->copy_of < 0) ||
 		    view_host_visible(cfg, v, h))
@@ -80,10 +104,14 @@ targets_unseen(const struct config *cfg, int v, const struct cfg_targets *t)
  */
 static void
 add_srvs(struct rrwire *b, const struct config *cfg, int v,
-    const struct cfg_domain *d, const uint8_t *apex, size_t apex_len)
+    const struct synth_labels *lb, const struct cfg_domain *d,
+    const uint8_t *apex, size_t apex_len)
 {
 	bool external = view_external(cfg, v);
 	int unseen[2] = { -1, -1 };	/* pool, access edge; -1: not asked */
+	/* A set's first targets in wire form: most sets name one or two. */
+	uint8_t tw[2][SYNTH_TARGETS_KEPT][DNS_MAX_NAME];
+	size_t ntw[2] = { 0, 0 }, tlen[2][SYNTH_TARGETS_KEPT];
 
 	for (size_t i = 0; i < OCS_NSERVICES; i++) {
 		const struct ocs_service *svc = &ocs_services[i];
@@ -99,11 +127,24 @@ add_srvs(struct rrwire *b, const struct config *cfg, int v,
 		if (unseen[!pool])
 			continue;
 		uint8_t owner[DNS_MAX_NAME];
-		size_t olen = rrwire_name_under(svc->owner, apex, apex_len,
-		    owner);
-		for (size_t k = 0; k < t->n; k++)
-			rrwire_srv(b, owner, olen, d->ttl, t->v[k].priority,
-			    t->v[k].weight, d->port[i], t->v[k].name);
+		size_t olen = rrwire_name_join(lb->svc[i], lb->svc_len[i], apex,
+		    apex_len, owner);
+		for (size_t k = 0; k < t->n; k++) {
+			const struct cfg_target *tg = &t->v[k];
+			if (k >= SYNTH_TARGETS_KEPT) {
+				rrwire_srv(b, owner, olen, d->ttl, tg->priority,
+				    tg->weight, d->port[i], tg->name);
+				continue;
+			}
+			if (k >= ntw[!pool]) {
+				tlen[!pool][k] = rrwire_name(tg->name,
+				    tw[!pool][k]);
+				ntw[!pool] = k + 1;
+			}
+			rrwire_srv_wire(b, owner, olen, d->ttl, tg->priority,
+			    tg->weight, d->port[i], tw[!pool][k],
+			    tlen[!pool][k]);
+		}
 	}
 }
 
@@ -132,12 +173,12 @@ add_host(struct rrwire *b, const struct config *cfg, int v,
 	}
 }
 
-/* The host whose addresses name stands for: a cname host followed. */
+/* The host whose addresses t stands for: a cname host followed. */
 static const struct cfg_host *
-address_host(const struct config *cfg, const char *name)
+address_host(const struct config *cfg, const struct cfg_target *t)
 {
-	const struct cfg_host *src = name != NULL ? config_host(cfg, name) :
-	    NULL;
+	const struct cfg_host *src = t != NULL && t->host >= 0 ?
+	    &cfg->hosts[t->host] : NULL;
 
 	for (int depth = 0; src != NULL && src->cname != NULL && depth < 8; depth++)
 		src = config_host(cfg, src->cname);
@@ -153,11 +194,13 @@ address_host(const struct config *cfg, const char *name)
  */
 static void
 add_fallbacks(struct rrwire *b, const struct config *cfg, int v,
-    const struct cfg_domain *d, const uint8_t *apex, size_t apex_len)
+    const struct synth_labels *lb, const struct cfg_domain *d,
+    const uint8_t *apex, size_t apex_len)
 {
 	bool external = view_external(cfg, v);
-	const char *pool = d->pool.n ? d->pool.v[0].name : NULL;
-	const char *edge = d->access_edge.n ? d->access_edge.v[0].name : NULL;
+	const struct cfg_target *pool = d->pool.n ? &d->pool.v[0] : NULL;
+	const struct cfg_target *edge = d->access_edge.n ?
+	    &d->access_edge.v[0] : NULL;
 	const struct cfg_host *src[2];	/* pool, edge: looked up once */
 	bool asked[2] = { false, false };
 
@@ -180,7 +223,8 @@ add_fallbacks(struct rrwire *b, const struct config *cfg, int v,
 		if (src[k] == NULL)
 			continue;
 		uint8_t owner[DNS_MAX_NAME];
-		size_t olen = rrwire_name_under(fb->label, apex, apex_len, owner);
+		size_t olen = rrwire_name_join(lb->fb[i], lb->fb_len[i], apex,
+		    apex_len, owner);
 		add_host(b, cfg, v, src[k], owner, olen, d->ttl);
 	}
 }
@@ -194,6 +238,7 @@ add_fallbacks(struct rrwire *b, const struct config *cfg, int v,
  */
 struct synth_job {
 	const struct config *cfg;
+	const struct synth_labels *labels;
 	int v;
 	uint32_t serial;
 	struct synth_view *out;
@@ -219,7 +264,7 @@ build_zone(struct synth_job *j, struct rrwire *b, size_t d)
 	owner_of(dom->name, apex, &apex_len);
 	synth_apex(b, apex, apex_len, dom->ttl, dom->ns, dom->nns,
 	    dom->hostmaster, j->serial, cfg->negative_ttl);
-	add_srvs(b, cfg, j->v, dom, apex, apex_len);
+	add_srvs(b, cfg, j->v, j->labels, dom, apex, apex_len);
 	for (size_t i = j->first[d]; i < j->first[d + 1]; i++) {
 		const struct cfg_host *h = &cfg->hosts[j->hosts[i]];
 		uint8_t owner[DNS_MAX_NAME];
@@ -229,7 +274,7 @@ build_zone(struct synth_job *j, struct rrwire *b, size_t d)
 		add_host(b, cfg, j->v, h, owner, olen, dom->ttl);
 	}
 	if (dom->fallback)
-		add_fallbacks(b, cfg, j->v, dom, apex, apex_len);
+		add_fallbacks(b, cfg, j->v, j->labels, dom, apex, apex_len);
 	if (b->failed)
 		return -1;
 	return zonewire_put(&z->wire, &j->arena, b->p, b->len, b->n, NULL, 0,
@@ -297,6 +342,7 @@ synth_view_threads(const struct config *cfg, int v, uint32_t serial,
     struct synth_view *out, size_t n)
 {
 	struct synth_job jobs[SYNTH_THREADS_MAX];
+	struct synth_labels labels;
 	size_t *first = NULL, *hosts = NULL;
 	int rc = 0;
 
@@ -316,9 +362,10 @@ synth_view_threads(const struct config *cfg, int v, uint32_t serial,
 		n = 1;
 	if (n > SYNTH_THREADS_MAX)
 		n = SYNTH_THREADS_MAX;
+	labels_make(&labels);
 	for (size_t k = 0; k < n; k++)
-		jobs[k] = (struct synth_job){ cfg, v, serial, out, first, hosts,
-		    k, n, { NULL }, -1, 0, false };
+		jobs[k] = (struct synth_job){ cfg, &labels, v, serial, out,
+		    first, hosts, k, n, { NULL }, -1, 0, false };
 	for (size_t k = 1; k < n; k++)
 		jobs[k].started = pthread_create(&jobs[k].thread, NULL,
 		    synth_run, &jobs[k]) == 0;

@@ -1301,6 +1301,121 @@ START_TEST(test_null_diag)
 }
 END_TEST
 
+/*
+ * Enough domains and hosts for the checks to run in parts (CONFIG_PAR_MIN):
+ * every target's host, every host's zone and every domain's defaults as
+ * one pass sets them.
+ */
+#define LARGE_DOMAINS	6000
+
+static void
+write_large(bool faults, FILE *want)
+{
+	FILE	*f;
+	int	 line = 0;
+
+	ck_assert_ptr_nonnull(f = fopen(inipath, "w"));
+	for (int i = 0; i < LARGE_DOMAINS; i++) {
+		bool bare = faults && i % 97 == 5;
+		bool typo = faults && i % 389 == 7;
+		bool stray = faults && i % 89 == 3;
+
+		fprintf(f, "[domain d%05d.lab]\n", i);
+		line++;
+		if (bare)
+			fprintf(want, "%s:%d: domain d%05d.lab has neither pool "
+			    "nor access_edge\n", inipath, line, i);
+		else {
+			fprintf(f, "pool = %s.d%05d.lab\naccess_edge = "
+			    "sip.d%05d.lab\n", typo ? "zzzz" : "pool01", i, i);
+			line += 2;
+			if (typo)
+				fprintf(want, "%s:%d: target zzzz.d%05d.lab has no "
+				    "address: add [host zzzz.d%05d.lab]\n",
+				    inipath, line - 1, i, i);
+		}
+		fprintf(f, "[host pool01.d%05d.lab]\naddress = 10.%d.%d.10\n"
+		    "[host sip.d%05d.lab]\naddress = 198.18.%d.%d\n", i,
+		    i / 256, i % 256, i, i / 256, i % 256);
+		line += 4;
+		if (!faults && i % 500 == 9)	/* its domain comes last */
+			fprintf(f, "[host www.sub.d%05d.lab]\naddress = "
+			    "10.0.0.2\n", i);
+		if (stray) {
+			fprintf(f, "[host x%05d.other]\naddress = 10.0.0.1\n", i);
+			line++;
+			fprintf(want, "%s:%d: warning: host x%05d.other is in no "
+			    "configured domain and is not served\n", inipath,
+			    line, i);
+			line++;
+		}
+	}
+	for (int i = 9; !faults && i < LARGE_DOMAINS; i += 500)
+		fprintf(f, "[domain sub.d%05d.lab]\npool = www.sub.d%05d.lab\n",
+		    i, i);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_large_link)
+{
+	struct config	*cfg;
+
+	write_large(false, NULL);
+	ck_assert_ptr_nonnull(cfg = load_path(inipath));
+	ck_assert_uint_eq(cfg->ndomains, LARGE_DOMAINS + LARGE_DOMAINS / 500);
+	/* A host below a domain's child that its file gives later. */
+	for (int i = 9; i < LARGE_DOMAINS; i += 500) {
+		char name[64];
+		snprintf(name, sizeof(name), "www.sub.d%05d.lab", i);
+		const struct cfg_host *h = config_host(cfg, name);
+		ck_assert_ptr_nonnull(h);
+		ck_assert_ptr_nonnull(config_domain(cfg, name + 4));
+		ck_assert_int_eq(h->zone, (int)(config_domain(cfg, name + 4) -
+		    cfg->domains));
+	}
+	for (size_t i = 0; i < LARGE_DOMAINS; i++) {
+		const struct cfg_domain *d = &cfg->domains[i];
+		const struct cfg_host *p = config_host(cfg, d->pool.v[0].name);
+		const struct cfg_host *e = config_host(cfg,
+		    d->access_edge.v[0].name);
+
+		ck_assert_ptr_nonnull(p);
+		ck_assert_ptr_nonnull(e);
+		ck_assert_int_eq(d->pool.v[0].host, (int)(p - cfg->hosts));
+		ck_assert_int_eq(d->access_edge.v[0].host, (int)(e - cfg->hosts));
+		ck_assert_int_eq(p->zone, (int)i);
+		ck_assert_int_eq(e->zone, (int)i);
+		ck_assert(p->pool);
+		ck_assert(!e->pool);
+		/* The defaults, set in parts too. */
+		char want[64];
+		snprintf(want, sizeof(want), "ns1.%s", d->name);
+		ck_assert_uint_eq(d->nns, 1);
+		ck_assert_str_eq(d->ns[0], want);
+		snprintf(want, sizeof(want), "hostmaster.%s", d->name);
+		ck_assert_str_eq(d->hostmaster, want);
+		ck_assert_uint_eq(d->ttl, CONFIG_DEFAULT_TTL);
+	}
+	config_free(cfg);
+}
+END_TEST
+
+/* The parts' messages come out in line order, as from one pass. */
+START_TEST(test_large_messages)
+{
+	char	*want = NULL;
+	size_t	 wantlen;
+	FILE	*w;
+
+	ck_assert_ptr_nonnull(w = open_memstream(&want, &wantlen));
+	write_large(true, w);
+	fclose(w);
+	ck_assert_ptr_null(load_path(inipath));
+	ck_assert_str_eq(diagbuf, want);
+	free(want);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -1353,12 +1468,14 @@ config_suite(void)
 	tcase_add_test(tc, test_err_values);
 	tcase_add_test(tc, test_err_missing_file);
 	tcase_add_test(tc, test_nul_byte);
+	tcase_add_test(tc, test_large_messages);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("warnings");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_warn_target_outside);
 	tcase_add_test(tc, test_warn_host_no_domain);
+	tcase_add_test(tc, test_large_link);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -100,6 +100,47 @@ START_TEST(test_records_of_a_domain)
 }
 END_TEST
 
+/*
+ * More targets than synth keeps in wire form for a set's next service:
+ * every service lists them all, in the order given.
+ */
+START_TEST(test_many_targets)
+{
+	char text[2048], *p = text;
+	p += sprintf(p, "[domain c.lab]\npool = ");
+	for (int k = 1; k <= 10; k++)
+		p += sprintf(p, "%sp%02d.c.lab:%d:%d", k > 1 ? ", " : "",
+		    k, k, 20 - k);
+	p += sprintf(p, "\naccess_edge = sip.c.lab\n");
+	for (int k = 1; k <= 10; k++)
+		p += sprintf(p, "[host p%02d.c.lab]\naddress = "
+		    "10.0.0.%d\n", k, k);
+	sprintf(p, "[host sip.c.lab]\naddress = 203.0.113.10\n");
+	struct config *cfg = load(text);
+	struct synth_view sv;
+	ck_assert_int_eq(synth_view(cfg, -1, 1, &sv), 0);
+	char *t = view_text(&sv), want[2048];
+	const char *owners[] = { "_sipinternaltls._tcp", "_sipinternal._tcp" };
+	for (size_t o = 0; o < 2; o++) {
+		const char *at = strstr(t, owners[o]);
+		ck_assert_ptr_nonnull(at);
+		unsigned port;
+		ck_assert_int_eq(sscanf(strstr(at, "SRV\t") + 4, "%*u %*u %u",
+		    &port), 1);
+		char *w = want;
+		for (int k = 1; k <= 10; k++)
+			w += sprintf(w, "%s.c.lab.\t3600\tIN\tSRV\t%d %d %u "
+			    "p%02d.c.lab.\n", owners[o], k, 20 - k, port,
+			    k);
+		ck_assert_msg(strstr(t, want) != NULL, "not in order:\n%s\n"
+		    "in:\n%s", want, t);
+	}
+	free(t);
+	synth_view_clear(&sv);
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_internal_view_sees_all)
 {
 	struct config *cfg = load(split);
@@ -587,6 +628,7 @@ synth_suite(void)
 	TCase *tc = tcase_create("records");
 
 	tcase_add_test(tc, test_records_of_a_domain);
+	tcase_add_test(tc, test_many_targets);
 	tcase_add_test(tc, test_internal_view_sees_all);
 	tcase_add_test(tc, test_external_view_leaks_nothing);
 	tcase_add_test(tc, test_nested_domains);
