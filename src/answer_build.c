@@ -136,21 +136,59 @@ zone_init(struct answer_builder *b, struct answer_zone *z,
 }
 
 /*
+ * The nodes an insert found or added last, by their hashes' low bits: a
+ * zone's names share a few parents (the apex, "_tcp", "_tls"), which this
+ * finds without a probe of the slots, each a cache miss at random in a
+ * large view. A node stays where it is, so an entry never goes stale.
+ */
+#define RECENT_SIZE	64
+
+struct recent {
+	uint32_t	 idx[RECENT_SIZE];	/* node index + 1, or 0 */
+};
+
+static struct node *
+recent_find(const struct answer_table *t, const struct recent *rc,
+    const uint8_t *name, size_t len, uint32_t hash)
+{
+	uint32_t i = rc->idx[hash & (RECENT_SIZE - 1)];
+	struct node *n = (struct node *)t->nodes.base + (i - 1);
+
+	if (i != 0 && n->hash == hash && n->name_len == len &&
+	    memcmp(n->name, name, len) == 0)
+		return n;
+	return NULL;
+}
+
+static void
+recent_put(const struct answer_table *t, struct recent *rc, struct node *n)
+{
+	rc->idx[n->hash & (RECENT_SIZE - 1)] =
+	    (uint32_t)(n - (struct node *)t->nodes.base) + 1;
+}
+
+/*
  * Adds a node for each empty non-terminal between name and the apex. An
  * ancestor already there has its own ancestors already: stop at it.
  */
 static int
-add_ancestors(struct answer_table *t, const uint8_t *name, size_t len,
-    uint32_t uphash, struct answer_zone *z)
+add_ancestors(struct answer_table *t, struct recent *rc, const uint8_t *name,
+    size_t len, uint32_t uphash, struct answer_zone *z)
 {
 	for (bool first = true; len > z->apex_len; first = false) {
 		len -= 1 + (size_t)name[0];
 		name += 1 + name[0];
 		uint32_t hash = first ? uphash : wire_name_hash(name, len);
-		if (answer_table_find(t, name, len, hash) != NULL)
+		if (recent_find(t, rc, name, len, hash) != NULL)
 			break;
-		if (answer_table_insert(t, name, len, hash, z) == NULL)
+		struct node *n = answer_table_find(t, name, len, hash);
+		if (n != NULL) {
+			recent_put(t, rc, n);
+			break;
+		}
+		if ((n = answer_table_insert(t, name, len, hash, z)) == NULL)
 			return -1;
+		recent_put(t, rc, n);
 	}
 	return 0;
 }
@@ -172,7 +210,9 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 		size_t len, first, n;
 		uint32_t hash, uphash;
 	} p[INSERT_BATCH];
+	struct recent rc;
 
+	memset(&rc, 0, sizeof(rc));
 	for (size_t i = 0; i < count;) {
 		size_t m = 0;
 
@@ -196,15 +236,20 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 				const uint8_t *up = p[m].name + 1 + p[m].name[0];
 				size_t uplen = p[m].len - 1 - p[m].name[0];
 				p[m].uphash = wire_name_hash(up, uplen);
-				__builtin_prefetch(&t->bslots[p[m].uphash & t->bmask]);
+				if (recent_find(t, &rc, up, uplen, p[m].uphash) == NULL)
+					__builtin_prefetch(&t->bslots[p[m].uphash &
+					    t->bmask]);
 			}
 		}
 		for (size_t k = 0; k < m; k++) {
 			struct node *n = answer_table_insert(t, p[k].name, p[k].len,
 			    p[k].hash, z);
-			if (n == NULL ||
-			    node_add_rrs(t, n, &recs[p[k].first], p[k].n) < 0 ||
-			    add_ancestors(t, p[k].name, p[k].len, p[k].uphash, z) < 0)
+			if (n == NULL)
+				return -1;
+			recent_put(t, &rc, n);
+			if (node_add_rrs(t, n, &recs[p[k].first], p[k].n) < 0 ||
+			    add_ancestors(t, &rc, p[k].name, p[k].len, p[k].uphash,
+			    z) < 0)
 				return -1;
 		}
 	}
