@@ -227,6 +227,8 @@ answer_shblock_put(struct shblock *s)
 	free(s);
 }
 
+#define SEAL_AHEAD	16	/* nodes whose slots are fetched ahead */
+
 /* Load time ends: the slots take the compiled nodes, the rest goes. */
 int
 answer_table_seal(struct answer_table *t)
@@ -252,8 +254,16 @@ answer_table_seal(struct answer_table *t)
 	} else if ((t->slots = calloc(size, sizeof(*t->slots))) == NULL)
 		return -1;
 	t->mask = size - 1;
+	/*
+	 * The nodes in order, their slots at random: each slot asked for
+	 * SEAL_AHEAD nodes before it is written, so the misses overlap.
+	 */
+	const struct node *v = (const struct node *)t->nodes.base;
 	for (size_t i = 0; i < t->nnodes; i++) {
-		const struct node *n = (const struct node *)t->nodes.base + i;
+		const struct node *n = &v[i];
+		if (i + SEAL_AHEAD < t->nnodes)
+			__builtin_prefetch(&t->slots[v[i + SEAL_AHEAD].hash &
+			    t->mask], 1);
 		size_t j = n->hash & t->mask;
 		while (t->slots[j].ref != 0)
 			j = (j + 1) & t->mask;

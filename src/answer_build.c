@@ -1,13 +1,13 @@
 /* answer_build.c -- compile a view's zones into the answer table, threaded. */
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "answer_int.h"
 #include "encode.h"
+#include "par.h"
 #include "synth.h"
 
 #define BUILD_THREADS_MAX 4	/* threads compiling a large table */
@@ -20,6 +20,13 @@
  * large view gets more jobs than CPUs rather than a block that overflows.
  */
 #define BUILD_JOB_RRS	(4u << 20)
+/*
+ * Bytes a builder's block takes before its thread moves on to its next
+ * builder: well under the 1 GiB a block can hold, and over the 400 MB of
+ * a job's share, so the jobs together always have room for the view.
+ */
+#define BUILD_BLOCK_SOFT ((size_t)3 << 28)
+#define BUILD_CHUNK	1024	/* nodes a thread takes at a time */
 
 /* --- nodes -------------------------------------------------------------- */
 
@@ -129,21 +136,59 @@ zone_init(struct answer_builder *b, struct answer_zone *z,
 }
 
 /*
+ * The nodes an insert found or added last, by their hashes' low bits: a
+ * zone's names share a few parents (the apex, "_tcp", "_tls"), which this
+ * finds without a probe of the slots, each a cache miss at random in a
+ * large view. A node stays where it is, so an entry never goes stale.
+ */
+#define RECENT_SIZE	64
+
+struct recent {
+	uint32_t	 idx[RECENT_SIZE];	/* node index + 1, or 0 */
+};
+
+static struct node *
+recent_find(const struct answer_table *t, const struct recent *rc,
+    const uint8_t *name, size_t len, uint32_t hash)
+{
+	uint32_t i = rc->idx[hash & (RECENT_SIZE - 1)];
+	struct node *n = (struct node *)t->nodes.base + (i - 1);
+
+	if (i != 0 && n->hash == hash && n->name_len == len &&
+	    memcmp(n->name, name, len) == 0)
+		return n;
+	return NULL;
+}
+
+static void
+recent_put(const struct answer_table *t, struct recent *rc, struct node *n)
+{
+	rc->idx[n->hash & (RECENT_SIZE - 1)] =
+	    (uint32_t)(n - (struct node *)t->nodes.base) + 1;
+}
+
+/*
  * Adds a node for each empty non-terminal between name and the apex. An
  * ancestor already there has its own ancestors already: stop at it.
  */
 static int
-add_ancestors(struct answer_table *t, const uint8_t *name, size_t len,
-    uint32_t uphash, struct answer_zone *z)
+add_ancestors(struct answer_table *t, struct recent *rc, const uint8_t *name,
+    size_t len, uint32_t uphash, struct answer_zone *z)
 {
 	for (bool first = true; len > z->apex_len; first = false) {
 		len -= 1 + (size_t)name[0];
 		name += 1 + name[0];
 		uint32_t hash = first ? uphash : wire_name_hash(name, len);
-		if (answer_table_find(t, name, len, hash) != NULL)
+		if (recent_find(t, rc, name, len, hash) != NULL)
 			break;
-		if (answer_table_insert(t, name, len, hash, z) == NULL)
+		struct node *n = answer_table_find(t, name, len, hash);
+		if (n != NULL) {
+			recent_put(t, rc, n);
+			break;
+		}
+		if ((n = answer_table_insert(t, name, len, hash, z)) == NULL)
 			return -1;
+		recent_put(t, rc, n);
 	}
 	return 0;
 }
@@ -165,7 +210,9 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 		size_t len, first, n;
 		uint32_t hash, uphash;
 	} p[INSERT_BATCH];
+	struct recent rc;
 
+	memset(&rc, 0, sizeof(rc));
 	for (size_t i = 0; i < count;) {
 		size_t m = 0;
 
@@ -189,15 +236,20 @@ insert_zone(struct answer_table *t, struct answer_zone *z,
 				const uint8_t *up = p[m].name + 1 + p[m].name[0];
 				size_t uplen = p[m].len - 1 - p[m].name[0];
 				p[m].uphash = wire_name_hash(up, uplen);
-				__builtin_prefetch(&t->bslots[p[m].uphash & t->bmask]);
+				if (recent_find(t, &rc, up, uplen, p[m].uphash) == NULL)
+					__builtin_prefetch(&t->bslots[p[m].uphash &
+					    t->bmask]);
 			}
 		}
 		for (size_t k = 0; k < m; k++) {
 			struct node *n = answer_table_insert(t, p[k].name, p[k].len,
 			    p[k].hash, z);
-			if (n == NULL ||
-			    node_add_rrs(t, n, &recs[p[k].first], p[k].n) < 0 ||
-			    add_ancestors(t, p[k].name, p[k].len, p[k].uphash, z) < 0)
+			if (n == NULL)
+				return -1;
+			recent_put(t, &rc, n);
+			if (node_add_rrs(t, n, &recs[p[k].first], p[k].n) < 0 ||
+			    add_ancestors(t, &rc, p[k].name, p[k].len, p[k].uphash,
+			    z) < 0)
 				return -1;
 		}
 	}
@@ -268,69 +320,91 @@ zone_parents(const struct answer_table *t)
 /* A share of the nodes to compile, in a thread of its own or not. */
 struct compile_job {
 	struct answer_builder b;
-	struct node *v;
-	size_t n;
 	int rc;
-	pthread_t thread;
-	bool started;
 };
 
-static void *
-compile_run(void *arg)
-{
-	struct compile_job *j = arg;
+/*
+ * The nodes go to the threads in chunks, each taken by whichever thread
+ * is free: a node's cost varies (a zone's apex, a CNAME chain), and a
+ * thread may be held up by the rest of the machine, where equal shares
+ * fixed in advance would leave the other waiting for it.
+ */
+struct compile_all {
+	struct answer_table *t;
+	struct compile_job *jobs;
+	size_t njobs;
+	atomic_size_t next;		/* the first node no thread has taken */
+	atomic_bool failed;
+};
 
-	j->rc = 0;
-	for (size_t i = 0; i < j->n && j->rc == 0; i++)
-		if (answer_compile_node(&j->b, &j->v[i]) < 0)
-			j->rc = -1;
-	return NULL;
+/*
+ * Thread k fills builders k, k + nthreads, ... in turn, each up to
+ * BUILD_BLOCK_SOFT bytes: a block holds at most 1 GiB (REF_SHIFT), and
+ * the jobs are enough for the view at BUILD_JOB_RRS records each.
+ */
+static void
+compile_part(void *arg, size_t k, size_t nthreads)
+{
+	struct compile_all *ca = arg;
+	struct node *v = (struct node *)ca->t->nodes.base;
+
+	for (size_t jk = k; jk < ca->njobs; jk += nthreads) {
+		struct compile_job *j = &ca->jobs[jk];
+
+		while (j->rc == 0 && j->b.out.len < BUILD_BLOCK_SOFT &&
+		    !atomic_load_explicit(&ca->failed, memory_order_relaxed)) {
+			size_t i = atomic_fetch_add_explicit(&ca->next,
+			    BUILD_CHUNK, memory_order_relaxed);
+			if (i >= ca->t->nnodes)
+				return;
+			size_t end = i + BUILD_CHUNK < ca->t->nnodes ?
+			    i + BUILD_CHUNK : ca->t->nnodes;
+			for (; i < end && j->rc == 0; i++)
+				if (answer_compile_node(&j->b, &v[i]) < 0)
+					j->rc = -1;
+		}
+		if (j->rc < 0) {
+			atomic_store(&ca->failed, true);
+			return;
+		}
+	}
 }
 
 /*
- * How many jobs compile, each in a thread of its own and into a block of
- * its own: one for small data, else one per CPU (a few), and more where
- * that many blocks could not hold the view.
+ * How many jobs compile, each into a block of its own: one for small
+ * data, else one per CPU (a few), and more where that many blocks could
+ * not hold the view.
  */
 static size_t
 compile_jobs(size_t nrrs)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = nrrs < BUILD_PARALLEL_MIN || ncpu <= 1 ? 1 :
-	    ncpu < BUILD_THREADS_MAX ? (size_t)ncpu : BUILD_THREADS_MAX;
+	size_t n = par_parts(nrrs, BUILD_PARALLEL_MIN);
 	size_t fit = (nrrs + BUILD_JOB_RRS - 1) / BUILD_JOB_RRS;
 
+	if (n > BUILD_THREADS_MAX)
+		n = BUILD_THREADS_MAX;
 	return fit > n ? fit : n;
 }
 
-/* Compiles every node, the shares in parallel. Returns 0 or -1. */
+/* Compiles every node, in parallel. Returns 0 or -1. */
 static int
 compile_all(struct answer_table *t, struct compile_job *jobs, size_t njobs)
 {
-	size_t per = t->nnodes / njobs;
-	int rc = 0;
+	struct compile_all ca = { .t = t, .jobs = jobs, .njobs = njobs };
+	size_t nthreads = par_parts(t->nnodes, 1);
 
-	/* No zone, no node: and no node array to take shares of (NULL). */
+	/* No zone, no node: and no node array to compile (NULL). */
 	if (t->nnodes == 0)
 		return 0;
-	for (size_t k = 0; k < njobs; k++) {
-		jobs[k].v = (struct node *)t->nodes.base + k * per;
-		jobs[k].n = k + 1 < njobs ? per : t->nnodes - k * per;
-	}
-	for (size_t k = 1; k < njobs; k++)
-		jobs[k].started = pthread_create(&jobs[k].thread, NULL,
-		    compile_run, &jobs[k]) == 0;
-	compile_run(&jobs[0]);
-	for (size_t k = 1; k < njobs; k++) {
-		if (jobs[k].started)
-			pthread_join(jobs[k].thread, NULL);
-		else
-			compile_run(&jobs[k]);	/* no thread: here, then */
-	}
-	for (size_t k = 0; k < njobs; k++)
-		if (jobs[k].rc < 0)
-			rc = -1;
-	return rc;
+	atomic_init(&ca.next, 0);
+	atomic_init(&ca.failed, false);
+	if (nthreads > njobs)
+		nthreads = njobs;
+	par_run(nthreads, compile_part, &ca);
+	/* Every block full, nodes left: the view does not fit. */
+	if (atomic_load(&ca.failed) || atomic_load(&ca.next) < t->nnodes)
+		return -1;
+	return 0;
 }
 
 /*

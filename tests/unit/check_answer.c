@@ -782,6 +782,67 @@ START_TEST(test_many_nodes)
 END_TEST
 
 /*
+ * Several zones, each with many names under a few shared empty
+ * non-terminals: the nodes go to the compile threads in chunks and the
+ * inserts find the shared parents among the recent nodes; every name
+ * answers with its own address, every parent is NODATA, none is lost.
+ */
+START_TEST(test_chunked_build)
+{
+	enum { NZ = 3, PER = 3000 };
+	const char **zone[NZ];
+	char (*text)[80] = calloc(NZ * PER, sizeof(*text));
+	char soa[NZ][80];
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t z = 0; z < NZ; z++) {
+		ck_assert_ptr_nonnull(zone[z] = calloc(PER + 2, sizeof(**zone)));
+		snprintf(soa[z], sizeof(soa[z]),
+		    "z%zu.test. 3600 IN SOA ns.z%zu.test. h.z%zu.test. 1 1 1 1 1",
+		    z, z, z);
+		zone[z][0] = soa[z];
+		for (size_t i = 0; i < PER; i++) {
+			snprintf(text[z * PER + i], sizeof(text[0]),
+			    "h%zu.p%zu.z%zu.test. 60 IN A 10.%zu.%zu.%zu", i, i % 7,
+			    z, z, i / 256, i % 256);
+			zone[z][i + 1] = text[z * PER + i];
+		}
+	}
+	const char *const *zones[NZ] = { zone[0], zone[1], zone[2] };
+	struct synth_view sv = view_make(zones, NZ);
+	struct answer_table *t = answer_table_build(&sv);
+
+	ck_assert_ptr_nonnull(t);
+	for (size_t z = 0; z < NZ; z++) {
+		for (size_t i = 0; i < PER; i++) {
+			char name[48], want[32];
+			snprintf(name, sizeof(name), "h%zu.p%zu.z%zu.test", i, i % 7, z);
+			snprintf(want, sizeof(want), "10.%zu.%zu.%zu", z, i / 256,
+			    i % 256);
+			struct lookup lk = look(t, name, TYPE_A);
+			ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+			char *a = first_a(&lk);
+			ck_assert_str_eq(a, want);
+			free(a);
+		}
+		for (size_t p = 0; p < 7; p++) {
+			char name[32];
+			snprintf(name, sizeof(name), "p%zu.z%zu.test", p, z);
+			ck_assert_int_eq(look(t, name, TYPE_A).kind, LOOKUP_NODATA);
+		}
+		char name[32];
+		snprintf(name, sizeof(name), "p7.z%zu.test", z);
+		ck_assert_int_eq(look(t, name, TYPE_A).kind, LOOKUP_NXDOMAIN);
+	}
+	answer_table_free(t);
+	view_free(&sv);
+	for (size_t z = 0; z < NZ; z++)
+		free(zone[z]);
+	free(text);
+}
+END_TEST
+
+/*
  * The largest message a node holds (TXT records up to nearly 64 KiB), then
  * a rotating answer of the same node and a node after it: every message
  * whole in the block, what follows it intact.
@@ -959,6 +1020,7 @@ answer_suite(void)
 	tcase_add_test(tc, test_answer_next);
 	tcase_add_test(tc, test_large_build);
 	tcase_add_test(tc, test_many_nodes);
+	tcase_add_test(tc, test_chunked_build);
 	tcase_add_test(tc, test_largest_message);
 	tcase_add_test(tc, test_prepare);
 	tcase_add_test(tc, test_lname_fold);
