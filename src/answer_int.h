@@ -215,6 +215,16 @@ void		answer_shblock_put(struct shblock *s);
  */
 int		answer_table_seal(struct answer_table *t);
 
+/*
+ * answer_share.c: what of prev a reload's table t takes over (the zones
+ * same[] names that are solo; see there), and back to a table of its own.
+ */
+struct synth_view;
+long		answer_plan_share(struct answer_table *t,
+		    const struct synth_view *sv, const struct answer_table *prev,
+		    const long *same, unsigned *free_idx, size_t *nfreep);
+void		answer_table_unshare(struct answer_table *t);
+
 /* Picks the variant of a (of node cn) to send and advances its round robin. */
 const struct answer_var *answer_next(const struct cnode *cn, struct cans *a);
 
