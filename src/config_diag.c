@@ -202,7 +202,14 @@ config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n, size_t size)
 		memcpy(arrayp, &new, sizeof(new));
 	} else
 		new = old;
-	char *p = (char *)new + *n * size;
+	return config_array_push(new, n, size);
+}
+
+void *
+config_array_push(void *base, size_t *n, size_t size)
+{
+	char *p = (char *)base + *n * size;
+
 	memset(p, 0, size);
 	(*n)++;
 	return p;

@@ -301,6 +301,11 @@ void	config_diag_join(struct cfg_ctx *ctx, struct cfg_ctx *part);
 char	*config_ctx_strdup(struct cfg_ctx *ctx, const char *s);
 void	*config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n,
 	    size_t size);
+/*
+ * The tail of both appends: element *n of the array at base (with room)
+ * zeroed, and counted.
+ */
+void	*config_array_push(void *base, size_t *n, size_t size);
 void	config_ctx_fit(void *arrayp, size_t n, size_t size);
 /* Where s (a section's) first set slot; 0 when it did not. */
 int	config_seen_line(const struct cfg_ctx *ctx, const struct cfg_seen *s,

@@ -124,10 +124,7 @@ config_ctx_append_small(struct cfg_ctx *ctx, void *arrayp, size_t *n,
 		memcpy(arrayp, &new, sizeof(new));
 	} else
 		new = old;
-	char *p = (char *)new + *n * size;
-	memset(p, 0, size);
-	(*n)++;
-	return p;
+	return config_array_push(new, n, size);
 }
 
 bool
