@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_int.h"
 
 static char	 tmpdir[PATH_MAX];
 static char	 inipath[PATH_MAX + 16];
@@ -1274,8 +1275,14 @@ START_TEST(test_arrays_fit)
 	const struct cfg_host *h = config_host(cfg, "pool.d4.example");
 	ck_assert_ptr_nonnull(h);
 	ck_assert_uint_eq(h->naddrs, 3);
-	ck_assert_uint_lt(malloc_usable_size(h->addrs),
-	    4 * sizeof(*h->addrs));
+	/*
+	 * A host's addresses are in the configuration's region (config_str.c),
+	 * not the heap: malloc_usable_size() may not be asked of them (ASan
+	 * aborts). Only a list that fell back to the heap is fitted.
+	 */
+	if (!config_str_in(cfg->strs, h->addrs))
+		ck_assert_uint_lt(malloc_usable_size(h->addrs),
+		    4 * sizeof(*h->addrs));
 	ck_assert_int_eq(h->addrs[2].family, AF_INET6);
 	ck_assert_str_eq(config_domain(cfg, "d3.example")->pool.v[0].name,
 	    "pool.d3.example");
