@@ -152,9 +152,11 @@ recent_find(const struct answer_table *t, const struct recent *rc,
     const uint8_t *name, size_t len, uint32_t hash)
 {
 	uint32_t i = rc->idx[hash & (RECENT_SIZE - 1)];
-	struct node *n = (struct node *)t->nodes.base + (i - 1);
 
-	if (i != 0 && n->hash == hash && n->name_len == len &&
+	if (i == 0)	/* nothing there: and no index to add to the base */
+		return NULL;
+	struct node *n = (struct node *)t->nodes.base + (i - 1);
+	if (n->hash == hash && n->name_len == len &&
 	    memcmp(n->name, name, len) == 0)
 		return n;
 	return NULL;
