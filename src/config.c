@@ -621,12 +621,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 		config_tsig_check(&ctx);
 	}
 	config_diag_flush(&ctx);
-	free(ctx.vseen);
-	free(ctx.dseen);
-	free(ctx.hseen);
-	free(ctx.rseen);
-	free(ctx.kseen);
-	free(ctx.seen_ent);
+	config_ctx_free_seen(&ctx);
 	if (nwarnings != NULL)
 		*nwarnings = ctx.nwarnings;
 	if (ctx.nerrors > 0 || ctx.oom) {

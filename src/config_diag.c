@@ -231,6 +231,17 @@ config_ctx_fit(void *arrayp, size_t n, size_t size)
 		memcpy(arrayp, &new, sizeof(new));
 }
 
+void
+config_ctx_free_seen(struct cfg_ctx *ctx)
+{
+	free(ctx->vseen);
+	free(ctx->dseen);
+	free(ctx->hseen);
+	free(ctx->rseen);
+	free(ctx->kseen);
+	free(ctx->seen_ent);
+}
+
 int
 config_seen_line(const struct cfg_ctx *ctx, const struct cfg_seen *s,
     enum cfg_key slot)

@@ -307,6 +307,8 @@ void	*config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n,
  */
 void	*config_array_push(void *base, size_t *n, size_t size);
 void	config_ctx_fit(void *arrayp, size_t n, size_t size);
+/* The load's bookkeeping of what each section set, freed. */
+void	config_ctx_free_seen(struct cfg_ctx *ctx);
 /* Where s (a section's) first set slot; 0 when it did not. */
 int	config_seen_line(const struct cfg_ctx *ctx, const struct cfg_seen *s,
 	    enum cfg_key slot);

@@ -99,12 +99,7 @@ read_joined(void)
 	bool joined = ctx.joined;
 	ctx.diag = NULL;
 	config_diag_flush(&ctx);
-	free(ctx.vseen);
-	free(ctx.dseen);
-	free(ctx.hseen);
-	free(ctx.rseen);
-	free(ctx.kseen);
-	free(ctx.seen_ent);
+	config_ctx_free_seen(&ctx);
 	config_free(cfg);
 	return joined;
 }
