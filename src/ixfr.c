@@ -1,4 +1,6 @@
 /* ixfr.c -- a zone's records as wire RRs, their hash, deltas, IXFR. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +109,108 @@ ixfr_rrs_hash(const struct ixfr_rrs *rrs)
 	for (size_t i = 0; i < rrs->n; i++)
 		h = fnv_rr(h, &rrs->v[i]);
 	return h;
+}
+
+/*
+ * The bytes ixfr_rrs_hash() reads, in a row: each record's length (16
+ * bits, big-endian) and its bytes, the SOA first with its serial zeroed
+ * (when it has one). out NULL: only the length.
+ */
+static size_t
+hash_row(const struct ixfr_rrs *rrs, uint8_t *out)
+{
+	size_t at = 0;
+	bool soa = rrs->soa.len >= 20 && rrs->soa.len <= 1024;
+
+	for (size_t i = soa ? 0 : 1; i <= rrs->n; i++) {
+		const struct ixfr_rr *rr = i == 0 ? &rrs->soa : &rrs->v[i - 1];
+		if (out != NULL) {
+			out[at] = (uint8_t)(rr->len >> 8);
+			out[at + 1] = (uint8_t)rr->len;
+			memcpy(out + at + 2, rr->ptr, rr->len);
+			if (i == 0)
+				memset(out + at + 2 + rr->len - 20, 0, 4);
+		}
+		at += 2 + (size_t)rr->len;
+	}
+	return at;
+}
+
+/*
+ * FNV-1a of n rows at once into h[]: up to four chains a step, over the
+ * bytes every row still has; then again with the rows left.
+ */
+static void
+fnv_ways(uint64_t h[], const uint8_t *p[], size_t len[], size_t n)
+{
+	for (;;) {
+		size_t act[IXFR_HASH_WAYS], na = 0, m = SIZE_MAX;
+
+		for (size_t w = 0; w < n; w++)
+			if (len[w] > 0) {
+				act[na++] = w;
+				m = len[w] < m ? len[w] : m;
+			}
+		if (na == 0)
+			return;
+		if (na == 1) {
+			h[act[0]] = ixfr_hash_bytes(h[act[0]], p[act[0]],
+			    len[act[0]]);
+			return;
+		}
+		/* Lanes past na repeat the first row; their sums are dropped. */
+		uint64_t x0 = h[act[0]], x1 = h[act[1]];
+		uint64_t x2 = na > 2 ? h[act[2]] : 0, x3 = na > 3 ? h[act[3]] : 0;
+		const uint8_t *q0 = p[act[0]], *q1 = p[act[1]];
+		const uint8_t *q2 = na > 2 ? p[act[2]] : q0;
+		const uint8_t *q3 = na > 3 ? p[act[3]] : q0;
+		for (size_t i = 0; i < m; i++) {
+			x0 = (x0 ^ q0[i]) * FNV_PRIME;
+			x1 = (x1 ^ q1[i]) * FNV_PRIME;
+			x2 = (x2 ^ q2[i]) * FNV_PRIME;
+			x3 = (x3 ^ q3[i]) * FNV_PRIME;
+		}
+		uint64_t x[IXFR_HASH_WAYS] = { x0, x1, x2, x3 };
+		for (size_t k = 0; k < na; k++) {
+			h[act[k]] = x[k];
+			p[act[k]] += m;
+			len[act[k]] -= m;
+		}
+	}
+}
+
+int
+ixfr_rrs_hash_ways(const struct ixfr_rrs *const rrs[], size_t n,
+    uint64_t out[], struct ixfr_hash_scratch *s)
+{
+	const uint8_t *p[IXFR_HASH_WAYS];
+	size_t len[IXFR_HASH_WAYS];
+
+	if (n > IXFR_HASH_WAYS)
+		return -1;
+	for (size_t w = 0; w < n; w++) {
+		len[w] = hash_row(rrs[w], NULL);
+		if (len[w] > s->cap[w]) {
+			uint8_t *r = realloc(s->row[w], len[w]);
+			if (r == NULL)
+				return -1;
+			s->row[w] = r;
+			s->cap[w] = len[w];
+		}
+		(void)hash_row(rrs[w], s->row[w]);
+		p[w] = s->row[w];
+		out[w] = FNV_OFFSET;
+	}
+	fnv_ways(out, p, len, n);
+	return 0;
+}
+
+void
+ixfr_hash_scratch_clear(struct ixfr_hash_scratch *s)
+{
+	for (size_t w = 0; w < IXFR_HASH_WAYS; w++)
+		free(s->row[w]);
+	memset(s, 0, sizeof(*s));
 }
 
 /* --- deltas ------------------------------------------------------------- */

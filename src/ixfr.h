@@ -43,6 +43,22 @@ void	ixfr_rrs_clear(struct ixfr_rrs *rrs);
 uint64_t ixfr_hash_bytes(uint64_t h, const void *bytes, size_t n);
 /* FNV-1a over the sorted records and the SOA, its serial left out. */
 uint64_t ixfr_rrs_hash(const struct ixfr_rrs *rrs);
+
+/*
+ * ixfr_rrs_hash() of several zones at once: the same values, their bytes
+ * hashed side by side (each FNV step waits on the last multiply, so one
+ * zone at a time leaves the CPU idle). The scratch holds each zone's
+ * bytes in a row between calls; clear it when done.
+ */
+#define IXFR_HASH_WAYS	4
+struct ixfr_hash_scratch {
+	uint8_t		*row[IXFR_HASH_WAYS];
+	size_t		 cap[IXFR_HASH_WAYS];
+};
+/* out[i] = ixfr_rrs_hash(rrs[i]) for i < n <= IXFR_HASH_WAYS; -1: out of memory. */
+int	ixfr_rrs_hash_ways(const struct ixfr_rrs *const rrs[], size_t n,
+	    uint64_t out[], struct ixfr_hash_scratch *s);
+void	ixfr_hash_scratch_clear(struct ixfr_hash_scratch *s);
 /* The serial of a SOA in wire form (uncompressed). */
 uint32_t ixfr_soa_serial(const struct ixfr_rr *soa);
 

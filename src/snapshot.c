@@ -68,23 +68,43 @@ zone_set_serial(struct synth_zone *z, uint32_t serial)
 	return zonewire_set_serial(&z->wire, serial);
 }
 
-/* The hash, size and SOA of sv's zone number z. */
+/*
+ * The hash, size and SOA of sv's zones z[0..n-1], hashed side by side
+ * (ixfr_rrs_hash_ways()).
+ */
 static int
-hash_zone(struct snapshot_view *sv, size_t z)
+hash_zones(struct snapshot_view *sv, const size_t z[], size_t n,
+    struct ixfr_hash_scratch *hs)
 {
-	struct snapshot_xzone *x = &sv->xz[z];
-	struct ixfr_rrs w;
+	struct ixfr_rrs w[IXFR_HASH_WAYS];
+	const struct ixfr_rrs *wp[IXFR_HASH_WAYS];
+	uint64_t h[IXFR_HASH_WAYS];
+	size_t got = 0;
+	int rc = -1;
 
-	if (ixfr_zone_wire(&sv->sv.zones[z], &w) < 0)
-		return -1;
-	x->hash = ixfr_rrs_hash(&w);
-	x->size = w.size + w.soa.len;	/* the SOA closes an AXFR too */
-	if ((x->soa = malloc(w.soa.len)) != NULL) {
-		memcpy(x->soa, w.soa.ptr, w.soa.len);
-		x->soa_len = w.soa.len;
+	for (; got < n; got++) {
+		if (ixfr_zone_wire(&sv->sv.zones[z[got]], &w[got]) < 0)
+			goto out;
+		wp[got] = &w[got];
 	}
-	ixfr_rrs_clear(&w);
-	return x->soa != NULL ? 0 : -1;
+	if (ixfr_rrs_hash_ways(wp, n, h, hs) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct snapshot_xzone *x = &sv->xz[z[i]];
+		x->hash = h[i];
+		x->size = w[i].size + w[i].soa.len;	/* the SOA closes an AXFR too */
+		if ((x->soa = malloc(w[i].soa.len)) == NULL) {
+			rc = -1;
+			continue;
+		}
+		memcpy(x->soa, w[i].soa.ptr, w[i].soa.len);
+		x->soa_len = w[i].soa.len;
+	}
+out:
+	for (size_t i = 0; i < got; i++)
+		ixfr_rrs_clear(&w[i]);
+	return rc;
 }
 
 /* Zones hashed apiece: below it, one thread does the view. */
@@ -100,10 +120,19 @@ static void
 hash_part(void *arg, size_t k, size_t n)
 {
 	struct hash_job *j = arg;
+	struct ixfr_hash_scratch hs;
+	size_t z[IXFR_HASH_WAYS], m = 0;
 
+	memset(&hs, 0, sizeof(hs));
 	j->rc[k] = 0;
-	for (size_t z = k; z < j->sv->sv.nzones && j->rc[k] == 0; z += n)
-		j->rc[k] = hash_zone(j->sv, z);
+	for (size_t i = k; i < j->sv->sv.nzones && j->rc[k] == 0; i += n) {
+		z[m++] = i;
+		if (m == IXFR_HASH_WAYS || i + n >= j->sv->sv.nzones) {
+			j->rc[k] = hash_zones(j->sv, z, m, &hs);
+			m = 0;
+		}
+	}
+	ixfr_hash_scratch_clear(&hs);
 }
 
 /* Every zone of the view hashed, on every CPU when there are many. */

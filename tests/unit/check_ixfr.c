@@ -107,6 +107,60 @@ START_TEST(test_hash)
 }
 END_TEST
 
+/*
+ * ixfr_rrs_hash_ways() gives what ixfr_rrs_hash() gives, zone by zone, for
+ * one to four zones of unequal lengths (so every lane runs out at its own
+ * point), SOAs with and without a serial to leave out (under 20 bytes,
+ * 20, 1024, over 1024) and zones without records, one scratch reused.
+ */
+START_TEST(test_hash_ways)
+{
+	static uint8_t bytes[1 << 16];
+	static const uint16_t soa_lens[] = { 0, 19, 20, 57, 1024, 1025 };
+	struct ixfr_rr recs[IXFR_HASH_WAYS][40];
+	struct ixfr_rrs z[IXFR_HASH_WAYS];
+	const struct ixfr_rrs *zp[IXFR_HASH_WAYS];
+	struct ixfr_hash_scratch hs;
+	uint32_t seed = 12345;
+
+	for (size_t i = 0; i < sizeof(bytes); i++) {
+		seed = seed * 1103515245 + 12345;
+		bytes[i] = (uint8_t)(seed >> 16);
+	}
+	memset(&hs, 0, sizeof(hs));
+	for (int round = 0; round < 300; round++) {
+		size_t n = 1 + (size_t)round % IXFR_HASH_WAYS;
+		uint64_t h[IXFR_HASH_WAYS];
+
+		for (size_t w = 0; w < n; w++) {
+			seed = seed * 1103515245 + 12345;
+			size_t nrec = (seed >> 8) % 40;
+			memset(&z[w], 0, sizeof(z[w]));
+			z[w].soa = (struct ixfr_rr){ bytes + (seed >> 12) % 4096,
+			    soa_lens[(round + w) % 6] };
+			z[w].v = recs[w];
+			for (size_t r = 0; r < nrec; r++) {
+				seed = seed * 1103515245 + 12345;
+				recs[w][r] = (struct ixfr_rr){
+				    bytes + (seed >> 4) % 60000,
+				    (uint16_t)(1 + (seed >> 20) % 300) };
+			}
+			z[w].n = nrec;
+			zp[w] = &z[w];
+		}
+		ck_assert_int_eq(ixfr_rrs_hash_ways(zp, n, h, &hs), 0);
+		for (size_t w = 0; w < n; w++)
+			ck_assert_uint_eq(h[w], ixfr_rrs_hash(&z[w]));
+	}
+	/* More zones than lanes: refused, not overrun. */
+	uint64_t h5[IXFR_HASH_WAYS + 1];
+	const struct ixfr_rrs *z5[IXFR_HASH_WAYS + 1] = { zp[0], zp[0], zp[0],
+	    zp[0], zp[0] };
+	ck_assert_int_eq(ixfr_rrs_hash_ways(z5, IXFR_HASH_WAYS + 1, h5, &hs), -1);
+	ixfr_hash_scratch_clear(&hs);
+}
+END_TEST
+
 static struct ixfr_delta *
 delta(uint32_t from, const char *const *a, uint32_t to, const char *const *b)
 {
@@ -429,6 +483,7 @@ ixfr_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_hash);
+	tcase_add_test(tc, test_hash_ways);
 	tcase_add_test(tc, test_delta);
 	tcase_add_test(tc, test_chain_limits);
 	tcase_add_test(tc, test_stream);
