@@ -1407,6 +1407,57 @@ START_TEST(test_large_link)
 }
 END_TEST
 
+/*
+ * A target's host when it is among the few hosts after the last target
+ * found (the common order), when it is farther on, when it came earlier,
+ * when a near host's name only begins with the target's, and when there
+ * is none: each the host of that name, as config_host() finds it.
+ */
+START_TEST(test_link_near)
+{
+	struct config	*cfg;
+
+	cfg = load_text("[domain a.lab]\n"
+	    "pool = pool01.a.lab, pool02.a.lab, far.c.lab\n"
+	    "access_edge = sip.a.lab\n"
+	    "[host pool01.a.lab.c.lab]\naddress = 10.0.0.9\n"
+	    "[host pool01.a.lab]\naddress = 10.0.0.1\n"
+	    "[host pool02.a.lab]\naddress = 10.0.0.2\n"
+	    "[host sip.a.lab]\naddress = 10.0.0.3\n"
+	    "[domain b.lab]\n"
+	    "pool = pool01.a.lab\n"
+	    "access_edge = sip.b.lab\n"
+	    "[host x1.b.lab]\naddress = 10.0.1.1\n"
+	    "[host x2.b.lab]\naddress = 10.0.1.2\n"
+	    "[host x3.b.lab]\naddress = 10.0.1.3\n"
+	    "[host x4.b.lab]\naddress = 10.0.1.4\n"
+	    "[host x5.b.lab]\naddress = 10.0.1.5\n"
+	    "[host sip.b.lab]\naddress = 10.0.1.9\n"
+	    "[domain c.lab]\n"
+	    "pool = pool01.c.lab\n"
+	    "[host pool01.c.lab]\naddress = 10.0.2.1\n"
+	    "[host far.c.lab]\naddress = 10.0.2.2\n");
+	ck_assert_ptr_nonnull(cfg);
+	for (size_t d = 0; d < cfg->ndomains; d++) {
+		const struct cfg_targets *ts[2] = { &cfg->domains[d].pool,
+		    &cfg->domains[d].access_edge };
+		for (size_t s = 0; s < 2; s++)
+			for (size_t t = 0; t < ts[s]->n; t++) {
+				const struct cfg_host *h = config_host(cfg,
+				    ts[s]->v[t].name);
+				ck_assert_ptr_nonnull(h);
+				ck_assert_int_eq(ts[s]->v[t].host,
+				    (int)(h - cfg->hosts));
+			}
+	}
+	/* b.lab's pool names a.lab's host: it is a pool's too. */
+	ck_assert(config_host(cfg, "pool01.a.lab")->pool);
+	ck_assert(!config_host(cfg, "pool01.a.lab.c.lab")->pool);
+	ck_assert(config_host(cfg, "far.c.lab")->pool);
+	config_free(cfg);
+}
+END_TEST
+
 /* The parts' messages come out in line order, as from one pass. */
 START_TEST(test_large_messages)
 {
@@ -1483,6 +1534,7 @@ config_suite(void)
 	tcase_add_test(tc, test_warn_target_outside);
 	tcase_add_test(tc, test_warn_host_no_domain);
 	tcase_add_test(tc, test_large_link);
+	tcase_add_test(tc, test_link_near);
 	suite_add_tcase(s, tc);
 	return s;
 }
