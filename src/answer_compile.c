@@ -46,45 +46,54 @@ answer_lname(const uint8_t *name, size_t max, uint8_t out[DNS_MAX_NAME])
 /* --- compiling a node --------------------------------------------------- */
 
 /*
- * Appends the message in b->enc, arcount records in its additional section
- * and len_noadd bytes without them, as a variant of the node compiling:
- * its offset from the node, 0 when out of memory.
+ * Appends the message in b->enc but for the skip bytes after its header
+ * (its question, or none), arcount records in its additional section and
+ * len_noadd bytes without them (the skipped not counted), as a variant of
+ * the node compiling: its offset from the node, 0 when out of memory.
  */
 static uint32_t
-var_put(struct answer_builder *b, size_t len_noadd, size_t arcount)
+var_put(struct answer_builder *b, size_t len_noadd, size_t arcount,
+    size_t skip)
 {
 	struct enc *e = b->enc;
+	size_t len = e->len - skip;
 	size_t at = answer_block_reserve(&b->out, sizeof(struct answer_var) +
-	    e->len, _Alignof(struct answer_var));
+	    len, _Alignof(struct answer_var));
 
 	if (at == SIZE_MAX || at - b->node_at > UINT32_MAX)
 		return 0;
 	struct answer_var *v = (struct answer_var *)(b->out.base + at);
-	v->len = (uint16_t)e->len;
+	v->len = (uint16_t)len;
 	v->len_noadd = (uint16_t)len_noadd;
 	v->arcount = (uint16_t)arcount;
-	memcpy(v->wire, e->buf, e->len);
+	memcpy(v->wire, e->buf, DNS_HEADER_SIZE);
+	memcpy(v->wire + DNS_HEADER_SIZE, e->buf + DNS_HEADER_SIZE + skip,
+	    len - DNS_HEADER_SIZE);
 	return (uint32_t)(at - b->node_at);
 }
 
 /*
  * Renders a message compressed against its question, then keeps it
  * without: the reply puts the client's in (a tenth to a third of the
- * bytes, and it copied the client's question over ours anyway). The
- * variant's offset, or 0.
+ * bytes, and it copied the client's question over ours anyway). What
+ * enc_drop_question() does, but in the copy to the block, not a move in
+ * place first. The variant's offset, or 0.
  */
 static uint32_t
 render_var(struct answer_builder *b, const uint8_t *qname, uint16_t qtype,
     uint8_t rcode, const struct enc_section *an,
     const struct enc_section *ns, const struct enc_section *ad)
 {
-	size_t noadd;
+	size_t noadd, q = 1;
 
 	if (enc_render(b->enc, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns,
 	    ad, &noadd) < 0)
 		return 0;
-	enc_drop_question(b->enc, &noadd);
-	return var_put(b, noadd, ad->n);
+	/* The first name of the message: written out, uncompressed. */
+	while (qname[q - 1] != 0)
+		q += 1 + (size_t)qname[q - 1];
+	q += 4;		/* its type and class */
+	return var_put(b, noadd - q, ad->n, q);
 }
 
 /*
@@ -104,7 +113,7 @@ render_splice(struct answer_builder *b, bool aa, const uint8_t *owner,
 	if (enc_render_splice(b->enc, aa, rcode, owner, an, ns, ad,
 	    &noadd) < 0)
 		return 0;
-	return var_put(b, ad_required ? b->enc->len : noadd, ad->n);
+	return var_put(b, ad_required ? b->enc->len : noadd, ad->n, 0);
 }
 
 /* An answer of node n: with its question, or spliced (a wildcard's). */
