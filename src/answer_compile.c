@@ -205,6 +205,29 @@ ans_var(struct answer_builder *b, size_t i, size_t k, uint32_t off)
 	return 0;
 }
 
+/*
+ * The node of lower-case wire name name, or NULL: first among those this
+ * builder found last, by the hash's low bits. A zone's few targets are
+ * looked up by several of its names (the SRV owners name a pool and an
+ * edge, the NS its server), each a probe at random of a large view's
+ * slots and nodes. The nodes do not move while they compile (the table
+ * is only read), and the name is compared: a slot holds another's node.
+ */
+static const struct node *
+builder_find(struct answer_builder *b, const uint8_t *name, size_t len)
+{
+	uint32_t hash = wire_name_hash(name, len);
+	const struct node **f = &b->found[hash & (BUILDER_FOUND - 1)];
+	const struct node *n = *f;
+
+	if (n != NULL && n->hash == hash && n->name_len == len &&
+	    memcmp(n->name, name, len) == 0)
+		return n;
+	if ((n = answer_table_find(b->t, name, len, hash)) != NULL)
+		*f = n;
+	return n;
+}
+
 /* The records of type at node n, as a section (a slice of n->rrs). */
 struct enc_section
 answer_node_rrset(const struct node *n, uint16_t type)
@@ -221,11 +244,34 @@ answer_node_rrset(const struct node *n, uint16_t type)
 	return s;
 }
 
-/* A growable list of borrowed RR pointers, for building sections. */
+/*
+ * A growable list of borrowed RR pointers, for building sections: on the
+ * stack while it is short (most are: an RRset and its targets' addresses),
+ * not a malloc() and a free() for each answer compiled.
+ */
+#define RRVEC_INLINE	16
+
 struct rrvec {
 	const struct enc_rr **rr;
 	size_t n, cap;
+	const struct enc_rr *inl[RRVEC_INLINE];
 };
+
+static void
+rrvec_init(struct rrvec *v)
+{
+	v->rr = v->inl;
+	v->n = 0;
+	v->cap = RRVEC_INLINE;
+}
+
+static void
+rrvec_free(struct rrvec *v)
+{
+	if (v->rr != v->inl)
+		free(v->rr);
+	rrvec_init(v);
+}
 
 static int
 rrvec_add(struct rrvec *v, const struct enc_rr *const *rr, size_t n)
@@ -234,9 +280,12 @@ rrvec_add(struct rrvec *v, const struct enc_rr *const *rr, size_t n)
 		return 0;
 	if (v->n + n > v->cap) {
 		size_t cap = (v->n + n) * 2;
-		const struct enc_rr **p = realloc(v->rr, cap * sizeof(*p));
+		const struct enc_rr **p = v->rr == v->inl ?
+		    malloc(cap * sizeof(*p)) : realloc(v->rr, cap * sizeof(*p));
 		if (p == NULL)
 			return -1;
+		if (v->rr == v->inl)
+			memcpy(p, v->inl, v->n * sizeof(*p));
 		v->rr = p;
 		v->cap = cap;
 	}
@@ -277,7 +326,7 @@ rdata_name(const struct enc_rr *rr, uint8_t name[DNS_MAX_NAME])
 
 /* Adds the A and AAAA RRsets of every target named by set (deduplicated). */
 static int
-collect_additional(const struct answer_table *t, const struct enc_section *set,
+collect_additional(struct answer_builder *b, const struct enc_section *set,
     struct rrvec *ad)
 {
 	const struct node *seen[64];
@@ -291,7 +340,7 @@ collect_additional(const struct answer_table *t, const struct enc_section *set,
 
 		if (len == 0)
 			continue;
-		tn = answer_table_find(t, name, len, wire_name_hash(name, len));
+		tn = builder_find(b, name, len);
 		/* Below a cut the child answers: only referrals carry glue. */
 		if (tn == NULL || tn->cname || tn->deleg)
 			continue;
@@ -319,13 +368,16 @@ compile_rrset(struct answer_builder *b, const struct node *n,
 	bool rotates = (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
 	    set.n > 1;
 	size_t nvar = rotates ? (set.n < MAX_ROTATIONS ? set.n : MAX_ROTATIONS) : 1;
-	struct rrvec ad = { NULL, 0, 0 }, rot = { NULL, 0, 0 };
+	struct rrvec ad, rot;
 	struct enc_section none = { NULL, 0, NULL };
 	int rc = -1;
 
+	rrvec_init(&ad);
+	rrvec_init(&rot);
+
 	if (ans_begin(b, ai, type, nvar) < 0)
 		return -1;
-	if (collect_additional(b->t, &set, &ad) < 0)
+	if (collect_additional(b, &set, &ad) < 0)
 		goto out;
 	for (size_t i = 0; i < nvar; i++) {
 		struct enc_section an = set, adsec = { ad.rr, ad.n, NULL };
@@ -343,8 +395,8 @@ compile_rrset(struct answer_builder *b, const struct node *n,
 	}
 	rc = 0;
 out:
-	free(ad.rr);
-	free(rot.rr);
+	rrvec_free(&ad);
+	rrvec_free(&rot);
 	return rc;
 }
 
@@ -397,7 +449,7 @@ owned_as(struct enc_section set, const uint8_t *owner, size_t owner_len)
 static int
 compile_cname(struct answer_builder *b, const struct node *n)
 {
-	struct rrvec chain = { NULL, 0, 0 };
+	struct rrvec chain;
 	const struct node *end = NULL, *cur = n;
 	const uint8_t *end_owner = NULL;	/* a wildcard's: the owner to give */
 	size_t end_owner_len = 0;
@@ -406,6 +458,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 	uint8_t rcode = LDNS_RCODE_NOERROR;
 	int rc = -1;
 
+	rrvec_init(&chain);
 	for (int depth = 0; depth < MAX_CHAIN; depth++) {
 		struct enc_section c = answer_node_rrset(cur, LDNS_RR_TYPE_CNAME);
 		uint8_t name[DNS_MAX_NAME];
@@ -415,8 +468,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 		size_t len = rdata_name(c.rr[0], name);
 		if (len == 0)
 			break;
-		const struct node *next = answer_table_find(b->t, name, len,
-		    wire_name_hash(name, len));
+		const struct node *next = builder_find(b, name, len);
 		if (next == NULL) {
 			const struct node *anc = answer_table_closest(b->t, name, len);
 			const struct node *w = anc != NULL && !anc->deleg &&
@@ -463,9 +515,12 @@ compile_cname(struct answer_builder *b, const struct node *n)
 	for (size_t i = 0; end != NULL && i < end->nrrs; ) {
 		uint16_t type = end->types[i];
 		struct enc_section set = answer_node_rrset(end, type);
-		struct rrvec an = { NULL, 0, 0 };
+		struct rrvec an;
 		struct enc_rr *as = NULL;
-		int r = rrvec_add(&an, chain.rr, chain.n);
+		int r;
+
+		rrvec_init(&an);
+		r = rrvec_add(&an, chain.rr, chain.n);
 
 		if (end_owner == NULL)
 			r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
@@ -482,7 +537,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 			    LDNS_RCODE_NOERROR, &s, &none, &none));
 		}
 		free(as);
-		free(an.rr);
+		rrvec_free(&an);
 		if (r < 0)
 			goto out;
 		ai++;
@@ -497,7 +552,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 		goto out;
 	rc = 0;
 out:
-	free(chain.rr);
+	rrvec_free(&chain);
 	return rc;
 }
 
@@ -564,8 +619,7 @@ compile_referral(struct answer_builder *b, const struct node *n)
 
 	/* The closest cut at or above n: the zone checks let no cut nest. */
 	while (len >= n->zone->apex_len && cut == NULL) {
-		const struct node *m = answer_table_find(b->t, name, len,
-		    wire_name_hash(name, len));
+		const struct node *m = builder_find(b, name, len);
 		if (m != NULL && m->cut)
 			cut = m;
 		else if (len <= 1)
@@ -579,11 +633,12 @@ compile_referral(struct answer_builder *b, const struct node *n)
 		return -1;
 	struct enc_section ns = answer_node_rrset(cut, LDNS_RR_TYPE_NS);
 	struct enc_section none = { NULL, 0, NULL };
-	struct rrvec ad = { NULL, 0, 0 };
+	struct rrvec ad;
 	const struct node *seen[64];
 	size_t nseen = 0;
 	int rc = -1;
 
+	rrvec_init(&ad);
 	for (size_t i = 0; i < ns.n; i++) {
 		uint8_t target[DNS_MAX_NAME];
 		size_t tlen = rdata_name(ns.rr[i], target);
@@ -592,8 +647,7 @@ compile_referral(struct answer_builder *b, const struct node *n)
 		if (tlen == 0 || !name_at_or_below(target, tlen, cut->name,
 		    cut->name_len))
 			continue;	/* out of bailiwick: no glue of ours */
-		const struct node *g = answer_table_find(b->t, target, tlen,
-		    wire_name_hash(target, tlen));
+		const struct node *g = builder_find(b, target, tlen);
 		if (g == NULL)
 			continue;
 		for (size_t j = 0; j < nseen; j++)
@@ -621,7 +675,7 @@ compile_referral(struct answer_builder *b, const struct node *n)
 		goto out;
 	rc = 0;
 out:
-	free(ad.rr);
+	rrvec_free(&ad);
 	return rc;
 }
 
