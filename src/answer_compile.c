@@ -46,45 +46,54 @@ answer_lname(const uint8_t *name, size_t max, uint8_t out[DNS_MAX_NAME])
 /* --- compiling a node --------------------------------------------------- */
 
 /*
- * Appends the message in b->enc, arcount records in its additional section
- * and len_noadd bytes without them, as a variant of the node compiling:
- * its offset from the node, 0 when out of memory.
+ * Appends the message in b->enc but for the skip bytes after its header
+ * (its question, or none), arcount records in its additional section and
+ * len_noadd bytes without them (the skipped not counted), as a variant of
+ * the node compiling: its offset from the node, 0 when out of memory.
  */
 static uint32_t
-var_put(struct answer_builder *b, size_t len_noadd, size_t arcount)
+var_put(struct answer_builder *b, size_t len_noadd, size_t arcount,
+    size_t skip)
 {
 	struct enc *e = b->enc;
+	size_t len = e->len - skip;
 	size_t at = answer_block_reserve(&b->out, sizeof(struct answer_var) +
-	    e->len, _Alignof(struct answer_var));
+	    len, _Alignof(struct answer_var));
 
 	if (at == SIZE_MAX || at - b->node_at > UINT32_MAX)
 		return 0;
 	struct answer_var *v = (struct answer_var *)(b->out.base + at);
-	v->len = (uint16_t)e->len;
+	v->len = (uint16_t)len;
 	v->len_noadd = (uint16_t)len_noadd;
 	v->arcount = (uint16_t)arcount;
-	memcpy(v->wire, e->buf, e->len);
+	memcpy(v->wire, e->buf, DNS_HEADER_SIZE);
+	memcpy(v->wire + DNS_HEADER_SIZE, e->buf + DNS_HEADER_SIZE + skip,
+	    len - DNS_HEADER_SIZE);
 	return (uint32_t)(at - b->node_at);
 }
 
 /*
  * Renders a message compressed against its question, then keeps it
  * without: the reply puts the client's in (a tenth to a third of the
- * bytes, and it copied the client's question over ours anyway). The
- * variant's offset, or 0.
+ * bytes, and it copied the client's question over ours anyway). What
+ * enc_drop_question() does, but in the copy to the block, not a move in
+ * place first. The variant's offset, or 0.
  */
 static uint32_t
 render_var(struct answer_builder *b, const uint8_t *qname, uint16_t qtype,
     uint8_t rcode, const struct enc_section *an,
     const struct enc_section *ns, const struct enc_section *ad)
 {
-	size_t noadd;
+	size_t noadd, q = 1;
 
 	if (enc_render(b->enc, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns,
 	    ad, &noadd) < 0)
 		return 0;
-	enc_drop_question(b->enc, &noadd);
-	return var_put(b, noadd, ad->n);
+	/* The first name of the message: written out, uncompressed. */
+	while (qname[q - 1] != 0)
+		q += 1 + (size_t)qname[q - 1];
+	q += 4;		/* its type and class */
+	return var_put(b, noadd - q, ad->n, q);
 }
 
 /*
@@ -104,7 +113,7 @@ render_splice(struct answer_builder *b, bool aa, const uint8_t *owner,
 	if (enc_render_splice(b->enc, aa, rcode, owner, an, ns, ad,
 	    &noadd) < 0)
 		return 0;
-	return var_put(b, ad_required ? b->enc->len : noadd, ad->n);
+	return var_put(b, ad_required ? b->enc->len : noadd, ad->n, 0);
 }
 
 /* An answer of node n: with its question, or spliced (a wildcard's). */
@@ -196,6 +205,29 @@ ans_var(struct answer_builder *b, size_t i, size_t k, uint32_t off)
 	return 0;
 }
 
+/*
+ * The node of lower-case wire name name, or NULL: first among those this
+ * builder found last, by the hash's low bits. A zone's few targets are
+ * looked up by several of its names (the SRV owners name a pool and an
+ * edge, the NS its server), each a probe at random of a large view's
+ * slots and nodes. The nodes do not move while they compile (the table
+ * is only read), and the name is compared: a slot holds another's node.
+ */
+static const struct node *
+builder_find(struct answer_builder *b, const uint8_t *name, size_t len)
+{
+	uint32_t hash = wire_name_hash(name, len);
+	const struct node **f = &b->found[hash & (BUILDER_FOUND - 1)];
+	const struct node *n = *f;
+
+	if (n != NULL && n->hash == hash && n->name_len == len &&
+	    memcmp(n->name, name, len) == 0)
+		return n;
+	if ((n = answer_table_find(b->t, name, len, hash)) != NULL)
+		*f = n;
+	return n;
+}
+
 /* The records of type at node n, as a section (a slice of n->rrs). */
 struct enc_section
 answer_node_rrset(const struct node *n, uint16_t type)
@@ -212,11 +244,34 @@ answer_node_rrset(const struct node *n, uint16_t type)
 	return s;
 }
 
-/* A growable list of borrowed RR pointers, for building sections. */
+/*
+ * A growable list of borrowed RR pointers, for building sections: on the
+ * stack while it is short (most are: an RRset and its targets' addresses),
+ * not a malloc() and a free() for each answer compiled.
+ */
+#define RRVEC_INLINE	16
+
 struct rrvec {
 	const struct enc_rr **rr;
 	size_t n, cap;
+	const struct enc_rr *inl[RRVEC_INLINE];
 };
+
+static void
+rrvec_init(struct rrvec *v)
+{
+	v->rr = v->inl;
+	v->n = 0;
+	v->cap = RRVEC_INLINE;
+}
+
+static void
+rrvec_free(struct rrvec *v)
+{
+	if (v->rr != v->inl)
+		free(v->rr);
+	rrvec_init(v);
+}
 
 static int
 rrvec_add(struct rrvec *v, const struct enc_rr *const *rr, size_t n)
@@ -225,9 +280,12 @@ rrvec_add(struct rrvec *v, const struct enc_rr *const *rr, size_t n)
 		return 0;
 	if (v->n + n > v->cap) {
 		size_t cap = (v->n + n) * 2;
-		const struct enc_rr **p = realloc(v->rr, cap * sizeof(*p));
+		const struct enc_rr **p = v->rr == v->inl ?
+		    malloc(cap * sizeof(*p)) : realloc(v->rr, cap * sizeof(*p));
 		if (p == NULL)
 			return -1;
+		if (v->rr == v->inl)
+			memcpy(p, v->inl, v->n * sizeof(*p));
 		v->rr = p;
 		v->cap = cap;
 	}
@@ -268,7 +326,7 @@ rdata_name(const struct enc_rr *rr, uint8_t name[DNS_MAX_NAME])
 
 /* Adds the A and AAAA RRsets of every target named by set (deduplicated). */
 static int
-collect_additional(const struct answer_table *t, const struct enc_section *set,
+collect_additional(struct answer_builder *b, const struct enc_section *set,
     struct rrvec *ad)
 {
 	const struct node *seen[64];
@@ -282,7 +340,7 @@ collect_additional(const struct answer_table *t, const struct enc_section *set,
 
 		if (len == 0)
 			continue;
-		tn = answer_table_find(t, name, len, wire_name_hash(name, len));
+		tn = builder_find(b, name, len);
 		/* Below a cut the child answers: only referrals carry glue. */
 		if (tn == NULL || tn->cname || tn->deleg)
 			continue;
@@ -310,13 +368,16 @@ compile_rrset(struct answer_builder *b, const struct node *n,
 	bool rotates = (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
 	    set.n > 1;
 	size_t nvar = rotates ? (set.n < MAX_ROTATIONS ? set.n : MAX_ROTATIONS) : 1;
-	struct rrvec ad = { NULL, 0, 0 }, rot = { NULL, 0, 0 };
+	struct rrvec ad, rot;
 	struct enc_section none = { NULL, 0, NULL };
 	int rc = -1;
 
+	rrvec_init(&ad);
+	rrvec_init(&rot);
+
 	if (ans_begin(b, ai, type, nvar) < 0)
 		return -1;
-	if (collect_additional(b->t, &set, &ad) < 0)
+	if (collect_additional(b, &set, &ad) < 0)
 		goto out;
 	for (size_t i = 0; i < nvar; i++) {
 		struct enc_section an = set, adsec = { ad.rr, ad.n, NULL };
@@ -334,8 +395,8 @@ compile_rrset(struct answer_builder *b, const struct node *n,
 	}
 	rc = 0;
 out:
-	free(ad.rr);
-	free(rot.rr);
+	rrvec_free(&ad);
+	rrvec_free(&rot);
 	return rc;
 }
 
@@ -388,7 +449,7 @@ owned_as(struct enc_section set, const uint8_t *owner, size_t owner_len)
 static int
 compile_cname(struct answer_builder *b, const struct node *n)
 {
-	struct rrvec chain = { NULL, 0, 0 };
+	struct rrvec chain;
 	const struct node *end = NULL, *cur = n;
 	const uint8_t *end_owner = NULL;	/* a wildcard's: the owner to give */
 	size_t end_owner_len = 0;
@@ -397,6 +458,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 	uint8_t rcode = LDNS_RCODE_NOERROR;
 	int rc = -1;
 
+	rrvec_init(&chain);
 	for (int depth = 0; depth < MAX_CHAIN; depth++) {
 		struct enc_section c = answer_node_rrset(cur, LDNS_RR_TYPE_CNAME);
 		uint8_t name[DNS_MAX_NAME];
@@ -406,8 +468,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 		size_t len = rdata_name(c.rr[0], name);
 		if (len == 0)
 			break;
-		const struct node *next = answer_table_find(b->t, name, len,
-		    wire_name_hash(name, len));
+		const struct node *next = builder_find(b, name, len);
 		if (next == NULL) {
 			const struct node *anc = answer_table_closest(b->t, name, len);
 			const struct node *w = anc != NULL && !anc->deleg &&
@@ -454,9 +515,12 @@ compile_cname(struct answer_builder *b, const struct node *n)
 	for (size_t i = 0; end != NULL && i < end->nrrs; ) {
 		uint16_t type = end->types[i];
 		struct enc_section set = answer_node_rrset(end, type);
-		struct rrvec an = { NULL, 0, 0 };
+		struct rrvec an;
 		struct enc_rr *as = NULL;
-		int r = rrvec_add(&an, chain.rr, chain.n);
+		int r;
+
+		rrvec_init(&an);
+		r = rrvec_add(&an, chain.rr, chain.n);
 
 		if (end_owner == NULL)
 			r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
@@ -473,7 +537,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 			    LDNS_RCODE_NOERROR, &s, &none, &none));
 		}
 		free(as);
-		free(an.rr);
+		rrvec_free(&an);
 		if (r < 0)
 			goto out;
 		ai++;
@@ -488,7 +552,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 		goto out;
 	rc = 0;
 out:
-	free(chain.rr);
+	rrvec_free(&chain);
 	return rc;
 }
 
@@ -555,8 +619,7 @@ compile_referral(struct answer_builder *b, const struct node *n)
 
 	/* The closest cut at or above n: the zone checks let no cut nest. */
 	while (len >= n->zone->apex_len && cut == NULL) {
-		const struct node *m = answer_table_find(b->t, name, len,
-		    wire_name_hash(name, len));
+		const struct node *m = builder_find(b, name, len);
 		if (m != NULL && m->cut)
 			cut = m;
 		else if (len <= 1)
@@ -570,11 +633,12 @@ compile_referral(struct answer_builder *b, const struct node *n)
 		return -1;
 	struct enc_section ns = answer_node_rrset(cut, LDNS_RR_TYPE_NS);
 	struct enc_section none = { NULL, 0, NULL };
-	struct rrvec ad = { NULL, 0, 0 };
+	struct rrvec ad;
 	const struct node *seen[64];
 	size_t nseen = 0;
 	int rc = -1;
 
+	rrvec_init(&ad);
 	for (size_t i = 0; i < ns.n; i++) {
 		uint8_t target[DNS_MAX_NAME];
 		size_t tlen = rdata_name(ns.rr[i], target);
@@ -583,8 +647,7 @@ compile_referral(struct answer_builder *b, const struct node *n)
 		if (tlen == 0 || !name_at_or_below(target, tlen, cut->name,
 		    cut->name_len))
 			continue;	/* out of bailiwick: no glue of ours */
-		const struct node *g = answer_table_find(b->t, target, tlen,
-		    wire_name_hash(target, tlen));
+		const struct node *g = builder_find(b, target, tlen);
 		if (g == NULL)
 			continue;
 		for (size_t j = 0; j < nseen; j++)
@@ -612,7 +675,7 @@ compile_referral(struct answer_builder *b, const struct node *n)
 		goto out;
 	rc = 0;
 out:
-	free(ad.rr);
+	rrvec_free(&ad);
 	return rc;
 }
 

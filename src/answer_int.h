@@ -161,6 +161,8 @@ struct node	*answer_table_closest(const struct answer_table *t,
 struct node	*answer_table_insert(struct answer_table *t, const uint8_t *name,
 		    size_t len, uint32_t hash, struct answer_zone *z);
 
+#define BUILDER_FOUND	64	/* a builder's nodes found last: a power of two */
+
 /*
  * What compiling writes to: an arena and a message buffer. Each thread of
  * the build has its own; the table itself is only read meanwhile.
@@ -173,6 +175,8 @@ struct answer_builder {
 	unsigned idx;				/* which block: a ref's top bits */
 	size_t node_at, ans_at;			/* in out: the node compiling */
 	struct enc *enc;
+	/* The nodes its look-ups found last, by hash (answer_compile.c). */
+	const struct node *found[BUILDER_FOUND];
 };
 
 /*

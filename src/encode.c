@@ -74,31 +74,49 @@ enc_name_at(const struct enc *e, size_t off, const uint8_t *name)
 	}
 }
 
-/* Writes an uncompressed wire name, compressing it when compress is set. */
+/*
+ * Writes an uncompressed wire name, compressing it when compress is set.
+ * Each name remembered keeps its length: a suffix is compared only with
+ * the names as long as itself, where the rest could never equal it (most
+ * of a message's names, each a walk of labels and pointers before).
+ */
 static void
 enc_name(struct enc *e, const uint8_t *name, bool compress)
 {
 	uint16_t mine[DNS_MAX_NAME / 2];
-	size_t nmine = 0;
+	uint16_t mine_len[DNS_MAX_NAME / 2];
+	size_t nmine = 0, left = 1;
 	const uint8_t *p = name;
 
+	while (name[left - 1] != 0)
+		left += 1 + (size_t)name[left - 1];
 	while (*p != 0) {
 		for (size_t k = 0; compress && k < e->ncomp; k++) {
-			if (!enc_name_at(e, e->comp[k], p))
+			if (e->comp_len[k] != left)
+				continue;
+			/* Mostly written out in full and in the same case. */
+			if ((e->comp[k] + left > ENC_MAX ||
+			    memcmp(e->buf + e->comp[k], p, left) != 0) &&
+			    !enc_name_at(e, e->comp[k], p))
 				continue;
 			enc_u16(e, (uint16_t)(0xc000 | e->comp[k]));
 			goto done;
 		}
-		if (compress && e->len < 0x4000 && !e->full)
+		if (compress && e->len < 0x4000 && !e->full) {
+			mine_len[nmine] = (uint16_t)left;
 			mine[nmine++] = (uint16_t)e->len;
+		}
 		enc_bytes(e, p, 1 + (size_t)*p);
+		left -= 1 + (size_t)*p;
 		p += 1 + *p;
 	}
 	enc_bytes(e, p, 1);
 done:
 	/* Only now that the name is whole may later names point into it. */
-	for (size_t i = 0; i < nmine && e->ncomp < ENC_MAX_COMP; i++)
+	for (size_t i = 0; i < nmine && e->ncomp < ENC_MAX_COMP; i++) {
+		e->comp_len[e->ncomp] = mine_len[i];
 		e->comp[e->ncomp++] = mine[i];
+	}
 }
 
 static bool

@@ -43,6 +43,7 @@ struct enc {
 	size_t		 len;
 	bool		 full;		/* the message outgrew 64 KiB */
 	uint16_t	 comp[ENC_MAX_COMP];
+	uint16_t	 comp_len[ENC_MAX_COMP];	/* bytes of the name at comp[i] */
 	size_t		 ncomp;
 };
 

@@ -667,6 +667,134 @@ START_TEST(test_rotation_cap)
 END_TEST
 
 /*
+ * Sections longer than the lists a compile keeps on its stack (16): every
+ * variant of 20 addresses has them all, in its own order; ten SRV targets
+ * of two addresses each give 20 additional records, in the targets' order.
+ */
+START_TEST(test_long_sections)
+{
+	const char *zone[64];
+	char text[50][64];
+	size_t n = 0, nt = 0;
+
+	zone[n++] = "big.test. 3600 IN SOA ns.big.test. h.big.test. 1 1 1 1 1";
+	for (int i = 0; i < 20; i++) {
+		snprintf(text[nt], sizeof(text[nt]),
+		    "h.big.test. 60 IN A 10.9.0.%d", i + 1);
+		zone[n++] = text[nt++];
+	}
+	for (int i = 0; i < 10; i++) {
+		snprintf(text[nt], sizeof(text[nt]),
+		    "_s._tcp.big.test. 60 IN SRV 0 0 5060 t%d.big.test.", i);
+		zone[n++] = text[nt++];
+	}
+	for (int i = 0; i < 10; i++)
+		for (int k = 0; k < 2; k++) {
+			snprintf(text[nt], sizeof(text[nt]),
+			    "t%d.big.test. 60 IN A 10.8.%d.%d", i, i, k);
+			zone[n++] = text[nt++];
+		}
+	zone[n] = NULL;
+	const char *const *zones[] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+
+	ck_assert_ptr_nonnull(t);
+	for (int v = 0; v < 16; v++) {
+		struct lookup lk = look(t, "h.big.test", TYPE_A);
+		ldns_pkt *p = var_pkt(lk.var);
+		ck_assert_uint_eq(ldns_pkt_ancount(p), 20);
+		for (int i = 0; i < 20; i++) {
+			char want[64];
+			snprintf(want, sizeof(want),
+			    "h.big.test.\t60\tIN\tA\t10.9.0.%d\n",
+			    (v + i) % 20 + 1);
+			assert_rr(p, 0, (size_t)i, want);
+		}
+		ldns_pkt_free(p);
+	}
+	struct lookup lk = look(t, "_s._tcp.big.test", LDNS_RR_TYPE_SRV);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	ldns_pkt *p = var_pkt(lk.var);
+	ck_assert_uint_eq(ldns_pkt_arcount(p), 20);
+	for (int i = 0; i < 20; i++) {
+		char want[64];
+		snprintf(want, sizeof(want),
+		    "t%d.big.test.\t60\tIN\tA\t10.8.%d.%d\n", i / 2, i / 2,
+		    i % 2);
+		assert_rr(p, 2, (size_t)i, want);
+	}
+	ldns_pkt_free(p);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+/*
+ * The targets a compile found last are kept by their hashes' low bits
+ * (BUILDER_FOUND): two targets whose hashes share them, looked up in
+ * turn by SRV owners, each owner's additional section has its own
+ * target's address, not the other's that took the entry before.
+ */
+START_TEST(test_found_targets_collide)
+{
+	char tname[2][32];
+	int found = 0;
+	uint32_t low0 = 0;
+
+	/* Two names whose hashes share their low bits. */
+	for (int i = 0; found < 2 && i < 100000; i++) {
+		uint8_t w[DNS_MAX_NAME];
+		char name[32];
+		snprintf(name, sizeof(name), "t%d.col.test", i);
+		size_t len = wire_name_from_text(name, w);
+		uint32_t low = wire_name_hash(w, len) & (BUILDER_FOUND - 1);
+		if (found == 0 || low == low0) {
+			low0 = low;
+			memcpy(tname[found++], name, sizeof(name));
+		}
+	}
+	ck_assert_int_eq(found, 2);
+	char text[8][96];
+	const char *zone[10];
+	size_t n = 0;
+	zone[n++] = "col.test. 3600 IN SOA ns.col.test. h.col.test. 1 1 1 1 1";
+	/* Owners a, b, c, d: targets 0, 1, 0, 1 (compiled in this order). */
+	for (int i = 0; i < 4; i++) {
+		snprintf(text[i], sizeof(text[i]),
+		    "_%c._tcp.col.test. 60 IN SRV 0 0 5060 %s.", 'a' + i,
+		    tname[i % 2]);
+		zone[n++] = text[i];
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(text[4 + i], sizeof(text[4 + i]),
+		    "%s. 60 IN A 10.7.0.%d", tname[i], i + 1);
+		zone[n++] = text[4 + i];
+	}
+	zone[n] = NULL;
+	const char *const *zones[] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+
+	ck_assert_ptr_nonnull(t);
+	for (int i = 0; i < 4; i++) {
+		char owner[32], want[96];
+		snprintf(owner, sizeof(owner), "_%c._tcp.col.test", 'a' + i);
+		snprintf(want, sizeof(want), "%s.\t60\tIN\tA\t10.7.0.%d\n",
+		    tname[i % 2], i % 2 + 1);
+		struct lookup lk = look(t, owner, LDNS_RR_TYPE_SRV);
+		ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+		ldns_pkt *p = var_pkt(lk.var);
+		ck_assert_uint_eq(ldns_pkt_arcount(p), 1);
+		assert_rr(p, 2, 0, want);
+		ldns_pkt_free(p);
+	}
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+/*
  * The round robin over the variants inline in a node: three addresses give
  * three distinct messages in turn, then the first again; one address one.
  */
@@ -1017,6 +1145,8 @@ answer_suite(void)
 	tcase_add_test(tc, test_cname_loop);
 	tcase_add_test(tc, test_rotation);
 	tcase_add_test(tc, test_rotation_cap);
+	tcase_add_test(tc, test_long_sections);
+	tcase_add_test(tc, test_found_targets_collide);
 	tcase_add_test(tc, test_answer_next);
 	tcase_add_test(tc, test_large_build);
 	tcase_add_test(tc, test_many_nodes);

@@ -142,6 +142,37 @@ START_TEST(test_compression_case)
 }
 END_TEST
 
+/*
+ * A name is compared only with the names remembered that are as long as
+ * itself: "web" (3) and "www" (3) are, but differ, so the A's owner points
+ * at the "contoso.com" after the question's first label (16); and "ns1"
+ * (the NS rdata, 45: a label then a pointer) is found again for the
+ * second A in another case, the first A's owner already its own name.
+ */
+START_TEST(test_compression_same_length)
+{
+	const struct enc_rr *an[3] = {
+		rr("www.contoso.com. 60 IN NS ns1.contoso.com."),
+		rr("web.contoso.com. 60 IN A 10.0.0.1"),
+		rr("NS1.Contoso.COM. 60 IN A 10.0.0.2"),
+	};
+
+	render_an("www.contoso.com", TYPE_NS, an, 3, NULL, 0);
+	/* The NS: owner -> 12; rdata "ns1" then -> 16. */
+	ck_assert_uint_eq(wire_get16(e->buf + 33), 0xc000 | 12);
+	ck_assert_uint_eq(wire_get16(e->buf + 43), 6);
+	ck_assert_mem_eq(e->buf + 45, "\003ns1", 4);
+	ck_assert_uint_eq(wire_get16(e->buf + 49), 0xc000 | 16);
+	/* The first A: "web" written, then -> 16. */
+	ck_assert_mem_eq(e->buf + 51, "\003web", 4);
+	ck_assert_uint_eq(wire_get16(e->buf + 55), 0xc000 | 16);
+	/* The second A: its whole owner -> "ns1" at 45. */
+	ck_assert_uint_eq(wire_get16(e->buf + 71), 0xc000 | 45);
+	ck_assert_uint_eq(wire_get16(e->buf + 73), TYPE_A);
+	ck_assert_uint_eq(e->len, 87);
+}
+END_TEST
+
 /* The root is never a pointer: one zero byte is shorter. */
 START_TEST(test_root_name)
 {
@@ -409,6 +440,7 @@ encode_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_compression_offsets);
 	tcase_add_test(tc, test_compression_case);
+	tcase_add_test(tc, test_compression_same_length);
 	tcase_add_test(tc, test_root_name);
 	tcase_add_test(tc, test_srv_target_whole);
 	tcase_add_test(tc, test_rfc3597_types);
