@@ -1,6 +1,5 @@
 /* config.c -- the INI file: load and free, the inih shim, section headers. */
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -81,15 +80,26 @@ section_domain(struct cfg_ctx *ctx, const char *name)
 		    name, why);
 		return;
 	}
-	const struct cfg_domain *old = config_domain_norm(cfg, norm);
-	if (old != NULL) {
+	/* Hashed once: looked for, then added (or kept for the join). */
+	uint32_t hash = config_index_hash(norm);
+	long old = config_index_find_hash(&cfg->domain_index, cfg->domains,
+	    sizeof(*cfg->domains), norm, hash);
+	if (old >= 0) {
 		config_diag_error(ctx, ctx->line, "duplicate [domain %s] "
-		    "(first on line %d)", norm, old->line);
+		    "(first on line %d)", norm, cfg->domains[old].line);
 		return;
 	}
 	if (config_ctx_append(ctx, &ctx->dseen, &nseen,
 	    sizeof(*ctx->dseen)) == NULL)
 		return;
+	if (ctx->part) {
+		size_t nh = cfg->ndomains;
+		uint32_t *hp = config_ctx_append(ctx, &ctx->dhash, &nh,
+		    sizeof(*hp));
+		if (hp == NULL)
+			return;
+		*hp = hash;
+	}
 	struct cfg_domain *d = config_ctx_append(ctx, &cfg->domains,
 	    &cfg->ndomains, sizeof(*d));
 	if (d == NULL)
@@ -102,8 +112,8 @@ section_domain(struct cfg_ctx *ctx, const char *name)
 		return;
 	}
 	/* A later part's names join the index, checked, in config_read(). */
-	if (!ctx->part && config_index_add(&cfg->domain_index, cfg->domains, sizeof(*d),
-	    cfg->ndomains - 1) == -1)
+	if (!ctx->part && config_index_put_hash(&cfg->domain_index,
+	    cfg->domains, sizeof(*d), cfg->ndomains - 1, hash, false) == -1)
 		ctx->oom = true;
 	ctx->cur = cfg->ndomains - 1;
 	config_seen_start(ctx, &ctx->dseen[ctx->cur]);
@@ -122,15 +132,25 @@ section_host(struct cfg_ctx *ctx, const char *name)
 		    name, why);
 		return;
 	}
-	const struct cfg_host *old = config_host_norm(cfg, norm);
-	if (old != NULL) {
+	uint32_t hash = config_index_hash(norm);
+	long old = config_index_find_hash(&cfg->host_index, cfg->hosts,
+	    sizeof(*cfg->hosts), norm, hash);
+	if (old >= 0) {
 		config_diag_error(ctx, ctx->line, "duplicate [host %s] "
-		    "(first on line %d)", norm, old->line);
+		    "(first on line %d)", norm, cfg->hosts[old].line);
 		return;
 	}
 	if (config_ctx_append(ctx, &ctx->hseen, &nseen,
 	    sizeof(*ctx->hseen)) == NULL)
 		return;
+	if (ctx->part) {
+		size_t nh = cfg->nhosts;
+		uint32_t *hp = config_ctx_append(ctx, &ctx->hhash, &nh,
+		    sizeof(*hp));
+		if (hp == NULL)
+			return;
+		*hp = hash;
+	}
 	struct cfg_host *h = config_ctx_append(ctx, &cfg->hosts, &cfg->nhosts,
 	    sizeof(*h));
 	if (h == NULL)
@@ -145,8 +165,8 @@ section_host(struct cfg_ctx *ctx, const char *name)
 		return;
 	}
 	/* A later part's names join the index, checked, in config_read(). */
-	if (!ctx->part && config_index_add(&cfg->host_index, cfg->hosts, sizeof(*h),
-	    cfg->nhosts - 1) == -1)
+	if (!ctx->part && config_index_put_hash(&cfg->host_index, cfg->hosts,
+	    sizeof(*h), cfg->nhosts - 1, hash, false) == -1)
 		ctx->oom = true;
 	ctx->cur = cfg->nhosts - 1;
 	config_seen_start(ctx, &ctx->hseen[ctx->cur]);
@@ -205,8 +225,8 @@ section_header(struct cfg_ctx *ctx, char *p)
 		return;
 	}
 	char *kind = config_trim(p + 1), *name;
-	for (name = kind; *name != '\0' && !isspace((unsigned char)*name);
-	    name++)
+	for (name = kind; *name != '\0' &&
+	    !config_isspace((unsigned char)*name); name++)
 		;
 	if (*name != '\0')
 		*name++ = '\0';
@@ -394,11 +414,16 @@ has_separator(const char *p)
 			return true;
 		if (*p == ';' && space)
 			return false;
-		space = isspace((unsigned char)*p) != 0;
+		space = config_isspace((unsigned char)*p);
 	}
 	return false;
 }
 
+/*
+ * The line is looked at where it lies in the file and copied once, into
+ * inih's own buffer: it was copied to ours first, then trimmed and copied
+ * again (with a strlen()) for inih.
+ */
 static char *
 line_reader(char *str, int num, void *stream)
 {
@@ -407,39 +432,21 @@ line_reader(char *str, int num, void *stream)
 	if (ctx->oom || ctx->src >= ctx->src_end)
 		return NULL;
 	/* As getline() did: up to a '\n', which may be missing at the end. */
-	const char *nl = memchr(ctx->src, '\n',
-	    (size_t)(ctx->src_end - ctx->src));
-	size_t n = (nl != NULL ? (size_t)(nl - ctx->src) + 1 :
-	    (size_t)(ctx->src_end - ctx->src));
-	if (n + 1 > ctx->bufcap) {
-		size_t cap = ctx->bufcap ? ctx->bufcap : 256;
-		while (cap < n + 1)
-			cap *= 2;
-		char *b = realloc(ctx->buf, cap);
-		if (b == NULL) {
-			ctx->oom = true;
-			return NULL;
-		}
-		ctx->buf = b;
-		ctx->bufcap = cap;
-	}
-	memcpy(ctx->buf, ctx->src, n);
-	ctx->buf[n] = '\0';
-	ctx->src += n;
+	const char *s = ctx->src;
+	const char *nl = memchr(s, '\n', (size_t)(ctx->src_end - s));
+	size_t len = (nl != NULL ? (size_t)(nl - s) + 1 :
+	    (size_t)(ctx->src_end - s));
+	ctx->src += len;
 	ctx->line++;
-	size_t len = n;
-	while (len > 0 && (ctx->buf[len - 1] == '\n' ||
-	    ctx->buf[len - 1] == '\r'))
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
 		len--;
-	ctx->buf[len] = '\0';
 	str[0] = '\n';
 	str[1] = '\0';
-	char *p = ctx->buf;
-	if (ctx->line == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0) {
-		p += 3;
+	if (ctx->line == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+		s += 3;
 		len -= 3;
 	}
-	if (memchr(p, '\0', len) != NULL) {
+	if (memchr(s, '\0', len) != NULL) {
 		config_diag_error(ctx, ctx->line, "NUL character in line");
 		return str;
 	}
@@ -448,29 +455,43 @@ line_reader(char *str, int num, void *stream)
 	if (len > max) {
 		config_diag_error(ctx, ctx->line, "line too long (more than %zu "
 		    "characters)", max);
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '[') {
+		while (len > 0 && config_isspace((unsigned char)*s)) {
+			s++;
+			len--;
+		}
+		if (len > 0 && *s == '[') {
 			ctx->sect = CFG_SECT_IGNORE;
 			ctx->seen = &ctx->ignore_seen;
 		}
 		return str;
 	}
-	while (isspace((unsigned char)*p))
+	/* The header's handling may cut it: inih gets an empty line after. */
+	memcpy(str, s, len);
+	str[len] = '\0';
+	char *p = str;
+	while (config_isspace((unsigned char)*p))
 		p++;
-	if (*p == '\0' || *p == ';' || *p == '#')
+	if (*p == '\0' || *p == ';' || *p == '#') {
+		str[0] = '\n';
+		str[1] = '\0';
 		return str;
+	}
 	if (*p == '[') {
 		section_header(ctx, p);
+		str[0] = '\n';
+		str[1] = '\0';
 		return str;
 	}
 	if (!has_separator(p)) {
 		config_diag_error(ctx, ctx->line, "expected 'key = value' or a "
 		    "[section] header");
+		str[0] = '\n';
+		str[1] = '\0';
 		return str;
 	}
-	len = strlen(p);
-	memcpy(str, p, len);
+	len -= (size_t)(p - str);
+	if (p != str)
+		memmove(str, p, len);
 	str[len] = '\n';
 	str[len + 1] = '\0';
 	return str;
@@ -481,9 +502,6 @@ config_parse_range(struct cfg_ctx *ctx)
 {
 	int rc = ini_parse_stream(line_reader, ctx, key_handler, ctx);
 
-	free(ctx->buf);
-	ctx->buf = NULL;
-	ctx->bufcap = 0;
 	if (rc == -2)
 		ctx->oom = true;
 	return rc;

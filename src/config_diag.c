@@ -237,6 +237,8 @@ config_ctx_free_seen(struct cfg_ctx *ctx)
 	free(ctx->vseen);
 	free(ctx->dseen);
 	free(ctx->hseen);
+	free(ctx->dhash);
+	free(ctx->hhash);
 	free(ctx->rseen);
 	free(ctx->kseen);
 	free(ctx->seen_ent);

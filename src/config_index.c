@@ -18,8 +18,8 @@
 _Static_assert(offsetof(struct cfg_domain, name) == 0, "name first");
 _Static_assert(offsetof(struct cfg_host, name) == 0, "name first");
 
-static uint32_t
-name_hash(const char *s)
+uint32_t
+config_index_hash(const char *s)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a */
 
@@ -39,13 +39,11 @@ item_name(const void *base, size_t stride, size_t i)
 	return name;
 }
 
-/* The position of name, or -1. */
-static long
-index_find(const struct cfg_index *x, const void *base, size_t stride,
-    const char *name)
+/* The position of name, whose config_index_hash() is h, or -1. */
+long
+config_index_find_hash(const struct cfg_index *x, const void *base,
+    size_t stride, const char *name, uint32_t h)
 {
-	uint32_t h = name_hash(name);
-
 	if (x->slot == NULL)
 		return -1;
 	for (size_t i = h & x->mask;; i = (i + 1) & x->mask) {
@@ -82,10 +80,19 @@ slots_new(size_t n)
 	return p;
 }
 
-/* Adds pos; with check, not when its name is there (1). -1: out of memory. */
-static int
-index_put(struct cfg_index *x, const void *base, size_t stride, size_t pos,
-    bool check)
+static long
+index_find(const struct cfg_index *x, const void *base, size_t stride,
+    const char *name)
+{
+	if (x->slot == NULL)
+		return -1;
+	return config_index_find_hash(x, base, stride, name,
+	    config_index_hash(name));
+}
+
+int
+config_index_put_hash(struct cfg_index *x, const void *base, size_t stride,
+    size_t pos, uint32_t h, bool check)
 {
 	if ((x->n + 1) * 2 > (x->slot ? x->mask + 1 : 0)) {
 		size_t size = x->slot ? (x->mask + 1) * 2 : 64;
@@ -105,7 +112,6 @@ index_put(struct cfg_index *x, const void *base, size_t stride, size_t pos,
 		x->mask = size - 1;
 	}
 	const char *name = item_name(base, stride, pos);
-	uint32_t h = name_hash(name);
 	size_t j = h & x->mask;
 	for (; x->slot[j].pos != 0; j = (j + 1) & x->mask)
 		if (check && x->slot[j].hash == h && strcmp(item_name(base,
@@ -121,14 +127,16 @@ int
 config_index_add(struct cfg_index *x, const void *base, size_t stride,
     size_t pos)
 {
-	return index_put(x, base, stride, pos, false);
+	return config_index_put_hash(x, base, stride, pos,
+	    config_index_hash(item_name(base, stride, pos)), false);
 }
 
 int
 config_index_put(struct cfg_index *x, const void *base, size_t stride,
     size_t pos)
 {
-	return index_put(x, base, stride, pos, true);
+	return config_index_put_hash(x, base, stride, pos,
+	    config_index_hash(item_name(base, stride, pos)), true);
 }
 
 /* Lower case, no trailing dot: the form names are stored in. */

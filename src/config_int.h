@@ -250,8 +250,6 @@ struct cfg_ctx {
 	FILE		*diag;
 	int		 line;
 	int		 read_errno;
-	char		*buf;		/* the current line, NUL-terminated */
-	size_t		 bufcap;
 	enum cfg_sect	 sect;
 	size_t		 cur;		/* index of the current view/domain/host */
 	struct cfg_seen	*seen;		/* the current section's */
@@ -261,6 +259,8 @@ struct cfg_ctx {
 	struct cfg_seen	*vseen;		/* parallel to cfg->views */
 	struct cfg_seen	*dseen;		/* parallel to cfg->domains */
 	struct cfg_seen	*hseen;		/* parallel to the [host] sections */
+	uint32_t	*dhash;		/* a part's: its domains' name hashes */
+	uint32_t	*hhash;		/* and its hosts' */
 	size_t		 nhost_sections; /* cfg->hosts[0..n) are [host]s */
 	struct cfg_seen	*rseen;		/* parallel to cfg->roles */
 	struct cfg_seen	*kseen;		/* parallel to cfg->keys */
@@ -350,6 +350,16 @@ const struct cfg_domain	*config_zone_of_norm(const struct config *cfg,
 /* The same, unless the name is there: then 1 and nothing added. */
 int	config_index_put(struct cfg_index *x, const void *base, size_t stride,
 	    size_t pos);
+/*
+ * The same with the name's hash given, for a name hashed once: looked for,
+ * then added (section_domain()), or hashed in a later part's thread and
+ * added at the join (config_read.c).
+ */
+uint32_t config_index_hash(const char *name);
+long	config_index_find_hash(const struct cfg_index *x, const void *base,
+	    size_t stride, const char *name, uint32_t h);
+int	config_index_put_hash(struct cfg_index *x, const void *base,
+	    size_t stride, size_t pos, uint32_t h, bool check);
 
 /* config_roles.c: role sections, and the names they and domains make. */
 void	config_roles_section(struct cfg_ctx *ctx, const struct ocs_role_def *role,

@@ -152,12 +152,13 @@ join(struct cfg_ctx *ctx, struct part *p)
 	    sizeof(*cfg->hosts)) == -1)
 		goto oom;
 	int dup = 0;
+	/* The names were hashed in the part's thread: here only placed. */
 	for (size_t i = nd; dup == 0 && i < cfg->ndomains; i++)
-		dup = config_index_put(&cfg->domain_index, cfg->domains,
-		    sizeof(*cfg->domains), i);
+		dup = config_index_put_hash(&cfg->domain_index, cfg->domains,
+		    sizeof(*cfg->domains), i, x2->dhash[i - nd], true);
 	for (size_t i = nh; dup == 0 && i < cfg->nhosts; i++)
-		dup = config_index_put(&cfg->host_index, cfg->hosts,
-		    sizeof(*cfg->hosts), i);
+		dup = config_index_put_hash(&cfg->host_index, cfg->hosts,
+		    sizeof(*cfg->hosts), i, x2->hhash[i - nh], true);
 	if (dup == 0) {
 		ctx->nhost_sections = cfg->nhosts;
 		return 0;
@@ -198,6 +199,8 @@ part_free(struct part *p, bool moved)
 	config_diag_flush(&p->ctx);
 	free(p->ctx.dseen);
 	free(p->ctx.hseen);
+	free(p->ctx.dhash);
+	free(p->ctx.hhash);
 	free(p->ctx.seen_ent);
 }
 

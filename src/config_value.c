@@ -31,10 +31,10 @@ why_set(char *why, size_t whylen, const char *fmt, ...)
 char *
 config_trim(char *s)
 {
-	while (isspace((unsigned char)*s))
+	while (config_isspace((unsigned char)*s))
 		s++;
 	char *e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
+	while (e > s && config_isspace((unsigned char)e[-1]))
 		*--e = '\0';
 	return s;
 }

@@ -19,6 +19,17 @@
 #define CONFIG_VIEW_NAME_MAX	63
 #define CONFIG_WHY_LEN		128
 
+/*
+ * isspace() as the "C" locale has it, which the daemon never leaves: the
+ * reader asked libc's table through a call for each character (3% of the
+ * read at 100,000 domains).
+ */
+static inline bool
+config_isspace(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /* s without its leading and trailing white space (s is cut in place). */
 char	*config_trim(char *s);
 

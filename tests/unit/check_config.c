@@ -995,6 +995,16 @@ START_TEST(test_err_line_too_long)
 	ck_msg(1, "line too long");
 	ck_msg(6, "unknown key 'bogus'");
 	ck_assert_uint_eq(diag_lines(), 2);
+
+	/* Indented past the limit, a header is still one: its keys ignored. */
+	memset(longname, ' ', 250);
+	longname[250] = '\0';
+	snprintf(text, sizeof(text), MINIMAL "%s[host x.example.com]\n"
+	    "bogus = 1\n", longname);
+	cfg = load_text(text);
+	ck_assert_ptr_null(cfg);
+	ck_msg(5, "line too long");
+	ck_assert_uint_eq(diag_lines(), 1);
 }
 END_TEST
 
@@ -1202,6 +1212,12 @@ START_TEST(test_syntax)
 	    "expected 'key = value'");
 	expect_error("[server]\nttl = 60 # comment\n" MINIMAL, 2,
 	    "ttl: '60 # comment' is not a number");
+	/* The BOM's first two bytes alone are no BOM, but a bad line. */
+	expect_error("\xef\xbb\n" MINIMAL, 1,
+	    "expected 'key = value' or a [section] header");
+	/* The BOM on the first line only. */
+	expect_error("[server]\n\xef\xbb\xbfttl = 60\n" MINIMAL, 2,
+	    "unknown key '\xef\xbb\xbfttl' in [server]");
 }
 END_TEST
 

@@ -179,6 +179,45 @@ START_TEST(test_duplicate_across_halves)
 }
 END_TEST
 
+/*
+ * Both of a name's sections in the second half: that part has no index of
+ * its own, so the join (with the names hashed in the part) must find it.
+ */
+START_TEST(test_duplicate_within_second_half)
+{
+	make_text(NDOM - 1, "[host pool01.d03990.lab]");
+	ck_assert(!read_joined());
+	ck_assert_ptr_null(load());
+	expect_diag("duplicate [host pool01.d03990.lab] (first on line 23948)",
+	    DOM_LINE(NDOM - 1) + 2);
+	ck_assert_int_eq(DOM_LINE(3990) + 3, 23948);
+}
+END_TEST
+
+/* The hashed look-up and insertion agree with the plain ones. */
+START_TEST(test_index_hash)
+{
+	struct cfg_index x;
+	const char *names[] = { "a.lab", "b.lab", "a.lab" };
+
+	memset(&x, 0, sizeof(x));
+	ck_assert_int_eq(config_index_find_hash(&x, names, sizeof(names[0]),
+	    "a.lab", config_index_hash("a.lab")), -1);
+	ck_assert_int_eq(config_index_put_hash(&x, names, sizeof(names[0]), 0,
+	    config_index_hash(names[0]), true), 0);
+	ck_assert_int_eq(config_index_put(&x, names, sizeof(names[0]), 1), 0);
+	/* The same name again: 1 with check, nothing added. */
+	ck_assert_int_eq(config_index_put_hash(&x, names, sizeof(names[0]), 2,
+	    config_index_hash(names[2]), true), 1);
+	ck_assert_uint_eq(x.n, 2);
+	ck_assert_int_eq(config_index_find_hash(&x, names, sizeof(names[0]),
+	    "b.lab", config_index_hash("b.lab")), 1);
+	ck_assert_int_eq(config_index_find_hash(&x, names, sizeof(names[0]),
+	    "c.lab", config_index_hash("c.lab")), -1);
+	free(x.slot);
+}
+END_TEST
+
 /* A message in the second half: the file's own line number. */
 START_TEST(test_error_in_second_half)
 {
@@ -216,6 +255,8 @@ read_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_halves_joined);
 	tcase_add_test(tc, test_duplicate_across_halves);
+	tcase_add_test(tc, test_duplicate_within_second_half);
+	tcase_add_test(tc, test_index_hash);
 	tcase_add_test(tc, test_error_in_second_half);
 	tcase_add_test(tc, test_other_section_in_second_half);
 	suite_add_tcase(s, tc);

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <check.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,6 +369,15 @@ START_TEST(test_lists)
 }
 END_TEST
 
+/* config_isspace() is isspace() of the "C" locale, for every byte. */
+START_TEST(test_isspace)
+{
+	for (int c = 0; c < 256; c++)
+		ck_assert_msg(config_isspace(c) == (isspace(c) != 0),
+		    "byte %d", c);
+}
+END_TEST
+
 static Suite *
 config_value_suite(void)
 {
@@ -384,6 +394,7 @@ config_value_suite(void)
 	tcase_add_test(tc, test_listen);
 	tcase_add_test(tc, test_notify_metrics);
 	tcase_add_test(tc, test_lists);
+	tcase_add_test(tc, test_isspace);
 	suite_add_tcase(s, tc);
 	return s;
 }
