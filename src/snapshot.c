@@ -115,19 +115,23 @@ struct hash_job {
 	int			 rc[PAR_THREADS_MAX];
 };
 
-/* Part k of n hashes every n-th zone of the view from its k-th on. */
+/*
+ * Part k of n hashes the k-th run of the view's zones: a run apiece, not
+ * every n-th zone, or the parts write the same cache lines of sv->xz.
+ */
 static void
 hash_part(void *arg, size_t k, size_t n)
 {
 	struct hash_job *j = arg;
 	struct ixfr_hash_scratch hs;
-	size_t z[IXFR_HASH_WAYS], m = 0;
+	size_t z[IXFR_HASH_WAYS], m = 0, nz = j->sv->sv.nzones;
+	size_t end = nz * (k + 1) / n;
 
 	memset(&hs, 0, sizeof(hs));
 	j->rc[k] = 0;
-	for (size_t i = k; i < j->sv->sv.nzones && j->rc[k] == 0; i += n) {
+	for (size_t i = nz * k / n; i < end && j->rc[k] == 0; i++) {
 		z[m++] = i;
-		if (m == IXFR_HASH_WAYS || i + n >= j->sv->sv.nzones) {
+		if (m == IXFR_HASH_WAYS || i + 1 == end) {
 			j->rc[k] = hash_zones(j->sv, z, m, &hs);
 			m = 0;
 		}
