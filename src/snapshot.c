@@ -196,6 +196,57 @@ cmp_ref(const void *a, const void *b)
 	return x->v < y->v ? -1 : x->v > y->v;
 }
 
+/* Names sorted apiece: below it, one thread sorts them all. */
+#define SORT_PARALLEL_MIN	512
+
+struct sort_job {
+	struct name_ref	*v;
+	size_t		 n;
+};
+
+static void
+sort_part(void *arg, size_t k, size_t n)
+{
+	struct sort_job *j = arg;
+	size_t from = j->n * k / n, to = j->n * (k + 1) / n;
+
+	qsort(j->v + from, to - from, sizeof(*j->v), cmp_ref);
+}
+
+/*
+ * v[0..n) sorted by cmp_ref(): in runs on every CPU, then merged (no two
+ * refs compare equal: a view has one zone of a name). Returns the sorted
+ * array, v or a new one (v freed).
+ */
+static struct name_ref *
+sort_refs(struct name_ref *v, size_t n)
+{
+	struct sort_job j = { v, n };
+	size_t np = par_parts(n, SORT_PARALLEL_MIN);
+	struct name_ref *out = np > 1 ? malloc(n * sizeof(*out)) : NULL;
+	size_t at[PAR_THREADS_MAX], end[PAR_THREADS_MAX];
+
+	if (out == NULL) {
+		qsort(v, n, sizeof(*v), cmp_ref);
+		return v;
+	}
+	par_run(np, sort_part, &j);
+	for (size_t k = 0; k < np; k++) {
+		at[k] = n * k / np;
+		end[k] = n * (k + 1) / np;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t best = np;
+		for (size_t k = 0; k < np; k++)
+			if (at[k] < end[k] && (best == np ||
+			    cmp_ref(&v[at[k]], &v[at[best]]) < 0))
+				best = k;
+		out[i] = v[at[best]++];
+	}
+	free(v);
+	return out;
+}
+
 static int
 cmp_zone(const void *key, const void *elem)
 {
@@ -368,7 +419,7 @@ snapshot_serials(struct snapshot *s, const struct snapshot *prev, FILE *diag)
 			tmp[k++] = (struct name_ref){
 			    name_head(s->views[v].sv.zones[z].name),
 			    s->views[v].sv.zones[z].name, v, z };
-	qsort(tmp, n, sizeof(*tmp), cmp_ref);
+	tmp = sort_refs(tmp, n);
 	for (size_t i = 0; i < n; i++) {
 		s->refs[i] = (struct snapshot_zref){ tmp[i].v, tmp[i].z };
 		if (i == 0 || tmp[i].head != tmp[i - 1].head ||

@@ -442,7 +442,7 @@ START_TEST(test_snapshot_serials_many)
 	char *t1 = many_ini(MANY_ZONES, MANY_ZONES);
 	struct snapshot *a = testconf_snapshot(t1);
 	ck_assert_ptr_nonnull(a);
-	ck_assert_uint_gt(a->nnames, 512);	/* HASH_PARALLEL_MIN */
+	ck_assert_uint_gt(a->nnames, 512);	/* HASH_ and SORT_PARALLEL_MIN */
 	for (size_t i = 1; i < a->nnames; i++)
 		ck_assert_int_lt(strcmp(a->zones[i - 1].name, a->zones[i].name), 0);
 	const struct snapshot_view *sv = &a->views[0];
