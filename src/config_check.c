@@ -88,7 +88,8 @@ row_defaults(struct cfg_ctx *ctx, enum cfg_sect sect,
 				break;
 			memcpy(text, kd->dtext, l1);
 			memcpy(text + l1, domain, l2 + 1);
-			config_key_set(ctx, &ref, kd->name, text, obj);
+			/* A label and a stored name: stored form, not parsed again. */
+			config_key_set_norm(ctx, &ref, text, obj);
 			break;
 		}
 		case CFG_DEF_INHERIT: {

@@ -277,6 +277,9 @@ struct cfg_ctx {
 void	config_key_init(enum cfg_sect sect, void *obj);
 void	config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	    const char *key, const char *value, void *obj);
+/* The same, of a name already in stored form (no parse): see config_set.c. */
+void	config_key_set_norm(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
+	    const char *norm, void *obj);
 /* The value of slot in obj (the struct of its section). */
 void	*config_key_value(const struct cfg_keydef *kd, enum cfg_key slot,
 	    const void *obj);

@@ -535,6 +535,49 @@ set_member(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
 	(type **)(void *)((char *)(obj) + (kd)->off), \
 	(size_t *)(void *)((char *)(obj) + (kd)->noff)
 
+/*
+ * config_key_set() of a name already in stored form (a default made of a
+ * label and a stored domain name: parsing it again gives it back as it
+ * is), stored as config_key_set() stores it; other types that way.
+ */
+void
+config_key_set_norm(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
+    const char *norm, void *obj)
+{
+	const struct cfg_keydef *kd = ref->def;
+
+	if (kd->type != CFG_T_NAME && kd->type != CFG_T_MAILBOX &&
+	    kd->type != CFG_T_NAMES) {
+		config_key_set(ctx, ref, kd->name, norm, obj);
+		return;
+	}
+	if (kd->lineoff != 0)
+		memcpy((char *)obj + kd->lineoff, &ctx->line, sizeof(int));
+	if (kd->type != CFG_T_NAMES) {
+		char **out = config_key_value(kd, ref->slot, obj);
+		config_str_free(ctx->strs, *out);
+		*out = config_ctx_strdup(ctx, norm);
+		return;
+	}
+	char ***v = (char ***)(void *)((char *)obj + kd->off);
+	size_t *n = (size_t *)(void *)((char *)obj + kd->noff);
+	for (size_t j = 0; j < *n; j++)
+		if (strcmp((*v)[j], norm) == 0) {
+			config_diag_error(ctx, ctx->line, "%s: %s repeated",
+			    kd->name, norm);
+			return;
+		}
+	char *name = config_ctx_strdup(ctx, norm);
+	if (name == NULL)
+		return;
+	char **nn = config_ctx_append_small(ctx, v, n, sizeof(*nn));
+	if (nn == NULL) {
+		config_str_free(ctx->strs, name);
+		return;
+	}
+	*nn = name;
+}
+
 void
 config_key_set(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
     const char *key, const char *value, void *obj)

@@ -1474,6 +1474,36 @@ START_TEST(test_link_near)
 }
 END_TEST
 
+/*
+ * The ns and hostmaster defaults are made of the domain's stored name (lower
+ * case, no final dot), however the file spells it; a given key stays.
+ */
+START_TEST(test_defaults_stored_form)
+{
+	struct config	*cfg;
+
+	cfg = load_text("[domain CoNtoso.COM.]\npool = p.contoso.com\n"
+	    "[host p.contoso.com]\naddress = 10.0.0.1\n"
+	    "[domain Fabrikam.com]\npool = p.fabrikam.com\n"
+	    "ns = NS9.fabrikam.com, ns8.fabrikam.com\n"
+	    "hostmaster = Admin@Fabrikam.com\n"
+	    "[host p.fabrikam.com]\naddress = 10.0.0.2\n");
+	ck_assert_ptr_nonnull(cfg);
+	const struct cfg_domain *c = config_domain(cfg, "contoso.com");
+	const struct cfg_domain *f = config_domain(cfg, "fabrikam.com");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(c->nns, 1);
+	ck_assert_str_eq(c->ns[0], "ns1.contoso.com");
+	ck_assert_str_eq(c->hostmaster, "hostmaster.contoso.com");
+	ck_assert_uint_eq(f->nns, 2);
+	ck_assert_str_eq(f->ns[0], "ns9.fabrikam.com");
+	ck_assert_str_eq(f->ns[1], "ns8.fabrikam.com");
+	ck_assert_str_eq(f->hostmaster, "admin.fabrikam.com");
+	config_free(cfg);
+}
+END_TEST
+
 /* The parts' messages come out in line order, as from one pass. */
 START_TEST(test_large_messages)
 {
@@ -1551,6 +1581,7 @@ config_suite(void)
 	tcase_add_test(tc, test_warn_host_no_domain);
 	tcase_add_test(tc, test_large_link);
 	tcase_add_test(tc, test_link_near);
+	tcase_add_test(tc, test_defaults_stored_form);
 	suite_add_tcase(s, tc);
 	return s;
 }
