@@ -63,7 +63,7 @@ answer_table_insert(struct answer_table *t, const uint8_t *name, size_t len,
 	if (t->nnodes >= UINT32_MAX - 1)
 		return NULL;
 	uint8_t *copy = arena_alloc(&t->scratch, len);
-	size_t at = answer_block_reserve(&t->nodes, sizeof(*n),
+	size_t at = answer_block_take(&t->nodes, sizeof(*n),
 	    _Alignof(struct node));
 	if (copy == NULL || at == SIZE_MAX)
 		return NULL;

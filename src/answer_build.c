@@ -44,10 +44,12 @@ node_add_rrs(struct answer_table *t, struct node *n, const struct enc_rr *rr,
 			cap = n->nrrs + count;
 		if (cap > UINT32_MAX)
 			return -1;
-		const struct enc_rr **v = arena_alloc(&t->scratch, cap * sizeof(*v));
-		uint16_t *ty = arena_alloc(&t->scratch, cap * sizeof(*ty));
-		if (v == NULL || ty == NULL)
+		/* One allocation: the types follow the records' pointers. */
+		const struct enc_rr **v = arena_alloc(&t->scratch,
+		    cap * (sizeof(*v) + sizeof(uint16_t)));
+		if (v == NULL)
 			return -1;
+		uint16_t *ty = (uint16_t *)(void *)(v + cap);
 		if (n->nrrs > 0) {
 			memcpy(v, n->rrs, n->nrrs * sizeof(*v));
 			memcpy(ty, n->types, n->nrrs * sizeof(*ty));

@@ -57,7 +57,7 @@ var_put(struct answer_builder *b, size_t len_noadd, size_t arcount,
 {
 	struct enc *e = b->enc;
 	size_t len = e->len - skip;
-	size_t at = answer_block_reserve(&b->out, sizeof(struct answer_var) +
+	size_t at = answer_block_take(&b->out, sizeof(struct answer_var) +
 	    len, _Alignof(struct answer_var));
 
 	if (at == SIZE_MAX || at - b->node_at > UINT32_MAX)
@@ -153,7 +153,7 @@ ans_array(struct answer_builder *b, size_t nanswers, bool other)
 	cn->flags |= other ? CN_OTHER : 0;
 	if (n == 0)
 		return 0;
-	size_t at = answer_block_reserve(&b->out, n * sizeof(struct cans),
+	size_t at = answer_block_take(&b->out, n * sizeof(struct cans),
 	    _Alignof(struct cans));
 	if (at == SIZE_MAX)
 		return -1;
@@ -175,7 +175,7 @@ ans_begin(struct answer_builder *b, size_t i, uint16_t qtype, size_t nvar)
 	uint32_t off = 0;
 
 	if (nvar > 1) {
-		size_t at = answer_block_reserve(&b->out, nvar * sizeof(off),
+		size_t at = answer_block_take(&b->out, nvar * sizeof(off),
 		    sizeof(off));
 		if (at == SIZE_MAX || at - b->node_at > UINT32_MAX)
 			return -1;
@@ -716,9 +716,9 @@ int
 answer_compile_node(struct answer_builder *b, struct node *n)
 {
 	/* Offset 0 is no node: a slot's ref 0 is empty. */
-	if (b->out.len == 0 && answer_block_reserve(&b->out, 4, 4) == SIZE_MAX)
+	if (b->out.len == 0 && answer_block_take(&b->out, 4, 4) == SIZE_MAX)
 		return -1;
-	size_t at = answer_block_reserve(&b->out, sizeof(struct cnode) +
+	size_t at = answer_block_take(&b->out, sizeof(struct cnode) +
 	    n->name_len, REF_UNIT);
 	if (at == SIZE_MAX || at / REF_UNIT > REF_MASK)
 		return -1;
@@ -739,7 +739,7 @@ answer_compile_node(struct answer_builder *b, struct node *n)
 	else
 		rc = compile_plain(b, n);
 	/* The next node starts aligned for its header. */
-	if (rc == 0 && answer_block_reserve(&b->out, 0, REF_UNIT) == SIZE_MAX)
+	if (rc == 0 && answer_block_take(&b->out, 0, REF_UNIT) == SIZE_MAX)
 		rc = -1;
 	return rc;
 }
