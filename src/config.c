@@ -68,6 +68,21 @@ section_view(struct cfg_ctx *ctx, const char *name)
 	ctx->sect = CFG_SECT_VIEW;
 }
 
+/*
+ * A later part keeps each name's hash beside it (*v has n, one per item
+ * so far), for the join to index it without hashing again. 0, or -1.
+ */
+static int
+keep_hash(struct cfg_ctx *ctx, uint32_t **v, size_t n, uint32_t hash)
+{
+	uint32_t *hp = config_ctx_append(ctx, v, &n, sizeof(*hp));
+
+	if (hp == NULL)
+		return -1;
+	*hp = hash;
+	return 0;
+}
+
 static void
 section_domain(struct cfg_ctx *ctx, const char *name)
 {
@@ -92,14 +107,8 @@ section_domain(struct cfg_ctx *ctx, const char *name)
 	if (config_ctx_append(ctx, &ctx->dseen, &nseen,
 	    sizeof(*ctx->dseen)) == NULL)
 		return;
-	if (ctx->part) {
-		size_t nh = cfg->ndomains;
-		uint32_t *hp = config_ctx_append(ctx, &ctx->dhash, &nh,
-		    sizeof(*hp));
-		if (hp == NULL)
-			return;
-		*hp = hash;
-	}
+	if (ctx->part && keep_hash(ctx, &ctx->dhash, cfg->ndomains, hash) < 0)
+		return;
 	struct cfg_domain *d = config_ctx_append(ctx, &cfg->domains,
 	    &cfg->ndomains, sizeof(*d));
 	if (d == NULL)
@@ -143,14 +152,8 @@ section_host(struct cfg_ctx *ctx, const char *name)
 	if (config_ctx_append(ctx, &ctx->hseen, &nseen,
 	    sizeof(*ctx->hseen)) == NULL)
 		return;
-	if (ctx->part) {
-		size_t nh = cfg->nhosts;
-		uint32_t *hp = config_ctx_append(ctx, &ctx->hhash, &nh,
-		    sizeof(*hp));
-		if (hp == NULL)
-			return;
-		*hp = hash;
-	}
+	if (ctx->part && keep_hash(ctx, &ctx->hhash, cfg->nhosts, hash) < 0)
+		return;
 	struct cfg_host *h = config_ctx_append(ctx, &cfg->hosts, &cfg->nhosts,
 	    sizeof(*h));
 	if (h == NULL)
