@@ -84,15 +84,12 @@ render_var(struct answer_builder *b, const uint8_t *qname, uint16_t qtype,
     uint8_t rcode, const struct enc_section *an,
     const struct enc_section *ns, const struct enc_section *ad)
 {
-	size_t noadd, q = 1;
+	size_t noadd;
 
 	if (enc_render(b->enc, qname, qtype, LDNS_RR_CLASS_IN, rcode, an, ns,
 	    ad, &noadd) < 0)
 		return 0;
-	/* The first name of the message: written out, uncompressed. */
-	while (qname[q - 1] != 0)
-		q += 1 + (size_t)qname[q - 1];
-	q += 4;		/* its type and class */
+	size_t q = enc_question_len(b->enc);
 	return var_put(b, noadd - q, ad->n, q);
 }
 

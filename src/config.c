@@ -422,6 +422,15 @@ has_separator(const char *p)
 	return false;
 }
 
+/* What inih gets for a line it is to skip: an empty one. */
+static char *
+blank_line(char *str)
+{
+	str[0] = '\n';
+	str[1] = '\0';
+	return str;
+}
+
 /*
  * The line is looked at where it lies in the file and copied once, into
  * inih's own buffer: it was copied to ours first, then trimmed and copied
@@ -443,15 +452,13 @@ line_reader(char *str, int num, void *stream)
 	ctx->line++;
 	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
 		len--;
-	str[0] = '\n';
-	str[1] = '\0';
 	if (ctx->line == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 		s += 3;
 		len -= 3;
 	}
 	if (memchr(s, '\0', len) != NULL) {
 		config_diag_error(ctx, ctx->line, "NUL character in line");
-		return str;
+		return blank_line(str);
 	}
 	/* inih needs room for "\r\n\0" after the longest line. */
 	size_t max = num > 3 ? (size_t)num - 3 : 0;
@@ -466,7 +473,7 @@ line_reader(char *str, int num, void *stream)
 			ctx->sect = CFG_SECT_IGNORE;
 			ctx->seen = &ctx->ignore_seen;
 		}
-		return str;
+		return blank_line(str);
 	}
 	/* The header's handling may cut it: inih gets an empty line after. */
 	memcpy(str, s, len);
@@ -474,23 +481,16 @@ line_reader(char *str, int num, void *stream)
 	char *p = str;
 	while (config_isspace((unsigned char)*p))
 		p++;
-	if (*p == '\0' || *p == ';' || *p == '#') {
-		str[0] = '\n';
-		str[1] = '\0';
-		return str;
-	}
+	if (*p == '\0' || *p == ';' || *p == '#')
+		return blank_line(str);
 	if (*p == '[') {
 		section_header(ctx, p);
-		str[0] = '\n';
-		str[1] = '\0';
-		return str;
+		return blank_line(str);
 	}
 	if (!has_separator(p)) {
 		config_diag_error(ctx, ctx->line, "expected 'key = value' or a "
 		    "[section] header");
-		str[0] = '\n';
-		str[1] = '\0';
-		return str;
+		return blank_line(str);
 	}
 	len -= (size_t)(p - str);
 	if (p != str)

@@ -16,6 +16,14 @@
 #include "config_int.h"
 #include "config_value.h"
 
+/* Replaces *out with a copy of norm, a name in stored form. 0, or -1. */
+static int
+name_store(struct cfg_ctx *ctx, const char *norm, char **out)
+{
+	config_str_free(ctx->strs, *out);
+	return (*out = config_ctx_strdup(ctx, norm)) == NULL ? -1 : 0;
+}
+
 /* Checks a name value; on success *out is a new copy. */
 static int
 set_name(struct cfg_ctx *ctx, const char *key, const char *value, char **out)
@@ -27,10 +35,7 @@ set_name(struct cfg_ctx *ctx, const char *key, const char *value, char **out)
 		    key, value, why);
 		return -1;
 	}
-	config_str_free(ctx->strs, *out);
-	if ((*out = config_ctx_strdup(ctx, norm)) == NULL)
-		return -1;
-	return 0;
+	return name_store(ctx, norm, out);
 }
 
 /* Replaces *out with a copy of value; NULL for an empty one. */
@@ -391,6 +396,30 @@ set_targets(struct cfg_ctx *ctx, const struct cfg_keydef *kd, const char *key,
 	}
 }
 
+/*
+ * Appends name (stored form, the list's own now) to kd's list, unless it
+ * is there: then an error, and name freed. -1 when out of memory.
+ */
+static int
+names_put(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *name,
+    char ***v, size_t *n)
+{
+	for (size_t j = 0; j < *n; j++)
+		if (strcmp((*v)[j], name) == 0) {
+			config_diag_error(ctx, ctx->line, "%s: %s repeated",
+			    kd->name, name);
+			config_str_free(ctx->strs, name);
+			return 0;
+		}
+	char **nn = config_ctx_append_small(ctx, v, n, sizeof(*nn));
+	if (nn == NULL) {
+		config_str_free(ctx->strs, name);
+		return -1;
+	}
+	*nn = name;
+	return 0;
+}
+
 static void
 set_names(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
     char ***v, size_t *n)
@@ -406,22 +435,8 @@ set_names(struct cfg_ctx *ctx, const struct cfg_keydef *kd, char *list,
 		char *name = NULL;
 		if (set_name(ctx, kd->name, item, &name) == -1)
 			continue;
-		size_t j;
-		for (j = 0; j < *n; j++)
-			if (strcmp((*v)[j], name) == 0)
-				break;
-		if (j < *n) {
-			config_diag_error(ctx, ctx->line, "%s: %s repeated",
-			    kd->name, name);
-			config_str_free(ctx->strs, name);
-			continue;
-		}
-		char **nn = config_ctx_append_small(ctx, v, n, sizeof(*nn));
-		if (nn == NULL) {
-			config_str_free(ctx->strs, name);
+		if (names_put(ctx, kd, name, v, n) < 0)
 			break;
-		}
-		*nn = name;
 	}
 }
 
@@ -554,28 +569,12 @@ config_key_set_norm(struct cfg_ctx *ctx, const struct cfg_keyref *ref,
 	if (kd->lineoff != 0)
 		memcpy((char *)obj + kd->lineoff, &ctx->line, sizeof(int));
 	if (kd->type != CFG_T_NAMES) {
-		char **out = config_key_value(kd, ref->slot, obj);
-		config_str_free(ctx->strs, *out);
-		*out = config_ctx_strdup(ctx, norm);
+		(void)name_store(ctx, norm, config_key_value(kd, ref->slot, obj));
 		return;
 	}
-	char ***v = (char ***)(void *)((char *)obj + kd->off);
-	size_t *n = (size_t *)(void *)((char *)obj + kd->noff);
-	for (size_t j = 0; j < *n; j++)
-		if (strcmp((*v)[j], norm) == 0) {
-			config_diag_error(ctx, ctx->line, "%s: %s repeated",
-			    kd->name, norm);
-			return;
-		}
 	char *name = config_ctx_strdup(ctx, norm);
-	if (name == NULL)
-		return;
-	char **nn = config_ctx_append_small(ctx, v, n, sizeof(*nn));
-	if (nn == NULL) {
-		config_str_free(ctx->strs, name);
-		return;
-	}
-	*nn = name;
+	if (name != NULL)
+		(void)names_put(ctx, kd, name, LIST_OF(kd, obj, char *));
 }
 
 void

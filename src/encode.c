@@ -247,10 +247,16 @@ enc_render(struct enc *e, const uint8_t *qname, uint16_t qtype,
 	return e->full ? -1 : 0;
 }
 
+size_t
+enc_question_len(const struct enc *e)
+{
+	return name_len(e->buf + DNS_HEADER_SIZE, e->buf + e->len) + 4;
+}
+
 void
 enc_drop_question(struct enc *e, size_t *noadd)
 {
-	size_t q = name_len(e->buf + DNS_HEADER_SIZE, e->buf + e->len) + 4;
+	size_t q = enc_question_len(e);
 
 	memmove(e->buf + DNS_HEADER_SIZE, e->buf + DNS_HEADER_SIZE + q,
 	    e->len - DNS_HEADER_SIZE - q);

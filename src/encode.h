@@ -84,6 +84,8 @@ int	enc_render(struct enc *e, const uint8_t *qname, uint16_t qtype,
  * *noadd moves with it.
  */
 void	enc_drop_question(struct enc *e, size_t *noadd);
+/* The bytes of the message's question (its name, type and class). */
+size_t	enc_question_len(const struct enc *e);
 
 /*
  * The same without the question, for answers that serve many query names

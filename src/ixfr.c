@@ -94,13 +94,22 @@ fnv_rr(uint64_t h, const struct ixfr_rr *rr)
 }
 
 /* Sorted first, so that the order the records were made in does not count. */
+#define HASH_SOA_MAX	1024	/* two names and 20 bytes: at most 10 + 530 */
+
+/* Whether the SOA is hashed (its serial zeroed): one with a serial. */
+static bool
+hash_soa(const struct ixfr_rrs *rrs)
+{
+	return rrs->soa.len >= 20 && rrs->soa.len <= HASH_SOA_MAX;
+}
+
 uint64_t
 ixfr_rrs_hash(const struct ixfr_rrs *rrs)
 {
 	uint64_t h = FNV_OFFSET;
-	uint8_t soa[1024];	/* two names and 20 bytes: at most 10 + 530 */
+	uint8_t soa[HASH_SOA_MAX];
 
-	if (rrs->soa.len >= 20 && rrs->soa.len <= sizeof(soa)) {
+	if (hash_soa(rrs)) {
 		memcpy(soa, rrs->soa.ptr, rrs->soa.len);
 		memset(soa + rrs->soa.len - 20, 0, 4);
 		struct ixfr_rr s = { soa, rrs->soa.len };
@@ -120,7 +129,7 @@ static size_t
 hash_row(const struct ixfr_rrs *rrs, uint8_t *out)
 {
 	size_t at = 0;
-	bool soa = rrs->soa.len >= 20 && rrs->soa.len <= 1024;
+	bool soa = hash_soa(rrs);
 
 	for (size_t i = soa ? 0 : 1; i <= rrs->n; i++) {
 		const struct ixfr_rr *rr = i == 0 ? &rrs->soa : &rrs->v[i - 1];
