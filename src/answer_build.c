@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "answer_int.h"
 #include "encode.h"
+#include "log.h"
 #include "par.h"
 #include "synth.h"
 
@@ -520,6 +522,9 @@ answer_table_build_from(const struct synth_view *sv,
 	if (t->bslots == NULL)
 		goto fail;
 
+	struct timespec t0;
+	double ms_insert, ms_flags, ms_compile;
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (size_t zi = 0; zi < sv->nzones; zi++) {
 		const struct synth_zone *sz = &sv->zones[zi];
 		struct answer_zone *z = &t->zones[t->zof[zi]];
@@ -533,6 +538,7 @@ answer_table_build_from(const struct synth_view *sv,
 		    insert_zone(t, z, recs, count) < 0)
 			goto fail;
 	}
+	ms_insert = log_lap_ms(&t0);
 	/*
 	 * Every node's records sorted by type and its CNAME flag set before any
 	 * is compiled: following a chain looks at the nodes further on.
@@ -551,6 +557,7 @@ answer_table_build_from(const struct synth_view *sv,
 		mark_delegated(t);
 	if ((parent = zone_parents(t)) == NULL)
 		goto fail;
+	ms_flags = log_lap_ms(&t0);
 	for (size_t k = 0; k < njobs; k++)
 		jobs[k].b.parent = parent;
 	/*
@@ -566,10 +573,15 @@ answer_table_build_from(const struct synth_view *sv,
 		return NULL;
 	}
 	free(parent);
+	ms_compile = log_lap_ms(&t0);
 	if (answer_table_seal(t) < 0) {
 		answer_table_free(t);
 		return NULL;
 	}
+	log_debug("%zu nodes: inserted in %.0f ms, flagged in %.0f, compiled "
+	    "in %.0f (%zu thread%s), sealed in %.0f", t->nnodes, ms_insert,
+	    ms_flags, ms_compile, njobs, njobs == 1 ? "" : "s",
+	    log_lap_ms(&t0));
 	return t;
 fail:
 	(void)builders_finish(t, jobs, njobs);
