@@ -21,25 +21,7 @@ answer_lname(const uint8_t *name, size_t max, uint8_t out[DNS_MAX_NAME])
 		i += 1 + name[i];
 	if (i >= max || name[i] != 0)
 		return 0;
-	/*
-	 * Eight bytes at a time (a build folds every owner and target): a
-	 * byte's low seven bits plus 0x3f carry into its top bit from 'A' up,
-	 * plus 0x25 from past 'Z'; no carry crosses into the next byte, and a
-	 * byte with its top bit set is no letter.
-	 */
-	size_t k = 0;
-	for (; k + 8 <= i + 1; k += 8) {
-		uint64_t x, low, up;
-		memcpy(&x, name + k, 8);
-		low = x & 0x7f7f7f7f7f7f7f7full;
-		up = (low + 0x3f3f3f3f3f3f3f3full) & ~(low + 0x2525252525252525ull) &
-		    ~x & 0x8080808080808080ull;
-		x |= up >> 2;
-		memcpy(out + k, &x, 8);
-	}
-	for (; k <= i; k++)
-		out[k] = (name[k] >= 'A' && name[k] <= 'Z') ?
-		    (uint8_t)(name[k] + 32) : name[k];
+	wire_fold_copy(out, name, i + 1);	/* a build folds every name */
 	return i + 1;
 }
 

@@ -4,40 +4,32 @@
 #include "query.h"
 
 /*
- * Reads an uncompressed question name, folding case, and hashes the folded
- * bytes as it goes: wire_name_hash() of q->lname, without reading it again.
+ * Reads an uncompressed question name: its labels walked, then copied with
+ * their case folded and hashed, both a word at a time.
  * -1 when malformed.
  */
 static int
 parse_qname(struct query *q, const uint8_t *pkt, size_t len, size_t *pos)
 {
-	size_t p = *pos, n = 0;
-	uint32_t h = 2166136261u;	/* FNV-1a, as wire_name_hash() */
+	size_t p = *pos, end = p;
 
 	for (;;) {
-		if (p >= len)
+		if (end >= len)
 			return -1;
-		uint8_t lab = pkt[p];
+		uint8_t lab = pkt[end];
 		if (lab == 0)
 			break;
 		if (lab > DNS_MAX_LABEL)	/* a pointer, or the reserved 01/10 forms */
 			return -1;
-		if (p + 1 + lab > len || n + 1 + lab + 1 > DNS_MAX_NAME)
+		if (end + 1 + lab > len || end - p + 1 + lab + 1 > DNS_MAX_NAME)
 			return -1;
-		q->lname[n++] = lab;
-		h = (h ^ lab) * 16777619u;
-		for (size_t i = 1; i <= lab; i++) {
-			uint8_t c = pkt[p + i];
-			c = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-			q->lname[n++] = c;
-			h = (h ^ c) * 16777619u;
-		}
-		p += 1 + (size_t)lab;
+		end += 1 + (size_t)lab;
 	}
-	q->lname[n++] = 0;
+	size_t n = end + 1 - p;
+	wire_fold_copy(q->lname, pkt + p, n);
 	q->lname_len = n;
-	q->lname_hash = h * 16777619u;	/* the root label: h ^ 0 */
-	*pos = p + 1;
+	q->lname_hash = wire_name_hash(q->lname, n);
+	*pos = end + 1;
 	return 0;
 }
 

@@ -5,18 +5,6 @@
 
 #include "wire.h"
 
-uint32_t
-wire_name_hash(const uint8_t *name, size_t len)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= name[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 size_t
 wire_name_from_text(const char *text, uint8_t out[DNS_MAX_NAME])
 {

@@ -334,6 +334,35 @@ START_TEST(test_question_hash)
 END_TEST
 
 /*
+ * wire_name_hash() reads a word at a time, the last one overlapping: every
+ * byte of every length counts (one byte changed, the hash changes), none
+ * past the end is read (ASan: each name in an allocation of its own size),
+ * and the same bytes give the same hash wherever they are.
+ */
+START_TEST(test_name_hash_bytes)
+{
+	uint8_t ref[DNS_MAX_NAME];
+	unsigned seed = 7;
+
+	for (size_t i = 0; i < sizeof(ref); i++)
+		ref[i] = (uint8_t)(rand_r(&seed) % 64);
+	for (size_t len = 1; len <= DNS_MAX_NAME; len++) {
+		uint8_t *p = malloc(len);
+		memcpy(p, ref, len);
+		uint32_t h = wire_name_hash(p, len);
+		ck_assert_uint_eq(h, wire_name_hash(ref, len));
+		for (size_t i = 0; i < len; i++) {
+			p[i] ^= 0x20;
+			ck_assert_msg(wire_name_hash(p, len) != h,
+			    "length %zu: byte %zu does not count", len, i);
+			p[i] ^= 0x20;
+		}
+		free(p);
+	}
+}
+END_TEST
+
+/*
  * Text to wire: lower case, an optional final dot, the root; empty labels,
  * a label over 63 and a name over 255 octets refused (0).
  */
@@ -389,6 +418,7 @@ query_suite(void)
 	tcase_add_test(tc, test_huge_counts);
 	tcase_add_test(tc, test_random_bytes_never_crash);
 	tcase_add_test(tc, test_question_hash);
+	tcase_add_test(tc, test_name_hash_bytes);
 	tcase_add_test(tc, test_name_from_text);
 	suite_add_tcase(s, tc);
 	return s;
