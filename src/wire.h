@@ -86,29 +86,48 @@ wire_put32(uint8_t *p, uint32_t v)
 }
 
 /*
- * Copies n bytes of a wire name, its letters folded to lower case. Eight
- * bytes at a time: a byte's low seven bits plus 0x3f carry into its top
- * bit from 'A' up, plus 0x25 from past 'Z'; no carry crosses into the next
- * byte, and a byte with its top bit set is no letter. A label's length
- * (at most 63) is no letter either.
+ * Folds the letters of the eight bytes x to lower case: a byte's low seven
+ * bits plus 0x3f carry into its top bit from 'A' up, plus 0x25 from past
+ * 'Z'; no carry crosses into the next byte, and a byte with its top bit
+ * set is no letter. A label's length (at most 63) is no letter either.
+ */
+static inline uint64_t
+wire_fold8(uint64_t x)
+{
+	uint64_t low = x & 0x7f7f7f7f7f7f7f7full;
+	uint64_t up = (low + 0x3f3f3f3f3f3f3f3full) &
+	    ~(low + 0x2525252525252525ull) & ~x & 0x8080808080808080ull;
+
+	return x | up >> 2;
+}
+
+/*
+ * Copies n bytes of a wire name, its letters folded to lower case, eight
+ * at a time; the last eight read again where they overlap the word before
+ * (folded from the source: the same bytes again), not one at a time.
  */
 static inline void
 wire_fold_copy(uint8_t *out, const uint8_t *name, size_t n)
 {
+	uint64_t x;
 	size_t k = 0;
 
+	if (n < 8) {
+		for (; k < n; k++)
+			out[k] = (name[k] >= 'A' && name[k] <= 'Z') ?
+			    (uint8_t)(name[k] + 32) : name[k];
+		return;
+	}
 	for (; k + 8 <= n; k += 8) {
-		uint64_t x, low, up;
 		memcpy(&x, name + k, 8);
-		low = x & 0x7f7f7f7f7f7f7f7full;
-		up = (low + 0x3f3f3f3f3f3f3f3full) & ~(low + 0x2525252525252525ull) &
-		    ~x & 0x8080808080808080ull;
-		x |= up >> 2;
+		x = wire_fold8(x);
 		memcpy(out + k, &x, 8);
 	}
-	for (; k < n; k++)
-		out[k] = (name[k] >= 'A' && name[k] <= 'Z') ?
-		    (uint8_t)(name[k] + 32) : name[k];
+	if (k < n) {
+		memcpy(&x, name + n - 8, 8);
+		x = wire_fold8(x);
+		memcpy(out + n - 8, &x, 8);
+	}
 }
 
 /*
