@@ -24,6 +24,30 @@ cmp_rr(const void *a, const void *b)
 }
 
 /*
+ * Sorts as qsort() with cmp_rr() does: records cmp_rr() calls equal are the
+ * same bytes, so any sort gives the same order. A zone of a few records
+ * (most: a synthesized domain has a dozen) by insertion, the compare
+ * inline; qsort()'s call per compare was a fifth of the serials' time.
+ */
+#define SORT_SMALL	32
+
+static void
+sort_rrs(struct ixfr_rr *v, size_t n)
+{
+	if (n > SORT_SMALL) {
+		qsort(v, n, sizeof(*v), cmp_rr);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct ixfr_rr x = v[i];
+		size_t j = i;
+		for (; j > 0 && cmp_rr(&v[j - 1], &x) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/*
  * The records point into the zone's packed form (zonewire.h): only the
  * sorted index is allocated here.
  */
@@ -53,7 +77,7 @@ ixfr_zone_wire(const struct synth_zone *z, struct ixfr_rrs *out)
 		}
 		out->v[out->n++] = r;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), cmp_rr);
+	sort_rrs(out->v, out->n);
 	return 0;
 }
 

@@ -107,6 +107,58 @@ START_TEST(test_hash)
 }
 END_TEST
 
+/* The reference order: wire bytes, then the shorter first. */
+static int
+cmp_ref(const void *a, const void *b)
+{
+	const struct ixfr_rr *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->ptr, y->ptr, n);
+
+	return c != 0 ? c : (int)x->len - (int)y->len;
+}
+
+/*
+ * The records in the order qsort() with the reference compare gives, for
+ * zones of 1 to 70 records (below and above the insertion sort's limit)
+ * in a random order: owners that are prefixes of each other, several
+ * records at one owner, the same record twice.
+ */
+START_TEST(test_sorted)
+{
+	static const char *const owners[] = { "a", "ab", "b", "a.a", "_tcp",
+	    "_sip._tcp", "x-1", "X-2" };
+	char text[70][100];
+	const char *rrs[71];
+	uint32_t seed = 99;
+
+	for (size_t n = 1; n <= 70; n++) {
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned o = (seed >> 16) % 8, last = (seed >> 8) % 5;
+			snprintf(text[i], sizeof(text[i]),
+			    "%s.example.com. 3600 IN A 192.0.2.%u", owners[o],
+			    i % 7 == 3 ? 1 : last + (unsigned)i % 3);
+			rrs[i] = text[i];
+		}
+		rrs[n] = NULL;
+		struct ixfr_rrs got;
+		wire(1, rrs, &got);
+		ck_assert_uint_eq(got.n, n);
+		struct ixfr_rr *want = malloc(n * sizeof(*want));
+		ck_assert_ptr_nonnull(want);
+		memcpy(want, got.v, n * sizeof(*want));
+		qsort(want, n, sizeof(*want), cmp_ref);
+		for (size_t i = 0; i < n; i++) {
+			ck_assert_uint_eq(got.v[i].len, want[i].len);
+			ck_assert_mem_eq(got.v[i].ptr, want[i].ptr, want[i].len);
+		}
+		free(want);
+		ixfr_rrs_clear(&got);
+	}
+}
+END_TEST
+
 /*
  * ixfr_rrs_hash_ways() gives what ixfr_rrs_hash() gives, zone by zone, for
  * one to four zones of unequal lengths (so every lane runs out at its own
@@ -484,6 +536,7 @@ ixfr_suite(void)
 
 	tcase_add_test(tc, test_hash);
 	tcase_add_test(tc, test_hash_ways);
+	tcase_add_test(tc, test_sorted);
 	tcase_add_test(tc, test_delta);
 	tcase_add_test(tc, test_chain_limits);
 	tcase_add_test(tc, test_stream);
