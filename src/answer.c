@@ -15,70 +15,16 @@ struct node *
 answer_table_find(const struct answer_table *t, const uint8_t *name,
     size_t len, uint32_t hash)
 {
-	for (size_t i = hash & t->bmask;; i = (i + 1) & t->bmask) {
+	for (size_t i = hash & t->bmask;; i = answer_bslot_next(t, i)) {
 		const struct bslot *sl = &t->bslots[i];
 		if (sl->idx == 0)
 			return NULL;
 		if (sl->hash != hash)
 			continue;
-		struct node *n = (struct node *)t->nodes.base + (sl->idx - 1);
+		struct node *n = answer_node_at(t, sl->idx - 1);
 		if (n->name_len == len && memcmp(n->name, name, len) == 0)
 			return n;
 	}
-}
-
-static int
-table_grow(struct answer_table *t)
-{
-	size_t size = (t->bmask + 1) * 2;
-	struct bslot *slots = calloc(size, sizeof(*slots));
-
-	if (slots == NULL)
-		return -1;
-	for (size_t i = 0; i <= t->bmask; i++) {
-		if (t->bslots[i].idx == 0)
-			continue;
-		size_t j = t->bslots[i].hash & (size - 1);
-		while (slots[j].idx != 0)
-			j = (j + 1) & (size - 1);
-		slots[j] = t->bslots[i];
-	}
-	free(t->bslots);
-	t->bslots = slots;
-	t->bmask = size - 1;
-	return 0;
-}
-
-/* Finds or adds the node of name in zone z. NULL when out of memory. */
-struct node *
-answer_table_insert(struct answer_table *t, const uint8_t *name, size_t len,
-    uint32_t hash, struct answer_zone *z)
-{
-	struct node *n = answer_table_find(t, name, len, hash);
-
-	if (n != NULL)
-		return n;
-	if ((t->nnodes + 1) * 2 > t->bmask + 1 && table_grow(t) < 0)
-		return NULL;
-	if (t->nnodes >= UINT32_MAX - 1)
-		return NULL;
-	uint8_t *copy = arena_alloc(&t->scratch, len);
-	size_t at = answer_block_take(&t->nodes, sizeof(*n),
-	    _Alignof(struct node));
-	if (copy == NULL || at == SIZE_MAX)
-		return NULL;
-	n = (struct node *)(t->nodes.base + at);
-	n->name = copy;
-	memcpy(n->name, name, len);
-	n->name_len = (uint8_t)len;
-	n->hash = hash;
-	n->zone = z;
-	size_t i = hash & t->bmask;
-	while (t->bslots[i].idx != 0)
-		i = (i + 1) & t->bmask;
-	t->bslots[i].hash = hash;
-	t->bslots[i].idx = (uint32_t)++t->nnodes;
-	return n;
 }
 
 /* The zone that holds name: the closest existing ancestor's zone. */
@@ -258,12 +204,11 @@ answer_table_seal(struct answer_table *t)
 	 * The nodes in order, their slots at random: each slot asked for
 	 * SEAL_AHEAD nodes before it is written, so the misses overlap.
 	 */
-	const struct node *v = (const struct node *)t->nodes.base;
 	for (size_t i = 0; i < t->nnodes; i++) {
-		const struct node *n = &v[i];
+		const struct node *n = answer_node_nth(t, i);
 		if (i + SEAL_AHEAD < t->nnodes)
-			__builtin_prefetch(&t->slots[v[i + SEAL_AHEAD].hash &
-			    t->mask], 1);
+			__builtin_prefetch(&t->slots[answer_node_nth(t,
+			    i + SEAL_AHEAD)->hash & t->mask], 1);
 		size_t j = n->hash & t->mask;
 		while (t->slots[j].ref != 0)
 			j = (j + 1) & t->mask;
@@ -290,7 +235,10 @@ answer_table_seal(struct answer_table *t)
 			block_trim(&t->blk[k]->k);
 			t->base[k] = t->blk[k]->k.base;
 		}
-	answer_block_free(&t->nodes);
+	for (size_t k = 0; k < INSERT_PARTS_MAX; k++)
+		answer_block_free(&t->nodes[k]);
+	free(t->order);
+	t->order = NULL;
 	free(t->bslots);
 	t->bslots = NULL;
 	arena_free(&t->scratch);
@@ -309,7 +257,9 @@ answer_table_free(struct answer_table *t)
 		answer_shblock_put(t->blk[k]);
 	arena_free(&t->arena);
 	arena_free(&t->scratch);
-	answer_block_free(&t->nodes);
+	for (size_t k = 0; k < INSERT_PARTS_MAX; k++)
+		answer_block_free(&t->nodes[k]);
+	free(t->order);
 	free(t->bslots);
 	free(t->zones);
 	free(t->solo);

@@ -30,14 +30,16 @@
 #define BUILD_BLOCK_SOFT ((size_t)3 << 28)
 #define BUILD_CHUNK	1024	/* nodes a thread takes at a time */
 
+size_t answer_insert_parts;
+
 /* --- nodes -------------------------------------------------------------- */
 
 /*
- * Appends count records to n's list. The lists live in the scratch arena:
- * growing one leaves the old behind.
+ * Appends count records to n's list. The lists live in a scratch arena (its
+ * insert part's): growing one leaves the old behind.
  */
 static int
-node_add_rrs(struct answer_table *t, struct node *n, const struct enc_rr *rr,
+node_add_rrs(struct arena *scratch, struct node *n, const struct enc_rr *rr,
     size_t count)
 {
 	if (n->nrrs + count > n->caprrs) {
@@ -47,7 +49,7 @@ node_add_rrs(struct answer_table *t, struct node *n, const struct enc_rr *rr,
 		if (cap > UINT32_MAX)
 			return -1;
 		/* One allocation: the types follow the records' pointers. */
-		const struct enc_rr **v = arena_alloc(&t->scratch,
+		const struct enc_rr **v = arena_alloc(scratch,
 		    cap * (sizeof(*v) + sizeof(uint16_t)));
 		if (v == NULL)
 			return -1;
@@ -88,14 +90,14 @@ node_sort(struct node *n)
 /* --- building the table ------------------------------------------------- */
 
 /*
- * The records of packed zone sz, read into the scratch arena (the nodes
- * point at them until compiled); NULL when out of memory or malformed.
+ * The records of packed zone sz, read into a scratch arena (the nodes point
+ * at them until compiled); NULL when out of memory or malformed.
  */
 static const struct enc_rr *
-zone_records(struct answer_table *t, const struct synth_zone *sz, size_t *n)
+zone_records(struct arena *scratch, const struct synth_zone *sz, size_t *n)
 {
 	size_t count = sz->wire.nrrs, i = 0;
-	struct enc_rr *v = arena_alloc(&t->scratch,
+	struct enc_rr *v = arena_alloc(scratch,
 	    (count ? count : 1) * sizeof(*v));
 	struct zonewire_iter it;
 	struct zonewire_rr r;
@@ -140,126 +142,393 @@ zone_init(struct answer_builder *b, struct answer_zone *z,
 }
 
 /*
- * The nodes an insert found or added last, by their hashes' low bits: a
- * zone's names share a few parents (the apex, "_tcp", "_tls"), which this
- * finds without a probe of the slots, each a cache miss at random in a
- * large view. A node stays where it is, so an entry never goes stale.
+ * Asks for huge pages under the load-time slots, a fresh mapping of a
+ * calloc() that large, its pages not yet touched: every insert and every
+ * compile's look-up probes them at a random place, and on 4 KiB pages
+ * most probes of a large view miss the TLB. Only a hint.
  */
-#define RECENT_SIZE	64
+static void
+huge_hint(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t to = ((uintptr_t)p + len) & ~(huge - 1);
 
-struct recent {
-	uint32_t	 idx[RECENT_SIZE];	/* node index + 1, or 0 */
+	if (to > from)
+		(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* A share of the nodes to compile, in a thread of its own or not. */
+struct compile_job {
+	struct answer_builder b;
+	int rc;
 };
 
-static struct node *
-recent_find(const struct answer_table *t, const struct recent *rc,
-    const uint8_t *name, size_t len, uint32_t hash)
-{
-	uint32_t i = rc->idx[hash & (RECENT_SIZE - 1)];
+/*
+ * The insert, in two steps on every CPU. First each part reads the zones of
+ * a range of its own (their records, the owners folded and hashed, the
+ * empty non-terminals above them) into a list of names, in the order a
+ * single pass would meet them. Then each part takes the names whose hash
+ * falls in its range of the slots, from every part's list in that order,
+ * and finds or adds their nodes in nodes[k]: a name has one part, and its
+ * part sees it in the order of the zones, so the first zone to name it
+ * owns its node and its records are appended in the order they came, as
+ * with one thread; no slot and no node is written by two threads. The
+ * nodes are listed at the end in the order their names were first met
+ * (t->order): zone by zone, what a compile reads is near.
+ */
 
-	if (i == 0)	/* nothing there: and no index to add to the base */
-		return NULL;
-	struct node *n = (struct node *)t->nodes.base + (i - 1);
-	if (n->hash == hash && n->name_len == len &&
-	    memcmp(n->name, name, len) == 0)
-		return n;
-	return NULL;
+/*
+ * One name for the insert to find or add: 24 bytes, a million and more of
+ * them at 100,000 domains, all at once beside the slots and the nodes.
+ */
+struct ins_name {
+	const uint8_t	*name;		/* lower case, in its part's scratch */
+	uint32_t	 hash;		/* wire_name_hash(name) */
+	uint32_t	 zone;		/* t->zones[zone] */
+	uint32_t	 first;		/* its records: t->zones[zone].soa + first */
+	uint32_t	 nrrs : 24;	/* how many (none: a name above others) */
+	uint32_t	 len : 8;
+};
+
+#define INS_RUN_MAX	((1u << 24) - 1)	/* records of one ins_name */
+
+/* A part's list is mapped: a block, handed back at once when freed. */
+struct ins_part {
+	struct block	 list;		/* struct ins_name[] */
+	size_t		 zlo, zhi;	/* its zones, of the view */
+	size_t		 nnodes;	/* the nodes it added */
+	struct arena	 scratch;
+	int		 rc;
+};
+
+static inline const struct ins_name *
+ins_list(const struct ins_part *p, size_t *n)
+{
+	*n = p->list.len / sizeof(struct ins_name);
+	return (const struct ins_name *)(void *)p->list.base;
+}
+
+struct ins_all {
+	struct answer_table	*t;
+	const struct synth_view	*sv;
+	struct compile_job	*jobs;	/* each part's zones' bytes: jobs[k].b */
+	struct ins_part		 part[INSERT_PARTS_MAX];
+	size_t			 nparts;
+	unsigned		 pshift;	/* a slot's part: index >> pshift */
+};
+
+/*
+ * The names a zone's read met last, by their hashes' low bits: a zone's
+ * names share a few parents (the apex, "_tcp", "_tls"), whose own parents
+ * are then listed already.
+ */
+#define SEEN_SIZE	64
+
+struct seen {
+	const uint8_t	*name[SEEN_SIZE];
+	uint32_t	 hash[SEEN_SIZE];
+	uint8_t		 len[SEEN_SIZE];
+};
+
+static bool
+seen_has(const struct seen *sn, const uint8_t *name, size_t len, uint32_t hash)
+{
+	size_t i = hash & (SEEN_SIZE - 1);
+
+	return sn->name[i] != NULL && sn->hash[i] == hash &&
+	    sn->len[i] == len && memcmp(sn->name[i], name, len) == 0;
 }
 
 static void
-recent_put(const struct answer_table *t, struct recent *rc, struct node *n)
+seen_put(struct seen *sn, const uint8_t *name, size_t len, uint32_t hash)
 {
-	rc->idx[n->hash & (RECENT_SIZE - 1)] =
-	    (uint32_t)(n - (struct node *)t->nodes.base) + 1;
+	size_t i = hash & (SEEN_SIZE - 1);
+
+	sn->name[i] = name;
+	sn->hash[i] = hash;
+	sn->len[i] = (uint8_t)len;
 }
 
-/*
- * Adds a node for each empty non-terminal between name and the apex. An
- * ancestor already there has its own ancestors already: stop at it.
- */
 static int
-add_ancestors(struct answer_table *t, struct recent *rc, const uint8_t *name,
-    size_t len, uint32_t uphash, struct answer_zone *z)
+ins_push(struct ins_part *p, const uint8_t *name, size_t len, uint32_t hash,
+    size_t zone, size_t first, size_t nrrs)
 {
-	for (bool first = true; len > z->apex_len; first = false) {
-		len -= 1 + (size_t)name[0];
-		name += 1 + name[0];
-		uint32_t hash = first ? uphash : wire_name_hash(name, len);
-		if (recent_find(t, rc, name, len, hash) != NULL)
-			break;
-		struct node *n = answer_table_find(t, name, len, hash);
-		if (n != NULL) {
-			recent_put(t, rc, n);
-			break;
-		}
-		if ((n = answer_table_insert(t, name, len, hash, z)) == NULL)
+	do {
+		size_t at = answer_block_take(&p->list, sizeof(struct ins_name),
+		    _Alignof(struct ins_name));
+		if (at == SIZE_MAX)
 			return -1;
-		recent_put(t, rc, n);
-	}
+		struct ins_name *e = (struct ins_name *)(void *)(p->list.base + at);
+		size_t n = nrrs < INS_RUN_MAX ? nrrs : INS_RUN_MAX;
+		e->name = name;
+		e->len = (uint32_t)len;
+		e->hash = hash;
+		e->zone = (uint32_t)zone;
+		e->first = (uint32_t)first;
+		e->nrrs = (uint32_t)n;
+		first += n;
+		nrrs -= n;
+	} while (nrrs > 0);	/* a longer run in several: the same node */
 	return 0;
 }
 
 /*
- * Adds the records of zone sz, a few owners at a time. Synthesis writes a
- * name's records together: a run of one owner's records is one look-up,
- * one node and one walk of its ancestors, where each record of the run
- * would find the same node and stop at the same parent. The
- * runs' names are hashed first, with hints to fetch their slots and their
- * parents', then looked up, whose cache misses then overlap.
+ * Lists the names of zone zi: each run of one owner's records (synthesis
+ * writes a name's records together) as one name, then the names between
+ * it and the apex up to one this zone listed already. -1 when out of
+ * memory or the zone is malformed.
  */
 static int
-insert_zone(struct answer_table *t, struct answer_zone *z,
-    const struct enc_rr *recs, size_t count)
+list_zone(struct ins_all *a, struct ins_part *p, struct answer_builder *b,
+    size_t zi)
 {
-	struct {
-		uint8_t name[DNS_MAX_NAME];
-		size_t len, first, n;
-		uint32_t hash, uphash;
-	} p[INSERT_BATCH];
-	struct recent rc;
+	const struct synth_zone *sz = &a->sv->zones[zi];
+	size_t zone = a->t->zof[zi];
+	struct answer_zone *z = &a->t->zones[zone];
+	const struct enc_rr *recs;
+	struct seen sn;
+	size_t count = 0;
 
-	memset(&rc, 0, sizeof(rc));
+	if ((recs = zone_records(&p->scratch, sz, &count)) == NULL ||
+	    count > UINT32_MAX || zone_init(b, z, sz, recs, count) < 0)
+		return -1;
+	memset(sn.name, 0, sizeof(sn.name));
 	for (size_t i = 0; i < count;) {
-		size_t m = 0;
-
-		for (; m < INSERT_BATCH && i < count; m++) {
-			const struct enc_rr *rr = &recs[i];
-			size_t j = i + 1;
-			/* The same bytes: the same name, whatever their case. */
-			while (j < count && recs[j].owner_len == rr->owner_len &&
-			    memcmp(recs[j].owner, rr->owner, rr->owner_len) == 0)
-				j++;
-			p[m].first = i;
-			p[m].n = j - i;
-			i = j;
-			if ((p[m].len = answer_lname(rr->owner, rr->owner_len,
-			    p[m].name)) == 0)
+		const struct enc_rr *rr = &recs[i];
+		size_t j = i + 1;
+		/* The same bytes: the same name, whatever their case. */
+		while (j < count && recs[j].owner_len == rr->owner_len &&
+		    memcmp(recs[j].owner, rr->owner, rr->owner_len) == 0)
+			j++;
+		uint8_t *name = arena_alloc(&p->scratch, rr->owner_len);
+		size_t len;
+		if (name == NULL ||
+		    (len = answer_lname(rr->owner, rr->owner_len, name)) == 0)
+			return -1;
+		uint32_t hash = wire_name_hash(name, len);
+		if (ins_push(p, name, len, hash, zone, i, j - i) < 0)
+			return -1;
+		seen_put(&sn, name, len, hash);
+		i = j;
+		/* Its parents below the apex, the zone's first name. */
+		const uint8_t *up = name;
+		while (len > z->apex_len) {
+			len -= 1 + (size_t)up[0];
+			up += 1 + up[0];
+			if (len == z->apex_len && memcmp(up, z->apex, len) == 0)
+				break;
+			hash = wire_name_hash(up, len);
+			if (seen_has(&sn, up, len, hash))
+				break;
+			if (ins_push(p, up, len, hash, zone, 0, 0) < 0)
 				return -1;
-			p[m].hash = wire_name_hash(p[m].name, p[m].len);
-			p[m].uphash = 0;
-			__builtin_prefetch(&t->bslots[p[m].hash & t->bmask]);
-			if (p[m].len > z->apex_len) {
-				const uint8_t *up = p[m].name + 1 + p[m].name[0];
-				size_t uplen = p[m].len - 1 - p[m].name[0];
-				p[m].uphash = wire_name_hash(up, uplen);
-				if (recent_find(t, &rc, up, uplen, p[m].uphash) == NULL)
-					__builtin_prefetch(&t->bslots[p[m].uphash &
-					    t->bmask]);
+			seen_put(&sn, up, len, hash);
+		}
+	}
+	return 0;
+}
+
+static void
+list_part(void *arg, size_t k, size_t nparts)
+{
+	struct ins_all *a = arg;
+	struct ins_part *p = &a->part[k];
+
+	(void)nparts;
+	for (size_t zi = p->zlo; zi < p->zhi && p->rc == 0; zi++)
+		if (a->t->zones[a->t->zof[zi]].apex == NULL &&	/* not shared */
+		    list_zone(a, p, &a->jobs[k].b, zi) < 0)
+			p->rc = -1;
+}
+
+/* The node of e in part k's slots, added when not there; NULL: no memory. */
+static struct node *
+ins_find_add(struct answer_table *t, size_t k, struct ins_part *p,
+    const struct ins_name *e, uint32_t seq)
+{
+	size_t i = e->hash & t->bmask;
+	struct node *n;
+
+	for (;; i = answer_bslot_next(t, i)) {
+		struct bslot *sl = &t->bslots[i];
+		if (sl->idx == 0)
+			break;
+		if (sl->hash != e->hash)
+			continue;
+		n = answer_node_at(t, sl->idx - 1);
+		if (n->name_len == e->len && memcmp(n->name, e->name, e->len) == 0)
+			return n;
+	}
+	if (p->nnodes >= NODE_PART_MASK)
+		return NULL;
+	size_t at = answer_block_take(&t->nodes[k], sizeof(*n),
+	    _Alignof(struct node));
+	if (at == SIZE_MAX)
+		return NULL;
+	n = (struct node *)(void *)(t->nodes[k].base + at);
+	memset(n, 0, sizeof(*n));
+	n->name = (uint8_t *)(uintptr_t)e->name;
+	n->name_len = e->len;
+	n->hash = e->hash;
+	n->zone = &t->zones[e->zone];
+	n->seq = seq;
+	t->bslots[i].hash = e->hash;
+	t->bslots[i].idx = (uint32_t)((k << NODE_PART_SHIFT) | p->nnodes++) + 1;
+	return n;
+}
+
+#define INSERT_AHEAD	16	/* names whose slots are fetched ahead */
+
+static void
+insert_part(void *arg, size_t k, size_t nparts)
+{
+	struct ins_all *a = arg;
+	struct answer_table *t = a->t;
+	struct ins_part *me = &a->part[k];
+	uint32_t seq = 0;
+
+	(void)nparts;
+	for (size_t q = 0; q < a->nparts; q++) {
+		size_t n;
+		const struct ins_name *v = ins_list(&a->part[q], &n);
+		for (size_t i = 0; i < n; i++, seq++) {
+			if (i + INSERT_AHEAD < n)
+				__builtin_prefetch(&t->bslots[v[i + INSERT_AHEAD].hash &
+				    t->bmask]);
+			if (((v[i].hash & t->bmask) >> a->pshift) != k)
+				continue;
+			struct node *nd = ins_find_add(t, k, me, &v[i], seq);
+			if (nd == NULL || (v[i].nrrs > 0 && node_add_rrs(&me->scratch,
+			    nd, t->zones[v[i].zone].soa + v[i].first,
+			    v[i].nrrs) < 0)) {
+				me->rc = -1;
+				return;
 			}
 		}
-		for (size_t k = 0; k < m; k++) {
-			struct node *n = answer_table_insert(t, p[k].name, p[k].len,
-			    p[k].hash, z);
-			if (n == NULL)
-				return -1;
-			recent_put(t, &rc, n);
-			if (node_add_rrs(t, n, &recs[p[k].first], p[k].n) < 0 ||
-			    add_ancestors(t, &rc, p[k].name, p[k].len, p[k].uphash,
-			    z) < 0)
-				return -1;
+	}
+}
+
+/* t->order: every part's nodes merged by when they were met. */
+static int
+insert_order(struct answer_table *t, struct ins_all *a)
+{
+	size_t at[INSERT_PARTS_MAX] = { 0 };
+
+	if (a->nparts == 1)
+		return 0;	/* part 0's, as added */
+	if ((t->order = malloc((t->nnodes ? t->nnodes : 1) *
+	    sizeof(*t->order))) == NULL)
+		return -1;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		size_t best = INSERT_PARTS_MAX;
+		uint32_t bseq = UINT32_MAX;
+		for (size_t k = 0; k < a->nparts; k++) {
+			if (at[k] == a->part[k].nnodes)
+				continue;
+			uint32_t s = ((const struct node *)(void *)
+			    t->nodes[k].base)[at[k]].seq;
+			if (best == INSERT_PARTS_MAX || s < bseq) {
+				best = k;
+				bseq = s;
+			}
 		}
+		t->order[i] = (uint32_t)((best << NODE_PART_SHIFT) | at[best]++);
 	}
 	return 0;
+}
+
+/*
+ * Inserts every zone of sv not shared (apex NULL) in nparts parts, the
+ * load-time slots allocated here. 0, or -1 when out of memory or a zone
+ * is malformed.
+ */
+static int
+insert_all(struct answer_table *t, const struct synth_view *sv,
+    struct compile_job *jobs, size_t nparts)
+{
+	struct ins_all *a = calloc(1, sizeof(*a));
+	size_t nrrs = 0, total = 0;
+	int rc = -1;
+
+	if (a == NULL)
+		return -1;
+	a->t = t;
+	a->sv = sv;
+	a->jobs = jobs;
+	a->nparts = nparts;
+	for (size_t zi = 0; zi < sv->nzones; zi++)
+		if (t->zones[t->zof[zi]].apex == NULL)
+			nrrs += sv->zones[zi].wire.nrrs;
+	/* The zones cut in ranges of about as many records. */
+	for (size_t k = 0, zi = 0, sum = 0; k < nparts; k++) {
+		struct ins_part *p = &a->part[k];
+		p->zlo = zi;
+		for (; zi < sv->nzones && (k + 1 == nparts ||
+		    sum < nrrs / nparts * (k + 1)); zi++)
+			if (t->zones[t->zof[zi]].apex == NULL)
+				sum += sv->zones[zi].wire.nrrs;
+		p->zhi = zi;
+	}
+	par_run(nparts, list_part, a);
+	for (size_t k = 0; k < nparts; k++) {
+		if (a->part[k].rc < 0)
+			goto out;
+		total += a->part[k].list.len / sizeof(struct ins_name);
+	}
+	/*
+	 * At most half full, in every part's range: sized for the names
+	 * listed, which a name in several zones counts more than once.
+	 */
+	unsigned shift = 0;
+	while (((size_t)1 << shift) < nparts)
+		shift++;
+	for (t->bmask = 63; t->bmask + 1 < total * 2; t->bmask = t->bmask * 2 + 1)
+		;
+	for (;;) {
+		size_t count[INSERT_PARTS_MAX] = { 0 }, psize;
+		unsigned bits = 0;
+		while (((size_t)1 << bits) <= t->bmask)
+			bits++;
+		a->pshift = bits - shift;
+		psize = (t->bmask + 1) >> shift;
+		for (size_t k = 0; k < nparts; k++) {
+			size_t n;
+			const struct ins_name *v = ins_list(&a->part[k], &n);
+			for (size_t i = 0; i < n; i++)
+				count[(v[i].hash & t->bmask) >> a->pshift]++;
+		}
+		bool fits = true;
+		for (size_t k = 0; k < nparts; k++)
+			fits = fits && count[k] * 2 <= psize;
+		if (fits)
+			break;
+		t->bmask = t->bmask * 2 + 1;
+	}
+	t->bpmask = ((size_t)1 << a->pshift) - 1;
+	if ((t->bslots = calloc(t->bmask + 1, sizeof(*t->bslots))) == NULL)
+		goto out;
+	huge_hint(t->bslots, (t->bmask + 1) * sizeof(*t->bslots));
+	par_run(nparts, insert_part, a);
+	t->nnodes = 0;
+	for (size_t k = 0; k < nparts; k++) {
+		if (a->part[k].rc < 0)
+			goto out;
+		t->nnodes += a->part[k].nnodes;
+	}
+	rc = insert_order(t, a);
+out:
+	for (size_t k = 0; k < nparts; k++) {
+		arena_join(&t->scratch, &a->part[k].scratch);
+		answer_block_free(&a->part[k].list);
+	}
+	free(a);
+	return rc;
 }
 
 /*
@@ -286,7 +555,7 @@ static void
 mark_delegated(struct answer_table *t)
 {
 	for (size_t i = 0; i < t->nnodes; i++) {
-		struct node *n = (struct node *)t->nodes.base + i;
+		struct node *n = answer_node_nth(t, i);
 		const uint8_t *name = n->name;
 		size_t len = n->name_len;
 
@@ -323,11 +592,6 @@ zone_parents(const struct answer_table *t)
 	return up;
 }
 
-/* A share of the nodes to compile, in a thread of its own or not. */
-struct compile_job {
-	struct answer_builder b;
-	int rc;
-};
 
 /*
  * The nodes go to the threads in chunks, each taken by whichever thread
@@ -352,7 +616,6 @@ static void
 compile_part(void *arg, size_t k, size_t nthreads)
 {
 	struct compile_all *ca = arg;
-	struct node *v = (struct node *)ca->t->nodes.base;
 
 	for (size_t jk = k; jk < ca->njobs; jk += nthreads) {
 		struct compile_job *j = &ca->jobs[jk];
@@ -366,7 +629,8 @@ compile_part(void *arg, size_t k, size_t nthreads)
 			size_t end = i + BUILD_CHUNK < ca->t->nnodes ?
 			    i + BUILD_CHUNK : ca->t->nnodes;
 			for (; i < end && j->rc == 0; i++)
-				if (answer_compile_node(&j->b, &v[i]) < 0)
+				if (answer_compile_node(&j->b,
+				    answer_node_nth(ca->t, i)) < 0)
 					j->rc = -1;
 		}
 		if (j->rc < 0) {
@@ -438,28 +702,6 @@ builders_finish(struct answer_table *t, struct compile_job *jobs, size_t njobs)
 	return rc;
 }
 
-/*
- * Asks for huge pages under the load-time slots, a fresh mapping of a
- * calloc() that large, its pages not yet touched: every insert and every
- * compile's look-up probes them at a random place, and on 4 KiB pages
- * most probes of a large view miss the TLB. Only a hint.
- */
-static void
-huge_hint(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t to = ((uintptr_t)p + len) & ~(huge - 1);
-
-	if (to > from)
-		(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
-
 struct answer_table *
 answer_table_build(const struct synth_view *sv)
 {
@@ -500,44 +742,38 @@ answer_table_build_from(const struct synth_view *sv,
 		    sizeof(*t->zones))) == NULL)
 			goto fail;
 	}
-	/* Sized for about one node per record: growing rehashes them all. */
 	size_t nrrs = 0;
 	for (size_t zi = 0; zi < sv->nzones; zi++)
 		if (t->zones[t->zof[zi]].apex == NULL)	/* not shared */
 			nrrs += sv->zones[zi].wire.nrrs;
-	for (t->bmask = 63; t->bmask + 1 < nrrs * 2; t->bmask = t->bmask * 2 + 1)
-		;
-	t->bslots = calloc(t->bmask + 1, sizeof(*t->bslots));
-	if (t->bslots != NULL)
-		huge_hint(t->bslots, (t->bmask + 1) * sizeof(*t->bslots));
 	njobs = compile_jobs(nrrs);
+	if (njobs < answer_insert_parts)
+		njobs = answer_insert_parts;
 	if (njobs > nfree)
 		njobs = nfree;
+	if (njobs == 0 && nrrs > 0)
+		goto fail;
 	for (size_t k = 0; k < njobs; k++) {
 		jobs[k].b.t = t;
 		jobs[k].b.idx = free_idx[k];
 		if ((jobs[k].b.enc = malloc(sizeof(*jobs[k].b.enc))) == NULL)
 			goto fail;
 	}
-	if (t->bslots == NULL)
-		goto fail;
+	/* Each part reads its zones into builder k's arena: nparts <= njobs. */
+	size_t nparts = answer_insert_parts ? answer_insert_parts :
+	    par_parts(nrrs, BUILD_PARALLEL_MIN);
+	if (nparts > njobs)
+		nparts = njobs ? njobs : 1;	/* none: nothing to read */
+	if (nparts > INSERT_PARTS_MAX)
+		nparts = INSERT_PARTS_MAX;
+	while ((nparts & (nparts - 1)) != 0)	/* a power of two: a slot's */
+		nparts &= nparts - 1;		/* part is its index's top bits */
 
 	struct timespec t0;
 	double ms_insert, ms_flags, ms_compile;
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (size_t zi = 0; zi < sv->nzones; zi++) {
-		const struct synth_zone *sz = &sv->zones[zi];
-		struct answer_zone *z = &t->zones[t->zof[zi]];
-		const struct enc_rr *recs;
-		size_t count = 0;
-
-		if (z->apex != NULL)	/* shared: compiled already */
-			continue;
-		if ((recs = zone_records(t, sz, &count)) == NULL ||
-		    zone_init(&jobs[0].b, z, sz, recs, count) < 0 ||
-		    insert_zone(t, z, recs, count) < 0)
-			goto fail;
-	}
+	if (insert_all(t, sv, jobs, nparts) < 0)
+		goto fail;
 	ms_insert = log_lap_ms(&t0);
 	/*
 	 * Every node's records sorted by type and its CNAME flag set before any
@@ -545,7 +781,7 @@ answer_table_build_from(const struct synth_view *sv,
 	 */
 	bool cuts = false;
 	for (size_t i = 0; i < t->nnodes; i++) {
-		struct node *n = (struct node *)t->nodes.base + i;
+		struct node *n = answer_node_nth(t, i);
 		node_sort(n);	/* an empty non-terminal has no records */
 		n->cname = answer_node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
 		n->cut = n->name_len != n->zone->apex_len &&

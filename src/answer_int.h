@@ -27,6 +27,7 @@ struct node {
 	uint32_t	 caprrs;
 	uint32_t	 hash;		/* wire_name_hash(name) */
 	uint32_t	 ref;		/* its compiled form: a struct slot's ref */
+	uint32_t	 seq;		/* when the insert met it first */
 	uint8_t		 name_len;
 	bool		 cname : 1;
 	bool		 cut : 1;	/* NS below the apex: a zone cut */
@@ -35,11 +36,23 @@ struct node {
 	bool		 splice : 1;	/* answers for LOOKUP_SPLICE: no question */
 };
 
-/* Load time: the hash beside the node's index + 1 (0: empty). */
+/*
+ * Load time: the hash beside the node's index + 1 (0: empty). The insert
+ * runs in parts, one per thread, each owning a range of the slots and the
+ * nodes of the names whose hash falls there: a node's index holds its part
+ * above NODE_PART_SHIFT, its place among that part's nodes below.
+ */
 struct bslot {
 	uint32_t	 hash;
 	uint32_t	 idx;
 };
+
+#define INSERT_PARTS_MAX 4
+
+/* Tests: the parts of every insert (at most INSERT_PARTS_MAX), 0 as usual. */
+extern size_t	answer_insert_parts;
+#define NODE_PART_SHIFT	28
+#define NODE_PART_MASK	((1u << NODE_PART_SHIFT) - 1)
 
 /*
  * A compiled node, 4-aligned in its builder's block: this header, the
@@ -132,8 +145,10 @@ struct answer_table {
 	/* Load time only, then freed: */
 	struct bslot	*bslots;
 	size_t		 bmask;
+	size_t		 bpmask;	/* a slot's place in its part's range */
 	struct arena	 scratch;	/* the nodes' names and record lists */
-	struct block	 nodes;		/* struct node[nnodes], as added */
+	struct block	 nodes[INSERT_PARTS_MAX];	/* each part's struct node[] */
+	uint32_t	*order;		/* the nodes' indexes as met, or NULL: part 0's */
 	struct slot	*kept;		/* slots taken from the previous table */
 	size_t		 nkept;
 };
@@ -145,6 +160,28 @@ answer_node_of(const struct answer_table *t, uint32_t ref)
 	    (size_t)(ref & REF_MASK) * REF_UNIT);
 }
 
+/* Load time: the node at index i (a struct bslot's idx - 1). */
+static inline struct node *
+answer_node_at(const struct answer_table *t, uint32_t i)
+{
+	return (struct node *)(void *)t->nodes[i >> NODE_PART_SHIFT].base +
+	    (i & NODE_PART_MASK);
+}
+
+/* Load time: the i-th node in the order the insert met them. */
+static inline struct node *
+answer_node_nth(const struct answer_table *t, size_t i)
+{
+	return answer_node_at(t, t->order != NULL ? t->order[i] : (uint32_t)i);
+}
+
+/* The slot after i: the next one in i's part, the part's first after its last. */
+static inline size_t
+answer_bslot_next(const struct answer_table *t, size_t i)
+{
+	return (i & ~t->bpmask) | ((i + 1) & t->bpmask);
+}
+
 /* Load time: the node of lower-case wire name (hash its hash), or NULL. */
 struct node	*answer_table_find(const struct answer_table *t,
 		    const uint8_t *name, size_t len, uint32_t hash);
@@ -153,13 +190,6 @@ struct node	*answer_table_find(const struct answer_table *t,
 struct node	*answer_table_closest(const struct answer_table *t,
 		    const uint8_t *name, size_t len);
 
-/*
- * Load time: finds or adds the node of name in zone z, at the end of
- * t->nodes (which may move: a node's address holds until the next insert).
- * NULL when out of memory.
- */
-struct node	*answer_table_insert(struct answer_table *t, const uint8_t *name,
-		    size_t len, uint32_t hash, struct answer_zone *z);
 
 #define BUILDER_FOUND	64	/* a builder's nodes found last: a power of two */
 

@@ -970,6 +970,139 @@ START_TEST(test_chunked_build)
 }
 END_TEST
 
+/* Whether two lookups found the same: kind, zone apex, message bytes. */
+static void
+assert_same_lookup(const struct lookup *a, const struct lookup *b,
+    const char *name, uint16_t qtype, size_t parts)
+{
+	ck_assert_msg(a->kind == b->kind, "%s %u, %zu parts: kind %d, not %d",
+	    name, qtype, parts, b->kind, a->kind);
+	ck_assert_msg((a->zone == NULL) == (b->zone == NULL), "%s %u: zone",
+	    name, qtype);
+	if (a->zone != NULL) {
+		ck_assert_uint_eq(a->zone->apex_len, b->zone->apex_len);
+		ck_assert_mem_eq(a->zone->apex, b->zone->apex, a->zone->apex_len);
+	}
+	ck_assert_msg((a->var == NULL) == (b->var == NULL), "%s %u: var",
+	    name, qtype);
+	if (a->var != NULL) {
+		ck_assert_msg(a->var->len == b->var->len &&
+		    memcmp(a->var->wire, b->var->wire, a->var->len) == 0,
+		    "%s %u, %zu parts: another message", name, qtype, parts);
+	}
+}
+
+/*
+ * The insert in one part and in two, three and four gives the same answers
+ * to every name: zones nested both ways round (a parent's delegation and
+ * glue before and after its child's zone, so a name two zones hold falls
+ * to either part), a wildcard, CNAMEs across zones, one owner's records
+ * apart, empty non-terminals shared by many names, a name above the apex
+ * and names that are not there.
+ */
+START_TEST(test_insert_parts)
+{
+	enum { PER = 600 };
+	static const char *const fixed[][8] = {
+		{ "p.test. 60 IN SOA ns.p.test. h.p.test. 1 1 1 1 1",
+		  "c.p.test. 60 IN NS ns.c.p.test.",
+		  "ns.c.p.test. 60 IN A 10.9.0.1",
+		  "*.w.p.test. 60 IN A 10.9.0.2",
+		  "alias.p.test. 60 IN CNAME www.d.c.p.test.",
+		  "x.p.test. 60 IN A 10.9.0.3", NULL },
+		{ "c.p.test. 60 IN SOA ns.c.p.test. h.c.p.test. 1 1 1 1 1",
+		  "c.p.test. 60 IN NS ns.c.p.test.",
+		  "ns.c.p.test. 60 IN A 10.9.1.1",
+		  "www.d.c.p.test. 60 IN A 10.9.1.2",
+		  "back.c.p.test. 60 IN CNAME x.p.test.", NULL },
+		{ "q.c.p.test. 60 IN SOA ns.q.c.p.test. h.q.c.p.test. 1 1 1 1 1",
+		  "e.f.q.c.p.test. 60 IN TXT \"deep\"", NULL },
+	};
+	const char **zone[5];
+	char (*text)[80] = calloc(5 * (PER + 8), sizeof(*text));
+	size_t nt = 0;
+
+	ck_assert_ptr_nonnull(text);
+	/* Zones 0 and 4: the fixed ones, then many names; 1-3 between. */
+	static const size_t which[5] = { 0, 1, 2, 1, 0 };
+	for (size_t z = 0; z < 5; z++) {
+		size_t n = 0;
+		ck_assert_ptr_nonnull(zone[z] = calloc(PER + 10, sizeof(**zone)));
+		for (const char *const *f = fixed[which[z]]; *f != NULL; f++)
+			zone[z][n++] = *f;
+		if (z == 3 || z == 4)	/* the same apex again: another zone */
+			snprintf(text[nt], sizeof(text[0]), "%s", z == 3 ?
+			    "c2.p.test. 60 IN SOA ns.p.test. h.p.test. 1 1 1 1 1" :
+			    "p2.test. 60 IN SOA ns.p.test. h.p.test. 1 1 1 1 1"),
+			    zone[z][0] = text[nt++];
+		const char *apex = z == 0 ? "p.test" : z == 1 ? "c.p.test" :
+		    z == 2 ? "q.c.p.test" : z == 3 ? "c2.p.test" : "p2.test";
+		for (size_t i = 0; i < PER; i++) {
+			snprintf(text[nt], sizeof(text[0]),
+			    "h%zu.s%zu.%s. 60 IN A 10.%zu.%zu.%zu", i, i % 5, apex,
+			    z, i / 256, i % 256);
+			zone[z][n++] = text[nt++];
+		}
+		/* One owner's records apart: the run split. */
+		snprintf(text[nt], sizeof(text[0]), "h1.s1.%s. 60 IN TXT \"again\"",
+		    apex);
+		zone[z][n++] = text[nt++];
+		zone[z][n] = NULL;
+	}
+	const char *const *zones[5] = { zone[0], zone[1], zone[2], zone[3],
+	    zone[4] };
+	struct synth_view sv = view_make(zones, 5);
+	struct answer_table *t[INSERT_PARTS_MAX + 1] = { NULL };
+	for (size_t parts = 1; parts <= INSERT_PARTS_MAX; parts++) {
+		answer_insert_parts = parts;
+		ck_assert_ptr_nonnull(t[parts] = answer_table_build(&sv));
+	}
+	answer_insert_parts = 0;
+	static const uint16_t types[] = { TYPE_A, LDNS_RR_TYPE_NS, TYPE_SOA,
+	    LDNS_RR_TYPE_TXT, LDNS_RR_TYPE_CNAME, LDNS_RR_TYPE_MX };
+	char names[64][48];
+	size_t nn = 0;
+	static const char *const some[] = { "p.test", "c.p.test", "ns.c.p.test",
+	    "q.c.p.test", "f.q.c.p.test", "e.f.q.c.p.test", "z.w.p.test",
+	    "w.p.test", "alias.p.test", "back.c.p.test", "d.c.p.test",
+	    "www.d.c.p.test", "x.p.test", "test", "nowhere.p.test",
+	    "s1.c2.p.test", "h1.s1.p2.test", "h1.s1.c.p.test", "s4.q.c.p.test",
+	    "h599.s4.p.test", "h600.s0.p.test", "a.b.z.w.p.test" };
+	for (size_t i = 0; i < sizeof(some) / sizeof(some[0]); i++)
+		snprintf(names[nn++], sizeof(names[0]), "%s", some[i]);
+	for (size_t parts = 2; parts <= INSERT_PARTS_MAX; parts++) {
+		ck_assert_uint_eq(t[parts]->nnodes, t[1]->nnodes);
+		for (size_t i = 0; i < nn; i++)
+			for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++) {
+				struct lookup a = look(t[1], names[i], types[k]);
+				struct lookup b = look(t[parts], names[i], types[k]);
+				assert_same_lookup(&a, &b, names[i], types[k], parts);
+			}
+		/* Every name of every zone. */
+		for (size_t z = 0; z < 5; z++)
+			for (size_t i = 0; i < PER; i += 7) {
+				char name[48];
+				const char *apex = z == 0 ? "p.test" : z == 1 ?
+				    "c.p.test" : z == 2 ? "q.c.p.test" : z == 3 ?
+				    "c2.p.test" : "p2.test";
+				snprintf(name, sizeof(name), "h%zu.s%zu.%s", i, i % 5,
+				    apex);
+				for (size_t k = 0; k < 4; k++) {
+					struct lookup a = look(t[1], name, types[k]);
+					struct lookup b = look(t[parts], name, types[k]);
+					assert_same_lookup(&a, &b, name, types[k], parts);
+				}
+			}
+	}
+	for (size_t parts = 1; parts <= INSERT_PARTS_MAX; parts++)
+		answer_table_free(t[parts]);
+	view_free(&sv);
+	for (size_t z = 0; z < 5; z++)
+		free(zone[z]);
+	free(text);
+}
+END_TEST
+
 /*
  * The largest message a node holds (TXT records up to nearly 64 KiB), then
  * a rotating answer of the same node and a node after it: every message
@@ -1151,6 +1284,7 @@ answer_suite(void)
 	tcase_add_test(tc, test_large_build);
 	tcase_add_test(tc, test_many_nodes);
 	tcase_add_test(tc, test_chunked_build);
+	tcase_add_test(tc, test_insert_parts);
 	tcase_add_test(tc, test_largest_message);
 	tcase_add_test(tc, test_prepare);
 	tcase_add_test(tc, test_lname_fold);
