@@ -5,6 +5,8 @@
 
 #include <check.h>
 #include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,6 +237,69 @@ START_TEST(test_address)
 }
 END_TEST
 
+/* config_parse_address() as inet_pton() alone judged it: same result. */
+static void
+address_as_pton(const char *s)
+{
+	struct cfg_addr a, want;
+	int rc = config_parse_address(s, &a, why, sizeof(why));
+
+	memset(&want, 0, sizeof(want));
+	if (inet_pton(AF_INET, s, &want.u.v4) == 1)
+		want.family = AF_INET;
+	else if (inet_pton(AF_INET6, s, &want.u.v6) == 1)
+		want.family = AF_INET6;
+	ck_assert_msg(rc == (want.family != 0 ? 0 : -1), "'%s': %d", s, rc);
+	if (rc == -1)
+		return;
+	ck_assert_msg(a.family == want.family && memcmp(&a.u, &want.u,
+	    sizeof(a.u)) == 0, "'%s': another address", s);
+}
+
+/*
+ * The dotted quad is parsed without inet_pton(): it must take exactly what
+ * inet_pton() takes. Every octet spelling near a limit in every place, then
+ * strings made of the characters that matter.
+ */
+START_TEST(test_address_quick)
+{
+	static const char *const octet[] = {
+		"0", "00", "01", "000", "007", "9", "10", "99", "100", "199",
+		"200", "249", "250", "255", "256", "260", "299", "300", "999",
+		"1000", "0255", "", " 1", "1 ", "+1", "-1", "1a", "0x1",
+	};
+	static const char *const whole[] = {
+		"010.0.0.1", "1.2.3.256", "1.2.3", "1.2.3.4.", ".1.2.3.4",
+		"1..2.3", "1.2.3.4.5", " 1.2.3.4", "1.2.3.4 ", "::ffff:1.2.3.4",
+		"::1.2.3.4", "1.2.3.4:53", "0.0.0.0", "255.255.255.255",
+		"127.1", "1", "01.2.3.4", "1.2.3.04", "1.2.3.4\n",
+	};
+	const size_t no = sizeof(octet) / sizeof(octet[0]);
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		address_as_pton(whole[i]);
+	for (size_t i = 0; i < no * no * no * no; i++) {
+		snprintf(buf, sizeof(buf), "%s.%s.%s.%s", octet[i % no],
+		    octet[i / no % no], octet[i / no / no % no],
+		    octet[i / no / no / no]);
+		address_as_pton(buf);
+	}
+	/* A fixed sequence: the same strings every run. */
+	static const char alpha[] = "0123456789012345....::af ";
+	uint32_t x = 1;
+	for (size_t i = 0; i < 200000; i++) {
+		size_t len = 1 + i % 18;
+		for (size_t j = 0; j < len; j++) {
+			x = x * 1103515245u + 12345u;
+			buf[j] = alpha[(x >> 16) % (sizeof(alpha) - 1)];
+		}
+		buf[len] = '\0';
+		address_as_pton(buf);
+	}
+}
+END_TEST
+
 START_TEST(test_split_target)
 {
 	char buf[64], *host, *prio, *weight;
@@ -390,6 +455,7 @@ config_value_suite(void)
 	tcase_add_test(tc, test_view_name);
 	tcase_add_test(tc, test_prefix);
 	tcase_add_test(tc, test_address);
+	tcase_add_test(tc, test_address_quick);
 	tcase_add_test(tc, test_split_target);
 	tcase_add_test(tc, test_listen);
 	tcase_add_test(tc, test_notify_metrics);
