@@ -127,8 +127,9 @@ static const unsigned char name_char[256] = {
 #undef NC
 };
 
-int
-config_parse_name(const char *in, char *out, char *why, size_t whylen)
+/* config_parse_name() the long way: each check in turn, for its message. */
+static int
+name_judge(const char *in, char *out, char *why, size_t whylen)
 {
 	size_t len = strlen(in), label = 0;
 
@@ -172,6 +173,45 @@ config_parse_name(const char *in, char *out, char *why, size_t whylen)
 	}
 	out[len] = '\0';
 	return 0;
+}
+
+/*
+ * A good name in one pass, without its strlen() first, a label at a time:
+ * within one only the bound and the character are tested. At the first
+ * thing wrong (or too long) name_judge() starts again from the beginning,
+ * so a bad name gets the message it always got, the first check it fails.
+ */
+int
+config_parse_name(const char *in, char *out, char *why, size_t whylen)
+{
+	size_t i = 0;
+
+	for (;;) {
+		size_t start = i, lim = i + CONFIG_LABEL_MAX;
+		int c;
+
+		if (lim > CONFIG_NAME_MAX)
+			lim = CONFIG_NAME_MAX;
+		/* '-' is below '.' in the table's values, the rest above. */
+		while (i < lim && ((c = name_char[(unsigned char)in[i]]) > '.' ||
+		    c == '-'))
+			out[i++] = (char)c;
+		if (i == start)
+			break;			/* empty, or no room left */
+		c = name_char[(unsigned char)in[i]];
+		if (c == '.') {
+			out[i++] = '.';
+			if (in[i] != '\0')
+				continue;
+			out[i - 1] = '\0';	/* the trailing dot dropped */
+			return 0;
+		}
+		if (in[i] != '\0')
+			break;			/* a bad character, or too long */
+		out[i] = '\0';
+		return 0;
+	}
+	return name_judge(in, out, why, whylen);
 }
 
 int

@@ -138,6 +138,62 @@ START_TEST(test_name)
 }
 END_TEST
 
+/*
+ * A good name is taken in one pass, a bad one judged again from its start:
+ * a name with several faults gets the message of the first check, as
+ * before (the length before any character, then the characters in order).
+ */
+START_TEST(test_name_order)
+{
+	char out[CONFIG_NAME_MAX + 1], in[CONFIG_NAME_MAX + 64];
+
+	ck_assert_int_eq(config_parse_name("a.", out, why, sizeof(why)), 0);
+	ck_assert_str_eq(out, "a");
+	ck_assert_int_eq(config_parse_name("A-1.b_C.", out, why,
+	    sizeof(why)), 0);
+	ck_assert_str_eq(out, "a-1.b_c");
+	name_bad("..", "empty label");
+	name_bad("a.b..", "empty label");
+	name_bad("a..b$", "empty label");
+	name_bad("a$b..", "invalid character '$'");
+	name_bad("a.\xc3\xa9", "invalid character '\\xc3'");
+
+	/* Too long and a bad character: the length is told. */
+	memset(in, 'a', CONFIG_NAME_MAX + 1);
+	in[5] = '$';
+	in[CONFIG_NAME_MAX + 1] = '\0';
+	name_bad(in, "name longer than 253 characters");
+	/* A label too long, then a bad character: the label is told. */
+	memset(in, 'b', 64);
+	strcpy(in + 64, "$.com");
+	name_bad(in, "label longer than 63 characters");
+	/* 63 at the end, with and without the dot; 64 at the end. */
+	memset(in, 'c', 63);
+	strcpy(in, "x.");
+	in[2 + 63] = '\0';
+	memset(in + 2, 'c', 63);
+	ck_assert_int_eq(config_parse_name(in, out, why, sizeof(why)), 0);
+	ck_assert_str_eq(out, in);
+	strcat(in, ".");
+	ck_assert_int_eq(config_parse_name(in, out, why, sizeof(why)), 0);
+	ck_assert_uint_eq(strlen(out), 2 + 63);
+	in[2 + 63] = 'c';
+	in[2 + 64] = '\0';
+	name_bad(in, "label longer than 63 characters");
+	/* 252 and a dot, 252 and two, 253 and two: one dot is dropped. */
+	for (size_t i = 0; i < CONFIG_NAME_MAX; i++)
+		in[i] = i % 2 == 0 ? 'a' : '.';
+	strcpy(in + CONFIG_NAME_MAX - 1, ".");
+	in[CONFIG_NAME_MAX - 2] = 'a';
+	ck_assert_int_eq(config_parse_name(in, out, why, sizeof(why)), 0);
+	ck_assert_uint_eq(strlen(out), CONFIG_NAME_MAX - 1);
+	strcpy(in + CONFIG_NAME_MAX - 1, "..");
+	name_bad(in, "empty label");
+	strcpy(in + CONFIG_NAME_MAX - 1, "a..");
+	name_bad(in, "name longer than 253 characters");
+}
+END_TEST
+
 START_TEST(test_view_name)
 {
 	char out[CONFIG_VIEW_NAME_MAX + 1], in[80];
@@ -452,6 +508,7 @@ config_value_suite(void)
 	tcase_add_test(tc, test_number);
 	tcase_add_test(tc, test_bool);
 	tcase_add_test(tc, test_name);
+	tcase_add_test(tc, test_name_order);
 	tcase_add_test(tc, test_view_name);
 	tcase_add_test(tc, test_prefix);
 	tcase_add_test(tc, test_address);
