@@ -311,6 +311,44 @@ section_header(struct cfg_ctx *ctx, char *p)
 	}
 }
 
+/*
+ * "[host NAME]" and "[domain NAME]", a space between, nothing around: most
+ * of a large file's lines after its blank ones. Such a header is what
+ * section_header() would cut it to, so NAME goes straight where it would
+ * have sent it, without its trims, strcasecmp()s and strpbrk(); any other
+ * header (false) takes the long way. eol is where the line ends.
+ */
+static bool
+section_quick(struct cfg_ctx *ctx, char *p, char *eol)
+{
+	size_t len = (size_t)(eol - p);
+	char *name;
+	bool host;
+
+	if (len > 6 && memcmp(p, "[host ", 6) == 0) {
+		name = p + 6;
+		host = true;
+	} else if (len > 8 && memcmp(p, "[domain ", 8) == 0) {
+		name = p + 8;
+		host = false;
+	} else
+		return false;
+	if (eol[-1] != ']' || name == eol - 1)
+		return false;
+	for (const char *q = name; q < eol - 1; q++)
+		if (*q == ']' || config_isspace((unsigned char)*q))
+			return false;
+	eol[-1] = '\0';
+	ctx->sect = CFG_SECT_IGNORE;
+	ctx->seen = &ctx->ignore_seen;
+	ctx->strs_on = false;
+	if (host)
+		section_host(ctx, name);
+	else
+		section_domain(ctx, name);
+	return true;
+}
+
 /* --- the inih shim ------------------------------------------------------ */
 
 /* The struct that the current section's keys go to. */
@@ -484,7 +522,8 @@ line_reader(char *str, int num, void *stream)
 	if (*p == '\0' || *p == ';' || *p == '#')
 		return blank_line(str);
 	if (*p == '[') {
-		section_header(ctx, p);
+		if (!section_quick(ctx, p, str + len))
+			section_header(ctx, p);
 		return blank_line(str);
 	}
 	if (!has_separator(p)) {
