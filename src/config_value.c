@@ -416,6 +416,69 @@ ipv4_quick(const char *s, struct in_addr *dst)
 	return 1;
 }
 
+/* Each byte's value as a hex digit, plus one; 0 for any other byte. */
+static const uint8_t hex_digit[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/*
+ * An IPv6 address of hex groups alone in the same way: 1 to 4 digits a
+ * group, eight of them, or fewer around one "::" standing for at least
+ * one group of zeros. Anything else (0: a dotted quad inside, a fifth
+ * digit, a lone ':' at an end, ":::") is inet_pton(AF_INET6)'s to judge.
+ */
+static int
+ipv6_quick(const char *s, struct in6_addr *dst)
+{
+	uint16_t g[8];
+	size_t n = 0, gap = SIZE_MAX;	/* groups; where "::" stands */
+	uint8_t b[16];
+
+	if (s[0] == ':') {
+		if (s[1] != ':')
+			return 0;
+		gap = 0;
+		s += 2;
+	}
+	while (*s != '\0') {
+		unsigned v = 0;
+		size_t k;
+		int d;
+
+		for (k = 0; k < 4 && (d = hex_digit[(unsigned char)*s]) != 0;
+		    k++, s++)
+			v = v << 4 | (unsigned)(d - 1);
+		if (k == 0 || n == 8)
+			return 0;
+		g[n++] = (uint16_t)v;
+		if (*s == '\0')
+			break;
+		if (*s++ != ':')
+			return 0;
+		if (*s == ':') {
+			if (gap != SIZE_MAX)
+				return 0;
+			gap = n;
+			s++;
+		} else if (*s == '\0')
+			return 0;
+	}
+	if (gap == SIZE_MAX ? n != 8 : n > 7)
+		return 0;
+	memset(b, 0, sizeof(b));
+	size_t head = gap == SIZE_MAX ? n : gap;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = i < head ? i : 8 - (n - i);
+		b[2 * at] = (uint8_t)(g[i] >> 8);
+		b[2 * at + 1] = (uint8_t)g[i];
+	}
+	memcpy(dst, b, sizeof(b));
+	return 1;
+}
+
 int
 config_parse_address(const char *s, struct cfg_addr *out, char *why,
     size_t whylen)
@@ -425,7 +488,8 @@ config_parse_address(const char *s, struct cfg_addr *out, char *why,
 	if (ipv4_quick(s, &out->u.v4) || (strchr(s, ':') == NULL &&
 	    inet_pton(AF_INET, s, &out->u.v4) == 1))
 		out->family = AF_INET;
-	else if (inet_pton(AF_INET6, s, &out->u.v6) == 1)
+	else if (ipv6_quick(s, &out->u.v6) ||
+	    inet_pton(AF_INET6, s, &out->u.v6) == 1)
 		out->family = AF_INET6;
 	else {
 		why_set(why, whylen, "not an IPv4 or IPv6 address");

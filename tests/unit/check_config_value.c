@@ -356,6 +356,67 @@ START_TEST(test_address_quick)
 }
 END_TEST
 
+/*
+ * The same for IPv6 groups: every way of placing "::" among up to nine
+ * groups of spellings near the limits, then strings of hex digits,
+ * colons and a dot.
+ */
+START_TEST(test_address_quick6)
+{
+	static const char *const group[] = {
+		"0", "1", "db8", "FFFF", "fFfF", "ffff", "00000", "10000",
+		"g", "", "0001", "abcd", "1.2.3.4",
+	};
+	static const char *const whole[] = {
+		"::", ":::", "::1", "1::", ":1", "1:", "1::2::3", "::ffff:1.2.3.4",
+		"1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::",
+		"::2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8",
+		"1:2:3:4::5:6:7:8", "1:2:3:4:5:6:7", "2001:db8:0:1::10",
+		"2001:DB8::1 ", " ::1", "::1%eth0", "1::2:", ":1::2",
+		"1:2:3:4:5:6:1.2.3.4", "1::1.2.3.4", "fe80::", "[::1]",
+	};
+	const size_t ng = sizeof(group) / sizeof(group[0]);
+	char buf[128];
+
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		address_as_pton(whole[i]);
+	/* n groups, each of one spelling or a pair, "::" before group gap. */
+	for (size_t n = 0; n <= 9; n++)
+		for (size_t gap = 0; gap <= n + 1; gap++)
+			for (size_t sp = 0; sp < ng * ng; sp++) {
+				size_t len = 0;
+
+				for (size_t i = 0; i < n; i++) {
+					const char *t = group[i % 2 == 0 ?
+					    sp % ng : sp / ng];
+					if (gap == i + 1 || (i > 0 && gap != i))
+						buf[len++] = ':';
+					if (gap == i + 1)
+						buf[len++] = ':';
+					len += (size_t)snprintf(buf + len,
+					    sizeof(buf) - len, "%s", t);
+				}
+				if (gap == n + 1 || (n == 0 && gap == 0)) {
+					buf[len++] = ':';
+					buf[len++] = ':';
+				}
+				buf[len] = '\0';
+				address_as_pton(buf);
+			}
+	static const char alpha[] = "0123456789abcdefABCDEF0:::::.g";
+	uint32_t x = 7;
+	for (size_t i = 0; i < 300000; i++) {
+		size_t len = 1 + i % 40;
+		for (size_t j = 0; j < len; j++) {
+			x = x * 1103515245u + 12345u;
+			buf[j] = alpha[(x >> 16) % (sizeof(alpha) - 1)];
+		}
+		buf[len] = '\0';
+		address_as_pton(buf);
+	}
+}
+END_TEST
+
 START_TEST(test_split_target)
 {
 	char buf[64], *host, *prio, *weight;
@@ -513,6 +574,7 @@ config_value_suite(void)
 	tcase_add_test(tc, test_prefix);
 	tcase_add_test(tc, test_address);
 	tcase_add_test(tc, test_address_quick);
+	tcase_add_test(tc, test_address_quick6);
 	tcase_add_test(tc, test_split_target);
 	tcase_add_test(tc, test_listen);
 	tcase_add_test(tc, test_notify_metrics);
