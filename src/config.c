@@ -508,13 +508,18 @@ line_reader(char *str, int num, void *stream)
 	    (size_t)(ctx->src_end - s));
 	ctx->src += len;
 	ctx->line++;
-	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+	/* The '\n' is the line's only one: before it only '\r's are cut. */
+	if (nl != NULL)
 		len--;
+	while (len > 0 && s[len - 1] == '\r')
+		len--;
+	if (len == 0)
+		return blank_line(str);
 	if (ctx->line == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 		s += 3;
 		len -= 3;
 	}
-	if (memchr(s, '\0', len) != NULL) {
+	if (ctx->has_nul && memchr(s, '\0', len) != NULL) {
 		config_diag_error(ctx, ctx->line, "NUL character in line");
 		return blank_line(str);
 	}

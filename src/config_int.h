@@ -243,6 +243,7 @@ struct cfg_ctx {
 	const char	*path;
 	const char	*src;		/* the file's bytes still to read */
 	const char	*src_end;
+	bool		 has_nul;	/* a NUL somewhere in the file */
 	bool		 part;		/* a later part (config_read.c): no index */
 	bool		 joined;	/* config_read(): read in two threads */
 	struct cfg_strs	*strs;		/* cfg->strs, shared by the parts */

@@ -1289,6 +1289,28 @@ START_TEST(test_nul_byte)
 }
 END_TEST
 
+/*
+ * The ends of lines: a '\n' and the '\r's before it cut, or the '\r's of
+ * a last line without one; empty lines counted.
+ */
+START_TEST(test_line_ends)
+{
+	struct config	*cfg;
+
+	cfg = load_text("[server]\r\r\nttl = 7\r\r\n\r\n\r\r\n\n" MINIMAL
+	    "[host b.example.com]\naddress = 192.0.2.3\r");
+	ck_assert_msg(cfg != NULL, "%s", diagbuf);
+	ck_assert_uint_eq(cfg->ttl, 7);
+	ck_assert_uint_eq(cfg->nhosts, 2);
+	ck_assert_int_eq(cfg->hosts[1].addrs[0].line, 11);
+	config_free(cfg);
+	expect_error("[server]\r\n\r\r\n\r\n\n\rbogus = 1\r\n" MINIMAL, 5,
+	    "unknown key 'bogus' in [server]");
+	expect_error("[server]\r\n\r\r\n\r\nttl = 1\r\001\r\r\n" MINIMAL, 4,
+	    "ttl: '1\r\001' is not a number");
+}
+END_TEST
+
 START_TEST(test_lookups)
 {
 	struct config	*cfg;
@@ -1608,6 +1630,7 @@ config_suite(void)
 	tcase_add_test(tc, test_view_errors);
 	tcase_add_test(tc, test_err_section);
 	tcase_add_test(tc, test_section_forms);
+	tcase_add_test(tc, test_line_ends);
 	tcase_add_test(tc, test_err_unknown_key);
 	tcase_add_test(tc, test_err_unknown_key_suggest);
 	tcase_add_test(tc, test_err_no_knock_on);
