@@ -83,18 +83,13 @@ keep_hash(struct cfg_ctx *ctx, uint32_t **v, size_t n, uint32_t hash)
 	return 0;
 }
 
+/* A [domain] of the name norm, parsed already. */
 static void
-section_domain(struct cfg_ctx *ctx, const char *name)
+domain_open(struct cfg_ctx *ctx, const char *norm)
 {
 	struct config *cfg = ctx->cfg;
-	char norm[CONFIG_NAME_MAX + 1], why[CONFIG_WHY_LEN];
 	size_t nseen = cfg->ndomains;
 
-	if (config_parse_name(name, norm, why, sizeof(why)) == -1) {
-		config_diag_error(ctx, ctx->line, "invalid domain name '%s': %s",
-		    name, why);
-		return;
-	}
 	/* Hashed once: looked for, then added (or kept for the join). */
 	uint32_t hash = config_index_hash(norm);
 	long old = config_index_find_hash(&cfg->domain_index, cfg->domains,
@@ -130,17 +125,25 @@ section_domain(struct cfg_ctx *ctx, const char *name)
 }
 
 static void
-section_host(struct cfg_ctx *ctx, const char *name)
+section_domain(struct cfg_ctx *ctx, const char *name)
 {
-	struct config *cfg = ctx->cfg;
 	char norm[CONFIG_NAME_MAX + 1], why[CONFIG_WHY_LEN];
-	size_t nseen = cfg->nhosts;
 
 	if (config_parse_name(name, norm, why, sizeof(why)) == -1) {
-		config_diag_error(ctx, ctx->line, "invalid host name '%s': %s",
+		config_diag_error(ctx, ctx->line, "invalid domain name '%s': %s",
 		    name, why);
 		return;
 	}
+	domain_open(ctx, norm);
+}
+
+/* A [host] of the name norm, parsed already. */
+static void
+host_open(struct cfg_ctx *ctx, const char *norm)
+{
+	struct config *cfg = ctx->cfg;
+	size_t nseen = cfg->nhosts;
+
 	uint32_t hash = config_index_hash(norm);
 	long old = config_index_find_hash(&cfg->host_index, cfg->hosts,
 	    sizeof(*cfg->hosts), norm, hash);
@@ -174,6 +177,19 @@ section_host(struct cfg_ctx *ctx, const char *name)
 	ctx->cur = cfg->nhosts - 1;
 	config_seen_start(ctx, &ctx->hseen[ctx->cur]);
 	ctx->sect = CFG_SECT_HOST;
+}
+
+static void
+section_host(struct cfg_ctx *ctx, const char *name)
+{
+	char norm[CONFIG_NAME_MAX + 1], why[CONFIG_WHY_LEN];
+
+	if (config_parse_name(name, norm, why, sizeof(why)) == -1) {
+		config_diag_error(ctx, ctx->line, "invalid host name '%s': %s",
+		    name, why);
+		return;
+	}
+	host_open(ctx, norm);
 }
 
 /*
@@ -309,6 +325,48 @@ section_header(struct cfg_ctx *ctx, char *p)
 		section_host(ctx, name);
 		break;
 	}
+}
+
+/*
+ * "[host NAME]" and "[domain NAME]", a space between, nothing around, and
+ * NAME a good name: most of a large file's lines after its blank ones. A
+ * good name has no space and no ']', so section_header() would cut such a
+ * header to the same NAME: it is opened straight, without the trims,
+ * strcasecmp()s and strpbrk() of the long way, which every other header
+ * (false) takes, a bad name too, for its message. eol is where the line
+ * ends.
+ */
+static bool
+section_quick(struct cfg_ctx *ctx, char *p, char *eol)
+{
+	char norm[CONFIG_NAME_MAX + 1];
+	size_t len = (size_t)(eol - p);
+	char *name;
+	bool host;
+
+	if (len > 6 && memcmp(p, "[host ", 6) == 0) {
+		name = p + 6;
+		host = true;
+	} else if (len > 8 && memcmp(p, "[domain ", 8) == 0) {
+		name = p + 8;
+		host = false;
+	} else
+		return false;
+	if (eol[-1] != ']')
+		return false;
+	eol[-1] = '\0';
+	if (config_parse_name(name, norm, NULL, 0) == -1) {
+		eol[-1] = ']';
+		return false;
+	}
+	ctx->sect = CFG_SECT_IGNORE;
+	ctx->seen = &ctx->ignore_seen;
+	ctx->strs_on = false;
+	if (host)
+		host_open(ctx, norm);
+	else
+		domain_open(ctx, norm);
+	return true;
 }
 
 /* --- the inih shim ------------------------------------------------------ */
@@ -450,13 +508,18 @@ line_reader(char *str, int num, void *stream)
 	    (size_t)(ctx->src_end - s));
 	ctx->src += len;
 	ctx->line++;
-	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+	/* The '\n' is the line's only one: before it only '\r's are cut. */
+	if (nl != NULL)
 		len--;
+	while (len > 0 && s[len - 1] == '\r')
+		len--;
+	if (len == 0)
+		return blank_line(str);
 	if (ctx->line == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 		s += 3;
 		len -= 3;
 	}
-	if (memchr(s, '\0', len) != NULL) {
+	if (ctx->has_nul && memchr(s, '\0', len) != NULL) {
 		config_diag_error(ctx, ctx->line, "NUL character in line");
 		return blank_line(str);
 	}
@@ -484,7 +547,8 @@ line_reader(char *str, int num, void *stream)
 	if (*p == '\0' || *p == ';' || *p == '#')
 		return blank_line(str);
 	if (*p == '[') {
-		section_header(ctx, p);
+		if (!section_quick(ctx, p, str + len))
+			section_header(ctx, p);
 		return blank_line(str);
 	}
 	if (!has_separator(p)) {

@@ -177,13 +177,10 @@ config_ctx_strdup(struct cfg_ctx *ctx, const char *s)
 	return p;
 }
 
-/*
- * Appends one zeroed element to the array whose pointer is at arrayp (any
- * "struct x **", read and written with memcpy so that no pointer type is
- * accessed as another), holding *n elements of size. NULL on failure.
- */
+/* config_ctx_append() of an array that is full: it doubles first. */
 void *
-config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n, size_t size)
+config_ctx_append_grow(struct cfg_ctx *ctx, void *arrayp, size_t *n,
+    size_t size)
 {
 	void *old, *new;
 
@@ -193,26 +190,13 @@ config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n, size_t size)
 	 * grows by doubling (large files have hundreds of thousands of hosts)
 	 * without a capacity field.
 	 */
-	if ((*n & (*n - 1)) == 0) {
-		size_t cap = *n ? *n * 2 : 1;
-		if ((new = reallocarray(old, cap, size)) == NULL) {
-			ctx->oom = true;
-			return NULL;
-		}
-		memcpy(arrayp, &new, sizeof(new));
-	} else
-		new = old;
+	size_t cap = *n ? *n * 2 : 1;
+	if ((new = reallocarray(old, cap, size)) == NULL) {
+		ctx->oom = true;
+		return NULL;
+	}
+	memcpy(arrayp, &new, sizeof(new));
 	return config_array_push(new, n, size);
-}
-
-void *
-config_array_push(void *base, size_t *n, size_t size)
-{
-	char *p = (char *)base + *n * size;
-
-	memset(p, 0, size);
-	(*n)++;
-	return p;
 }
 
 /*

@@ -312,14 +312,60 @@ static pthread_once_t sect_rows_once = PTHREAD_ONCE_INIT;
 
 _Static_assert(CFG_KEY_COUNT <= UINT16_MAX, "rows fit 16 bits");
 
+/*
+ * A section's initial values as the stores they come to, made once from
+ * its rows: config_key_init() walked the rows (and a domain's ports) for
+ * each of a large file's sections, 338 instructions a [domain].
+ */
+struct key_store {
+	size_t		off;
+	uint32_t	v;
+	uint8_t		size;		/* 1 (a bool), 2 or 4 */
+};
+
+static struct {
+	uint16_t		n;
+	struct key_store	s[CFG_KEY_COUNT];
+} sect_stores[SECT_COUNT];
+
+/* The store config_key_put_number() (or a bool's memcpy) would make. */
+static void
+stores_add(enum cfg_sect sect, const struct cfg_keydef *kd, enum cfg_key slot,
+    unsigned long v)
+{
+	struct key_store *st = &sect_stores[sect].s[sect_stores[sect].n++];
+	size_t elem = (size_t)slot - (size_t)(kd - cfg_keys);
+
+	st->off = kd->off + elem * kd->size;
+	if (kd->type == CFG_T_BOOL || kd->type == CFG_T_SCOPE) {
+		st->size = 1;
+		st->v = v != 0;
+	} else if (kd->size == sizeof(uint16_t)) {
+		st->size = 2;
+		st->v = (uint16_t)v;
+	} else {
+		st->size = 4;
+		st->v = (uint32_t)v;
+	}
+}
+
 static void
 sect_rows_init(void)
 {
 	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
-		enum cfg_sect sect = cfg_keys[i].sect;
+		const struct cfg_keydef *kd = &cfg_keys[i];
+		enum cfg_sect sect = kd->sect;
 
-		if (sect != CFG_SECT_NONE && (size_t)sect < SECT_COUNT)
-			sect_rows[sect].row[sect_rows[sect].n++] = (uint16_t)i;
+		if (sect == CFG_SECT_NONE || (size_t)sect >= SECT_COUNT)
+			continue;
+		sect_rows[sect].row[sect_rows[sect].n++] = (uint16_t)i;
+		/* In the order config_key_init() once stored them. */
+		if (kd->def == CFG_DEF_OCS)
+			for (size_t s = 0; s < OCS_NSERVICES; s++)
+				stores_add(sect, kd, (enum cfg_key)(i + s),
+				    ocs_services[s].port);
+		if (kd->def == CFG_DEF_VALUE)
+			stores_add(sect, kd, (enum cfg_key)i, kd->dnum);
 	}
 }
 
@@ -478,25 +524,20 @@ config_key_get_number(const struct cfg_keydef *kd, const void *at)
 void
 config_key_init(enum cfg_sect sect, void *obj)
 {
-	size_t nrows;
-	const uint16_t *rows = config_sect_rows(sect, &nrows);
+	(void)pthread_once(&sect_rows_once, sect_rows_init);
+	if ((size_t)sect >= SECT_COUNT || sect == CFG_SECT_NONE)
+		return;
+	for (size_t i = 0; i < sect_stores[sect].n; i++) {
+		const struct key_store *st = &sect_stores[sect].s[i];
+		char *at = (char *)obj + st->off;
 
-	for (size_t r = 0; r < nrows; r++) {
-		size_t i = rows[r];
-		const struct cfg_keydef *kd = &cfg_keys[i];
-
-		if (kd->def == CFG_DEF_OCS)
-			for (size_t s = 0; s < OCS_NSERVICES; s++)
-				config_key_put_number(kd, config_key_value(kd,
-				    (enum cfg_key)(i + s), obj),
-				    ocs_services[s].port);
-		if (kd->def != CFG_DEF_VALUE)
-			continue;
-		void *at = config_key_value(kd, (enum cfg_key)i, obj);
-		if (kd->type == CFG_T_BOOL || kd->type == CFG_T_SCOPE) {
-			bool b = kd->dnum != 0;
+		if (st->size == 1) {
+			bool b = st->v != 0;
 			memcpy(at, &b, sizeof(b));
+		} else if (st->size == 2) {
+			uint16_t u = (uint16_t)st->v;
+			memcpy(at, &u, sizeof(u));
 		} else
-			config_key_put_number(kd, at, kd->dnum);
+			memcpy(at, &st->v, sizeof(st->v));
 	}
 }

@@ -239,11 +239,14 @@ config_read(struct cfg_ctx *ctx, const char *src, size_t len)
 
 	ctx->src = src;
 	ctx->src_end = end;
+	/* Looked for once here, not in every line: there is none, mostly. */
+	ctx->has_nul = memchr(src, '\0', len) != NULL;
 	if (split != NULL && (p = calloc(1, sizeof(*p))) != NULL) {
 		p->src = src;
 		p->ctx.cfg = &p->cfg;
 		p->ctx.path = ctx->path;
 		p->ctx.part = true;
+		p->ctx.has_nul = ctx->has_nul;
 		p->ctx.strs = p->cfg.strs = ctx->strs;
 		p->ctx.src = split;
 		p->ctx.src_end = end;

@@ -127,8 +127,9 @@ static const unsigned char name_char[256] = {
 #undef NC
 };
 
-int
-config_parse_name(const char *in, char *out, char *why, size_t whylen)
+/* config_parse_name() the long way: each check in turn, for its message. */
+static int
+name_judge(const char *in, char *out, char *why, size_t whylen)
 {
 	size_t len = strlen(in), label = 0;
 
@@ -172,6 +173,45 @@ config_parse_name(const char *in, char *out, char *why, size_t whylen)
 	}
 	out[len] = '\0';
 	return 0;
+}
+
+/*
+ * A good name in one pass, without its strlen() first, a label at a time:
+ * within one only the bound and the character are tested. At the first
+ * thing wrong (or too long) name_judge() starts again from the beginning,
+ * so a bad name gets the message it always got, the first check it fails.
+ */
+int
+config_parse_name(const char *in, char *out, char *why, size_t whylen)
+{
+	size_t i = 0;
+
+	for (;;) {
+		size_t start = i, lim = i + CONFIG_LABEL_MAX;
+		int c;
+
+		if (lim > CONFIG_NAME_MAX)
+			lim = CONFIG_NAME_MAX;
+		/* '-' is below '.' in the table's values, the rest above. */
+		while (i < lim && ((c = name_char[(unsigned char)in[i]]) > '.' ||
+		    c == '-'))
+			out[i++] = (char)c;
+		if (i == start)
+			break;			/* empty, or no room left */
+		c = name_char[(unsigned char)in[i]];
+		if (c == '.') {
+			out[i++] = '.';
+			if (in[i] != '\0')
+				continue;
+			out[i - 1] = '\0';	/* the trailing dot dropped */
+			return 0;
+		}
+		if (in[i] != '\0')
+			break;			/* a bad character, or too long */
+		out[i] = '\0';
+		return 0;
+	}
+	return name_judge(in, out, why, whylen);
 }
 
 int
@@ -343,14 +383,113 @@ config_prefix_text(const struct cfg_prefix *p, char *out, size_t len)
 		snprintf(out, len, "%s/%u", text, p->bits);
 }
 
+/*
+ * The common dotted quad without inet_pton(), which cost more than the
+ * rest of an address line: four decimal octets of at most 255, without
+ * leading zeros ("0" alone is one), with nothing around them. Every string
+ * taken here inet_pton(AF_INET) takes, with the same bytes; for any other
+ * (0) the caller asks inet_pton() as before, so what is refused and what
+ * is an IPv6 address stays inet_pton()'s to judge.
+ */
+static int
+ipv4_quick(const char *s, struct in_addr *dst)
+{
+	uint8_t b[4];
+
+	for (size_t i = 0; i < 4; i++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		unsigned v = (unsigned)(*s++ - '0');
+		/* After a leading 0 the next digit fails the '.' test. */
+		for (size_t k = 0; v != 0 && k < 2 && *s >= '0' && *s <= '9';
+		    k++)
+			v = v * 10 + (unsigned)(*s++ - '0');
+		if (v > 255)
+			return 0;
+		b[i] = (uint8_t)v;
+		if (i < 3 && *s++ != '.')
+			return 0;
+	}
+	if (*s != '\0')
+		return 0;
+	memcpy(dst, b, sizeof(b));
+	return 1;
+}
+
+/* Each byte's value as a hex digit, plus one; 0 for any other byte. */
+static const uint8_t hex_digit[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/*
+ * An IPv6 address of hex groups alone in the same way: 1 to 4 digits a
+ * group, eight of them, or fewer around one "::" standing for at least
+ * one group of zeros. Anything else (0: a dotted quad inside, a fifth
+ * digit, a lone ':' at an end, ":::") is inet_pton(AF_INET6)'s to judge.
+ */
+static int
+ipv6_quick(const char *s, struct in6_addr *dst)
+{
+	uint16_t g[8];
+	size_t n = 0, gap = SIZE_MAX;	/* groups; where "::" stands */
+	uint8_t b[16];
+
+	if (s[0] == ':') {
+		if (s[1] != ':')
+			return 0;
+		gap = 0;
+		s += 2;
+	}
+	while (*s != '\0') {
+		unsigned v = 0;
+		size_t k;
+		int d;
+
+		for (k = 0; k < 4 && (d = hex_digit[(unsigned char)*s]) != 0;
+		    k++, s++)
+			v = v << 4 | (unsigned)(d - 1);
+		if (k == 0 || n == 8)
+			return 0;
+		g[n++] = (uint16_t)v;
+		if (*s == '\0')
+			break;
+		if (*s++ != ':')
+			return 0;
+		if (*s == ':') {
+			if (gap != SIZE_MAX)
+				return 0;
+			gap = n;
+			s++;
+		} else if (*s == '\0')
+			return 0;
+	}
+	if (gap == SIZE_MAX ? n != 8 : n > 7)
+		return 0;
+	memset(b, 0, sizeof(b));
+	size_t head = gap == SIZE_MAX ? n : gap;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = i < head ? i : 8 - (n - i);
+		b[2 * at] = (uint8_t)(g[i] >> 8);
+		b[2 * at + 1] = (uint8_t)g[i];
+	}
+	memcpy(dst, b, sizeof(b));
+	return 1;
+}
+
 int
 config_parse_address(const char *s, struct cfg_addr *out, char *why,
     size_t whylen)
 {
 	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, s, &out->u.v4) == 1)
+	/* inet_pton(AF_INET) refuses any ':', so an IPv6 address skips it. */
+	if (ipv4_quick(s, &out->u.v4) || (strchr(s, ':') == NULL &&
+	    inet_pton(AF_INET, s, &out->u.v4) == 1))
 		out->family = AF_INET;
-	else if (inet_pton(AF_INET6, s, &out->u.v6) == 1)
+	else if (ipv6_quick(s, &out->u.v6) ||
+	    inet_pton(AF_INET6, s, &out->u.v6) == 1)
 		out->family = AF_INET6;
 	else {
 		why_set(why, whylen, "not an IPv4 or IPv6 address");

@@ -853,6 +853,57 @@ START_TEST(test_err_section)
 }
 END_TEST
 
+/*
+ * "[host NAME]" and "[domain NAME]" written plainly take a quicker way
+ * (section_quick); every other spelling of them the long one. Each comes
+ * to the same section, or to the same message.
+ */
+START_TEST(test_section_forms)
+{
+	static const char *const same[] = {
+		"[host a.example.com]", "[HOST a.example.com]",
+		"[host  a.example.com]", "[host a.example.com ]",
+		"[host\ta.example.com]", " [host a.example.com]",
+		"[ host a.example.com]", "[host a.example.com] ; note",
+		"[host A.Example.COM.]", "[host a.example.com]\r",
+	};
+	char text[256];
+
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		snprintf(text, sizeof(text), MINIMAL "%s\naddress = 192.0.2.9\n",
+		    same[i]);
+		struct config *cfg = load_text(text);
+		ck_assert_msg(cfg != NULL, "'%s': %s", same[i], diagbuf);
+		ck_assert_uint_eq(cfg->nhosts, 2);
+		ck_assert_str_eq(cfg->hosts[1].name, "a.example.com");
+		ck_assert_int_eq(cfg->hosts[1].line, 5);
+		config_free(cfg);
+	}
+	expect_error(MINIMAL "[host a.example.com]x\n", 5,
+	    "unexpected text after ']': 'x'");
+	expect_error(MINIMAL "[host a.example.com]]\n", 5,
+	    "unexpected text after ']': ']'");
+	expect_error(MINIMAL "[host a]b]\n", 5,
+	    "unexpected text after ']': 'b]'");
+	expect_error(MINIMAL "[host a\tb]\n", 5,
+	    "unexpected space in section name 'a\tb'");
+	expect_error(MINIMAL "[host a\vb]\n", 5,
+	    "invalid host name 'a\vb': invalid character '\\x0b'");
+	expect_error(MINIMAL "[host ]\n", 5, "[host] needs a name");
+	expect_error(MINIMAL "[domain ]\n", 5, "[domain] needs a name");
+	expect_error(MINIMAL "[host a..b]\n", 5,
+	    "invalid host name 'a..b': empty label");
+	expect_error(MINIMAL "[domain a$b]\n", 5,
+	    "invalid domain name 'a$b': invalid character '$'");
+	expect_error(MINIMAL "[host pool.example.com]\n", 5,
+	    "duplicate [host pool.example.com] (first on line 3)");
+	expect_error(MINIMAL "[domain EXAMPLE.com.]\n", 5,
+	    "duplicate [domain example.com] (first on line 1)");
+	expect_error(MINIMAL "[hosts a.example.com]\n", 5,
+	    "unknown section [hosts a.example.com]: did you mean [host FQDN]?");
+}
+END_TEST
+
 START_TEST(test_err_unknown_key)
 {
 	expect_error(MINIMAL "colour = blue\n", 5,
@@ -1238,6 +1289,28 @@ START_TEST(test_nul_byte)
 }
 END_TEST
 
+/*
+ * The ends of lines: a '\n' and the '\r's before it cut, or the '\r's of
+ * a last line without one; empty lines counted.
+ */
+START_TEST(test_line_ends)
+{
+	struct config	*cfg;
+
+	cfg = load_text("[server]\r\r\nttl = 7\r\r\n\r\n\r\r\n\n" MINIMAL
+	    "[host b.example.com]\naddress = 192.0.2.3\r");
+	ck_assert_msg(cfg != NULL, "%s", diagbuf);
+	ck_assert_uint_eq(cfg->ttl, 7);
+	ck_assert_uint_eq(cfg->nhosts, 2);
+	ck_assert_int_eq(cfg->hosts[1].addrs[0].line, 11);
+	config_free(cfg);
+	expect_error("[server]\r\n\r\r\n\r\n\n\rbogus = 1\r\n" MINIMAL, 5,
+	    "unknown key 'bogus' in [server]");
+	expect_error("[server]\r\n\r\r\n\r\nttl = 1\r\001\r\r\n" MINIMAL, 4,
+	    "ttl: '1\r\001' is not a number");
+}
+END_TEST
+
 START_TEST(test_lookups)
 {
 	struct config	*cfg;
@@ -1556,6 +1629,8 @@ config_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_view_errors);
 	tcase_add_test(tc, test_err_section);
+	tcase_add_test(tc, test_section_forms);
+	tcase_add_test(tc, test_line_ends);
 	tcase_add_test(tc, test_err_unknown_key);
 	tcase_add_test(tc, test_err_unknown_key_suggest);
 	tcase_add_test(tc, test_err_no_knock_on);

@@ -1,5 +1,7 @@
 /* check_config_keys.c -- unit tests of the key table: the man page, restart-only keys. */
 #include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,6 +353,81 @@ START_TEST(test_restart_others)
 }
 END_TEST
 
+/* --- initial values ------------------------------------------------------ */
+
+/* A section's initial values as the rows give them, one row at a time. */
+static void
+init_by_rows(enum cfg_sect sect, void *obj)
+{
+	size_t nrows;
+	const uint16_t *rows = config_sect_rows(sect, &nrows);
+
+	for (size_t r = 0; r < nrows; r++) {
+		size_t i = rows[r];
+		const struct cfg_keydef *kd = &cfg_keys[i];
+
+		if (kd->def == CFG_DEF_OCS)
+			for (size_t s = 0; s < OCS_NSERVICES; s++)
+				config_key_put_number(kd, config_key_value(kd,
+				    (enum cfg_key)(i + s), obj),
+				    ocs_services[s].port);
+		if (kd->def != CFG_DEF_VALUE)
+			continue;
+		void *at = config_key_value(kd, (enum cfg_key)i, obj);
+		if (kd->type == CFG_T_BOOL || kd->type == CFG_T_SCOPE) {
+			bool b = kd->dnum != 0;
+			memcpy(at, &b, sizeof(b));
+		} else
+			config_key_put_number(kd, at, kd->dnum);
+	}
+}
+
+/*
+ * config_key_init() stores a list made once from the rows: every byte of
+ * every kind of section comes out as the rows say, over zeros and over
+ * 0xa5 (the bytes it must leave alone stay as they were).
+ */
+START_TEST(test_key_init_as_rows)
+{
+	static const struct {
+		enum cfg_sect	 sect;
+		size_t		 size;
+	} kinds[] = {
+		{ CFG_SECT_SERVER, sizeof(struct config) },
+		{ CFG_SECT_VIEW, sizeof(struct cfg_view) },
+		{ CFG_SECT_DOMAIN, sizeof(struct cfg_domain) },
+		{ CFG_SECT_HOST, sizeof(struct cfg_host) },
+		{ CFG_SECT_KEY, sizeof(struct cfg_tsig_key) },
+		{ CFG_SECT_POOL, sizeof(struct cfg_role) },
+		{ CFG_SECT_DIRECTOR, sizeof(struct cfg_role) },
+		{ CFG_SECT_EDGE, sizeof(struct cfg_role) },
+		{ CFG_SECT_PROXY, sizeof(struct cfg_role) },
+		{ CFG_SECT_CWA, sizeof(struct cfg_role) },
+		{ CFG_SECT_MEDIATION, sizeof(struct cfg_role) },
+		{ CFG_SECT_ARCHIVING, sizeof(struct cfg_role) },
+	};
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (int fill = 0; fill <= 0xa5; fill += 0xa5) {
+			unsigned char *a = malloc(kinds[k].size);
+			unsigned char *b = malloc(kinds[k].size);
+
+			ck_assert_ptr_nonnull(a);
+			ck_assert_ptr_nonnull(b);
+			memset(a, fill, kinds[k].size);
+			memset(b, fill, kinds[k].size);
+			config_key_init(kinds[k].sect, a);
+			init_by_rows(kinds[k].sect, b);
+			ck_assert_msg(memcmp(a, b, kinds[k].size) == 0,
+			    "[%s]: other initial values",
+			    config_sect_name(kinds[k].sect));
+			free(a);
+			free(b);
+		}
+	}
+}
+END_TEST
+
 static Suite *
 config_keys_suite(void)
 {
@@ -368,6 +445,7 @@ config_keys_suite(void)
 	tcase_add_test(tc, test_restart_user_chroot);
 	tcase_add_test(tc, test_restart_not_reported);
 	tcase_add_test(tc, test_restart_others);
+	tcase_add_test(tc, test_key_init_as_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }

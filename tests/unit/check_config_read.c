@@ -229,6 +229,22 @@ START_TEST(test_error_in_second_half)
 }
 END_TEST
 
+/*
+ * A NUL in the second half: the file is looked at for one once, and the
+ * second half's lines then each as before.
+ */
+START_TEST(test_nul_in_second_half)
+{
+	make_text(NDOM - 2, "federation = noX");
+	char *x = memmem(text, textlen, "noX", 3);
+	ck_assert_ptr_nonnull(x);
+	x[2] = '\0';
+	ck_assert(!read_joined());
+	ck_assert_ptr_null(load());
+	expect_diag("NUL character in line", DOM_LINE(NDOM - 2) + 2);
+}
+END_TEST
+
 /* Another section in the second half: read by one thread, as before. */
 START_TEST(test_other_section_in_second_half)
 {
@@ -258,6 +274,7 @@ read_suite(void)
 	tcase_add_test(tc, test_duplicate_within_second_half);
 	tcase_add_test(tc, test_index_hash);
 	tcase_add_test(tc, test_error_in_second_half);
+	tcase_add_test(tc, test_nul_in_second_half);
 	tcase_add_test(tc, test_other_section_in_second_half);
 	suite_add_tcase(s, tc);
 	return s;

@@ -5,6 +5,8 @@
 
 #include <check.h>
 #include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,6 +138,62 @@ START_TEST(test_name)
 }
 END_TEST
 
+/*
+ * A good name is taken in one pass, a bad one judged again from its start:
+ * a name with several faults gets the message of the first check, as
+ * before (the length before any character, then the characters in order).
+ */
+START_TEST(test_name_order)
+{
+	char out[CONFIG_NAME_MAX + 1], in[CONFIG_NAME_MAX + 64];
+
+	ck_assert_int_eq(config_parse_name("a.", out, why, sizeof(why)), 0);
+	ck_assert_str_eq(out, "a");
+	ck_assert_int_eq(config_parse_name("A-1.b_C.", out, why,
+	    sizeof(why)), 0);
+	ck_assert_str_eq(out, "a-1.b_c");
+	name_bad("..", "empty label");
+	name_bad("a.b..", "empty label");
+	name_bad("a..b$", "empty label");
+	name_bad("a$b..", "invalid character '$'");
+	name_bad("a.\xc3\xa9", "invalid character '\\xc3'");
+
+	/* Too long and a bad character: the length is told. */
+	memset(in, 'a', CONFIG_NAME_MAX + 1);
+	in[5] = '$';
+	in[CONFIG_NAME_MAX + 1] = '\0';
+	name_bad(in, "name longer than 253 characters");
+	/* A label too long, then a bad character: the label is told. */
+	memset(in, 'b', 64);
+	strcpy(in + 64, "$.com");
+	name_bad(in, "label longer than 63 characters");
+	/* 63 at the end, with and without the dot; 64 at the end. */
+	memset(in, 'c', 63);
+	strcpy(in, "x.");
+	in[2 + 63] = '\0';
+	memset(in + 2, 'c', 63);
+	ck_assert_int_eq(config_parse_name(in, out, why, sizeof(why)), 0);
+	ck_assert_str_eq(out, in);
+	strcat(in, ".");
+	ck_assert_int_eq(config_parse_name(in, out, why, sizeof(why)), 0);
+	ck_assert_uint_eq(strlen(out), 2 + 63);
+	in[2 + 63] = 'c';
+	in[2 + 64] = '\0';
+	name_bad(in, "label longer than 63 characters");
+	/* 252 and a dot, 252 and two, 253 and two: one dot is dropped. */
+	for (size_t i = 0; i < CONFIG_NAME_MAX; i++)
+		in[i] = i % 2 == 0 ? 'a' : '.';
+	strcpy(in + CONFIG_NAME_MAX - 1, ".");
+	in[CONFIG_NAME_MAX - 2] = 'a';
+	ck_assert_int_eq(config_parse_name(in, out, why, sizeof(why)), 0);
+	ck_assert_uint_eq(strlen(out), CONFIG_NAME_MAX - 1);
+	strcpy(in + CONFIG_NAME_MAX - 1, "..");
+	name_bad(in, "empty label");
+	strcpy(in + CONFIG_NAME_MAX - 1, "a..");
+	name_bad(in, "name longer than 253 characters");
+}
+END_TEST
+
 START_TEST(test_view_name)
 {
 	char out[CONFIG_VIEW_NAME_MAX + 1], in[80];
@@ -231,6 +289,130 @@ START_TEST(test_address)
 		ck_assert_int_eq(config_parse_address(bad[i], &a, why,
 		    sizeof(why)), -1);
 		ck_assert_str_eq(why, "not an IPv4 or IPv6 address");
+	}
+}
+END_TEST
+
+/* config_parse_address() as inet_pton() alone judged it: same result. */
+static void
+address_as_pton(const char *s)
+{
+	struct cfg_addr a, want;
+	int rc = config_parse_address(s, &a, why, sizeof(why));
+
+	memset(&want, 0, sizeof(want));
+	if (inet_pton(AF_INET, s, &want.u.v4) == 1)
+		want.family = AF_INET;
+	else if (inet_pton(AF_INET6, s, &want.u.v6) == 1)
+		want.family = AF_INET6;
+	ck_assert_msg(rc == (want.family != 0 ? 0 : -1), "'%s': %d", s, rc);
+	if (rc == -1)
+		return;
+	ck_assert_msg(a.family == want.family && memcmp(&a.u, &want.u,
+	    sizeof(a.u)) == 0, "'%s': another address", s);
+}
+
+/*
+ * The dotted quad is parsed without inet_pton(): it must take exactly what
+ * inet_pton() takes. Every octet spelling near a limit in every place, then
+ * strings made of the characters that matter.
+ */
+START_TEST(test_address_quick)
+{
+	static const char *const octet[] = {
+		"0", "00", "01", "000", "007", "9", "10", "99", "100", "199",
+		"200", "249", "250", "255", "256", "260", "299", "300", "999",
+		"1000", "0255", "", " 1", "1 ", "+1", "-1", "1a", "0x1",
+	};
+	static const char *const whole[] = {
+		"010.0.0.1", "1.2.3.256", "1.2.3", "1.2.3.4.", ".1.2.3.4",
+		"1..2.3", "1.2.3.4.5", " 1.2.3.4", "1.2.3.4 ", "::ffff:1.2.3.4",
+		"::1.2.3.4", "1.2.3.4:53", "0.0.0.0", "255.255.255.255",
+		"127.1", "1", "01.2.3.4", "1.2.3.04", "1.2.3.4\n",
+	};
+	const size_t no = sizeof(octet) / sizeof(octet[0]);
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		address_as_pton(whole[i]);
+	for (size_t i = 0; i < no * no * no * no; i++) {
+		snprintf(buf, sizeof(buf), "%s.%s.%s.%s", octet[i % no],
+		    octet[i / no % no], octet[i / no / no % no],
+		    octet[i / no / no / no]);
+		address_as_pton(buf);
+	}
+	/* A fixed sequence: the same strings every run. */
+	static const char alpha[] = "0123456789012345....::af ";
+	uint32_t x = 1;
+	for (size_t i = 0; i < 200000; i++) {
+		size_t len = 1 + i % 18;
+		for (size_t j = 0; j < len; j++) {
+			x = x * 1103515245u + 12345u;
+			buf[j] = alpha[(x >> 16) % (sizeof(alpha) - 1)];
+		}
+		buf[len] = '\0';
+		address_as_pton(buf);
+	}
+}
+END_TEST
+
+/*
+ * The same for IPv6 groups: every way of placing "::" among up to nine
+ * groups of spellings near the limits, then strings of hex digits,
+ * colons and a dot.
+ */
+START_TEST(test_address_quick6)
+{
+	static const char *const group[] = {
+		"0", "1", "db8", "FFFF", "fFfF", "ffff", "00000", "10000",
+		"g", "", "0001", "abcd", "1.2.3.4",
+	};
+	static const char *const whole[] = {
+		"::", ":::", "::1", "1::", ":1", "1:", "1::2::3", "::ffff:1.2.3.4",
+		"1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::",
+		"::2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8",
+		"1:2:3:4::5:6:7:8", "1:2:3:4:5:6:7", "2001:db8:0:1::10",
+		"2001:DB8::1 ", " ::1", "::1%eth0", "1::2:", ":1::2",
+		"1:2:3:4:5:6:1.2.3.4", "1::1.2.3.4", "fe80::", "[::1]",
+	};
+	const size_t ng = sizeof(group) / sizeof(group[0]);
+	char buf[128];
+
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		address_as_pton(whole[i]);
+	/* n groups, each of one spelling or a pair, "::" before group gap. */
+	for (size_t n = 0; n <= 9; n++)
+		for (size_t gap = 0; gap <= n + 1; gap++)
+			for (size_t sp = 0; sp < ng * ng; sp++) {
+				size_t len = 0;
+
+				for (size_t i = 0; i < n; i++) {
+					const char *t = group[i % 2 == 0 ?
+					    sp % ng : sp / ng];
+					if (gap == i + 1 || (i > 0 && gap != i))
+						buf[len++] = ':';
+					if (gap == i + 1)
+						buf[len++] = ':';
+					len += (size_t)snprintf(buf + len,
+					    sizeof(buf) - len, "%s", t);
+				}
+				if (gap == n + 1 || (n == 0 && gap == 0)) {
+					buf[len++] = ':';
+					buf[len++] = ':';
+				}
+				buf[len] = '\0';
+				address_as_pton(buf);
+			}
+	static const char alpha[] = "0123456789abcdefABCDEF0:::::.g";
+	uint32_t x = 7;
+	for (size_t i = 0; i < 300000; i++) {
+		size_t len = 1 + i % 40;
+		for (size_t j = 0; j < len; j++) {
+			x = x * 1103515245u + 12345u;
+			buf[j] = alpha[(x >> 16) % (sizeof(alpha) - 1)];
+		}
+		buf[len] = '\0';
+		address_as_pton(buf);
 	}
 }
 END_TEST
@@ -387,9 +569,12 @@ config_value_suite(void)
 	tcase_add_test(tc, test_number);
 	tcase_add_test(tc, test_bool);
 	tcase_add_test(tc, test_name);
+	tcase_add_test(tc, test_name_order);
 	tcase_add_test(tc, test_view_name);
 	tcase_add_test(tc, test_prefix);
 	tcase_add_test(tc, test_address);
+	tcase_add_test(tc, test_address_quick);
+	tcase_add_test(tc, test_address_quick6);
 	tcase_add_test(tc, test_split_target);
 	tcase_add_test(tc, test_listen);
 	tcase_add_test(tc, test_notify_metrics);
