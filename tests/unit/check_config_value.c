@@ -313,6 +313,28 @@ address_as_pton(const char *s)
 }
 
 /*
+ * count strings of 1 to maxlen characters of alpha, a fixed sequence from
+ * seed (the same strings every run), each through address_as_pton().
+ */
+static void
+address_random(const char *alpha, uint32_t seed, size_t count, size_t maxlen)
+{
+	size_t na = strlen(alpha);
+	char buf[64];
+
+	ck_assert_uint_lt(maxlen, sizeof(buf));
+	for (size_t i = 0; i < count; i++) {
+		size_t len = 1 + i % maxlen;
+		for (size_t j = 0; j < len; j++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[j] = alpha[(seed >> 16) % na];
+		}
+		buf[len] = '\0';
+		address_as_pton(buf);
+	}
+}
+
+/*
  * The dotted quad is parsed without inet_pton(): it must take exactly what
  * inet_pton() takes. Every octet spelling near a limit in every place, then
  * strings made of the characters that matter.
@@ -341,18 +363,7 @@ START_TEST(test_address_quick)
 		    octet[i / no / no / no]);
 		address_as_pton(buf);
 	}
-	/* A fixed sequence: the same strings every run. */
-	static const char alpha[] = "0123456789012345....::af ";
-	uint32_t x = 1;
-	for (size_t i = 0; i < 200000; i++) {
-		size_t len = 1 + i % 18;
-		for (size_t j = 0; j < len; j++) {
-			x = x * 1103515245u + 12345u;
-			buf[j] = alpha[(x >> 16) % (sizeof(alpha) - 1)];
-		}
-		buf[len] = '\0';
-		address_as_pton(buf);
-	}
+	address_random("0123456789012345....::af ", 1, 200000, 18);
 }
 END_TEST
 
@@ -403,17 +414,7 @@ START_TEST(test_address_quick6)
 				buf[len] = '\0';
 				address_as_pton(buf);
 			}
-	static const char alpha[] = "0123456789abcdefABCDEF0:::::.g";
-	uint32_t x = 7;
-	for (size_t i = 0; i < 300000; i++) {
-		size_t len = 1 + i % 40;
-		for (size_t j = 0; j < len; j++) {
-			x = x * 1103515245u + 12345u;
-			buf[j] = alpha[(x >> 16) % (sizeof(alpha) - 1)];
-		}
-		buf[len] = '\0';
-		address_as_pton(buf);
-	}
+	address_random("0123456789abcdefABCDEF0:::::.g", 7, 300000, 40);
 }
 END_TEST
 
