@@ -13,7 +13,6 @@
 #include "synth.h"
 
 #define BUILD_THREADS_MAX 4	/* threads compiling a large table */
-#define INSERT_BATCH	16	/* records hashed ahead of their lookups */
 #define BUILD_PARALLEL_MIN 4096	/* records: below it, one thread */
 /*
  * Records one job compiles at most. Each job writes one block and a block

@@ -911,8 +911,9 @@ END_TEST
 
 /*
  * Several zones, each with many names under a few shared empty
- * non-terminals: the nodes go to the compile threads in chunks and the
- * inserts find the shared parents among the recent nodes; every name
+ * non-terminals: the nodes go to the compile threads in chunks and each
+ * zone's listing finds the shared parents among the names it met last;
+ * every name
  * answers with its own address, every parent is NODATA, none is lost.
  */
 START_TEST(test_chunked_build)
