@@ -124,19 +124,6 @@ domain_open(struct cfg_ctx *ctx, const char *norm)
 	ctx->sect = CFG_SECT_DOMAIN;
 }
 
-static void
-section_domain(struct cfg_ctx *ctx, const char *name)
-{
-	char norm[CONFIG_NAME_MAX + 1], why[CONFIG_WHY_LEN];
-
-	if (config_parse_name(name, norm, why, sizeof(why)) == -1) {
-		config_diag_error(ctx, ctx->line, "invalid domain name '%s': %s",
-		    name, why);
-		return;
-	}
-	domain_open(ctx, norm);
-}
-
 /* A [host] of the name norm, parsed already. */
 static void
 host_open(struct cfg_ctx *ctx, const char *norm)
@@ -179,17 +166,28 @@ host_open(struct cfg_ctx *ctx, const char *norm)
 	ctx->sect = CFG_SECT_HOST;
 }
 
+/* A [host] (host) or [domain] of the name norm, parsed already. */
 static void
-section_host(struct cfg_ctx *ctx, const char *name)
+named_open(struct cfg_ctx *ctx, const char *norm, bool host)
+{
+	if (host)
+		host_open(ctx, norm);
+	else
+		domain_open(ctx, norm);
+}
+
+/* A [host] (host) or [domain] NAME: the name parsed, then opened. */
+static void
+section_named(struct cfg_ctx *ctx, const char *name, bool host)
 {
 	char norm[CONFIG_NAME_MAX + 1], why[CONFIG_WHY_LEN];
 
 	if (config_parse_name(name, norm, why, sizeof(why)) == -1) {
-		config_diag_error(ctx, ctx->line, "invalid host name '%s': %s",
-		    name, why);
+		config_diag_error(ctx, ctx->line, "invalid %s name '%s': %s",
+		    host ? "host" : "domain", name, why);
 		return;
 	}
-	host_open(ctx, norm);
+	named_open(ctx, norm, host);
 }
 
 /*
@@ -316,13 +314,13 @@ section_header(struct cfg_ctx *ctx, char *p)
 		section_view(ctx, name);
 		break;
 	case K_DOMAIN:
-		section_domain(ctx, name);
+		section_named(ctx, name, false);
 		break;
 	case K_KEY:
 		config_tsig_section(ctx, name);
 		break;
 	default:
-		section_host(ctx, name);
+		section_named(ctx, name, true);
 		break;
 	}
 }
@@ -362,10 +360,7 @@ section_quick(struct cfg_ctx *ctx, char *p, char *eol)
 	ctx->sect = CFG_SECT_IGNORE;
 	ctx->seen = &ctx->ignore_seen;
 	ctx->strs_on = false;
-	if (host)
-		host_open(ctx, norm);
-	else
-		domain_open(ctx, norm);
+	named_open(ctx, norm, host);
 	return true;
 }
 
