@@ -348,6 +348,14 @@ int	config_seen_line(const struct cfg_ctx *ctx, const struct cfg_seen *s,
 /* Makes s the section whose keys come next: an empty run at the end. */
 void	config_seen_start(struct cfg_ctx *ctx, struct cfg_seen *s);
 
+/*
+ * config.c: the whole file fd, read at once (*len bytes; malloc'd):
+ * config_read() may parse its halves side by side. A large regular file
+ * is read in parts side by side (*nparts_used, if not NULL: how many).
+ * NULL and *err set on a read error, NULL alone when out of memory.
+ */
+char	*config_slurp(int fd, size_t *len, int *err, size_t *nparts_used);
+
 /* config.c: parses ctx->src..src_end; inih's code: 0 or its error line. */
 int	config_parse_range(struct cfg_ctx *ctx);
 

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "config.h"
 #include "config_int.h"
@@ -261,6 +264,79 @@ START_TEST(test_other_section_in_second_half)
 }
 END_TEST
 
+/*
+ * A file over config.c's SLURP_PAR_MIN (4 MiB): read in parts, one per
+ * CPU, the same bytes as one read() gives; a pipe in one go.
+ */
+#define BIG_LEN	((6u << 20) + 12345)
+
+static char *
+slurp_file(const char *path, size_t *len, size_t *nparts)
+{
+	int fd = open(path, O_RDONLY), err = 0;
+
+	ck_assert_int_ge(fd, 0);
+	char *got = config_slurp(fd, len, &err, nparts);
+	ck_assert_int_eq(err, 0);
+	close(fd);
+	return got;
+}
+
+START_TEST(test_slurp_parts)
+{
+	char *big = malloc(BIG_LEN);
+	size_t len = 0, nparts = 0;
+
+	ck_assert_ptr_nonnull(big);
+	for (size_t i = 0; i < BIG_LEN; i++)	/* no run repeats at a part's length */
+		big[i] = (char)('a' + (i * 7 + i / 4093) % 26);
+	FILE *f = fopen(inipath, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(big, 1, BIG_LEN, f), BIG_LEN);
+	ck_assert_int_eq(fclose(f), 0);
+
+	char *got = slurp_file(inipath, &len, &nparts);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(len, BIG_LEN);
+	ck_assert(memcmp(got, big, BIG_LEN) == 0);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cpus < 2)
+		fprintf(stderr, "test_slurp_parts: one CPU, the parts not "
+		    "tested\n");
+	ck_assert_uint_eq(nparts, cpus < 2 ? 1 : (size_t)(cpus > 8 ? 8 : cpus));
+	free(got);
+
+	/* A pipe: no size to cut, one read() after another. */
+	char fifo[PATH_MAX + 16];
+	snprintf(fifo, sizeof(fifo), "%s/fifo", tmpdir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int w = open(fifo, O_WRONLY);
+		size_t off = 0;
+		while (w >= 0 && off < BIG_LEN) {
+			ssize_t r = write(w, big + off, BIG_LEN - off);
+			if (r <= 0)
+				_exit(1);
+			off += (size_t)r;
+		}
+		_exit(w >= 0 ? 0 : 1);
+	}
+	got = slurp_file(fifo, &len, &nparts);
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	unlink(fifo);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(len, BIG_LEN);
+	ck_assert_uint_eq(nparts, 1);
+	ck_assert(memcmp(got, big, BIG_LEN) == 0);
+	free(got);
+	free(big);
+}
+END_TEST
+
 static Suite *
 read_suite(void)
 {
@@ -276,6 +352,7 @@ read_suite(void)
 	tcase_add_test(tc, test_error_in_second_half);
 	tcase_add_test(tc, test_nul_in_second_half);
 	tcase_add_test(tc, test_other_section_in_second_half);
+	tcase_add_test(tc, test_slurp_parts);
 	suite_add_tcase(s, tc);
 	return s;
 }
