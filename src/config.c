@@ -721,6 +721,25 @@ config_fit(struct config *cfg)
 	}
 }
 
+/* A configuration of the server's defaults, ctx set to fill it; NULL: out of memory. */
+static struct config *
+config_begin(struct cfg_ctx *ctx, const char *path, FILE *diag)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->path = path;
+	ctx->diag = diag;
+	struct config *cfg = calloc(1, sizeof(*cfg));
+	if (cfg == NULL || (cfg->path = strdup(path)) == NULL) {
+		free(cfg);
+		if (diag != NULL)
+			fprintf(diag, "%s: out of memory\n", path);
+		return NULL;
+	}
+	ctx->cfg = cfg;
+	config_key_init(CFG_SECT_SERVER, cfg);
+	return cfg;
+}
+
 struct config *
 config_load(const char *path, FILE *diag, unsigned *nwarnings)
 {
@@ -732,18 +751,9 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 
 	if (nwarnings != NULL)
 		*nwarnings = 0;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.path = path;
-	ctx.diag = diag;
-	struct config *cfg = calloc(1, sizeof(*cfg));
-	if (cfg == NULL || (cfg->path = strdup(path)) == NULL) {
-		free(cfg);
-		if (diag != NULL)
-			fprintf(diag, "%s: out of memory\n", path);
+	struct config *cfg = config_begin(&ctx, path, diag);
+	if (cfg == NULL)
 		return NULL;
-	}
-	ctx.cfg = cfg;
-	config_key_init(CFG_SECT_SERVER, cfg);
 
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
@@ -765,6 +775,24 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 		    strerror(ctx.read_errno));
 	else
 		config_read(&ctx, src, len);
+	if (ctx.redo) {
+		/*
+		 * A name twice in a file read in halves: read again in one
+		 * pass, whose messages (and what follows the second one) are
+		 * those of every other file; what the halves said is dropped.
+		 */
+		ctx.diag = NULL;
+		config_diag_flush(&ctx);
+		config_ctx_free_seen(&ctx);
+		config_free(cfg);
+		if ((cfg = config_begin(&ctx, path, diag)) == NULL) {
+			free(src);
+			return NULL;
+		}
+		ctx.strs = cfg->strs = config_strs_new(len);
+		ctx.one_pass = true;
+		config_read(&ctx, src, len);
+	}
 	free(src);
 
 	parse_ms = log_lap_ms(&t0);

@@ -123,6 +123,38 @@ config_index_put_hash(struct cfg_index *x, const void *base, size_t stride,
 	return 0;
 }
 
+/*
+ * The index of n items at once, their hashes known (h[i]): sized for all
+ * of them first, so no slot moves while it fills, and each slot fetched
+ * a few items ahead. x is empty. 0, 1 when a name is there twice (x holds
+ * what came before it), -1 when out of memory.
+ */
+#define INDEX_AHEAD	8
+
+int
+config_index_build(struct cfg_index *x, const void *base, size_t stride,
+    size_t n, const uint32_t *h)
+{
+	size_t size = 64;
+
+	while (size < n * 2)
+		size *= 2;
+	if (n == 0)
+		return 0;
+	if ((x->slot = slots_new(size)) == NULL)
+		return -1;
+	x->mask = size - 1;
+	x->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i + INDEX_AHEAD < n)
+			__builtin_prefetch(&x->slot[h[i + INDEX_AHEAD] & x->mask], 1);
+		int rc = config_index_put_hash(x, base, stride, i, h[i], true);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int
 config_index_add(struct cfg_index *x, const void *base, size_t stride,
     size_t pos)

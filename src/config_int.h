@@ -245,8 +245,10 @@ struct cfg_ctx {
 	const char	*src;		/* the file's bytes still to read */
 	const char	*src_end;
 	bool		 has_nul;	/* a NUL somewhere in the file */
-	bool		 part;		/* a later part (config_read.c): no index */
+	bool		 part;		/* a part (config_read.c): names hashed, not indexed */
 	bool		 joined;	/* config_read(): read in two threads */
+	bool		 one_pass;	/* config_read(): in one thread, whatever the size */
+	bool		 redo;		/* config_read(): a name twice; read again in one pass */
 	struct cfg_strs	*strs;		/* cfg->strs, shared by the parts */
 	bool		 strs_on;	/* config_ctx_strdup() allocates there */
 	FILE		*diag;
@@ -401,6 +403,13 @@ long	config_index_find_hash(const struct cfg_index *x, const void *base,
 	    size_t stride, const char *name, uint32_t h);
 int	config_index_put_hash(struct cfg_index *x, const void *base,
 	    size_t stride, size_t pos, uint32_t h, bool check);
+/*
+ * Empty x made the index of the n items at base, whose name hashes are
+ * h[0..n), sized for them at once: 0, 1 when a name is there twice, -1
+ * when out of memory.
+ */
+int	config_index_build(struct cfg_index *x, const void *base,
+	    size_t stride, size_t n, const uint32_t *h);
 
 /* config_roles.c: role sections, and the names they and domains make. */
 void	config_roles_section(struct cfg_ctx *ctx, const struct ocs_role_def *role,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config_int.h"
+#include "par.h"
 
 /*
  * Reading a large file was a third of the start-up at 100,000 domains, on
@@ -110,81 +111,110 @@ array_join(void *arrayp, size_t *n, const void *from, size_t m, size_t size)
 	return 0;
 }
 
+/*
+ * The join in two jobs side by side: the domains (k 0) and the hosts,
+ * each moved after the first half's and indexed at once from the names'
+ * hashes, both halves' (every part hashes its names, none indexes them).
+ */
+struct join_job {
+	struct cfg_ctx	*ctx;
+	struct part	*p;
+	size_t		 ne;		/* the first half's seen_ent */
+	int		 rc[2];		/* 0, 1 a name twice, -1 out of memory */
+};
+
 static void
-index_rebuild(struct cfg_index *x, const void *base, size_t stride, size_t n)
+join_part(void *arg, size_t k, size_t nparts)
 {
-	free(x->slot);
-	memset(x, 0, sizeof(*x));
-	for (size_t i = 0; i < n; i++)
-		if (config_index_add(x, base, stride, i) == -1)
-			return;		/* the caller is out of memory already */
+	struct join_job *j = arg;
+	struct cfg_ctx *ctx = j->ctx, *x2 = &j->p->ctx;
+	struct config *cfg = ctx->cfg, *c2 = &j->p->cfg;
+	size_t n;
+
+	(void)nparts;
+	if (k == 0) {
+		size_t nd = cfg->ndomains;
+		for (size_t i = 0; i < c2->ndomains; i++)
+			x2->dseen[i].first += j->ne;
+		n = nd;
+		if (array_join(&ctx->dseen, &n, x2->dseen, c2->ndomains,
+		    sizeof(*ctx->dseen)) == -1 || (n = nd,
+		    array_join(&ctx->dhash, &n, x2->dhash, c2->ndomains,
+		    sizeof(*ctx->dhash))) == -1 ||
+		    array_join(&cfg->domains, &cfg->ndomains, c2->domains,
+		    c2->ndomains, sizeof(*cfg->domains)) == -1) {
+			j->rc[k] = -1;
+			return;
+		}
+		j->rc[k] = config_index_build(&cfg->domain_index, cfg->domains,
+		    sizeof(*cfg->domains), cfg->ndomains, ctx->dhash);
+		return;
+	}
+	size_t nh = cfg->nhosts;
+	for (size_t i = 0; i < c2->nhosts; i++)
+		x2->hseen[i].first += j->ne;
+	n = nh;
+	if (array_join(&ctx->hseen, &n, x2->hseen, c2->nhosts,
+	    sizeof(*ctx->hseen)) == -1 || (n = nh,
+	    array_join(&ctx->hhash, &n, x2->hhash, c2->nhosts,
+	    sizeof(*ctx->hhash))) == -1 ||
+	    array_join(&ctx->seen_ent, &ctx->nseen_ent, x2->seen_ent,
+	    x2->nseen_ent, sizeof(*ctx->seen_ent)) == -1 ||
+	    array_join(&cfg->hosts, &cfg->nhosts, c2->hosts, c2->nhosts,
+	    sizeof(*cfg->hosts)) == -1) {
+		j->rc[k] = -1;
+		return;
+	}
+	j->rc[k] = config_index_build(&cfg->host_index, cfg->hosts,
+	    sizeof(*cfg->hosts), cfg->nhosts, ctx->hhash);
 }
 
 /*
- * Moves the second half's domains and hosts after the first's: 0, or -1
- * when a name is in both halves (nothing moved) or out of memory.
+ * Moves the second half's domains and hosts after the first's and indexes
+ * them all: 0, or -1 when a name is there twice (ctx->redo) or out of
+ * memory (ctx->oom); then the second half still owns what it read.
  */
 static int
 join(struct cfg_ctx *ctx, struct part *p)
 {
-	struct config *cfg = ctx->cfg, *c2 = &p->cfg;
-	struct cfg_ctx *x2 = &p->ctx;
-	size_t nd = cfg->ndomains, nh = cfg->nhosts, ne = ctx->nseen_ent;
-	size_t n;
+	struct config *cfg = ctx->cfg;
+	struct join_job j = { .ctx = ctx, .p = p, .ne = ctx->nseen_ent };
+	size_t nd = cfg->ndomains, nh = cfg->nhosts;
 
-	for (size_t i = 0; i < c2->ndomains; i++)
-		x2->dseen[i].first += ne;
-	for (size_t i = 0; i < c2->nhosts; i++)
-		x2->hseen[i].first += ne;
-	n = nd;
-	if (array_join(&ctx->dseen, &n, x2->dseen, c2->ndomains,
-	    sizeof(*ctx->dseen)) == -1)
-		goto oom;
-	n = nh;
-	if (array_join(&ctx->hseen, &n, x2->hseen, c2->nhosts,
-	    sizeof(*ctx->hseen)) == -1)
-		goto oom;
-	if (array_join(&ctx->seen_ent, &ctx->nseen_ent, x2->seen_ent,
-	    x2->nseen_ent, sizeof(*ctx->seen_ent)) == -1 ||
-	    array_join(&cfg->domains, &cfg->ndomains, c2->domains,
-	    c2->ndomains, sizeof(*cfg->domains)) == -1 ||
-	    array_join(&cfg->hosts, &cfg->nhosts, c2->hosts, c2->nhosts,
-	    sizeof(*cfg->hosts)) == -1)
-		goto oom;
-	int dup = 0;
-	/* The names were hashed in the part's thread: here only placed. */
-	for (size_t i = nd; dup == 0 && i < cfg->ndomains; i++)
-		dup = config_index_put_hash(&cfg->domain_index, cfg->domains,
-		    sizeof(*cfg->domains), i, x2->dhash[i - nd], true);
-	for (size_t i = nh; dup == 0 && i < cfg->nhosts; i++)
-		dup = config_index_put_hash(&cfg->host_index, cfg->hosts,
-		    sizeof(*cfg->hosts), i, x2->hhash[i - nh], true);
-	if (dup == 0) {
+	par_run(2, join_part, &j);
+	if (j.rc[0] == 0 && j.rc[1] == 0) {
 		ctx->nhost_sections = cfg->nhosts;
 		return 0;
 	}
-	if (dup == -1)
-		goto oom;
-	/* A duplicate: the first half as it was; the second half still owns
-	 * its strings. */
+	if (j.rc[0] == -1 || j.rc[1] == -1)
+		ctx->oom = true;
+	else
+		ctx->redo = true;
 	cfg->ndomains = nd;
 	cfg->nhosts = nh;
-	ctx->nseen_ent = ne;
-	index_rebuild(&cfg->domain_index, cfg->domains, sizeof(*cfg->domains),
-	    nd);
-	index_rebuild(&cfg->host_index, cfg->hosts, sizeof(*cfg->hosts), nh);
-	for (size_t i = 0; i < c2->ndomains; i++)
-		x2->dseen[i].first -= ne;
-	for (size_t i = 0; i < c2->nhosts; i++)
-		x2->hseen[i].first -= ne;
+	ctx->nseen_ent = j.ne;
 	return -1;
-oom:
-	/* Nothing of the second half kept: it frees its own. */
-	cfg->ndomains = nd;
-	cfg->nhosts = nh;
-	ctx->nseen_ent = ne;
-	ctx->oom = true;
-	return -1;
+}
+
+/*
+ * The first half's names indexed, as one pass would have while reading
+ * them: 0, or -1 when one is there twice (ctx->redo) or out of memory.
+ */
+static int
+index_first(struct cfg_ctx *ctx)
+{
+	struct config *cfg = ctx->cfg;
+	int rc = config_index_build(&cfg->domain_index, cfg->domains,
+	    sizeof(*cfg->domains), cfg->ndomains, ctx->dhash);
+
+	if (rc == 0)
+		rc = config_index_build(&cfg->host_index, cfg->hosts,
+		    sizeof(*cfg->hosts), cfg->nhosts, ctx->hhash);
+	if (rc == -1)
+		ctx->oom = true;
+	else if (rc == 1)
+		ctx->redo = true;
+	return rc == 0 ? 0 : -1;
 }
 
 static void
@@ -233,7 +263,8 @@ split_point(const char *src, size_t len)
 void
 config_read(struct cfg_ctx *ctx, const char *src, size_t len)
 {
-	const char *end = src + len, *split = split_point(src, len);
+	const char *end = src + len;
+	const char *split = ctx->one_pass ? NULL : split_point(src, len);
 	struct part *p = NULL;
 	pthread_t tid;
 
@@ -260,16 +291,27 @@ config_read(struct cfg_ctx *ctx, const char *src, size_t len)
 		parse_rest(ctx);
 		return;
 	}
+	/*
+	 * The first half's names are hashed as they come and indexed once
+	 * read, with the second's: no index grows slot by slot meanwhile.
+	 */
+	ctx->part = true;
 	int base = ctx->line;
 	int rc = config_parse_range(ctx);
 	(void)pthread_join(tid, NULL);
+	ctx->part = false;
 	bool joined = false;
 	if (rc == 0 && !ctx->oom && !p->bad && p->rc == 0 && !p->ctx.oom &&
 	    p->ctx.nmsgs == 0 && p->first_line == ctx->line)
 		joined = join(ctx, p) == 0;
+	else if (!ctx->oom)
+		(void)index_first(ctx);
 	ctx->joined = joined;
 	part_free(p, joined);
 	free(p);
+	/* A name twice: read again in one pass, for its messages (config_load()). */
+	if (ctx->redo)
+		return;
 	if (rc > 0 && ctx->nerrors == 0)
 		config_diag_error(ctx, base + rc, "syntax error");
 	if (joined || rc != 0 || ctx->oom)

@@ -87,9 +87,12 @@ load(void)
 	return cfg;
 }
 
-/* The halves of text as config_load() reads them: were they joined? */
+/*
+ * The halves of text as config_load() reads them: were they joined? Did
+ * they find a name twice, for config_load() to read the file again?
+ */
 static bool
-read_joined(void)
+read_halves(bool *redo)
 {
 	struct cfg_ctx ctx;
 	struct config *cfg = calloc(1, sizeof(*cfg));
@@ -100,11 +103,19 @@ read_joined(void)
 	ctx.path = "t.ini";
 	config_read(&ctx, text, textlen);
 	bool joined = ctx.joined;
+	if (redo != NULL)
+		*redo = ctx.redo;
 	ctx.diag = NULL;
 	config_diag_flush(&ctx);
 	config_ctx_free_seen(&ctx);
 	config_free(cfg);
 	return joined;
+}
+
+static bool
+read_joined(void)
+{
+	return read_halves(NULL);
 }
 
 static void
@@ -194,6 +205,74 @@ START_TEST(test_duplicate_within_second_half)
 	expect_diag("duplicate [host pool01.d03990.lab] (first on line 23948)",
 	    DOM_LINE(NDOM - 1) + 2);
 	ck_assert_int_eq(DOM_LINE(3990) + 3, 23948);
+}
+END_TEST
+
+/*
+ * Both of a name's sections in the first half, which is hashed as it is
+ * read and indexed after: found then, and the file read again in one
+ * pass, for the message (and what follows it) one thread gives.
+ */
+START_TEST(test_duplicate_within_first_half)
+{
+	bool redo = false;
+
+	make_text(7, "[host pool01.d00002.lab]\naddress = 10.9.9.9");
+	ck_assert(!read_halves(&redo));
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+		ck_assert(redo);
+	ck_assert_ptr_null(load());
+	expect_diag("duplicate [host pool01.d00002.lab] (first on line 20)",
+	    DOM_LINE(7) + 2);
+	ck_assert_int_eq(DOM_LINE(2) + 3, 20);
+	/* No name twice: nothing to read again. */
+	make_text(-1, "");
+	(void)read_halves(&redo);
+	ck_assert(!redo);
+}
+END_TEST
+
+/* An index built at once finds what one put by put does, and a name twice. */
+START_TEST(test_index_build)
+{
+	enum { N = 5000 };
+	char (*buf)[16] = calloc(N, sizeof(*buf));
+	const char **names = calloc(N, sizeof(*names));
+	uint32_t *h = calloc(N, sizeof(*h));
+	struct cfg_index x;
+
+	ck_assert(buf != NULL && names != NULL && h != NULL);
+	for (int i = 0; i < N; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "h%d.lab", i);
+		names[i] = buf[i];
+		h[i] = config_index_hash(names[i]);
+	}
+	memset(&x, 0, sizeof(x));
+	ck_assert_int_eq(config_index_build(&x, names, sizeof(names[0]), N, h),
+	    0);
+	ck_assert_uint_eq(x.n, N);
+	ck_assert_uint_ge(x.mask + 1, 2 * N);	/* at most half full */
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(config_index_find_hash(&x, names,
+		    sizeof(names[0]), names[i], h[i]), i);
+	ck_assert_int_eq(config_index_find_hash(&x, names, sizeof(names[0]),
+	    "nothere.lab", config_index_hash("nothere.lab")), -1);
+	free(x.slot);
+	/* The last one the first's name: 1, the others indexed. */
+	names[N - 1] = names[0];
+	h[N - 1] = h[0];
+	memset(&x, 0, sizeof(x));
+	ck_assert_int_eq(config_index_build(&x, names, sizeof(names[0]), N, h),
+	    1);
+	ck_assert_uint_eq(x.n, N - 1);
+	free(x.slot);
+	memset(&x, 0, sizeof(x));
+	ck_assert_int_eq(config_index_build(&x, names, sizeof(names[0]), 0, h),
+	    0);
+	ck_assert_ptr_null(x.slot);
+	free(h);
+	free(names);
+	free(buf);
 }
 END_TEST
 
@@ -348,7 +427,9 @@ read_suite(void)
 	tcase_add_test(tc, test_halves_joined);
 	tcase_add_test(tc, test_duplicate_across_halves);
 	tcase_add_test(tc, test_duplicate_within_second_half);
+	tcase_add_test(tc, test_duplicate_within_first_half);
 	tcase_add_test(tc, test_index_hash);
+	tcase_add_test(tc, test_index_build);
 	tcase_add_test(tc, test_error_in_second_half);
 	tcase_add_test(tc, test_nul_in_second_half);
 	tcase_add_test(tc, test_other_section_in_second_half);
