@@ -397,9 +397,12 @@ insert_part(void *arg, size_t k, size_t nparts)
 		size_t n;
 		const struct ins_name *v = ins_list(&a->part[q], &n);
 		for (size_t i = 0; i < n; i++, seq++) {
-			if (i + INSERT_AHEAD < n)
-				__builtin_prefetch(&t->bslots[v[i + INSERT_AHEAD].hash &
-				    t->bmask]);
+			/* Only this part's: the others' slots are not read here. */
+			if (i + INSERT_AHEAD < n) {
+				size_t ahead = v[i + INSERT_AHEAD].hash & t->bmask;
+				if ((ahead >> a->pshift) == k)
+					__builtin_prefetch(&t->bslots[ahead]);
+			}
 			if (((v[i].hash & t->bmask) >> a->pshift) != k)
 				continue;
 			struct node *nd = ins_find_add(t, k, me, &v[i], seq);
