@@ -55,14 +55,14 @@ node_add_rrs(struct arena *scratch, struct node *n, const struct enc_rr *rr,
 		uint16_t *ty = (uint16_t *)(void *)(v + cap);
 		if (n->nrrs > 0) {
 			memcpy(v, n->rrs, n->nrrs * sizeof(*v));
-			memcpy(ty, n->types, n->nrrs * sizeof(*ty));
+			memcpy(ty, node_types(n), n->nrrs * sizeof(*ty));
 		}
 		n->rrs = v;
-		n->types = ty;
 		n->caprrs = (uint32_t)cap;
 	}
+	uint16_t *types = node_types(n);
 	for (size_t i = 0; i < count; i++) {
-		n->types[n->nrrs] = rr[i].type;
+		types[n->nrrs] = rr[i].type;
 		n->rrs[n->nrrs++] = &rr[i];
 	}
 	return 0;
@@ -72,16 +72,18 @@ node_add_rrs(struct arena *scratch, struct node *n, const struct enc_rr *rr,
 static void
 node_sort(struct node *n)
 {
+	uint16_t *types = node_types(n);
+
 	for (size_t i = 1; i < n->nrrs; i++) {
-		uint16_t t = n->types[i];
+		uint16_t t = types[i];
 		const struct enc_rr *rr = n->rrs[i];
 		size_t j = i;
 
-		for (; j > 0 && n->types[j - 1] > t; j--) {
-			n->types[j] = n->types[j - 1];
+		for (; j > 0 && types[j - 1] > t; j--) {
+			types[j] = types[j - 1];
 			n->rrs[j] = n->rrs[j - 1];
 		}
-		n->types[j] = t;
+		types[j] = t;
 		n->rrs[j] = rr;
 	}
 }

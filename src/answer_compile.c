@@ -212,9 +212,10 @@ struct enc_section
 answer_node_rrset(const struct node *n, uint16_t type)
 {
 	struct enc_section s = { NULL, 0, NULL };
+	const uint16_t *types = node_types(n);
 
 	for (size_t i = 0; i < n->nrrs; i++) {
-		if (n->types[i] != type)
+		if (types[i] != type)
 			continue;
 		if (s.rr == NULL)
 			s.rr = &n->rrs[i];
@@ -480,9 +481,10 @@ compile_cname(struct answer_builder *b, const struct node *n)
 
 	/* The CNAME type itself and ANY get the CNAME alone. */
 	size_t nends = 0;
+	const uint16_t *etypes = end != NULL ? node_types(end) : NULL;
 	if (end != NULL)
 		for (size_t i = 0; i < end->nrrs; i++)
-			nends += (i == 0 || end->types[i] != end->types[i - 1]);
+			nends += (i == 0 || etypes[i] != etypes[i - 1]);
 	if (nends + 1 > UINT16_MAX)	/* every type there is, at one name */
 		goto out;
 	if (ans_array(b, nends + 1, true) < 0 ||
@@ -492,7 +494,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 		goto out;
 	size_t ai = 1;
 	for (size_t i = 0; end != NULL && i < end->nrrs; ) {
-		uint16_t type = end->types[i];
+		uint16_t type = etypes[i];
 		struct enc_section set = answer_node_rrset(end, type);
 		struct rrvec an;
 		struct enc_rr *as = NULL;
@@ -664,15 +666,16 @@ compile_plain(struct answer_builder *b, const struct node *n)
 {
 	struct answer_zone *up = ds_parent(b, n);
 	size_t ntypes = up != NULL, ai = 0;
+	const uint16_t *types = node_types(n);
 
 	for (size_t i = 0; i < n->nrrs; i++)
-		ntypes += (i == 0 || n->types[i] != n->types[i - 1]);
+		ntypes += (i == 0 || types[i] != types[i - 1]);
 	if (ans_array(b, ntypes, false) < 0)
 		return -1;
 	for (size_t i = 0; i < n->nrrs; ) {
-		struct enc_section set = answer_node_rrset(n, n->types[i]);
+		struct enc_section set = answer_node_rrset(n, types[i]);
 		/* The DS answer in its place: the answers stay sorted by type. */
-		if (up != NULL && n->types[i] > LDNS_RR_TYPE_DS) {
+		if (up != NULL && types[i] > LDNS_RR_TYPE_DS) {
 			if (compile_ds(b, n, up, ai++) < 0)
 				return -1;
 			up = NULL;

@@ -20,9 +20,11 @@
 struct node {
 	uint8_t		*name;		/* lower-case wire */
 	struct answer_zone *zone;
-	/* The records at this name, borrowed from the view. */
+	/*
+	 * The records at this name, borrowed from the view, then (one
+	 * allocation) their types: node_types(), no trip to the record.
+	 */
 	const struct enc_rr **rrs;
-	uint16_t	*types;		/* rrs[i]'s type: no trip to the record */
 	uint32_t	 nrrs;
 	uint32_t	 caprrs;
 	uint32_t	 hash;		/* wire_name_hash(name) */
@@ -35,6 +37,14 @@ struct node {
 	bool		 wild : 1;	/* "*." this name exists (RFC 4592) */
 	bool		 splice : 1;	/* answers for LOOKUP_SPLICE: no question */
 };
+
+/* n->rrs[i]'s type is node_types(n)[i]; NULL when n has no records. */
+static inline uint16_t *
+node_types(const struct node *n)
+{
+	return n->rrs == NULL ? NULL :
+	    (uint16_t *)(void *)(n->rrs + n->caprrs);
+}
 
 /*
  * Load time: the hash beside the node's index + 1 (0: empty). The insert
