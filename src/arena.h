@@ -2,6 +2,8 @@
 #ifndef OCSDNSD_ARENA_H
 #define OCSDNSD_ARENA_H
 
+#define ARENA_CHUNK	(1024 * 1024)	/* a chunk's bytes, at most (but one large) */
+
 #include <stddef.h>
 
 struct arena_chunk;
@@ -19,5 +21,15 @@ void	*arena_zalloc(struct arena *a, size_t n);
 void	 arena_join(struct arena *dst, struct arena *src);
 /* Frees every chunk; a stays usable, empty. */
 void	 arena_free(struct arena *a);
+/*
+ * The mapped pages at p (len bytes, faulted in), which the caller never
+ * touches again: whole chunks of them become the next arenas' chunks, as
+ * they are (not zeroed), the rest goes back to the kernel. For a build
+ * that drains them when done: until then they are the process's. Returns
+ * how many chunks it gave.
+ */
+size_t	 arena_donate(void *p, size_t len);
+/* The chunks donated and not taken, back to the kernel: how many. */
+size_t	 arena_pool_drain(void);
 
 #endif

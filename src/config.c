@@ -888,6 +888,15 @@ config_shed(struct config *cfg)
 	cfg->strs = NULL;
 }
 
+size_t
+config_shed_donate(struct config *cfg)
+{
+	config_shed_items(cfg);
+	size_t n = config_strs_donate(cfg->strs);
+	cfg->strs = NULL;
+	return n;
+}
+
 void
 config_free(struct config *cfg)
 {

@@ -315,6 +315,12 @@ void		 config_free(struct config *cfg);
  * check read; the server-wide keys, views and [key]s stay.
  */
 void		 config_shed(struct config *cfg);
+/*
+ * config_shed(), but the pages its strings were written to become the
+ * next arenas' chunks (arena_donate(): for a build that drains them with
+ * arena_pool_drain()): how many chunks.
+ */
+size_t		 config_shed_donate(struct config *cfg);
 
 /*
  * What config_restart_changes() compares a reloaded file with: a copy of

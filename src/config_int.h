@@ -367,6 +367,11 @@ void	config_read(struct cfg_ctx *ctx, const char *src, size_t len);
 /* config_str.c: the region of the domains' and hosts' strings. */
 struct cfg_strs *config_strs_new(size_t file_len);
 void	config_strs_free(struct cfg_strs *st);
+/*
+ * The same, but the pages written to given to the next arenas
+ * (arena_donate()), not back to the kernel: how many chunks.
+ */
+size_t	config_strs_donate(struct cfg_strs *st);
 /* A copy of s in st (malloc'd when st is NULL or full); NULL: no memory. */
 char	*config_strs_dup(struct cfg_strs *st, const char *s);
 /* config_ctx_append() for a domain's or a host's lists (config_str.c). */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "arena.h"
 #include "config_int.h"
 
 /*
@@ -59,6 +60,21 @@ config_strs_free(struct cfg_strs *st)
 		return;
 	(void)munmap(st->base, st->cap);
 	free(st);
+}
+
+size_t
+config_strs_donate(struct cfg_strs *st)
+{
+	if (st == NULL)
+		return 0;
+	size_t used = atomic_load(&st->used), page = 4096;
+	used = used < st->cap ? (used + page - 1) & ~(page - 1) : st->cap;
+	/* Only what was written to is faulted in: the rest, untouched, goes. */
+	if (used < st->cap)
+		(void)munmap(st->base + used, st->cap - used);
+	size_t n = used > 0 ? arena_donate(st->base, used) : 0;
+	free(st);
+	return n;
 }
 
 /*

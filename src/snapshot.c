@@ -8,6 +8,7 @@
 #include <malloc.h>
 #endif
 
+#include "arena.h"
 #include "config.h"
 #include "log.h"
 #include "par.h"
@@ -610,8 +611,15 @@ struct shed_job {
 	pthread_t	 thread;
 	bool		 started;
 	double		 ms;
+	size_t		 given;		/* its strings' chunks, for the answers' arenas */
 };
 
+/*
+ * The strings' pages, written to already, become the chunks of the table's
+ * arenas still to come (its scratch: the records read, the names, their
+ * lists), not pages the kernel must clear again; the build drains what is
+ * left of them (shed_join()).
+ */
 static void *
 shed_run(void *arg)
 {
@@ -619,7 +627,7 @@ shed_run(void *arg)
 	struct timespec t0;
 
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
-	config_shed(j->cfg);
+	j->given = config_shed_donate(j->cfg);
 	j->ms = log_lap_ms(&t0);
 	return NULL;
 }
@@ -638,9 +646,12 @@ shed_join(struct shed_job *j)
 {
 	if (j->started)
 		pthread_join(j->thread, NULL);
+	size_t left = arena_pool_drain();
 	if (j->cfg != NULL)
-		log_debug("configuration shed in %.0f ms%s", j->ms,
-		    j->started ? ", beside the answers" : "");
+		log_debug("configuration shed in %.0f ms%s; %zu MiB of its "
+		    "pages reused", j->ms, j->started ? ", beside the answers" :
+		    "", (j->given - (left < j->given ? left : j->given)) *
+		    ARENA_CHUNK >> 20);
 	j->cfg = NULL;
 	j->started = false;
 }
@@ -648,7 +659,7 @@ shed_join(struct shed_job *j)
 static struct snapshot *
 build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 {
-	struct shed_job sj = { NULL, 0, false, 0 };
+	struct shed_job sj = { NULL, 0, false, 0, 0 };
 	struct snapshot *s = calloc(1, sizeof(*s));
 	size_t nviews = cfg->nviews ? cfg->nviews : 1;
 	struct zonefiles zf;

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include <ldns/ldns.h>
 
 #include "answer.h"
 #include "answer_int.h"
+#include "arena.h"
 #include "config.h"
 #include "snapshot.h"
 #include "synth.h"
@@ -1105,6 +1107,89 @@ START_TEST(test_insert_parts)
 END_TEST
 
 /*
+ * Pages given to the arenas (arena_donate()) come as they are, not zeroed:
+ * a build on chunks full of 0xa5 answers as one on fresh pages, and takes
+ * them (fewer left to drain than given). Also the ends of a donation that
+ * are not whole chunks go, and a donation too small for one.
+ */
+START_TEST(test_build_on_donated_pages)
+{
+	enum { NAMES = 40000, GIVE = 48 };
+	char (*text)[64] = calloc(NAMES + 8, sizeof(*text));
+	const char **zone = calloc(NAMES + 8, sizeof(*zone));
+	size_t n = 0;
+
+	ck_assert(text != NULL && zone != NULL);
+	zone[n++] = "d.test. 60 IN SOA ns.d.test. h.d.test. 1 1 1 1 1";
+	zone[n++] = "d.test. 60 IN NS ns.d.test.";
+	zone[n++] = "ns.d.test. 60 IN A 10.8.0.1";
+	zone[n++] = "*.w.d.test. 60 IN A 10.8.0.2";
+	zone[n++] = "alias.d.test. 60 IN CNAME h7.s2.d.test.";
+	zone[n++] = "_sip._tls.d.test. 60 IN SRV 0 0 443 h9.s4.d.test.";
+	for (size_t i = 0; i < NAMES; i++) {
+		snprintf(text[i], sizeof(text[0]), "h%zu.s%zu.d.test. 60 IN A "
+		    "10.%zu.%zu.%zu", i, i % 5, i / 65536, i / 256 % 256, i % 256);
+		zone[n++] = text[i];
+	}
+	zone[n] = NULL;
+	const char *const *zones[1] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *fresh = answer_table_build(&sv);
+	ck_assert_ptr_nonnull(fresh);
+
+	/* GIVE chunks and a half page either side, 0xa5 throughout. */
+	size_t len = (size_t)GIVE * ARENA_CHUNK + 2 * ARENA_CHUNK;
+	uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	memset(m, 0xa5, len);
+	uintptr_t at = ((uintptr_t)m + ARENA_CHUNK - 1) & ~(uintptr_t)(ARENA_CHUNK - 1);
+	uint8_t *from = (uint8_t *)at - 2048;
+	ck_assert_uint_eq(arena_donate(from, (size_t)GIVE * ARENA_CHUNK + 4096),
+	    GIVE);
+	struct answer_table *reused = answer_table_build(&sv);
+	ck_assert_ptr_nonnull(reused);
+	size_t left = arena_pool_drain();
+	ck_assert_uint_lt(left, GIVE);
+	ck_assert_uint_eq(arena_pool_drain(), 0);
+
+	static const uint16_t types[] = { TYPE_A, LDNS_RR_TYPE_NS, TYPE_SOA,
+	    LDNS_RR_TYPE_TXT, LDNS_RR_TYPE_CNAME, LDNS_RR_TYPE_SRV };
+	static const char *const some[] = { "d.test", "ns.d.test", "x.w.d.test",
+	    "alias.d.test", "_sip._tls.d.test", "s3.d.test", "nowhere.d.test",
+	    "h39999.s4.d.test", "test" };
+	for (size_t i = 0; i < sizeof(some) / sizeof(some[0]); i++)
+		for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++) {
+			struct lookup a = look(fresh, some[i], types[k]);
+			struct lookup b = look(reused, some[i], types[k]);
+			assert_same_lookup(&a, &b, some[i], types[k], 0);
+		}
+	for (size_t i = 0; i < NAMES; i += 3) {
+		char name[48];
+		snprintf(name, sizeof(name), "h%zu.s%zu.d.test", i, i % 5);
+		struct lookup a = look(fresh, name, TYPE_A);
+		struct lookup b = look(reused, name, TYPE_A);
+		assert_same_lookup(&a, &b, name, TYPE_A, 0);
+	}
+	answer_table_free(fresh);
+	answer_table_free(reused);
+	/* Less than a chunk: back to the kernel, none given. */
+	uint8_t *small = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(small, MAP_FAILED);
+	ck_assert_uint_eq(arena_donate(small, 8192), 0);
+	ck_assert_uint_eq(arena_pool_drain(), 0);
+	/* What is left of the mapping: the two ends, outside what was given. */
+	uint8_t *end = from + (size_t)GIVE * ARENA_CHUNK + 4096;
+	(void)munmap(m, (size_t)(from - m));
+	(void)munmap(end, (size_t)(m + len - end));
+	view_free(&sv);
+	free(zone);
+	free(text);
+}
+END_TEST
+
+/*
  * The largest message a node holds (TXT records up to nearly 64 KiB), then
  * a rotating answer of the same node and a node after it: every message
  * whole in the block, what follows it intact.
@@ -1286,6 +1371,7 @@ answer_suite(void)
 	tcase_add_test(tc, test_many_nodes);
 	tcase_add_test(tc, test_chunked_build);
 	tcase_add_test(tc, test_insert_parts);
+	tcase_add_test(tc, test_build_on_donated_pages);
 	tcase_add_test(tc, test_largest_message);
 	tcase_add_test(tc, test_prepare);
 	tcase_add_test(tc, test_lname_fold);
