@@ -189,7 +189,7 @@ struct compile_job {
  * them at 100,000 domains, all at once beside the slots and the nodes.
  */
 struct ins_name {
-	const uint8_t	*name;		/* lower case, in its part's scratch */
+	const uint8_t	*name;		/* lower case: the zone's wire, or a copy */
 	uint32_t	 hash;		/* wire_name_hash(name) */
 	uint32_t	 zone;		/* t->zones[zone] */
 	uint32_t	 first;		/* its records: t->zones[zone].soa + first */
@@ -307,11 +307,21 @@ list_zone(struct ins_all *a, struct ins_part *p, struct answer_builder *b,
 		while (j < count && recs[j].owner_len == rr->owner_len &&
 		    memcmp(recs[j].owner, rr->owner, rr->owner_len) == 0)
 			j++;
-		uint8_t *name = arena_alloc(&p->scratch, rr->owner_len);
-		size_t len;
-		if (name == NULL ||
-		    (len = answer_lname(rr->owner, rr->owner_len, name)) == 0)
+		/*
+		 * The owner as it is in the zone's wire when in lower case
+		 * already (every synthesized one), else a folded copy.
+		 */
+		const uint8_t *name = rr->owner;
+		size_t len = answer_name_len(rr->owner, rr->owner_len);
+		if (len == 0)
 			return -1;
+		if (wire_has_upper(name, len)) {
+			uint8_t *low = arena_alloc(&p->scratch, len);
+			if (low == NULL)
+				return -1;
+			wire_fold_copy(low, name, len);
+			name = low;
+		}
 		uint32_t hash = wire_name_hash(name, len);
 		if (ins_push(p, name, len, hash, zone, i, j - i) < 0)
 			return -1;

@@ -11,7 +11,7 @@
 /* --- names -------------------------------------------------------------- */
 
 size_t
-answer_lname(const uint8_t *name, size_t max, uint8_t out[DNS_MAX_NAME])
+answer_name_len(const uint8_t *name, size_t max)
 {
 	size_t i = 0;
 
@@ -21,8 +21,17 @@ answer_lname(const uint8_t *name, size_t max, uint8_t out[DNS_MAX_NAME])
 		i += 1 + name[i];
 	if (i >= max || name[i] != 0)
 		return 0;
-	wire_fold_copy(out, name, i + 1);	/* a build folds every name */
 	return i + 1;
+}
+
+size_t
+answer_lname(const uint8_t *name, size_t max, uint8_t out[DNS_MAX_NAME])
+{
+	size_t len = answer_name_len(name, max);
+
+	if (len > 0)
+		wire_fold_copy(out, name, len);	/* a build folds every name */
+	return len;
 }
 
 /* --- compiling a node --------------------------------------------------- */

@@ -223,6 +223,8 @@ struct answer_builder {
  * Lower-case copy of the uncompressed wire name at name, which may be at
  * most max bytes; returns its length, 0 when it is not a name.
  */
+/* The length of the uncompressed wire name at name (at most max bytes), 0: not one. */
+size_t		answer_name_len(const uint8_t *name, size_t max);
 size_t		answer_lname(const uint8_t *name, size_t max,
 		    uint8_t out[DNS_MAX_NAME]);
 /*

@@ -2,6 +2,7 @@
 #ifndef OCSDNSD_WIRE_H
 #define OCSDNSD_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -128,6 +129,32 @@ wire_fold_copy(uint8_t *out, const uint8_t *name, size_t n)
 		x = wire_fold8(x);
 		memcpy(out + n - 8, &x, 8);
 	}
+}
+
+/* Whether n bytes of a wire name hold an upper-case letter: as folded. */
+static inline bool
+wire_has_upper(const uint8_t *name, size_t n)
+{
+	uint64_t x;
+	size_t k = 0;
+
+	if (n < 8) {
+		for (; k < n; k++)
+			if (name[k] >= 'A' && name[k] <= 'Z')
+				return true;
+		return false;
+	}
+	for (; k + 8 <= n; k += 8) {
+		memcpy(&x, name + k, 8);
+		if (wire_fold8(x) != x)
+			return true;
+	}
+	if (k < n) {
+		memcpy(&x, name + n - 8, 8);
+		if (wire_fold8(x) != x)
+			return true;
+	}
+	return false;
 }
 
 /*

@@ -1107,6 +1107,39 @@ START_TEST(test_insert_parts)
 END_TEST
 
 /*
+ * Owners in upper case (a zone file's) are folded for the table, in a copy;
+ * lower-case ones are used where they are in the zone's wire: both found,
+ * and the empty non-terminals above them.
+ */
+START_TEST(test_owner_case)
+{
+	static const char *const zone[] = {
+		"Case.TEST. 60 IN SOA ns.case.test. h.case.test. 1 1 1 1 1",
+		"WWW.Sub.Case.Test. 60 IN A 10.6.0.1",
+		"low.sub.case.test. 60 IN A 10.6.0.2",
+		"_sip._TLS.case.test. 60 IN SRV 0 0 443 www.sub.case.test.",
+		NULL
+	};
+	const char *const *zones[1] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(look(t, "www.sub.case.test", TYPE_A).kind, LOOKUP_ANSWER);
+	ck_assert_int_eq(look(t, "LOW.SUB.case.test", TYPE_A).kind, LOOKUP_ANSWER);
+	ck_assert_int_eq(look(t, "_sip._tls.case.test", LDNS_RR_TYPE_SRV).kind,
+	    LOOKUP_ANSWER);
+	/* The empty non-terminal above both, and a name below none. */
+	ck_assert_int_eq(look(t, "sub.case.test", TYPE_A).kind, LOOKUP_NODATA);
+	ck_assert_int_eq(look(t, "_tls.case.test", TYPE_A).kind, LOOKUP_NODATA);
+	ck_assert_int_eq(look(t, "no.sub.case.test", TYPE_A).kind,
+	    LOOKUP_NXDOMAIN);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
+/*
  * Pages given to the arenas (arena_donate()) come as they are, not zeroed:
  * a build on chunks full of 0xa5 answers as one on fresh pages, and takes
  * them (fewer left to drain than given). Also the ends of a donation that
@@ -1372,6 +1405,7 @@ answer_suite(void)
 	tcase_add_test(tc, test_chunked_build);
 	tcase_add_test(tc, test_insert_parts);
 	tcase_add_test(tc, test_build_on_donated_pages);
+	tcase_add_test(tc, test_owner_case);
 	tcase_add_test(tc, test_largest_message);
 	tcase_add_test(tc, test_prepare);
 	tcase_add_test(tc, test_lname_fold);

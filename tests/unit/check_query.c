@@ -362,6 +362,31 @@ START_TEST(test_name_hash_bytes)
 }
 END_TEST
 
+/* An upper-case letter anywhere in a name, of any length, is found; no other byte counts. */
+START_TEST(test_has_upper)
+{
+	uint8_t p[DNS_MAX_NAME];
+
+	for (size_t len = 1; len <= DNS_MAX_NAME; len++) {
+		for (size_t i = 0; i < len; i++)
+			p[i] = (uint8_t)('a' + i % 26);
+		ck_assert(!wire_has_upper(p, len));
+		for (size_t i = 0; i < len; i++) {
+			uint8_t was = p[i];
+			p[i] = (uint8_t)('A' + i % 26);
+			ck_assert_msg(wire_has_upper(p, len), "length %zu: byte "
+			    "%zu not seen", len, i);
+			/* Neither '@' nor '[' (either side of A-Z), nor a length. */
+			p[i] = (uint8_t)(i % 2 ? '@' : '[');
+			ck_assert(!wire_has_upper(p, len));
+			p[i] = (uint8_t)(i % 64);
+			ck_assert(!wire_has_upper(p, len));
+			p[i] = was;
+		}
+	}
+}
+END_TEST
+
 /*
  * Text to wire: lower case, an optional final dot, the root; empty labels,
  * a label over 63 and a name over 255 octets refused (0).
@@ -419,6 +444,7 @@ query_suite(void)
 	tcase_add_test(tc, test_random_bytes_never_crash);
 	tcase_add_test(tc, test_question_hash);
 	tcase_add_test(tc, test_name_hash_bytes);
+	tcase_add_test(tc, test_has_upper);
 	tcase_add_test(tc, test_name_from_text);
 	suite_add_tcase(s, tc);
 	return s;
