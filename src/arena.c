@@ -37,6 +37,7 @@ struct arena_chunk {
 static pthread_mutex_t	 pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static void		*pool_head;
 static size_t		 pool_n;
+static size_t		 pool_given;	/* since the last drain */
 
 static void *
 pool_take(void)
@@ -72,21 +73,28 @@ arena_donate(void *p, size_t len)
 		memcpy((void *)q, &pool_head, sizeof(pool_head));
 		pool_head = (void *)q;
 		pool_n++;
+		pool_given++;
 	}
 	pthread_mutex_unlock(&pool_lock);
 	return (size_t)(to - from) / ARENA_CHUNK;
 }
 
 size_t
-arena_pool_drain(void)
+arena_pool_drain(size_t *taken)
 {
-	size_t n = 0;
+	size_t n = 0, given;
 	void *p;
 
 	while ((p = pool_take()) != NULL) {
 		(void)munmap(p, ARENA_CHUNK);
 		n++;
 	}
+	pthread_mutex_lock(&pool_lock);
+	given = pool_given;
+	pool_given = 0;
+	pthread_mutex_unlock(&pool_lock);
+	if (taken != NULL)
+		*taken = given > n ? given - n : 0;
 	return n;
 }
 

@@ -29,7 +29,10 @@ void	 arena_free(struct arena *a);
  * how many chunks it gave.
  */
 size_t	 arena_donate(void *p, size_t len);
-/* The chunks donated and not taken, back to the kernel: how many. */
-size_t	 arena_pool_drain(void);
+/*
+ * The chunks donated and not taken, back to the kernel: how many; *taken
+ * (if not NULL) how many were taken since the last drain.
+ */
+size_t	 arena_pool_drain(size_t *taken);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include <ini.h>
 
+#include "arena.h"
 #include "config_int.h"
 #include "config_value.h"
 #include "log.h"
@@ -639,30 +640,43 @@ slurp_parts(int fd, char *buf, size_t len, size_t nparts)
 }
 
 char *
-config_slurp(int fd, size_t *len, int *err, size_t *nparts_used)
+config_slurp(int fd, size_t *len, int *err, size_t *nparts_used,
+    size_t *mapped)
 {
 	struct stat st;
 	size_t cap = 1 << 16, n = 0;
 
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
 		cap = (size_t)st.st_size + 1;
-	char *buf = malloc(cap);
-	if (buf == NULL)
-		return NULL;
 	size_t nparts = cap > SLURP_PAR_MIN ? par_parts(cap, 1) : 1;
 	if (nparts_used != NULL)
 		*nparts_used = 1;
-	if (nparts > 1 && slurp_parts(fd, buf, cap - 1, nparts)) {
-		*len = cap - 1;
-		if (nparts_used != NULL)
-			*nparts_used = nparts;
-		return buf;
+	*mapped = 0;
+	/*
+	 * Read in parts, mapped: once parsed, its pages go to the arenas of
+	 * the build that follows (arena_donate()), not back to the kernel.
+	 */
+	if (nparts > 1) {
+		size_t mlen = (cap + 4095) & ~(size_t)4095;
+		void *m = mmap(NULL, mlen, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m != MAP_FAILED && slurp_parts(fd, m, cap - 1, nparts)) {
+			*len = cap - 1;
+			*mapped = mlen;
+			if (nparts_used != NULL)
+				*nparts_used = nparts;
+			return m;
+		}
+		if (m != MAP_FAILED)
+			(void)munmap(m, mlen);
+		if (lseek(fd, 0, SEEK_SET) == (off_t)-1) {
+			*err = errno != 0 ? errno : EIO;
+			return NULL;
+		}
 	}
-	if (nparts > 1 && lseek(fd, 0, SEEK_SET) == (off_t)-1) {
-		*err = errno != 0 ? errno : EIO;
-		free(buf);
+	char *buf = malloc(cap);
+	if (buf == NULL)
 		return NULL;
-	}
 	for (;;) {
 		if (n == cap) {
 			char *b = realloc(buf, cap * 2);
@@ -765,7 +779,8 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 		return NULL;
 	}
 	size_t len = 0;
-	char *src = config_slurp(fd, &len, &ctx.read_errno, NULL);
+	size_t mapped = 0;
+	char *src = config_slurp(fd, &len, &ctx.read_errno, NULL, &mapped);
 	close(fd);
 	ctx.strs = cfg->strs = config_strs_new(len);
 	if (src == NULL && ctx.read_errno == 0)
@@ -786,14 +801,21 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 		config_ctx_free_seen(&ctx);
 		config_free(cfg);
 		if ((cfg = config_begin(&ctx, path, diag)) == NULL) {
-			free(src);
+			if (mapped > 0)
+				(void)munmap(src, mapped);
+			else
+				free(src);
 			return NULL;
 		}
 		ctx.strs = cfg->strs = config_strs_new(len);
 		ctx.one_pass = true;
 		config_read(&ctx, src, len);
 	}
-	free(src);
+	/* The build's arenas take a large file's pages; a refused one's go. */
+	if (mapped > 0)
+		(void)arena_donate(src, mapped);
+	else
+		free(src);
 
 	parse_ms = log_lap_ms(&t0);
 	ctx.strs_on = false;
@@ -810,6 +832,7 @@ config_load(const char *path, FILE *diag, unsigned *nwarnings)
 		*nwarnings = ctx.nwarnings;
 	if (ctx.nerrors > 0 || ctx.oom) {
 		config_free(cfg);
+		(void)arena_pool_drain(NULL);	/* no build follows to take them */
 		return NULL;
 	}
 	config_fit(cfg);

@@ -351,12 +351,15 @@ int	config_seen_line(const struct cfg_ctx *ctx, const struct cfg_seen *s,
 void	config_seen_start(struct cfg_ctx *ctx, struct cfg_seen *s);
 
 /*
- * config.c: the whole file fd, read at once (*len bytes; malloc'd):
- * config_read() may parse its halves side by side. A large regular file
- * is read in parts side by side (*nparts_used, if not NULL: how many).
- * NULL and *err set on a read error, NULL alone when out of memory.
+ * config.c: the whole file fd, read at once (*len bytes): config_read()
+ * may parse its halves side by side. A large regular file is read in
+ * parts side by side (*nparts_used, if not NULL: how many) into a mapping
+ * of *mapped bytes (for munmap() or arena_donate()); else *mapped is 0
+ * and the bytes malloc'd. NULL and *err set on a read error, NULL alone
+ * when out of memory.
  */
-char	*config_slurp(int fd, size_t *len, int *err, size_t *nparts_used);
+char	*config_slurp(int fd, size_t *len, int *err, size_t *nparts_used,
+	    size_t *mapped);
 
 /* config.c: parses ctx->src..src_end; inih's code: 0 or its error line. */
 int	config_parse_range(struct cfg_ctx *ctx);

@@ -611,14 +611,13 @@ struct shed_job {
 	pthread_t	 thread;
 	bool		 started;
 	double		 ms;
-	size_t		 given;		/* its strings' chunks, for the answers' arenas */
 };
 
 /*
  * The strings' pages, written to already, become the chunks of the table's
  * arenas still to come (its scratch: the records read, the names, their
  * lists), not pages the kernel must clear again; the build drains what is
- * left of them (shed_join()).
+ * left of them.
  */
 static void *
 shed_run(void *arg)
@@ -627,7 +626,7 @@ shed_run(void *arg)
 	struct timespec t0;
 
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
-	j->given = config_shed_donate(j->cfg);
+	(void)config_shed_donate(j->cfg);
 	j->ms = log_lap_ms(&t0);
 	return NULL;
 }
@@ -646,12 +645,9 @@ shed_join(struct shed_job *j)
 {
 	if (j->started)
 		pthread_join(j->thread, NULL);
-	size_t left = arena_pool_drain();
 	if (j->cfg != NULL)
-		log_debug("configuration shed in %.0f ms%s; %zu MiB of its "
-		    "pages reused", j->ms, j->started ? ", beside the answers" :
-		    "", (j->given - (left < j->given ? left : j->given)) *
-		    ARENA_CHUNK >> 20);
+		log_debug("configuration shed in %.0f ms%s", j->ms,
+		    j->started ? ", beside the answers" : "");
 	j->cfg = NULL;
 	j->started = false;
 }
@@ -659,7 +655,7 @@ shed_join(struct shed_job *j)
 static struct snapshot *
 build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 {
-	struct shed_job sj = { NULL, 0, false, 0, 0 };
+	struct shed_job sj = { NULL, 0, false, 0 };
 	struct snapshot *s = calloc(1, sizeof(*s));
 	size_t nviews = cfg->nviews ? cfg->nviews : 1;
 	struct zonefiles zf;
@@ -754,6 +750,12 @@ oom:
 	fprintf(diag, "%s: out of memory\n", cfg->path);
 out:
 	shed_join(&sj);
+	/* What the configuration gave the arenas (its file, its strings). */
+	size_t taken = 0, left = arena_pool_drain(&taken);
+	if (taken + left > 0)
+		log_debug("pages reused: %zu MiB of the %zu MiB the "
+		    "configuration gave back", taken * ARENA_CHUNK >> 20,
+		    (taken + left) * ARENA_CHUNK >> 20);
 	zonefiles_clear(&zf);
 	zonefile_msgs_clear(&msgs);
 #ifdef __GLIBC__

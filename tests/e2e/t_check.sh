@@ -409,7 +409,7 @@ ok_if "without -v: no phase times" sh -c "! grep -q ' synthesized in ' '$TMPD/ph
 SAVED_CONF=$CONF
 CONF=$TMPD/phases.ini DAEMON_ARGS=-v start_daemon
 ok_if "-v, served: the configuration shed beside the answers" grep -qE \
-    "^ocsdnsd: configuration shed in [0-9]+ ms, beside the answers; [0-9]+ MiB of its pages reused\$" "$DAEMON_LOG"
+    "^ocsdnsd: configuration shed in [0-9]+ ms, beside the answers\$" "$DAEMON_LOG"
 ok_if "-v, served: the answers compiled before the shed is reported" sh -c \
     "grep -nE 'answers compiled in|configuration shed in' '$DAEMON_LOG' | head -1 | grep -q 'answers compiled'"
 q -b 127.0.0.1 pool1.contoso.com A

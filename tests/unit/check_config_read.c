@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -350,12 +351,12 @@ END_TEST
 #define BIG_LEN	((6u << 20) + 12345)
 
 static char *
-slurp_file(const char *path, size_t *len, size_t *nparts)
+slurp_file(const char *path, size_t *len, size_t *nparts, size_t *mapped)
 {
 	int fd = open(path, O_RDONLY), err = 0;
 
 	ck_assert_int_ge(fd, 0);
-	char *got = config_slurp(fd, len, &err, nparts);
+	char *got = config_slurp(fd, len, &err, nparts, mapped);
 	ck_assert_int_eq(err, 0);
 	close(fd);
 	return got;
@@ -374,7 +375,8 @@ START_TEST(test_slurp_parts)
 	ck_assert_uint_eq(fwrite(big, 1, BIG_LEN, f), BIG_LEN);
 	ck_assert_int_eq(fclose(f), 0);
 
-	char *got = slurp_file(inipath, &len, &nparts);
+	size_t mapped = 0;
+	char *got = slurp_file(inipath, &len, &nparts, &mapped);
 	ck_assert_ptr_nonnull(got);
 	ck_assert_uint_eq(len, BIG_LEN);
 	ck_assert(memcmp(got, big, BIG_LEN) == 0);
@@ -383,7 +385,15 @@ START_TEST(test_slurp_parts)
 		fprintf(stderr, "test_slurp_parts: one CPU, the parts not "
 		    "tested\n");
 	ck_assert_uint_eq(nparts, cpus < 2 ? 1 : (size_t)(cpus > 8 ? 8 : cpus));
-	free(got);
+	/* In parts: mapped, whole pages; in one go: malloc'd. */
+	if (nparts > 1)
+		ck_assert_uint_eq(mapped, (BIG_LEN + 1 + 4095) & ~(size_t)4095);
+	else
+		ck_assert_uint_eq(mapped, 0);
+	if (mapped > 0)
+		munmap(got, mapped);
+	else
+		free(got);
 
 	/* A pipe: no size to cut, one read() after another. */
 	char fifo[PATH_MAX + 16];
@@ -402,7 +412,7 @@ START_TEST(test_slurp_parts)
 		}
 		_exit(w >= 0 ? 0 : 1);
 	}
-	got = slurp_file(fifo, &len, &nparts);
+	got = slurp_file(fifo, &len, &nparts, &mapped);
 	int status = 0;
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -410,6 +420,7 @@ START_TEST(test_slurp_parts)
 	ck_assert_ptr_nonnull(got);
 	ck_assert_uint_eq(len, BIG_LEN);
 	ck_assert_uint_eq(nparts, 1);
+	ck_assert_uint_eq(mapped, 0);
 	ck_assert(memcmp(got, big, BIG_LEN) == 0);
 	free(got);
 	free(big);
