@@ -428,32 +428,82 @@ insert_part(void *arg, size_t k, size_t nparts)
 	}
 }
 
-/* t->order: every part's nodes merged by when they were met. */
-static int
-insert_order(struct answer_table *t, struct ins_all *a)
+/*
+ * t->order: every part's nodes merged by when they were met (seq, the
+ * names' place in the lists, the same count in every part, so no two
+ * nodes share one). On every CPU: thread j merges the nodes whose seq
+ * falls in its j-th of the range, written from where the nodes before it
+ * end; each part's nodes are in seq order, so that is a binary search.
+ */
+struct order_job {
+	struct answer_table	*t;
+	size_t			 nparts;
+	size_t			 nseq;		/* the names listed: seq < nseq */
+};
+
+/* How many of part k's nodes have a seq below s. */
+static size_t
+seq_below(const struct answer_table *t, size_t k, size_t s)
 {
-	size_t at[INSERT_PARTS_MAX] = { 0 };
+	const struct node *v = (const struct node *)(void *)t->nodes[k].base;
+	size_t lo = 0, hi = t->nnodes_part[k];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].seq < s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+order_part(void *arg, size_t j, size_t nthreads)
+{
+	struct order_job *o = arg;
+	struct answer_table *t = o->t;
+	size_t from = o->nseq / nthreads * j;
+	size_t to = j + 1 == nthreads ? o->nseq : o->nseq / nthreads * (j + 1);
+	size_t at[INSERT_PARTS_MAX], end[INSERT_PARTS_MAX], out = 0;
+
+	for (size_t k = 0; k < o->nparts; k++) {
+		at[k] = seq_below(t, k, from);
+		end[k] = j + 1 == nthreads ? t->nnodes_part[k] :
+		    seq_below(t, k, to);
+		out += at[k];
+	}
+	for (;;) {
+		size_t best = INSERT_PARTS_MAX;
+		uint32_t bseq = UINT32_MAX;
+		for (size_t k = 0; k < o->nparts; k++) {
+			if (at[k] == end[k])
+				continue;
+			uint32_t sq = ((const struct node *)(void *)
+			    t->nodes[k].base)[at[k]].seq;
+			if (best == INSERT_PARTS_MAX || sq < bseq) {
+				best = k;
+				bseq = sq;
+			}
+		}
+		if (best == INSERT_PARTS_MAX)
+			return;
+		t->order[out++] = (uint32_t)((best << NODE_PART_SHIFT) |
+		    at[best]++);
+	}
+}
+
+static int
+insert_order(struct answer_table *t, struct ins_all *a, size_t nseq)
+{
+	struct order_job o = { .t = t, .nparts = a->nparts, .nseq = nseq };
 
 	if (a->nparts == 1)
 		return 0;	/* part 0's, as added */
 	if ((t->order = malloc((t->nnodes ? t->nnodes : 1) *
 	    sizeof(*t->order))) == NULL)
 		return -1;
-	for (size_t i = 0; i < t->nnodes; i++) {
-		size_t best = INSERT_PARTS_MAX;
-		uint32_t bseq = UINT32_MAX;
-		for (size_t k = 0; k < a->nparts; k++) {
-			if (at[k] == a->part[k].nnodes)
-				continue;
-			uint32_t s = ((const struct node *)(void *)
-			    t->nodes[k].base)[at[k]].seq;
-			if (best == INSERT_PARTS_MAX || s < bseq) {
-				best = k;
-				bseq = s;
-			}
-		}
-		t->order[i] = (uint32_t)((best << NODE_PART_SHIFT) | at[best]++);
-	}
+	par_run(par_parts(t->nnodes, BUILD_PARALLEL_MIN), order_part, &o);
 	return 0;
 }
 
@@ -533,9 +583,10 @@ insert_all(struct answer_table *t, const struct synth_view *sv,
 	for (size_t k = 0; k < nparts; k++) {
 		if (a->part[k].rc < 0)
 			goto out;
+		t->nnodes_part[k] = a->part[k].nnodes;
 		t->nnodes += a->part[k].nnodes;
 	}
-	rc = insert_order(t, a);
+	rc = insert_order(t, a, total);
 out:
 	for (size_t k = 0; k < nparts; k++) {
 		arena_join(&t->scratch, &a->part[k].scratch);
@@ -550,18 +601,86 @@ out:
  * or an empty non-terminal) answers with the query name as owner, and its
  * parent, the closest encloser of the names it answers, says it is there.
  */
+static bool
+is_wildcard(const struct node *n)
+{
+	return n->name_len > 2 && n->name[0] == 1 && n->name[1] == '*' &&
+	    n->name_len > n->zone->apex_len;
+}
+
 static void
 mark_wildcard(struct answer_table *t, struct node *n)
 {
-	if (n->name_len <= 2 || n->name[0] != 1 || n->name[1] != '*' ||
-	    n->name_len <= n->zone->apex_len)
-		return;
 	n->splice = true;
 	struct node *up = answer_table_find(t, n->name + 2,
 	    (size_t)n->name_len - 2, wire_name_hash(n->name + 2,
 	    (size_t)n->name_len - 2));
 	if (up != NULL)
 		up->wild = true;
+}
+
+/*
+ * Each node's records sorted by type, its CNAME and cut flags set, on
+ * every CPU, a range of the nodes each (a node's own fields only); the
+ * wildcards' parents marked after, here: wild is another node's.
+ */
+struct flag_job {
+	struct answer_table	*t;
+	bool			 cuts[PAR_THREADS_MAX];
+	struct node		**wild[PAR_THREADS_MAX];	/* "*." nodes */
+	size_t			 nwild[PAR_THREADS_MAX];
+	bool			 oom;
+};
+
+static void
+flag_part(void *arg, size_t k, size_t nthreads)
+{
+	struct flag_job *f = arg;
+	struct answer_table *t = f->t;
+	size_t from = t->nnodes / nthreads * k;
+	size_t to = k + 1 == nthreads ? t->nnodes : t->nnodes / nthreads * (k + 1);
+
+	for (size_t i = from; i < to; i++) {
+		struct node *n = answer_node_nth(t, i);
+		node_sort(n);	/* an empty non-terminal has no records */
+		n->cname = answer_node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
+		n->cut = n->name_len != n->zone->apex_len &&
+		    answer_node_rrset(n, LDNS_RR_TYPE_NS).n > 0;
+		f->cuts[k] = f->cuts[k] || n->cut;
+		if (!is_wildcard(n))
+			continue;
+		size_t m = f->nwild[k];
+		if ((m & (m - 1)) == 0) {	/* full: a power of two */
+			struct node **w = realloc(f->wild[k],
+			    (m ? m * 2 : 8) * sizeof(*w));
+			if (w == NULL) {
+				f->oom = true;	/* a flag the others only set */
+				return;
+			}
+			f->wild[k] = w;
+		}
+		f->wild[k][f->nwild[k]++] = n;
+	}
+}
+
+/* Flags every node: 1 when there is a cut, 0 when not, -1 out of memory. */
+static int
+flag_all(struct answer_table *t)
+{
+	struct flag_job f;
+	size_t nthreads = par_parts(t->nnodes, BUILD_PARALLEL_MIN);
+	int rc = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.t = t;
+	par_run(nthreads, flag_part, &f);
+	for (size_t k = 0; k < nthreads; k++) {
+		for (size_t i = 0; !f.oom && i < f.nwild[k]; i++)
+			mark_wildcard(t, f.wild[k][i]);
+		rc = rc || f.cuts[k];
+		free(f.wild[k]);
+	}
+	return f.oom ? -1 : rc;
 }
 
 /* Every node at or below a cut of its zone answers with the referral. */
@@ -793,16 +912,9 @@ answer_table_build_from(const struct synth_view *sv,
 	 * Every node's records sorted by type and its CNAME flag set before any
 	 * is compiled: following a chain looks at the nodes further on.
 	 */
-	bool cuts = false;
-	for (size_t i = 0; i < t->nnodes; i++) {
-		struct node *n = answer_node_nth(t, i);
-		node_sort(n);	/* an empty non-terminal has no records */
-		n->cname = answer_node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
-		n->cut = n->name_len != n->zone->apex_len &&
-		    answer_node_rrset(n, LDNS_RR_TYPE_NS).n > 0;
-		cuts = cuts || n->cut;
-		mark_wildcard(t, n);
-	}
+	int cuts = flag_all(t);
+	if (cuts < 0)
+		goto fail;
 	if (cuts)
 		mark_delegated(t);
 	if ((parent = zone_parents(t)) == NULL)

@@ -158,6 +158,7 @@ struct answer_table {
 	size_t		 bpmask;	/* a slot's place in its part's range */
 	struct arena	 scratch;	/* the nodes' names and record lists */
 	struct block	 nodes[INSERT_PARTS_MAX];	/* each part's struct node[] */
+	size_t		 nnodes_part[INSERT_PARTS_MAX];	/* how many in each */
 	uint32_t	*order;		/* the nodes' indexes as met, or NULL: part 0's */
 	struct slot	*kept;		/* slots taken from the previous table */
 	size_t		 nkept;

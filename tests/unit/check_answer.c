@@ -1206,6 +1206,16 @@ START_TEST(test_build_on_donated_pages)
 		struct lookup b = look(reused, name, TYPE_A);
 		assert_same_lookup(&a, &b, name, TYPE_A, 0);
 	}
+	/*
+	 * Large enough for the flags and the insert's order on every CPU:
+	 * the wildcard's parent knows of it, the CNAME is one.
+	 */
+	ck_assert_int_eq(look(reused, "x.w.d.test", TYPE_A).kind, LOOKUP_SPLICE);
+	ck_assert_int_eq(look(reused, "w.d.test", TYPE_A).kind, LOOKUP_NODATA);
+	ck_assert_int_eq(look(reused, "alias.d.test", TYPE_A).kind,
+	    LOOKUP_ANSWER);
+	ck_assert_int_eq(look(reused, "h39999.s4.d.test", TYPE_A).kind,
+	    LOOKUP_ANSWER);
 	answer_table_free(fresh);
 	answer_table_free(reused);
 	/* Less than a chunk: back to the kernel, none given. */
