@@ -415,6 +415,20 @@ ok_if "-v, served: the answers compiled before the shed is reported" sh -c \
 q -b 127.0.0.1 pool1.contoso.com A
 expect_rr ANSWER 'pool1.contoso.com. 3600 IN A 10.0.0.10'
 stop_daemon
+# A file over 4 MiB is read in parts, into pages the build's arenas take
+# once it is parsed (and the strings' pages, once shed), not fresh ones.
+awk 'BEGIN { print "[server]\nttl = 60\n"
+	for (i = 0; i < 40000; i++)
+		printf "[domain d%05d.lab]\npool = pool01.d%05d.lab\n\n" \
+		    "[host pool01.d%05d.lab]\naddress = 10.%d.%d.10\n\n",
+		    i, i, i, int(i / 256) % 256, i % 256 }' >"$TMPD/big.ini"
+CONF=$TMPD/big.ini DAEMON_ARGS=-v start_daemon
+ok_if "-v, a large file: its pages and its strings' reused" sh -c \
+    "grep -E '^ocsdnsd: pages reused: [0-9]+ MiB of the [0-9]+ MiB the configuration gave back\$' '$DAEMON_LOG' |
+    awk '{ exit !(\$4 > 0 && \$4 <= \$8 && \$8 >= 4) }'"
+q -b 127.0.0.1 pool01.d39999.lab A
+expect_rr ANSWER 'pool01.d39999.lab. 60 IN A 10.156.63.10'
+stop_daemon
 CONF=$SAVED_CONF
 
 finish
