@@ -463,9 +463,9 @@ order_part(void *arg, size_t j, size_t nthreads)
 {
 	struct order_job *o = arg;
 	struct answer_table *t = o->t;
-	size_t from = o->nseq / nthreads * j;
-	size_t to = j + 1 == nthreads ? o->nseq : o->nseq / nthreads * (j + 1);
-	size_t at[INSERT_PARTS_MAX], end[INSERT_PARTS_MAX], out = 0;
+	size_t from, to, at[INSERT_PARTS_MAX], end[INSERT_PARTS_MAX], out = 0;
+
+	par_range(o->nseq, j, nthreads, &from, &to);
 
 	for (size_t k = 0; k < o->nparts; k++) {
 		at[k] = seq_below(t, k, from);
@@ -637,9 +637,9 @@ flag_part(void *arg, size_t k, size_t nthreads)
 {
 	struct flag_job *f = arg;
 	struct answer_table *t = f->t;
-	size_t from = t->nnodes / nthreads * k;
-	size_t to = k + 1 == nthreads ? t->nnodes : t->nnodes / nthreads * (k + 1);
+	size_t from, to;
 
+	par_range(t->nnodes, k, nthreads, &from, &to);
 	for (size_t i = from; i < to; i++) {
 		struct node *n = answer_node_nth(t, i);
 		node_sort(n);	/* an empty non-terminal has no records */

@@ -594,9 +594,9 @@ static void
 slurp_part(void *arg, size_t k, size_t nparts)
 {
 	struct slurp_job *j = arg;
-	size_t from = j->len / nparts * k;
-	size_t to = k + 1 == nparts ? j->len : j->len / nparts * (k + 1);
+	size_t from, to;
 
+	par_range(j->len, k, nparts, &from, &to);
 #ifdef MADV_POPULATE_WRITE
 	const uintptr_t page = 4096;
 	uintptr_t a = ((uintptr_t)j->buf + from + page - 1) & ~(page - 1);

@@ -19,4 +19,12 @@ size_t	par_parts(size_t n, size_t min);
 void	par_run(size_t nparts, void (*fn)(void *arg, size_t k, size_t nparts),
 	    void *arg);
 
+/* Part k's share [*from, *to) of n items cut in nparts: the last takes the rest. */
+static inline void
+par_range(size_t n, size_t k, size_t nparts, size_t *from, size_t *to)
+{
+	*from = n / nparts * k;
+	*to = k + 1 == nparts ? n : n / nparts * (k + 1);
+}
+
 #endif
