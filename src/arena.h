@@ -22,11 +22,11 @@ void	 arena_join(struct arena *dst, struct arena *src);
 /* Frees every chunk; a stays usable, empty. */
 void	 arena_free(struct arena *a);
 /*
- * The mapped pages at p (len bytes, faulted in), which the caller never
- * touches again: whole chunks of them become the next arenas' chunks, as
- * they are (not zeroed), the rest goes back to the kernel. For a build
- * that drains them when done: until then they are the process's. Returns
- * how many chunks it gave.
+ * The mapped pages at p (page-aligned, len bytes, faulted in), which the
+ * caller never touches again: whole chunks of them become the next arenas'
+ * chunks, as they are (not zeroed), the rest goes back to the kernel. For
+ * a build that drains them when done: until then they are the process's.
+ * Returns how many chunks it gave.
  */
 size_t	 arena_donate(void *p, size_t len);
 /*

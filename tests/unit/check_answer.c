@@ -1170,15 +1170,16 @@ START_TEST(test_build_on_donated_pages)
 	struct answer_table *fresh = answer_table_build(&sv);
 	ck_assert_ptr_nonnull(fresh);
 
-	/* GIVE chunks and a half page either side, 0xa5 throughout. */
-	size_t len = (size_t)GIVE * ARENA_CHUNK + 2 * ARENA_CHUNK;
+	/* GIVE chunks and a page either side, 0xa5 throughout. */
+	size_t len = (size_t)GIVE * ARENA_CHUNK + 3 * ARENA_CHUNK;
 	uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ck_assert_ptr_ne(m, MAP_FAILED);
 	memset(m, 0xa5, len);
-	uintptr_t at = ((uintptr_t)m + ARENA_CHUNK - 1) & ~(uintptr_t)(ARENA_CHUNK - 1);
-	uint8_t *from = (uint8_t *)at - 2048;
-	ck_assert_uint_eq(arena_donate(from, (size_t)GIVE * ARENA_CHUNK + 4096),
+	uintptr_t at = ((uintptr_t)m + 4096 + ARENA_CHUNK - 1) &
+	    ~(uintptr_t)(ARENA_CHUNK - 1);
+	uint8_t *from = (uint8_t *)at - 4096;
+	ck_assert_uint_eq(arena_donate(from, (size_t)GIVE * ARENA_CHUNK + 8192),
 	    GIVE);
 	struct answer_table *reused = answer_table_build(&sv);
 	ck_assert_ptr_nonnull(reused);
@@ -1225,7 +1226,7 @@ START_TEST(test_build_on_donated_pages)
 	ck_assert_uint_eq(arena_donate(small, 8192), 0);
 	ck_assert_uint_eq(arena_pool_drain(NULL), 0);
 	/* What is left of the mapping: the two ends, outside what was given. */
-	uint8_t *end = from + (size_t)GIVE * ARENA_CHUNK + 4096;
+	uint8_t *end = from + (size_t)GIVE * ARENA_CHUNK + 8192;
 	(void)munmap(m, (size_t)(from - m));
 	(void)munmap(end, (size_t)(m + len - end));
 	view_free(&sv);
