@@ -36,7 +36,6 @@ struct arena_chunk {
  */
 static pthread_mutex_t	 pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static void		*pool_head;
-static size_t		 pool_n;
 static size_t		 pool_given;	/* since the last drain */
 
 static void *
@@ -45,10 +44,8 @@ pool_take(void)
 	void *p;
 
 	pthread_mutex_lock(&pool_lock);
-	if ((p = pool_head) != NULL) {
+	if ((p = pool_head) != NULL)
 		memcpy(&pool_head, p, sizeof(pool_head));
-		pool_n--;
-	}
 	pthread_mutex_unlock(&pool_lock);
 	return p;
 }
@@ -56,8 +53,9 @@ pool_take(void)
 size_t
 arena_donate(void *p, size_t len)
 {
-	uintptr_t from = ((uintptr_t)p + ARENA_CHUNK - 1) & ~(uintptr_t)(ARENA_CHUNK - 1);
-	uintptr_t to = ((uintptr_t)p + len) & ~(uintptr_t)(ARENA_CHUNK - 1);
+	const uintptr_t mask = ~(uintptr_t)(ARENA_CHUNK - 1);
+	uintptr_t from = ((uintptr_t)p + ARENA_CHUNK - 1) & mask;
+	uintptr_t to = ((uintptr_t)p + len) & mask;
 
 	/* The ends, less than a piece, go back to the kernel. */
 	if (from >= to) {
@@ -72,7 +70,6 @@ arena_donate(void *p, size_t len)
 	for (uintptr_t q = from; q < to; q += ARENA_CHUNK) {
 		memcpy((void *)q, &pool_head, sizeof(pool_head));
 		pool_head = (void *)q;
-		pool_n++;
 		pool_given++;
 	}
 	pthread_mutex_unlock(&pool_lock);

@@ -68,7 +68,9 @@ config_strs_donate(struct cfg_strs *st)
 	if (st == NULL)
 		return 0;
 	size_t used = atomic_load(&st->used), page = 4096;
-	used = used < st->cap ? (used + page - 1) & ~(page - 1) : st->cap;
+	used = (used + page - 1) & ~(page - 1);
+	if (used > st->cap)	/* full: the region's last page is partly its */
+		used = st->cap;
 	/* Only what was written to is faulted in: the rest, untouched, goes. */
 	if (used < st->cap)
 		(void)munmap(st->base + used, st->cap - used);
