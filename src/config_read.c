@@ -123,50 +123,53 @@ struct join_job {
 	int		 rc[2];		/* 0, 1 a name twice, -1 out of memory */
 };
 
+/*
+ * One kind of item, the domains or the hosts: the second half's n2 (their
+ * seen entries, hashes and items) after the first's, then all indexed.
+ * 0, 1 a name twice, -1 out of memory.
+ */
+static int
+join_items(size_t ne, struct cfg_seen **seen, uint32_t **hash, void *items,
+    size_t *n, size_t stride, struct cfg_index *x, struct cfg_seen *seen2,
+    const uint32_t *hash2, const void *items2, size_t n2)
+{
+	size_t n1 = *n, m = n1;
+	void *base;
+
+	for (size_t i = 0; i < n2; i++)
+		seen2[i].first += ne;
+	if (array_join(seen, &m, seen2, n2, sizeof(**seen)) == -1 ||
+	    (m = n1, array_join(hash, &m, hash2, n2, sizeof(**hash))) == -1 ||
+	    array_join(items, n, items2, n2, stride) == -1)
+		return -1;
+	memcpy(&base, items, sizeof(base));
+	return config_index_build(x, base, stride, *n, *hash);
+}
+
 static void
 join_part(void *arg, size_t k, size_t nparts)
 {
 	struct join_job *j = arg;
 	struct cfg_ctx *ctx = j->ctx, *x2 = &j->p->ctx;
 	struct config *cfg = ctx->cfg, *c2 = &j->p->cfg;
-	size_t n;
 
 	(void)nparts;
 	if (k == 0) {
-		size_t nd = cfg->ndomains;
-		for (size_t i = 0; i < c2->ndomains; i++)
-			x2->dseen[i].first += j->ne;
-		n = nd;
-		if (array_join(&ctx->dseen, &n, x2->dseen, c2->ndomains,
-		    sizeof(*ctx->dseen)) == -1 || (n = nd,
-		    array_join(&ctx->dhash, &n, x2->dhash, c2->ndomains,
-		    sizeof(*ctx->dhash))) == -1 ||
-		    array_join(&cfg->domains, &cfg->ndomains, c2->domains,
-		    c2->ndomains, sizeof(*cfg->domains)) == -1) {
-			j->rc[k] = -1;
-			return;
-		}
-		j->rc[k] = config_index_build(&cfg->domain_index, cfg->domains,
-		    sizeof(*cfg->domains), cfg->ndomains, ctx->dhash);
+		j->rc[k] = join_items(j->ne, &ctx->dseen, &ctx->dhash,
+		    &cfg->domains, &cfg->ndomains, sizeof(*cfg->domains),
+		    &cfg->domain_index, x2->dseen, x2->dhash, c2->domains,
+		    c2->ndomains);
 		return;
 	}
-	size_t nh = cfg->nhosts;
-	for (size_t i = 0; i < c2->nhosts; i++)
-		x2->hseen[i].first += j->ne;
-	n = nh;
-	if (array_join(&ctx->hseen, &n, x2->hseen, c2->nhosts,
-	    sizeof(*ctx->hseen)) == -1 || (n = nh,
-	    array_join(&ctx->hhash, &n, x2->hhash, c2->nhosts,
-	    sizeof(*ctx->hhash))) == -1 ||
-	    array_join(&ctx->seen_ent, &ctx->nseen_ent, x2->seen_ent,
-	    x2->nseen_ent, sizeof(*ctx->seen_ent)) == -1 ||
-	    array_join(&cfg->hosts, &cfg->nhosts, c2->hosts, c2->nhosts,
-	    sizeof(*cfg->hosts)) == -1) {
+	/* The seen entries themselves go with the hosts. */
+	if (array_join(&ctx->seen_ent, &ctx->nseen_ent, x2->seen_ent,
+	    x2->nseen_ent, sizeof(*ctx->seen_ent)) == -1) {
 		j->rc[k] = -1;
 		return;
 	}
-	j->rc[k] = config_index_build(&cfg->host_index, cfg->hosts,
-	    sizeof(*cfg->hosts), cfg->nhosts, ctx->hhash);
+	j->rc[k] = join_items(j->ne, &ctx->hseen, &ctx->hhash, &cfg->hosts,
+	    &cfg->nhosts, sizeof(*cfg->hosts), &cfg->host_index, x2->hseen,
+	    x2->hhash, c2->hosts, c2->nhosts);
 }
 
 /*
