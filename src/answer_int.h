@@ -141,7 +141,7 @@ struct shblock {
 
 struct answer_table {
 	struct slot	*slots;
-	size_t		 mask;
+	size_t		 nslots;	/* any count: see answer_slot_home() */
 	size_t		 nnodes;
 	uint8_t		*base[BLOCKS_MAX];	/* blk[i]->k.base: the query path */
 	struct shblock	*blk[BLOCKS_MAX];	/* the compiled nodes, or NULL */
@@ -163,6 +163,25 @@ struct answer_table {
 	struct slot	*kept;		/* slots taken from the previous table */
 	size_t		 nkept;
 };
+
+/*
+ * Where hash's probe starts: its place in [0, nslots) by its top bits, a
+ * multiply and a shift (Lemire's "fast range"), not a mask. The table is
+ * sized for its nodes, not to a power of two, so its memory grows as they
+ * do: at 1,000,000 domains a power of two was 256 MiB where 165 do.
+ */
+static inline size_t
+answer_slot_home(const struct answer_table *t, uint32_t hash)
+{
+	return (size_t)(((uint64_t)hash * t->nslots) >> 32);
+}
+
+/* The slot after i, the first after the last. */
+static inline size_t
+answer_slot_next(const struct answer_table *t, size_t i)
+{
+	return i + 1 == t->nslots ? 0 : i + 1;
+}
 
 static inline const struct cnode *
 answer_node_of(const struct answer_table *t, uint32_t ref)

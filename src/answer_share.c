@@ -240,7 +240,7 @@ answer_plan_share(struct answer_table *t, const struct synth_view *sv,
 	if ((t->kept = malloc((prev->nnodes ? prev->nnodes : 1) *
 	    sizeof(*t->kept))) == NULL)
 		goto out;
-	for (size_t i = 0; i <= prev->mask; i++) {
+	for (size_t i = 0; i < prev->nslots; i++) {
 		uint32_t ref = prev->slots[i].ref;
 		if (ref != 0 && keep[answer_node_of(prev, ref)->zone]) {
 			t->kept[t->nkept++] = prev->slots[i];

@@ -912,6 +912,56 @@ START_TEST(test_many_nodes)
 END_TEST
 
 /*
+ * The served slots are twice the nodes, not the power of two above (at
+ * 1,000,000 domains 256 MiB where 165 do), and a probe that
+ * runs past the last slot goes on at the first: this zone's nodes fill the
+ * end of the table and wrap, and every one is found.
+ */
+START_TEST(test_slots_sized)
+{
+	size_t count = 3000;
+	const char **zone = calloc(count + 2, sizeof(*zone));
+	char (*text)[64] = calloc(count, sizeof(*text));
+
+	ck_assert_ptr_nonnull(zone);
+	ck_assert_ptr_nonnull(text);
+	zone[0] = "s.test. 3600 IN SOA ns.s.test. h.s.test. 1 1 1 1 1";
+	for (size_t i = 0; i < count; i++) {
+		snprintf(text[i], sizeof(text[i]), "n%zu.s.test. 60 IN A 10.0.%zu.%zu",
+		    i, i / 256, i % 256);
+		zone[i + 1] = text[i];
+	}
+	const char *const *zones[] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(t->nnodes, count + 1);
+	ck_assert_uint_eq(t->nslots, t->nnodes * 2);
+	ck_assert_uint_ne(t->nslots & (t->nslots - 1), 0);
+	/* Slot 0 holds a node whose probe began further on: it wrapped. */
+	ck_assert_uint_ne(t->slots[0].ref, 0);
+	ck_assert_uint_gt(answer_slot_home(t, t->slots[0].hash), 0);
+	for (size_t i = 0; i < count; i++) {
+		char name[32], want[32];
+		snprintf(name, sizeof(name), "n%zu.s.test", i);
+		snprintf(want, sizeof(want), "10.0.%zu.%zu", i / 256, i % 256);
+		struct lookup lk = look(t, name, TYPE_A);
+		ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+		char *a = first_a(&lk);
+		ck_assert_str_eq(a, want);
+		free(a);
+	}
+	ck_assert_int_eq(look(t, "n3000.s.test", TYPE_A).kind,
+	    LOOKUP_NXDOMAIN);
+	answer_table_free(t);
+	view_free(&sv);
+	free(text);
+	free(zone);
+}
+END_TEST
+
+/*
  * Several zones, each with many names under a few shared empty
  * non-terminals: the nodes go to the compile threads in chunks and each
  * zone's listing finds the shared parents among the names it met last;
@@ -1415,6 +1465,7 @@ answer_suite(void)
 	tcase_add_test(tc, test_answer_next);
 	tcase_add_test(tc, test_large_build);
 	tcase_add_test(tc, test_many_nodes);
+	tcase_add_test(tc, test_slots_sized);
 	tcase_add_test(tc, test_chunked_build);
 	tcase_add_test(tc, test_insert_parts);
 	tcase_add_test(tc, test_build_on_donated_pages);
