@@ -18,7 +18,8 @@
 #       reload after one host's address changed; no peer servers,
 #       no load; gen.py writes only the INI (so -n 1000000 is practical)
 #   -C  LIST  the start-up curve: -S for each domain count of LIST
-#       (comma-separated, e.g. 10000,100000,1000000), one table
+#       (comma-separated, e.g. 10000,100000,1000000), one table, after
+#       pagecost.c's line (what fresh memory costs this machine)
 # Load: each mode starts with 1 s of blast per server, not measured; in each
 # round ocsdnsd and the no-op run back to back (which goes first alternates),
 # and the ratios to the no-op are the median of the rounds' ratios.
@@ -59,6 +60,12 @@ fi
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 if [ -n "$CURVE" ]; then
+	# What fresh memory costs here: a large start-up pays it for its peak.
+	pc=$(mktemp /tmp/pagecost.XXXXXX)
+	if ${CC:-cc} -O2 -std=c11 -Wall -o "$pc" "$HERE/pagecost.c"; then
+		"$pc" || echo "run.sh: pagecost failed" >&2
+	fi
+	rm -f "$pc"
 	# One -S run per count; their table rows under one header.
 	printf '| domains | start-up, median of 3 (ms) | VmRSS (MiB) | VmHWM after start-up (MiB) | reload (ms) | VmRSS after reload (MiB) | VmHWM during reload (MiB) | reload, one domain changed (ms) | VmHWM during it (MiB) |\n|---|---|---|---|---|---|---|---|---|\n'
 	for n in ${CURVE//,/ }; do
