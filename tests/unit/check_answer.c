@@ -824,41 +824,87 @@ START_TEST(test_answer_next)
 }
 END_TEST
 
+/*
+ * A zone of count names hI.SUFFIX (I from 0) under APEX, each with the
+ * address a_zone_addr() gives I, and its table: for the large builds.
+ */
+struct a_zone {
+	const char	**rrs;
+	char		(*text)[64];
+	char		 soa[96];
+	const char	*suffix;
+	struct synth_view sv;
+	struct answer_table *t;
+};
+
+static void
+a_zone_addr(size_t i, char *out, size_t len)
+{
+	snprintf(out, len, "10.%zu.%zu.%zu", i >> 16 & 255, i >> 8 & 255,
+	    i & 255);
+}
+
+static void
+a_zone_build(struct a_zone *az, const char *apex, const char *suffix,
+    size_t count)
+{
+	char addr[16];
+
+	az->rrs = calloc(count + 2, sizeof(*az->rrs));
+	az->text = calloc(count, sizeof(*az->text));
+	ck_assert_ptr_nonnull(az->rrs);
+	ck_assert_ptr_nonnull(az->text);
+	snprintf(az->soa, sizeof(az->soa),
+	    "%s. 3600 IN SOA ns.%s. h.%s. 1 1 1 1 1", apex, apex, apex);
+	az->rrs[0] = az->soa;
+	az->suffix = suffix;
+	for (size_t i = 0; i < count; i++) {
+		a_zone_addr(i, addr, sizeof(addr));
+		snprintf(az->text[i], sizeof(az->text[i]), "h%zu.%s. 60 IN A %s",
+		    i, suffix, addr);
+		az->rrs[i + 1] = az->text[i];
+	}
+	const char *const *zones[] = { az->rrs };
+	az->sv = view_make(zones, 1);
+	az->t = answer_table_build(&az->sv);
+	ck_assert_ptr_nonnull(az->t);
+}
+
+/* hI.SUFFIX answers with its own address. */
+static void
+a_zone_assert(const struct a_zone *az, size_t i)
+{
+	char name[64], want[16];
+
+	snprintf(name, sizeof(name), "h%zu.%s", i, az->suffix);
+	a_zone_addr(i, want, sizeof(want));
+	struct lookup lk = look(az->t, name, TYPE_A);
+	ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
+	char *a = first_a(&lk);
+	ck_assert_str_eq(a, want);
+	free(a);
+}
+
+static void
+a_zone_free(struct a_zone *az)
+{
+	answer_table_free(az->t);
+	view_free(&az->sv);
+	free(az->text);
+	free(az->rrs);
+}
+
 /* Many records, to take the threaded build (4096 or more). */
 START_TEST(test_large_build)
 {
-	size_t count = 5000;
-	const char **zone = calloc(count + 2, sizeof(*zone));
-	char (*text)[64] = calloc(count, sizeof(*text));
+	struct a_zone az;
 
-	ck_assert_ptr_nonnull(zone);
-	ck_assert_ptr_nonnull(text);
-	zone[0] = "l.test. 3600 IN SOA ns.l.test. h.l.test. 1 1 1 1 1";
-	for (size_t i = 0; i < count; i++) {
-		snprintf(text[i], sizeof(text[i]), "h%zu.l.test. 60 IN A 10.%zu.%zu.1",
-		    i, i / 256, i % 256);
-		zone[i + 1] = text[i];
-	}
-	const char *const *zones[] = { zone };
-	struct synth_view sv = view_make(zones, 1);
-	struct answer_table *t = answer_table_build(&sv);
-
-	ck_assert_ptr_nonnull(t);
-	for (size_t i = 0; i < count; i += 97) {
-		char name[32], want[32];
-		snprintf(name, sizeof(name), "h%zu.l.test", i);
-		snprintf(want, sizeof(want), "10.%zu.%zu.1", i / 256, i % 256);
-		struct lookup lk = look(t, name, TYPE_A);
-		ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
-		char *s = first_a(&lk);
-		ck_assert_str_eq(s, want);
-		free(s);
-	}
-	ck_assert_int_eq(look(t, "h5000.l.test", TYPE_A).kind, LOOKUP_NXDOMAIN);
-	answer_table_free(t);
-	view_free(&sv);
-	free(text);
-	free(zone);
+	a_zone_build(&az, "l.test", "l.test", 5000);
+	for (size_t i = 0; i < 5000; i += 97)
+		a_zone_assert(&az, i);
+	ck_assert_int_eq(look(az.t, "h5000.l.test", TYPE_A).kind,
+	    LOOKUP_NXDOMAIN);
+	a_zone_free(&az);
 }
 END_TEST
 
@@ -870,94 +916,56 @@ END_TEST
 START_TEST(test_many_nodes)
 {
 	size_t count = 70000;
-	const char **zone = calloc(count + 2, sizeof(*zone));
-	char (*text)[64] = calloc(count, sizeof(*text));
+	struct a_zone az;
 
-	ck_assert_ptr_nonnull(zone);
-	ck_assert_ptr_nonnull(text);
-	zone[0] = "m.test. 3600 IN SOA ns.m.test. h.m.test. 1 1 1 1 1";
-	for (size_t i = 0; i < count; i++) {
-		snprintf(text[i], sizeof(text[i]), "h%zu.e.m.test. 60 IN A 10.%zu.%zu.%zu",
-		    i, i / 65536, i / 256 % 256, i % 256);
-		zone[i + 1] = text[i];
-	}
-	const char *const *zones[] = { zone };
-	struct synth_view sv = view_make(zones, 1);
-	struct answer_table *t = answer_table_build(&sv);
-
-	ck_assert_ptr_nonnull(t);
+	a_zone_build(&az, "m.test", "e.m.test", count);
 	for (size_t i = 0; i < count; i += (i < 65500 ? 4099 : 1)) {
-		char name[32], want[32];
+		char name[32];
 		snprintf(name, sizeof(name), "h%zu.e.m.test", i);
-		snprintf(want, sizeof(want), "10.%zu.%zu.%zu", i / 65536,
-		    i / 256 % 256, i % 256);
-		struct lookup lk = look(t, name, TYPE_A);
-		ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
-		char *a = first_a(&lk);
-		ck_assert_str_eq(a, want);
-		free(a);
-		ck_assert_int_eq(look(t, name, LDNS_RR_TYPE_MX).kind,
+		a_zone_assert(&az, i);
+		ck_assert_int_eq(look(az.t, name, LDNS_RR_TYPE_MX).kind,
 		    LOOKUP_NODATA);
 	}
-	ck_assert_int_eq(look(t, "e.m.test", TYPE_A).kind, LOOKUP_NODATA);
-	ck_assert_int_eq(look(t, "h70000.e.m.test", TYPE_A).kind,
+	ck_assert_int_eq(look(az.t, "e.m.test", TYPE_A).kind, LOOKUP_NODATA);
+	ck_assert_int_eq(look(az.t, "h70000.e.m.test", TYPE_A).kind,
 	    LOOKUP_NXDOMAIN);
-	ck_assert_int_eq(look(t, "h1.e.m.test.example", TYPE_A).kind,
+	ck_assert_int_eq(look(az.t, "h1.e.m.test.example", TYPE_A).kind,
 	    LOOKUP_REFUSED);
-	answer_table_free(t);
-	view_free(&sv);
-	free(text);
-	free(zone);
+	a_zone_free(&az);
 }
 END_TEST
 
 /*
  * The served slots are twice the nodes, not the power of two above (at
  * 1,000,000 domains 256 MiB where 165 do), and a probe that
- * runs past the last slot goes on at the first: this zone's nodes fill the
- * end of the table and wrap, and every one is found.
+ * runs past the last slot goes on at the first: a zone whose last slots'
+ * names wrap to the first, and every one is found.
  */
 START_TEST(test_slots_sized)
 {
-	size_t count = 3000;
-	const char **zone = calloc(count + 2, sizeof(*zone));
-	char (*text)[64] = calloc(count, sizeof(*text));
+	struct a_zone az;
+	char apex[16], name[32];
+	size_t count = 3000, k = 0;
 
-	ck_assert_ptr_nonnull(zone);
-	ck_assert_ptr_nonnull(text);
-	zone[0] = "s.test. 3600 IN SOA ns.s.test. h.s.test. 1 1 1 1 1";
-	for (size_t i = 0; i < count; i++) {
-		snprintf(text[i], sizeof(text[i]), "n%zu.s.test. 60 IN A 10.0.%zu.%zu",
-		    i, i / 256, i % 256);
-		zone[i + 1] = text[i];
+	/* The first zone s0.test, s1.test... whose probes wrap: slot 0 taken. */
+	for (;; k++) {
+		ck_assert_uint_lt(k, 64);
+		snprintf(apex, sizeof(apex), "s%zu.test", k);
+		a_zone_build(&az, apex, apex, count);
+		const struct slot *sl = &az.t->slots[0];
+		if (sl->ref != 0 && answer_slot_home(az.t, sl->hash) > 0)
+			break;
+		a_zone_free(&az);
 	}
-	const char *const *zones[] = { zone };
-	struct synth_view sv = view_make(zones, 1);
-	struct answer_table *t = answer_table_build(&sv);
-
-	ck_assert_ptr_nonnull(t);
+	struct answer_table *t = az.t;
 	ck_assert_uint_eq(t->nnodes, count + 1);
 	ck_assert_uint_eq(t->nslots, t->nnodes * 2);
 	ck_assert_uint_ne(t->nslots & (t->nslots - 1), 0);
-	/* Slot 0 holds a node whose probe began further on: it wrapped. */
-	ck_assert_uint_ne(t->slots[0].ref, 0);
-	ck_assert_uint_gt(answer_slot_home(t, t->slots[0].hash), 0);
-	for (size_t i = 0; i < count; i++) {
-		char name[32], want[32];
-		snprintf(name, sizeof(name), "n%zu.s.test", i);
-		snprintf(want, sizeof(want), "10.0.%zu.%zu", i / 256, i % 256);
-		struct lookup lk = look(t, name, TYPE_A);
-		ck_assert_int_eq(lk.kind, LOOKUP_ANSWER);
-		char *a = first_a(&lk);
-		ck_assert_str_eq(a, want);
-		free(a);
-	}
-	ck_assert_int_eq(look(t, "n3000.s.test", TYPE_A).kind,
-	    LOOKUP_NXDOMAIN);
-	answer_table_free(t);
-	view_free(&sv);
-	free(text);
-	free(zone);
+	for (size_t i = 0; i < count; i++)
+		a_zone_assert(&az, i);
+	snprintf(name, sizeof(name), "h%zu.%s", count, apex);
+	ck_assert_int_eq(look(t, name, TYPE_A).kind, LOOKUP_NXDOMAIN);
+	a_zone_free(&az);
 }
 END_TEST
 
