@@ -650,9 +650,9 @@ flag_part(void *arg, size_t k, size_t nthreads)
 		if (!is_wildcard(n))
 			continue;
 		size_t m = f->nwild[k];
-		if ((m & (m - 1)) == 0) {	/* full: a power of two */
+		if ((m & (m - 1)) == 0) {	/* full: room for m, a power of two */
 			struct node **w = realloc(f->wild[k],
-			    (m ? m * 2 : 8) * sizeof(*w));
+			    (m ? m * 2 : 1) * sizeof(*w));
 			if (w == NULL) {
 				f->oom = true;	/* a flag the others only set */
 				return;

@@ -375,6 +375,44 @@ START_TEST(test_any)
 }
 END_TEST
 
+/*
+ * Five wildcards, each under its own parent: the flags' list of them grows
+ * past its first places, and every one answers for the names it covers,
+ * its parent's other names untouched.
+ */
+START_TEST(test_many_wildcards)
+{
+	static const char *const zone[] = {
+		"w.test. 3600 IN SOA ns.w.test. h.w.test. 1 3600 600 86400 300",
+		"*.a.w.test. 60 IN TXT \"a\"",
+		"*.b.w.test. 60 IN TXT \"b\"",
+		"*.c.w.test. 60 IN TXT \"c\"",
+		"*.d.w.test. 60 IN TXT \"d\"",
+		"*.e.w.test. 60 IN TXT \"e\"",
+		"x.c.w.test. 60 IN A 10.0.0.3",
+		NULL
+	};
+	const char *const *zones[] = { zone };
+	struct synth_view sv = view_make(zones, 1);
+	struct answer_table *t = answer_table_build(&sv);
+
+	ck_assert_ptr_nonnull(t);
+	for (char c = 'a'; c <= 'e'; c++) {
+		char name[32], parent[16];
+		snprintf(name, sizeof(name), "any.%c.w.test", c);
+		snprintf(parent, sizeof(parent), "%c.w.test", c);
+		ck_assert_int_eq(look(t, name, TYPE_TXT).kind, LOOKUP_SPLICE);
+		ck_assert_int_eq(look(t, parent, TYPE_TXT).kind, LOOKUP_NODATA);
+	}
+	ck_assert_int_eq(look(t, "x.c.w.test", TYPE_A).kind, LOOKUP_ANSWER);
+	ck_assert_int_eq(look(t, "x.c.w.test", TYPE_TXT).kind, LOOKUP_NODATA);
+	ck_assert_int_eq(look(t, "any.f.w.test", TYPE_TXT).kind,
+	    LOOKUP_NXDOMAIN);
+	answer_table_free(t);
+	view_free(&sv);
+}
+END_TEST
+
 /* A zone with a cut (glue below it) and a wildcard beside names. */
 static const char *const zone_cuts[] = {
 	"example. 3600 IN SOA ns.example.com. h.example.com. 1 3600 600 86400 300",
@@ -1462,6 +1500,7 @@ answer_suite(void)
 	tcase_add_test(tc, test_negative);
 	tcase_add_test(tc, test_any);
 	tcase_add_test(tc, test_cuts_wildcards);
+	tcase_add_test(tc, test_many_wildcards);
 	tcase_add_test(tc, test_additional);
 	tcase_add_test(tc, test_cname_chain);
 	tcase_add_test(tc, test_cname_ends);
