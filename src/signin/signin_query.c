@@ -34,9 +34,11 @@ ask(struct signin *lk, const char *name, ldns_rr_type type)
 	lk->noreply_run = 0;
 	q->state = SIGNIN_Q_REPLY;
 	q->rcode = ldns_pkt_get_rcode(pkt);
-	if (ldns_pkt_ancount(pkt) > 0 &&
-	    (q->answer = ldns_rr_list_clone(ldns_pkt_answer(pkt))) == NULL)
-		lk->oom = 1;
+	/* The answer section taken from the packet, not copied. */
+	if (ldns_pkt_ancount(pkt) > 0) {
+		q->answer = ldns_pkt_answer(pkt);
+		ldns_pkt_set_answer(pkt, NULL);
+	}
 	ldns_pkt_free(pkt);
 	return lk->nq++;
 }
