@@ -148,13 +148,14 @@ sanitizer_check() {
 # The tests that run several threads (workers, background reloads, the
 # parallel build of a large configuration, the answer table's insert in
 # parts: check_answer, a large file read and joined in halves:
-# check_config_read), built with ThreadSanitizer in
+# check_config_read, the sign-in check in parts: check_signin), built
+# with ThreadSanitizer in
 # build-tsan/. t_reload_async's large file has 10,000 domains there, not
 # 50,000: under TSan a build of 50,000 takes over 30 s, longer than the
 # test waits for a stop during one. A report makes the daemon or the unit test exit with 66,
 # which fails the test.
 THREAD_TESTS="tests/unit/check_synth tests/unit/check_dns tests/unit/check_answer
-    tests/unit/check_config_read
+    tests/unit/check_config_read tests/unit/check_signin
     tests/e2e/t_workers.sh tests/e2e/t_reload_async.sh tests/e2e/t_reload.sh"
 thread_check() {
 	echo "quickstart: the threaded tests again with TSan, in build-tsan/"

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "dns.h"
+#include "par.h"
 #include "signin/signin.h"
 #include "signin/signin_check.h"
 #include "signin/signin_check_int.h"
@@ -36,6 +37,14 @@
  * SIP domain) and what follows from another fault (a service with no
  * usable target) is not said again.
  */
+
+/*
+ * Domains times views below which the check runs in one thread, and the
+ * domains a part checks in a round when it does not: a round's verdicts
+ * wait for its slowest part, and are held until then.
+ */
+#define CHECK_PARALLEL_MIN	4096
+#define CHECK_ROUND		1024
 
 /* --- where a fault comes from ------------------------------------------- */
 
@@ -601,66 +610,203 @@ signin_check(const struct snapshot *snap, FILE *diag,
 	return signin_check_until(snap, diag, verdict, arg, nwarn, NULL);
 }
 
+/* One domain in every view: its messages are compared with each other. */
+static void
+check_domain(struct check *c, size_t i, struct signin *lk,
+    void (*verdict)(void *, const char *), void *arg)
+{
+	const struct snapshot *snap = c->snap;
+	const struct cfg_domain *d = &c->cfg->domains[i];
+
+	c->order = i;
+	c->window = c->nmsgs;
+	c->nmiss = 0;
+	check_ports(c, d);
+	for (size_t v = 0; v < snap->nviews; v++) {
+		const struct snapshot_view *sv = &snap->views[v];
+		struct here h = {
+			.v = v, .view = sv->sv.name, .d = d,
+			.zview = sv->cfg != NULL ? sv->cfg->name : NULL,
+			.external = sv->sv.external,
+		};
+		check_one(c, &h, lk, verdict, arg);
+	}
+	report_ns(c, d);
+}
+
+/*
+ * A part of the check: a thread's own answer buffer, run and messages,
+ * and the verdicts of its domains of the round, kept until the parts
+ * before it have given theirs.
+ */
+struct check_part {
+	struct check	 c;
+	struct signin	*lk;
+	size_t		 from, to;	/* this round's domains */
+	char		*lines;		/* verdicts, each ending in '\0' */
+	size_t		 len, cap;
+	bool		 stopped;
+};
+
+struct check_run {
+	struct check_part *parts;
+	const atomic_bool *stop;
+	void		(*verdict)(void *, const char *);
+	void		*arg;
+};
+
+static void
+part_verdict(void *arg, const char *line)
+{
+	struct check_part *p = arg;
+	size_t n = strlen(line) + 1;
+
+	if (p->len + n > p->cap) {
+		size_t cap = p->cap ? p->cap : 4096;
+		while (cap < p->len + n)
+			cap *= 2;
+		char *v = realloc(p->lines, cap);
+		if (v == NULL) {
+			p->c.oom = true;
+			return;
+		}
+		p->lines = v;
+		p->cap = cap;
+	}
+	memcpy(p->lines + p->len, line, n);
+	p->len += n;
+}
+
+static void
+part_check(void *arg, size_t k, size_t nparts)
+{
+	struct check_run *run = arg;
+	struct check_part *p = &run->parts[k];
+	/* Alone, each verdict as it comes; else held for the round's end. */
+	bool alone = nparts == 1 || run->verdict == NULL;
+	void (*verdict)(void *, const char *) = alone ? run->verdict :
+	    part_verdict;
+
+	for (size_t i = p->from; i < p->to; i++) {
+		if (run->stop != NULL && atomic_load(run->stop)) {
+			p->stopped = true;
+			return;
+		}
+		check_domain(&p->c, i, p->lk, verdict, alone ? run->arg : p);
+	}
+}
+
+static void
+parts_free(struct check_part *parts, size_t nparts)
+{
+	for (size_t k = 0; k < nparts; k++) {
+		check_msg_flush(&parts[k].c, NULL);	/* frees, prints nothing */
+		free(parts[k].lk);
+		free(parts[k].c.buf);
+		free(parts[k].lines);
+	}
+	free(parts);
+}
+
 int
 signin_check_until(const struct snapshot *snap, FILE *diag,
     void (*verdict)(void *arg, const char *line), void *arg,
     unsigned *nwarn, const atomic_bool *stop)
 {
-	struct check c = { .snap = snap, .cfg = snapshot_config(snap) };
-	struct signin *lk = calloc(1, sizeof(*lk));
+	const struct config *cfg = snapshot_config(snap);
 
-	c.buf = malloc(DNS_MAX_MESSAGE);
-	if (lk == NULL || c.buf == NULL) {
-		free(lk);
-		free(c.buf);
+	return signin_check_parts(snap, diag, verdict, arg, nwarn, stop,
+	    par_parts(cfg->ndomains * snap->nviews, CHECK_PARALLEL_MIN),
+	    CHECK_ROUND);
+}
+
+int
+signin_check_parts(const struct snapshot *snap, FILE *diag,
+    void (*verdict)(void *arg, const char *line), void *arg,
+    unsigned *nwarn, const atomic_bool *stop, size_t nparts, size_t round)
+{
+	const struct config *cfg = snapshot_config(snap);
+	size_t n = cfg->ndomains;
+
+	if (nparts < 1 || n < 2)
+		nparts = 1;
+	if (nparts > PAR_THREADS_MAX)
+		nparts = PAR_THREADS_MAX;
+	if (round < 1)
+		round = 1;
+	struct check_part *parts = calloc(nparts, sizeof(*parts));
+	bool oom = parts == NULL;
+	for (size_t k = 0; !oom && k < nparts; k++) {
+		parts[k].c.snap = snap;
+		parts[k].c.cfg = cfg;
+		parts[k].c.buf = malloc(DNS_MAX_MESSAGE);
+		parts[k].lk = calloc(1, sizeof(*parts[k].lk));
+		oom = parts[k].c.buf == NULL || parts[k].lk == NULL;
+	}
+	if (oom) {
+		if (parts != NULL)
+			parts_free(parts, nparts);
 		if (diag != NULL)
 			fprintf(diag, "%s: sign-in check: out of memory\n",
-			    c.cfg->path);
+			    cfg->path);
 		return -1;
 	}
-	for (size_t i = 0; i < c.cfg->ndomains; i++) {
-		const struct cfg_domain *d = &c.cfg->domains[i];
 
-		if (stop != NULL && atomic_load(stop)) {
-			check_msg_flush(&c, NULL);	/* frees them, prints nothing */
-			free(lk);
-			free(c.buf);
+	/*
+	 * The domains in rounds of nparts * round: part k checks the k-th
+	 * run of round domains, in a thread of its own, and its verdicts are
+	 * given once the round is done, in the domains' order. One part
+	 * checks them all at once and gives each verdict as it comes.
+	 */
+	struct check_run run = { parts, stop, verdict, arg };
+	size_t step = nparts == 1 ? n : nparts * round;
+	for (size_t base = 0; base < n; base += step) {
+		for (size_t k = 0; k < nparts; k++) {
+			size_t from = nparts == 1 ? 0 : base + k * round;
+			parts[k].from = from < n ? from : n;
+			parts[k].to = nparts == 1 || n - parts[k].from < round ?
+			    n : parts[k].from + round;
+		}
+		par_run(nparts, part_check, &run);
+		bool stopped = false;
+		for (size_t k = 0; k < nparts; k++) {
+			struct check_part *p = &parts[k];
+
+			for (size_t o = 0; verdict != NULL && o < p->len;
+			    o += strlen(p->lines + o) + 1)
+				verdict(arg, p->lines + o);
+			p->len = 0;
+			stopped |= p->stopped;
+		}
+		if (stopped) {
+			parts_free(parts, nparts);
 			return -1;
 		}
-
-		c.window = c.nmsgs;
-		c.nmiss = 0;
-		check_ports(&c, d);
-		for (size_t v = 0; v < snap->nviews; v++) {
-			const struct snapshot_view *sv = &snap->views[v];
-			struct here h = {
-				.v = v, .view = sv->sv.name, .d = d,
-				.zview = sv->cfg != NULL ? sv->cfg->name : NULL,
-				.external = sv->sv.external,
-			};
-			check_one(&c, &h, lk, verdict, arg);
-		}
-		report_ns(&c, d);
 	}
+
+	/* The parts' messages joined in the first: the rest is one thread's. */
+	struct check *c = &parts[0].c;
+	for (size_t k = 1; k < nparts; k++)
+		check_msg_merge(c, &parts[k].c);
+	c->order = n;
 	for (size_t v = 0; v < snap->nviews; v++) {
-		c.window = c.nmsgs;
+		c->window = c->nmsgs;
 		if (snap->views[v].sv.external)
-			check_private(&c, v);
+			check_private(c, v);
 	}
 	/* The same alias in every view is one message: no window. */
-	c.window = c.nmsgs;
+	c->window = c->nmsgs;
 	for (size_t v = 0; v < snap->nviews; v++)
-		check_cnames(&c, v);
+		check_cnames(c, v);
 	/* Where the daemon started as now would really run as root. */
-	if (geteuid() == 0 && c.cfg->user == NULL && c.cfg->allow_root)
-		check_msg_add(&c, c.cfg->path, 0, true, "[server] allow_root = yes "
+	if (geteuid() == 0 && c->cfg->user == NULL && c->cfg->allow_root)
+		check_msg_add(c, c->cfg->path, 0, true, "[server] allow_root = yes "
 		    "and no user: ocsdnsd would run as root (set [server] user "
 		    "to drop to it after binding)");
-	int nerrors = c.oom ? -1 : c.nerrors;
+	int nerrors = c->oom ? -1 : c->nerrors;
 	if (nwarn != NULL)
-		*nwarn += c.nwarn;
-	check_msg_flush(&c, diag);
-	free(lk);
-	free(c.buf);
+		*nwarn += c->nwarn;
+	check_msg_flush(c, diag);
+	parts_free(parts, nparts);
 	return nerrors;
 }

@@ -15,7 +15,9 @@ struct snapshot;
  * connect, or why it cannot. Errors and warnings go to diag as
  * "FILE:LINE: error: ..." / "FILE:LINE: warning: ...", sorted by file and
  * line. Returns the number of errors (-1: out of memory); *nwarn (may be
- * NULL) grows by the number of warnings.
+ * NULL) grows by the number of warnings. A large snapshot is checked on
+ * every CPU; the verdicts and messages are the same, in the same order,
+ * and verdict is called from the calling thread only.
  */
 int	signin_check(const struct snapshot *snap, FILE *diag,
 	    void (*verdict)(void *arg, const char *line), void *arg,

@@ -2,6 +2,7 @@
 #ifndef OCSDNSD_SIGNIN_CHECK_INT_H
 #define OCSDNSD_SIGNIN_CHECK_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,7 +19,8 @@ struct check_msg {
 	char		*file;
 	int		 line;
 	bool		 warning;
-	size_t		 seq;
+	size_t		 order;		/* the domain it is of; after them: ndomains */
+	size_t		 seq;		/* the check's count when it came */
 	char		*text;
 };
 
@@ -29,6 +31,7 @@ struct check {
 	size_t		 nmsgs;
 	size_t		 cap;
 	size_t		 window;	/* messages before it are not compared */
+	size_t		 order;		/* for the messages from here on */
 	int		 nerrors;
 	unsigned	 nwarn;
 	bool		 oom;
@@ -41,12 +44,26 @@ struct check {
 	size_t		 nmiss;
 };
 
+/* signin_check.c */
+
+/*
+ * signin_check_until() in nparts parts (threads), each checking round
+ * domains at a time: the messages and verdicts are the same, in the same
+ * order, for any nparts and round.
+ */
+int	 signin_check_parts(const struct snapshot *snap, FILE *diag,
+	    void (*verdict)(void *arg, const char *line), void *arg,
+	    unsigned *nwarn, const atomic_bool *stop, size_t nparts,
+	    size_t round);
+
 /* signin_check_io.c: the messages, and the sender over the snapshot. */
 
 /* A message, once: the same fault met again (in another view) is one. */
 void	 check_msg_add(struct check *c, const char *file, int line,
 	    bool warning, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+/* Moves src's messages and counts to dst: a part of the check joined. */
+void	 check_msg_merge(struct check *dst, struct check *src);
 /* Prints the messages sorted by file and line (diag NULL: none), frees them. */
 void	 check_msg_flush(struct check *c, FILE *diag);
 /* The signin send callback: a query of view c->view, answered in process. */

@@ -58,6 +58,7 @@ check_msg_add(struct check *c, const char *file, int line, bool warning,
 	m->file = f;
 	m->line = line;
 	m->warning = warning;
+	m->order = c->order;
 	m->seq = c->nmsgs++;
 	m->text = text;
 	if (warning)
@@ -76,7 +77,36 @@ msg_cmp(const void *a, const void *b)
 		return d;
 	if (ma->line != mb->line)
 		return ma->line < mb->line ? -1 : 1;
+	/* As one thread checking the domains in order would have said them. */
+	if (ma->order != mb->order)
+		return ma->order < mb->order ? -1 : 1;
 	return ma->seq < mb->seq ? -1 : ma->seq > mb->seq;
+}
+
+void
+check_msg_merge(struct check *dst, struct check *src)
+{
+	dst->nerrors += src->nerrors;
+	dst->nwarn += src->nwarn;
+	dst->oom |= src->oom;
+	if (src->nmsgs > 0 && dst->nmsgs + src->nmsgs > dst->cap) {
+		size_t cap = dst->nmsgs + src->nmsgs;
+		struct check_msg *v = reallocarray(dst->msgs, cap, sizeof(*v));
+		if (v == NULL) {
+			dst->oom = true;
+			check_msg_flush(src, NULL);
+			return;
+		}
+		dst->msgs = v;
+		dst->cap = cap;
+	}
+	if (src->nmsgs > 0)
+		memcpy(dst->msgs + dst->nmsgs, src->msgs,
+		    src->nmsgs * sizeof(*src->msgs));
+	dst->nmsgs += src->nmsgs;
+	free(src->msgs);
+	src->msgs = NULL;
+	src->nmsgs = src->cap = 0;
 }
 
 /* Prints the messages sorted by file and line, then frees them. */

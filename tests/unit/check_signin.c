@@ -9,6 +9,7 @@
 #include "dns.h"
 #include "signin/signin.h"
 #include "signin/signin_check.h"
+#include "signin/signin_check_int.h"
 #include "snapshot.h"
 #include "testconf.h"
 
@@ -279,6 +280,103 @@ START_TEST(test_check_ns_noaddr)
 }
 END_TEST
 
+/* Verdicts, one per line, into a memory stream. */
+static void
+verdict_line(void *arg, const char *line)
+{
+	fprintf(arg, "%s\n", line);
+}
+
+struct parts_out {
+	char		*diag, *verdicts;
+	int		 nerr;
+	unsigned	 nwarn;
+};
+
+static void
+check_in_parts(const struct snapshot *snap, size_t nparts, size_t round,
+    struct parts_out *o)
+{
+	size_t dlen = 0, vlen = 0;
+	FILE *diag = open_memstream(&o->diag, &dlen);
+	FILE *v = open_memstream(&o->verdicts, &vlen);
+
+	ck_assert_ptr_nonnull(diag);
+	ck_assert_ptr_nonnull(v);
+	o->nwarn = 0;
+	o->nerr = signin_check_parts(snap, diag, verdict_line, v, &o->nwarn,
+	    NULL, nparts, round);
+	fclose(diag);
+	fclose(v);
+}
+
+START_TEST(test_check_parts)
+{
+	/*
+	 * 61 domains in two views, a fault in three of every four: TTL 0
+	 * (warnings of no line, several per domain and view: their order is
+	 * the domains'), a pool without an internal address (an
+	 * error), no name server host (a warning). Checked in one part, then
+	 * in two and three with rounds of 1, 4 and 7 domains: the same
+	 * verdicts and messages in the same order.
+	 */
+	size_t cap = 64 * 1024, len = 0;
+	char *text = malloc(cap);
+
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)snprintf(text + len, cap - len, "%s",
+	    "[view internal]\nmatch = 127.0.0.1\n"
+	    "[view external]\nmatch = any\nscope = external\n");
+	for (int i = 0; i < 61; i++) {
+		len += (size_t)snprintf(text + len, cap - len,
+		    "[domain d%02d.test]\npool = pool01.d%02d.test\n%s"
+		    "[host pool01.d%02d.test]\naddress%s = 10.0.%d.10\n", i, i,
+		    i % 4 == 0 ? "ttl = 0\n" : "", i, i % 4 == 1 ? ".external" :
+		    "", i);
+		if (i % 4 != 2)
+			len += (size_t)snprintf(text + len, cap - len,
+			    "[host ns1.d%02d.test]\naddress = 10.0.%d.2\n", i, i);
+		ck_assert_uint_lt(len, cap);
+	}
+	struct snapshot *snap = testconf_snapshot(text);
+	ck_assert_ptr_nonnull(snap);
+
+	struct parts_out one;
+	check_in_parts(snap, 1, 1000, &one);
+	ck_assert_int_eq(one.nerr, 15);		/* d01, d05, .. d57 */
+	ck_assert_uint_gt(one.nwarn, 30);
+	char *d00 = strstr(one.diag, ": warning: view internal: "
+	    "_sipinternaltls._tcp.d00.test SRV has TTL 0");
+	char *d04 = strstr(one.diag, ": warning: view internal: "
+	    "_sipinternaltls._tcp.d04.test SRV has TTL 0");
+	ck_assert_ptr_nonnull(d00);
+	ck_assert_ptr_nonnull(d04);
+	ck_assert(d00 < d04);
+	ck_assert_ptr_nonnull(strstr(one.verdicts, "view external: d60.test: "));
+
+	static const size_t runs[][2] = { { 2, 1 }, { 2, 4 }, { 3, 7 },
+	    { 2, 100 } };
+	for (size_t r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+		struct parts_out o;
+
+		check_in_parts(snap, runs[r][0], runs[r][1], &o);
+		ck_assert_int_eq(o.nerr, one.nerr);
+		ck_assert_uint_eq(o.nwarn, one.nwarn);
+		/* Not ck_assert_str_eq(): the texts are longer than its message. */
+		ck_assert_msg(strcmp(o.diag, one.diag) == 0, "%zu parts, rounds of "
+		    "%zu: the messages differ", runs[r][0], runs[r][1]);
+		ck_assert_msg(strcmp(o.verdicts, one.verdicts) == 0, "%zu parts, "
+		    "rounds of %zu: the verdicts differ", runs[r][0], runs[r][1]);
+		free(o.diag);
+		free(o.verdicts);
+	}
+	free(one.diag);
+	free(one.verdicts);
+	snapshot_free(snap);
+	free(text);
+}
+END_TEST
+
 static Suite *
 signin_suite(void)
 {
@@ -292,6 +390,7 @@ signin_suite(void)
 	tcase_add_test(tc, test_check_port_crossed);
 	tcase_add_test(tc, test_check_repeats_domain);
 	tcase_add_test(tc, test_check_ns_noaddr);
+	tcase_add_test(tc, test_check_parts);
 	suite_add_tcase(s, tc);
 	return s;
 }
