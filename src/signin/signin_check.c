@@ -732,8 +732,8 @@ signin_check_parts(const struct snapshot *snap, FILE *diag,
 		nparts = 1;
 	if (nparts > PAR_THREADS_MAX)
 		nparts = PAR_THREADS_MAX;
-	if (round < 1)
-		round = 1;
+	if (nparts == 1 || round < 1)
+		round = nparts == 1 && n > 0 ? n : 1;	/* one part: all at once */
 	struct check_part *parts = calloc(nparts, sizeof(*parts));
 	bool oom = parts == NULL;
 	for (size_t k = 0; !oom && k < nparts; k++) {
@@ -756,16 +756,15 @@ signin_check_parts(const struct snapshot *snap, FILE *diag,
 	 * The domains in rounds of nparts * round: part k checks the k-th
 	 * run of round domains, in a thread of its own, and its verdicts are
 	 * given once the round is done, in the domains' order. One part
-	 * checks them all at once and gives each verdict as it comes.
+	 * checks them all in one round and gives each verdict as it comes.
 	 */
 	struct check_run run = { parts, stop, verdict, arg };
-	size_t step = nparts == 1 ? n : nparts * round;
-	for (size_t base = 0; base < n; base += step) {
+	for (size_t base = 0; base < n; base += nparts * round) {
 		for (size_t k = 0; k < nparts; k++) {
-			size_t from = nparts == 1 ? 0 : base + k * round;
+			size_t from = base + k * round;
 			parts[k].from = from < n ? from : n;
-			parts[k].to = nparts == 1 || n - parts[k].from < round ?
-			    n : parts[k].from + round;
+			parts[k].to = n - parts[k].from < round ? n :
+			    parts[k].from + round;
 		}
 		par_run(nparts, part_check, &run);
 		bool stopped = false;
