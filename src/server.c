@@ -281,13 +281,19 @@ server_run(struct server *srv)
 			break;
 		off += (size_t)n;
 	}
-	if (server_start_threads(srv) == -1)
-		return -1;	/* server_free() stops those started */
+	/*
+	 * Said before the worker threads start, so that it comes before any
+	 * answer and any query line: a script that waits for the first answer
+	 * finds it in the log. A thread that cannot start is said next, and
+	 * the daemon stops.
+	 */
 	log_info("ocsdnsd %s: serving %zu zones (%zu records), serial %lu, "
 	    "on%s, %u worker%s", PACKAGE_VERSION,
 	    snapshot_nzones(srv->cur->snap), snapshot_nrecords(srv->cur->snap),
 	    (unsigned long)snapshot_serial(srv->cur->snap), addrs,
 	    srv->nworkers, srv->nworkers == 1 ? "" : "s");
+	if (server_start_threads(srv) == -1)
+		return -1;	/* server_free() stops those started */
 
 	if (event_base_dispatch(srv->base) == -1) {
 		log_warnx("event loop failed");

@@ -35,6 +35,11 @@ conf 10.0.0.10 | write_conf
 start_daemon
 ok_if "the start-up line says 2 workers" \
     grep -qE 'serving 1 zones .*, 2 workers$' "$DAEMON_LOG"
+# The start-up line is said before any worker can answer: start_daemon's
+# probe, when the sample logs it, comes after it.
+ok_if "the start-up line comes before the first query line" \
+    awk '/: serving 1 zones /{s=NR} / query /{if(!q)q=NR} END{exit !(s && (!q || s<q))}' \
+    "$DAEMON_LOG"
 
 # clients ADDRESS UDP_SOCKETS TCP_CONNECTIONS: each UDP socket (a source
 # port of its own) asks 5 times, each TCP connection pipelines 5 queries;
