@@ -732,8 +732,10 @@ signin_check_parts(const struct snapshot *snap, FILE *diag,
 		nparts = 1;
 	if (nparts > PAR_THREADS_MAX)
 		nparts = PAR_THREADS_MAX;
-	if (nparts == 1 || round < 1)
-		round = nparts == 1 && n > 0 ? n : 1;	/* one part: all at once */
+	if (round < 1)
+		round = 1;
+	if (nparts == 1 && n > 0)
+		round = n;	/* one part: all at once */
 	struct check_part *parts = calloc(nparts, sizeof(*parts));
 	bool oom = parts == NULL;
 	for (size_t k = 0; !oom && k < nparts; k++) {
