@@ -1,6 +1,7 @@
 /* answer.c -- the table of prepared answers: find, lookup, prefetch, rotate. */
-#include <stdlib.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -48,42 +49,89 @@ answer_table_closest(const struct answer_table *t, const uint8_t *name,
 /* --- the blocks --------------------------------------------------------- */
 
 /*
- * Mapped, not malloc()ed: a block grows by mremap() without a copy, and
- * freeing it hands its pages back at once (a large malloc() block may sit
- * in the heap, which then keeps its peak). Its pages come zeroed, and are
- * faulted in a megabyte ahead of the writes (MADV_POPULATE_WRITE): one
- * call instead of a fault per page, a tenth of a start-up's time else.
+ * Mapped, not malloc()ed: freeing a block hands its pages back at once (a
+ * large malloc() block may sit in the heap, which then keeps its peak).
+ * Its first mapping reserves BLOCK_RESERVE bytes of addresses, no memory
+ * (what a ref can reach: a block never grows past it, so never moves);
+ * where the kernel will not, it starts small and grows by mremap(). Its
+ * bytes are made ready a megabyte ahead of the writes: a chunk the
+ * configuration donated moved into place (arena_pool_take(), pages
+ * written to already, so no fault and no clearing, zeroed here), else
+ * fresh pages faulted in at once (MADV_POPULATE_WRITE: one call instead
+ * of a fault a page, a tenth of a start-up's time else).
  */
-#if defined(__SANITIZE_THREAD__)
-#define BLOCK_NO_MREMAP 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define BLOCK_NO_MREMAP 1
-#endif
-#endif
+#define BLOCK_RESERVE	((size_t)(REF_MASK + 1) * REF_UNIT)
 
 /*
  * k's mapping, grown to cap bytes, possibly elsewhere; MAP_FAILED when out
- * of memory (k unchanged). Under ThreadSanitizer a new mapping and a copy:
- * TSan does not intercept mremap(), so the range it leaves would keep its
- * old accesses, and the next mapping there would be reported as racing
- * with them (google/sanitizers#1099).
+ * of memory (k unchanged). A new mapping and a copy under ThreadSanitizer
+ * (ARENA_NO_MREMAP), or when chunks moved in made the block several
+ * mappings, which mremap() does not move as one.
  */
 static void *
 block_move(struct block *k, size_t cap)
 {
-#ifdef BLOCK_NO_MREMAP
-	void *m = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+	void *m = MAP_FAILED;
+
+#ifndef ARENA_NO_MREMAP
+	if ((m = mremap(k->base, k->cap, cap, MREMAP_MAYMOVE)) != MAP_FAILED)
+		return m;
+#endif
+	m = mmap(NULL, cap, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m != MAP_FAILED) {
 		memcpy(m, k->base, k->len);
 		munmap(k->base, k->cap);
-		k->populated = 0;	/* the new pages are not faulted in */
+		/* Faulted in by the copy; never a chunk moved over them. */
+		k->populated = (k->len + 4095) & ~(size_t)4095;
 	}
 	return m;
-#else
-	return mremap(k->base, k->cap, cap, MREMAP_MAYMOVE);
+}
+
+/* The first mapping of a block that is to hold n bytes. */
+static void *
+block_map(size_t n, size_t *cap)
+{
+	void *m = MAP_FAILED;
+
+#ifndef ARENA_NO_MREMAP
+	if (n <= BLOCK_RESERVE) {
+		m = mmap(NULL, BLOCK_RESERVE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		*cap = BLOCK_RESERVE;
+	}
 #endif
+	if (m == MAP_FAILED) {
+		*cap = BLOCK_MIN;
+		while (*cap < n)
+			*cap *= 2;
+		m = mmap(NULL, *cap, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	}
+	return m;
+}
+
+/* k's bytes from k->populated up to to (a BLOCK_MIN multiple, or k->cap). */
+static void
+block_populate(struct block *k, size_t to)
+{
+	uint8_t *at = k->base + k->populated, *end = k->base + to;
+
+#ifndef ARENA_NO_MREMAP
+	for (void *c; end - at >= ARENA_CHUNK &&
+	    (c = arena_pool_take()) != NULL; at += ARENA_CHUNK) {
+		if (mremap(c, ARENA_CHUNK, ARENA_CHUNK, MREMAP_MAYMOVE |
+		    MREMAP_FIXED, at) == MAP_FAILED) {
+			munmap(c, ARENA_CHUNK);
+			break;
+		}
+		memset(at, 0, ARENA_CHUNK);
+	}
+#endif
+	/* Only a hint: an older kernel faults the pages in as written. */
+	if (at < end)
+		(void)madvise(at, (size_t)(end - at), MADV_POPULATE_WRITE);
+	k->populated = to;
 }
 
 size_t
@@ -92,12 +140,15 @@ answer_block_reserve(struct block *k, size_t n, size_t align)
 	size_t at = (k->len + align - 1) & ~(align - 1);
 
 	if (at + n > k->cap) {
-		size_t cap = k->cap ? k->cap : BLOCK_MIN;
-		while (cap < at + n)
-			cap *= 2;
-		void *m = k->base == NULL ?
-		    mmap(NULL, cap, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : block_move(k, cap);
+		size_t cap = k->cap;
+		void *m;
+		if (k->base == NULL)
+			m = block_map(at + n, &cap);
+		else {
+			while (cap < at + n)
+				cap *= 2;
+			m = block_move(k, cap);
+		}
 		if (m == MAP_FAILED)
 			return SIZE_MAX;
 		k->base = m;
@@ -105,12 +156,7 @@ answer_block_reserve(struct block *k, size_t n, size_t align)
 	}
 	if (at + n > k->populated) {
 		size_t to = (at + n + BLOCK_MIN - 1) & ~(size_t)(BLOCK_MIN - 1);
-		if (to > k->cap)
-			to = k->cap;
-		/* Only a hint: an older kernel faults the pages in as written. */
-		(void)madvise(k->base + k->populated, to - k->populated,
-		    MADV_POPULATE_WRITE);
-		k->populated = to;
+		block_populate(k, to < k->cap ? to : k->cap);
 	}
 	k->len = at + n;
 	return at;

@@ -38,8 +38,8 @@ static pthread_mutex_t	 pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static void		*pool_head;
 static size_t		 pool_given;	/* since the last drain */
 
-static void *
-pool_take(void)
+void *
+arena_pool_take(void)
 {
 	void *p;
 
@@ -82,7 +82,7 @@ arena_pool_drain(size_t *taken)
 	size_t n = 0, given;
 	void *p;
 
-	while ((p = pool_take()) != NULL) {
+	while ((p = arena_pool_take()) != NULL) {
 		(void)munmap(p, ARENA_CHUNK);
 		n++;
 	}
@@ -106,7 +106,7 @@ arena_alloc(struct arena *a, size_t n)
 		if (next > ARENA_CHUNK)
 			next = ARENA_CHUNK;
 		size_t size = n > next / 4 ? n : next - sizeof(*c);
-		void *m = sizeof(*c) + size == ARENA_CHUNK ? pool_take() : NULL;
+		void *m = sizeof(*c) + size == ARENA_CHUNK ? arena_pool_take() : NULL;
 		if (m == NULL && (m = mmap(NULL, sizeof(*c) + size,
 		    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
 		    MAP_POPULATE, -1, 0)) == MAP_FAILED)
@@ -160,4 +160,96 @@ arena_free(struct arena *a)
 		a->head = c->next;
 		munmap(c, sizeof(*c) + c->size);
 	}
+}
+
+/* --- large arrays --------------------------------------------------------- */
+
+/*
+ * An array's mapping starts with its length, the array ARRAY_HDR bytes in
+ * (max_align_t's alignment). The config's domains, hosts and their
+ * bookkeeping, 900 MB at 1,000,000 domains: malloc()ed, their pages went
+ * back to the kernel when they went, and the build's blocks took fresh
+ * ones, at two seconds of CPU a gigabyte on a VM.
+ */
+#define ARRAY_HDR	16
+#define ARRAY_PAGE	((size_t)4096)
+
+_Static_assert(ARRAY_HDR % _Alignof(max_align_t) == 0,
+    "an array keeps any type's alignment");
+
+static size_t
+array_pages(size_t bytes)
+{
+	return (ARRAY_HDR + bytes + ARRAY_PAGE - 1) & ~(ARRAY_PAGE - 1);
+}
+
+void *
+arena_array_resize(void *p, size_t bytes)
+{
+	size_t len, need;
+	char *base, *m;
+
+	if (bytes > SIZE_MAX / 2)
+		return NULL;
+	need = array_pages(bytes);
+	if (p == NULL) {
+		m = mmap(NULL, need, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+		memcpy(m, &need, sizeof(need));
+		return m + ARRAY_HDR;
+	}
+	base = (char *)p - ARRAY_HDR;
+	memcpy(&len, base, sizeof(len));
+	if (need == len)
+		return p;
+	if (need < len) {
+		(void)munmap(base + need, len - need);
+		memcpy(base, &need, sizeof(need));
+		return p;
+	}
+#ifdef ARENA_NO_MREMAP
+	m = mmap(NULL, need, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m != MAP_FAILED) {
+		memcpy(m, base, len);
+		(void)munmap(base, len);
+	}
+#else
+	m = mremap(base, len, need, MREMAP_MAYMOVE);
+#endif
+	if (m == MAP_FAILED)
+		return NULL;
+	memcpy(m, &need, sizeof(need));
+	return m + ARRAY_HDR;
+}
+
+void
+arena_array_free(void *p)
+{
+	size_t len;
+
+	if (p == NULL)
+		return;
+	memcpy(&len, (char *)p - ARRAY_HDR, sizeof(len));
+	(void)munmap((char *)p - ARRAY_HDR, len);
+}
+
+void
+arena_array_donate(void *p, size_t used)
+{
+	size_t len, keep;
+	char *base;
+
+	if (p == NULL)
+		return;
+	base = (char *)p - ARRAY_HDR;
+	memcpy(&len, base, sizeof(len));
+	keep = array_pages(used);
+	if (keep < len) {
+		(void)munmap(base + keep, len - keep);
+		len = keep;
+	}
+	(void)arena_donate(base, len);
 }

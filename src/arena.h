@@ -34,5 +34,41 @@ size_t	 arena_donate(void *p, size_t len);
  * (if not NULL) how many were taken since the last drain.
  */
 size_t	 arena_pool_drain(size_t *taken);
+/*
+ * One donated chunk (ARENA_CHUNK bytes, page-aligned, faulted in, not
+ * zeroed), now the caller's to munmap() or mremap(); NULL when none is left.
+ */
+void	*arena_pool_take(void);
+
+/*
+ * A large array that grows by doubling, mapped by itself: growing moves
+ * page tables, not bytes, and when it goes its pages can become the next
+ * arenas' chunks (arena_array_donate()). p is NULL or from here, bytes the
+ * size it is to have (a shrink gives the tail back); the array is at the
+ * address returned, aligned for any type, its new bytes zeroed. NULL when
+ * out of memory, p as it was.
+ */
+void	*arena_array_resize(void *p, size_t bytes);
+/* Frees p (NULL: nothing). */
+void	 arena_array_free(void *p);
+/*
+ * Frees p, the pages of its first used bytes (those written to) donated
+ * as arena_donate() does; the rest go back to the kernel.
+ */
+void	 arena_array_donate(void *p, size_t used);
+
+/*
+ * ThreadSanitizer does not intercept mremap(): the range it leaves would
+ * keep its old accesses, and the next mapping there would be reported as
+ * racing with them (google/sanitizers#1099). Under it, a new mapping and
+ * a copy instead, and no chunk moved into a block.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define ARENA_NO_MREMAP 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ARENA_NO_MREMAP 1
+#endif
+#endif
 
 #endif

@@ -1332,6 +1332,116 @@ START_TEST(test_build_on_donated_pages)
 END_TEST
 
 /*
+ * At least n chunks of 0xa5 given to the pool (n + 1 when the mapping
+ * falls on a chunk's boundary): how many.
+ */
+static size_t
+donate_dirty(size_t n)
+{
+	size_t len = (n + 1) * ARENA_CHUNK;
+	uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	memset(m, 0xa5, len);
+	size_t given = arena_donate(m, len);	/* the ends: unmapped */
+	ck_assert(given == n || given == n + 1);
+	return given;
+}
+
+/*
+ * A block made ready from the pool takes its chunks (moved, not copied:
+ * a megabyte ahead of the writes) and reads zero as a fresh one does; what
+ * was written stays as it grows past them and onto fresh pages. Under
+ * ThreadSanitizer (ARENA_NO_MREMAP) no chunk is moved: all are left.
+ */
+START_TEST(test_block_takes_donated)
+{
+	enum { GIVE = 3 };
+	size_t taken = 0;
+	struct block k = { NULL, 0, 0, 0 };
+	size_t given = donate_dirty(GIVE);
+	size_t at = answer_block_reserve(&k, 100, 4);
+	ck_assert_uint_eq(at, 0);
+	ck_assert_uint_ge(k.populated, ARENA_CHUNK);
+	for (size_t i = 0; i < k.populated; i++)
+		if (k.base[i] != 0)
+			ck_abort_msg("byte %zu of the block is %#x, not 0", i,
+			    k.base[i]);
+	memset(k.base, 0x3c, 100);
+	/* Past the first megabyte and the rest of the chunks, then fresh. */
+	size_t big = (GIVE + 2) * (size_t)ARENA_CHUNK;
+	at = answer_block_reserve(&k, big, 4096);
+	ck_assert_uint_ne(at, SIZE_MAX);
+	ck_assert_uint_ge(k.populated, at + big);
+	for (size_t i = 100; i < at + big; i += 4093)
+		if (k.base[i] != 0)
+			ck_abort_msg("byte %zu of the block is %#x, not 0", i,
+			    k.base[i]);
+	for (size_t i = 0; i < 100; i++)
+		ck_assert_uint_eq(k.base[i], 0x3c);
+	memset(k.base + at, 0x5a, big);
+	size_t left = arena_pool_drain(&taken);
+#ifdef ARENA_NO_MREMAP
+	ck_assert_uint_eq(left, given);
+	ck_assert_uint_eq(taken, 0);
+#else
+	ck_assert_uint_eq(left, 0);
+	ck_assert_uint_eq(taken, given);
+#endif
+	ck_assert_uint_eq(k.base[99], 0x3c);
+	ck_assert_uint_eq(k.base[at + big - 1], 0x5a);
+	answer_block_free(&k);
+}
+END_TEST
+
+/*
+ * A large array grows keeping its bytes, its new ones zeroed; shrinks;
+ * and when donated its written pages become chunks for the arenas, the
+ * unwritten ones do not.
+ */
+START_TEST(test_array_resize_donate)
+{
+	uint32_t *v = arena_array_resize(NULL, 4 * sizeof(*v));
+	size_t n = 3 * ARENA_CHUNK / sizeof(*v), taken = 0;
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq((uintptr_t)v % _Alignof(max_align_t), 0);
+	for (uint32_t i = 0; i < 4; i++)
+		v[i] = i + 1;
+	ck_assert_ptr_nonnull(v = arena_array_resize(v, n * sizeof(*v)));
+	for (uint32_t i = 0; i < 4; i++)
+		ck_assert_uint_eq(v[i], i + 1);
+	for (size_t i = 4; i < n; i += 977)
+		ck_assert_uint_eq(v[i], 0);
+	for (size_t i = 0; i < n; i++)
+		v[i] = (uint32_t)i;
+	/* Twice as large, half of it never written. */
+	ck_assert_ptr_nonnull(v = arena_array_resize(v, 2 * n * sizeof(*v)));
+	ck_assert_uint_eq(v[n - 1], n - 1);
+	ck_assert_uint_eq(v[2 * n - 1], 0);
+	arena_array_donate(v, n * sizeof(*v));
+	/* Three megabytes written, 16 bytes in: two whole chunks at least. */
+	size_t left = arena_pool_drain(&taken);
+	ck_assert_uint_ge(left, 2);
+	ck_assert_uint_le(left, 3);
+	ck_assert_uint_eq(taken, 0);
+	/* A shrink keeps the head; free gives it all back. */
+	uint8_t *b = arena_array_resize(NULL, 10 * 4096);
+	ck_assert_ptr_nonnull(b);
+	memset(b, 7, 10 * 4096);
+	ck_assert_ptr_eq(arena_array_resize(b, 100), b);
+	ck_assert_uint_eq(b[99], 7);
+	ck_assert_ptr_nonnull(b = arena_array_resize(b, 10 * 4096));
+	ck_assert_uint_eq(b[99], 7);
+	ck_assert_uint_eq(b[10 * 4096 - 1], 0);
+	arena_array_free(b);
+	arena_array_free(NULL);
+	arena_array_donate(NULL, 0);
+	ck_assert_uint_eq(arena_pool_drain(NULL), 0);
+}
+END_TEST
+
+/*
  * The largest message a node holds (TXT records up to nearly 64 KiB), then
  * a rotating answer of the same node and a node after it: every message
  * whole in the block, what follows it intact.
@@ -1516,6 +1626,8 @@ answer_suite(void)
 	tcase_add_test(tc, test_chunked_build);
 	tcase_add_test(tc, test_insert_parts);
 	tcase_add_test(tc, test_build_on_donated_pages);
+	tcase_add_test(tc, test_block_takes_donated);
+	tcase_add_test(tc, test_array_resize_donate);
 	tcase_add_test(tc, test_owner_case);
 	tcase_add_test(tc, test_largest_message);
 	tcase_add_test(tc, test_prepare);
