@@ -78,7 +78,7 @@ section_view(struct cfg_ctx *ctx, const char *name)
 static int
 keep_hash(struct cfg_ctx *ctx, uint32_t **v, size_t n, uint32_t hash)
 {
-	uint32_t *hp = config_ctx_append(ctx, v, &n, sizeof(*hp));
+	uint32_t *hp = config_ctx_append_big(ctx, v, &n, sizeof(*hp));
 
 	if (hp == NULL)
 		return -1;
@@ -102,12 +102,12 @@ domain_open(struct cfg_ctx *ctx, const char *norm)
 		    "(first on line %d)", norm, cfg->domains[old].line);
 		return;
 	}
-	if (config_ctx_append(ctx, &ctx->dseen, &nseen,
+	if (config_ctx_append_big(ctx, &ctx->dseen, &nseen,
 	    sizeof(*ctx->dseen)) == NULL)
 		return;
 	if (ctx->part && keep_hash(ctx, &ctx->dhash, cfg->ndomains, hash) < 0)
 		return;
-	struct cfg_domain *d = config_ctx_append(ctx, &cfg->domains,
+	struct cfg_domain *d = config_ctx_append_big(ctx, &cfg->domains,
 	    &cfg->ndomains, sizeof(*d));
 	if (d == NULL)
 		return;
@@ -142,12 +142,12 @@ host_open(struct cfg_ctx *ctx, const char *norm)
 		    "(first on line %d)", norm, cfg->hosts[old].line);
 		return;
 	}
-	if (config_ctx_append(ctx, &ctx->hseen, &nseen,
+	if (config_ctx_append_big(ctx, &ctx->hseen, &nseen,
 	    sizeof(*ctx->hseen)) == NULL)
 		return;
 	if (ctx->part && keep_hash(ctx, &ctx->hhash, cfg->nhosts, hash) < 0)
 		return;
-	struct cfg_host *h = config_ctx_append(ctx, &cfg->hosts, &cfg->nhosts,
+	struct cfg_host *h = config_ctx_append_big(ctx, &cfg->hosts, &cfg->nhosts,
 	    sizeof(*h));
 	if (h == NULL)
 		return;
@@ -446,7 +446,7 @@ key_handler(void *user, const char *section, const char *name,
 	}
 	if (seen == 0) {
 		/* The current section's run is the last: it grows in place. */
-		struct cfg_seen_ent *e = config_ctx_append(ctx, &ctx->seen_ent,
+		struct cfg_seen_ent *e = config_ctx_append_big(ctx, &ctx->seen_ent,
 		    &ctx->nseen_ent, sizeof(*e));
 		if (e == NULL)
 			return 0;
@@ -712,8 +712,8 @@ static void
 config_fit(struct config *cfg)
 {
 	config_ctx_fit(&cfg->views, cfg->nviews, sizeof(*cfg->views));
-	config_ctx_fit(&cfg->domains, cfg->ndomains, sizeof(*cfg->domains));
-	config_ctx_fit(&cfg->hosts, cfg->nhosts, sizeof(*cfg->hosts));
+	config_ctx_fit_big(&cfg->domains, cfg->ndomains, sizeof(*cfg->domains));
+	config_ctx_fit_big(&cfg->hosts, cfg->nhosts, sizeof(*cfg->hosts));
 	config_ctx_fit(&cfg->roles, cfg->nroles, sizeof(*cfg->roles));
 	config_ctx_fit(&cfg->keys, cfg->nkeys, sizeof(*cfg->keys));
 	/* The small lists in cfg->strs stay as they are: no realloc() there. */
@@ -857,7 +857,7 @@ targets_free(const struct cfg_strs *st, struct cfg_targets *t)
  * only the server-wide keys, the views and the [key]s it serves with.
  */
 void
-config_shed_items(struct config *cfg)
+config_shed_items(struct config *cfg, bool donate)
 {
 	const struct cfg_strs *st = cfg->strs;
 
@@ -878,7 +878,11 @@ config_shed_items(struct config *cfg)
 		config_str_free(st, d->director_name);
 		config_str_free(st, d->edge_name);
 	}
-	free(cfg->domains);
+	if (donate)
+		arena_array_donate(cfg->domains,
+		    cfg->ndomains * sizeof(*cfg->domains));
+	else
+		arena_array_free(cfg->domains);
 	config_roles_free(cfg);
 	for (size_t i = 0; i < cfg->nhosts; i++) {
 		struct cfg_host *h = &cfg->hosts[i];
@@ -889,7 +893,10 @@ config_shed_items(struct config *cfg)
 		config_str_free(st, h->addrs);
 		config_str_free(st, h->cname);
 	}
-	free(cfg->hosts);
+	if (donate)
+		arena_array_donate(cfg->hosts, cfg->nhosts * sizeof(*cfg->hosts));
+	else
+		arena_array_free(cfg->hosts);
 	free(cfg->domain_index.slot);
 	free(cfg->host_index.slot);
 	cfg->domains = NULL;
@@ -906,7 +913,7 @@ config_shed_items(struct config *cfg)
 void
 config_shed(struct config *cfg)
 {
-	config_shed_items(cfg);
+	config_shed_items(cfg, false);
 	config_strs_free(cfg->strs);
 	cfg->strs = NULL;
 }
@@ -914,7 +921,7 @@ config_shed(struct config *cfg)
 size_t
 config_shed_donate(struct config *cfg)
 {
-	config_shed_items(cfg);
+	config_shed_items(cfg, true);
 	size_t n = config_strs_donate(cfg->strs);
 	cfg->strs = NULL;
 	return n;

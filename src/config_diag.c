@@ -2,10 +2,12 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "config_int.h"
 
 static void
@@ -177,26 +179,45 @@ config_ctx_strdup(struct cfg_ctx *ctx, const char *s)
 	return p;
 }
 
-/* config_ctx_append() of an array that is full: it doubles first. */
-void *
-config_ctx_append_grow(struct cfg_ctx *ctx, void *arrayp, size_t *n,
-    size_t size)
+/*
+ * An append to an array that is full: it doubles first, malloc()ed or, big,
+ * arena_array_resize()d. The capacity is the power of two at or above *n,
+ * so the array grows by doubling (large files have hundreds of thousands
+ * of hosts) without a capacity field.
+ */
+static void *
+append_grow(struct cfg_ctx *ctx, void *arrayp, size_t *n, size_t size,
+    bool big)
 {
 	void *old, *new;
+	size_t cap = *n ? *n * 2 : 1;
 
 	memcpy(&old, arrayp, sizeof(old));
-	/*
-	 * The capacity is the power of two at or above *n, so the array
-	 * grows by doubling (large files have hundreds of thousands of hosts)
-	 * without a capacity field.
-	 */
-	size_t cap = *n ? *n * 2 : 1;
-	if ((new = reallocarray(old, cap, size)) == NULL) {
+	if (cap > SIZE_MAX / size)
+		new = NULL;
+	else
+		new = big ? arena_array_resize(old, cap * size) :
+		    realloc(old, cap * size);
+	if (new == NULL) {
 		ctx->oom = true;
 		return NULL;
 	}
 	memcpy(arrayp, &new, sizeof(new));
 	return config_array_push(new, n, size);
+}
+
+void *
+config_ctx_append_grow(struct cfg_ctx *ctx, void *arrayp, size_t *n,
+    size_t size)
+{
+	return append_grow(ctx, arrayp, n, size, false);
+}
+
+void *
+config_ctx_append_big_grow(struct cfg_ctx *ctx, void *arrayp, size_t *n,
+    size_t size)
+{
+	return append_grow(ctx, arrayp, n, size, true);
 }
 
 /*
@@ -216,16 +237,35 @@ config_ctx_fit(void *arrayp, size_t n, size_t size)
 }
 
 void
+config_ctx_fit_big(void *arrayp, size_t n, size_t size)
+{
+	void *old, *new;
+
+	memcpy(&old, arrayp, sizeof(old));
+	if (old != NULL && n > 0 && (new = arena_array_resize(old,
+	    n * size)) != NULL)
+		memcpy(arrayp, &new, sizeof(new));
+}
+
+/*
+ * The bookkeeping's pages go to the build that follows (or, when the file
+ * is refused, back with the rest: config_load() drains them).
+ */
+void
 config_ctx_free_seen(struct cfg_ctx *ctx)
 {
+	size_t nd = ctx->cfg != NULL ? ctx->cfg->ndomains : 0;
+	size_t nh = ctx->cfg != NULL ? ctx->cfg->nhosts : 0;
+
 	free(ctx->vseen);
-	free(ctx->dseen);
-	free(ctx->hseen);
-	free(ctx->dhash);
-	free(ctx->hhash);
+	arena_array_donate(ctx->dseen, nd * sizeof(*ctx->dseen));
+	arena_array_donate(ctx->hseen, nh * sizeof(*ctx->hseen));
+	arena_array_donate(ctx->dhash, nd * sizeof(*ctx->dhash));
+	arena_array_donate(ctx->hhash, nh * sizeof(*ctx->hhash));
 	free(ctx->rseen);
 	free(ctx->kseen);
-	free(ctx->seen_ent);
+	arena_array_donate(ctx->seen_ent, ctx->nseen_ent *
+	    sizeof(*ctx->seen_ent));
 }
 
 int

@@ -342,6 +342,27 @@ config_ctx_append(struct cfg_ctx *ctx, void *arrayp, size_t *n, size_t size)
 	return config_array_push(base, n, size);
 }
 void	config_ctx_fit(void *arrayp, size_t n, size_t size);
+
+/*
+ * The same for the large arrays (the domains, the hosts, their seen
+ * entries and hashes): arena_array_resize()d, freed with arena_array_free()
+ * or given to the build's arenas with arena_array_donate().
+ */
+void	*config_ctx_append_big_grow(struct cfg_ctx *ctx, void *arrayp,
+	    size_t *n, size_t size);
+
+static inline void *
+config_ctx_append_big(struct cfg_ctx *ctx, void *arrayp, size_t *n,
+    size_t size)
+{
+	void *base;
+
+	if ((*n & (*n - 1)) == 0)
+		return config_ctx_append_big_grow(ctx, arrayp, n, size);
+	memcpy(&base, arrayp, sizeof(base));
+	return config_array_push(base, n, size);
+}
+void	config_ctx_fit_big(void *arrayp, size_t n, size_t size);
 /* The load's bookkeeping of what each section set, freed. */
 void	config_ctx_free_seen(struct cfg_ctx *ctx);
 /* Where s (a section's) first set slot; 0 when it did not. */
@@ -385,8 +406,11 @@ bool	 config_str_in(const struct cfg_strs *st, const void *p);
 /* Frees p unless it is in st (may be NULL). Every string of a domain or a
  * host, and any from config_ctx_strdup(), is freed this way. */
 void	config_str_free(const struct cfg_strs *st, void *p);
-/* config.c: config_shed() but for st itself (a part shares its parent's). */
-void	config_shed_items(struct config *cfg);
+/*
+ * config.c: config_shed() but for st itself (a part shares its parent's);
+ * donate: the domains' and hosts' pages to the build that follows.
+ */
+void	config_shed_items(struct config *cfg, bool donate);
 
 /* config_index.c: the name indexes. */
 int	config_index_add(struct cfg_index *x, const void *base, size_t stride,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "config_int.h"
 #include "par.h"
 
@@ -103,7 +104,9 @@ array_join(void *arrayp, size_t *n, const void *from, size_t m, size_t size)
 	if (m == 0)
 		return 0;
 	memcpy(&old, arrayp, sizeof(old));
-	if ((new = reallocarray(old, pow2_at_least(*n + m), size)) == NULL)
+	if (pow2_at_least(*n + m) > SIZE_MAX / size ||
+	    (new = arena_array_resize(old, pow2_at_least(*n + m) * size)) ==
+	    NULL)
 		return -1;
 	memcpy((char *)new + *n * size, from, m * size);
 	memcpy(arrayp, &new, sizeof(new));
@@ -223,18 +226,22 @@ index_first(struct cfg_ctx *ctx)
 static void
 part_free(struct part *p, bool moved)
 {
+	size_t nd = p->cfg.ndomains, nh = p->cfg.nhosts;
+
+	/* Copied after the first half's, or dropped: their pages to the build. */
 	if (moved) {
-		free(p->cfg.domains);
-		free(p->cfg.hosts);
+		arena_array_donate(p->cfg.domains, nd * sizeof(*p->cfg.domains));
+		arena_array_donate(p->cfg.hosts, nh * sizeof(*p->cfg.hosts));
 	} else
-		config_shed_items(&p->cfg);
+		config_shed_items(&p->cfg, true);
 	p->ctx.diag = NULL;
 	config_diag_flush(&p->ctx);
-	free(p->ctx.dseen);
-	free(p->ctx.hseen);
-	free(p->ctx.dhash);
-	free(p->ctx.hhash);
-	free(p->ctx.seen_ent);
+	arena_array_donate(p->ctx.dseen, nd * sizeof(*p->ctx.dseen));
+	arena_array_donate(p->ctx.hseen, nh * sizeof(*p->ctx.hseen));
+	arena_array_donate(p->ctx.dhash, nd * sizeof(*p->ctx.dhash));
+	arena_array_donate(p->ctx.hhash, nh * sizeof(*p->ctx.hhash));
+	arena_array_donate(p->ctx.seen_ent, p->ctx.nseen_ent *
+	    sizeof(*p->ctx.seen_ent));
 }
 
 /* --- the whole ---------------------------------------------------------- */

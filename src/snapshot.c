@@ -614,10 +614,11 @@ struct shed_job {
 };
 
 /*
- * The strings' pages, written to already, become the chunks of the table's
- * arenas still to come (its scratch: the records read, the names, their
- * lists), not pages the kernel must clear again; the build drains what is
- * left of them.
+ * The strings' pages and the domains' and hosts' arrays', written to
+ * already, become the chunks of the table's arenas and blocks still to come
+ * (its scratch: the records read, the names, their lists; its nodes, and
+ * the answers compiled), not pages the kernel must clear again; the build
+ * drains what is left of them.
  */
 static void *
 shed_run(void *arg)

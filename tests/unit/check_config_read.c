@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "arena.h"
 #include "config.h"
 #include "config_int.h"
 
@@ -53,14 +54,14 @@ teardown(void)
  * after its pool key instead of the blank line.
  */
 static void
-make_text(int odd, const char *extra)
+make_text_n(int ndom, int odd, const char *extra)
 {
 	free(text);
 	FILE *f = open_memstream(&text, &textlen);
 
 	ck_assert_ptr_nonnull(f);
 	fprintf(f, "; big\n[server]\nttl = 60\n\n");
-	for (int i = 0; i < NDOM; i++) {
+	for (int i = 0; i < ndom; i++) {
 		fprintf(f, "[domain d%05d.lab]\npool = pool01.d%05d.lab\n%s\n",
 		    i, i, i == odd ? extra : "");
 		fprintf(f, "[host pool01.d%05d.lab]\naddress = 10.%d.%d.10\n\n",
@@ -68,6 +69,12 @@ make_text(int odd, const char *extra)
 	}
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_uint_gt(textlen, 256u << 10);	/* config_read.c SPLIT_MIN */
+}
+
+static void
+make_text(int odd, const char *extra)
+{
+	make_text_n(NDOM, odd, extra);
 }
 
 static struct config *
@@ -175,6 +182,40 @@ START_TEST(test_halves_joined)
 	config_shed(cfg);
 	ck_assert_ptr_null(cfg->strs);
 	ck_assert_uint_eq(cfg->ndomains, 0);
+	config_free(cfg);
+}
+END_TEST
+
+/*
+ * The pages of the domains and hosts arrays (and of the load's bookkeeping,
+ * as it ends) go to the pool for the build's blocks and arenas when shed
+ * for a build (config_shed_donate()), not back to the kernel; a plain
+ * config_shed() gives none.
+ */
+START_TEST(test_arrays_donated)
+{
+	enum { N = 30000 };
+
+	make_text_n(N, -1, "");
+	struct config *cfg = load();
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->ndomains, N);
+	/* What the load gave: the file's pages, the seen entries'. */
+	ck_assert_uint_gt(arena_pool_drain(NULL), 0);
+	size_t d = cfg->ndomains * sizeof(*cfg->domains) / ARENA_CHUNK;
+	size_t h = cfg->nhosts * sizeof(*cfg->hosts) / ARENA_CHUNK;
+	size_t want = (d > 1 ? d - 1 : 0) + (h > 1 ? h - 1 : 0);
+	ck_assert_uint_ge(want, 3);
+	size_t strs = config_shed_donate(cfg);
+	size_t given = arena_pool_drain(NULL);
+	ck_assert_uint_ge(given, strs + want);
+	config_free(cfg);
+
+	cfg = load();
+	ck_assert_ptr_nonnull(cfg);
+	(void)arena_pool_drain(NULL);
+	config_shed(cfg);
+	ck_assert_uint_eq(arena_pool_drain(NULL), 0);
 	config_free(cfg);
 }
 END_TEST
@@ -445,6 +486,7 @@ read_suite(void)
 	tcase_add_test(tc, test_nul_in_second_half);
 	tcase_add_test(tc, test_other_section_in_second_half);
 	tcase_add_test(tc, test_slurp_parts);
+	tcase_add_test(tc, test_arrays_donated);
 	suite_add_tcase(s, tc);
 	return s;
 }
