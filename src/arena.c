@@ -225,6 +225,15 @@ arena_array_resize(void *p, size_t bytes)
 	return m + ARRAY_HDR;
 }
 
+size_t
+arena_array_size(const void *p)
+{
+	size_t len;
+
+	memcpy(&len, (const char *)p - ARRAY_HDR, sizeof(len));
+	return len - ARRAY_HDR;
+}
+
 void
 arena_array_free(void *p)
 {

@@ -49,6 +49,8 @@ void	*arena_pool_take(void);
  * out of memory, p as it was.
  */
 void	*arena_array_resize(void *p, size_t bytes);
+/* The bytes p has room for (whole pages, less what they start with). */
+size_t	 arena_array_size(const void *p);
 /* Frees p (NULL: nothing). */
 void	 arena_array_free(void *p);
 /*
