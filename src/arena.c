@@ -106,7 +106,8 @@ arena_alloc(struct arena *a, size_t n)
 		if (next > ARENA_CHUNK)
 			next = ARENA_CHUNK;
 		size_t size = n > next / 4 ? n : next - sizeof(*c);
-		void *m = sizeof(*c) + size == ARENA_CHUNK ? arena_pool_take() : NULL;
+		void *m = sizeof(*c) + size == ARENA_CHUNK ? arena_pool_take() :
+		    NULL;
 		if (m == NULL && (m = mmap(NULL, sizeof(*c) + size,
 		    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
 		    MAP_POPULATE, -1, 0)) == MAP_FAILED)

@@ -147,8 +147,8 @@ host_open(struct cfg_ctx *ctx, const char *norm)
 		return;
 	if (ctx->part && keep_hash(ctx, &ctx->hhash, cfg->nhosts, hash) < 0)
 		return;
-	struct cfg_host *h = config_ctx_append_big(ctx, &cfg->hosts, &cfg->nhosts,
-	    sizeof(*h));
+	struct cfg_host *h = config_ctx_append_big(ctx, &cfg->hosts,
+	    &cfg->nhosts, sizeof(*h));
 	if (h == NULL)
 		return;
 	h->line = ctx->line;
@@ -446,8 +446,8 @@ key_handler(void *user, const char *section, const char *name,
 	}
 	if (seen == 0) {
 		/* The current section's run is the last: it grows in place. */
-		struct cfg_seen_ent *e = config_ctx_append_big(ctx, &ctx->seen_ent,
-		    &ctx->nseen_ent, sizeof(*e));
+		struct cfg_seen_ent *e = config_ctx_append_big(ctx,
+		    &ctx->seen_ent, &ctx->nseen_ent, sizeof(*e));
 		if (e == NULL)
 			return 0;
 		e->slot = (uint16_t)ref.slot;
@@ -894,7 +894,8 @@ config_shed_items(struct config *cfg, bool donate)
 		config_str_free(st, h->cname);
 	}
 	if (donate)
-		arena_array_donate(cfg->hosts, cfg->nhosts * sizeof(*cfg->hosts));
+		arena_array_donate(cfg->hosts,
+		    cfg->nhosts * sizeof(*cfg->hosts));
 	else
 		arena_array_free(cfg->hosts);
 	free(cfg->domain_index.slot);

@@ -228,7 +228,7 @@ part_free(struct part *p, bool moved)
 {
 	size_t nd = p->cfg.ndomains, nh = p->cfg.nhosts;
 
-	/* Copied after the first half's, or dropped: their pages to the build. */
+	/* Copied after the first half's, or dropped: the pages to the build. */
 	if (moved) {
 		arena_array_donate(p->cfg.domains, nd * sizeof(*p->cfg.domains));
 		arena_array_donate(p->cfg.hosts, nh * sizeof(*p->cfg.hosts));

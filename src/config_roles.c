@@ -136,8 +136,8 @@ host_add(struct cfg_ctx *ctx, const char *name, int line, int role,
 		    host_origin(cfg, old, b, sizeof(b)), old->line);
 		return NULL;
 	}
-	struct cfg_host *h = config_ctx_append_big(ctx, &cfg->hosts, &cfg->nhosts,
-	    sizeof(*h));
+	struct cfg_host *h = config_ctx_append_big(ctx, &cfg->hosts,
+	    &cfg->nhosts, sizeof(*h));
 	if (h == NULL)
 		return NULL;
 	h->line = line;
