@@ -355,12 +355,9 @@ static inline void *
 config_ctx_append_big(struct cfg_ctx *ctx, void *arrayp, size_t *n,
     size_t size)
 {
-	void *base;
-
 	if ((*n & (*n - 1)) == 0)
 		return config_ctx_append_big_grow(ctx, arrayp, n, size);
-	memcpy(&base, arrayp, sizeof(base));
-	return config_array_push(base, n, size);
+	return config_ctx_append(ctx, arrayp, n, size);	/* room: no grow */
 }
 void	config_ctx_fit_big(void *arrayp, size_t n, size_t size);
 /* The load's bookkeeping of what each section set, freed. */
