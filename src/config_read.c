@@ -226,22 +226,18 @@ index_first(struct cfg_ctx *ctx)
 static void
 part_free(struct part *p, bool moved)
 {
-	size_t nd = p->cfg.ndomains, nh = p->cfg.nhosts;
-
-	/* Copied after the first half's, or dropped: the pages to the build. */
-	if (moved) {
-		arena_array_donate(p->cfg.domains, nd * sizeof(*p->cfg.domains));
-		arena_array_donate(p->cfg.hosts, nh * sizeof(*p->cfg.hosts));
-	} else
-		config_shed_items(&p->cfg, true);
 	p->ctx.diag = NULL;
 	config_diag_flush(&p->ctx);
-	arena_array_donate(p->ctx.dseen, nd * sizeof(*p->ctx.dseen));
-	arena_array_donate(p->ctx.hseen, nh * sizeof(*p->ctx.hseen));
-	arena_array_donate(p->ctx.dhash, nd * sizeof(*p->ctx.dhash));
-	arena_array_donate(p->ctx.hhash, nh * sizeof(*p->ctx.hhash));
-	arena_array_donate(p->ctx.seen_ent, p->ctx.nseen_ent *
-	    sizeof(*p->ctx.seen_ent));
+	/* Before the shed below: its arrays are donated as p->cfg counts. */
+	config_ctx_free_seen(&p->ctx);
+	/* Copied after the first half's, or dropped: the pages to the build. */
+	if (moved) {
+		arena_array_donate(p->cfg.domains,
+		    p->cfg.ndomains * sizeof(*p->cfg.domains));
+		arena_array_donate(p->cfg.hosts,
+		    p->cfg.nhosts * sizeof(*p->cfg.hosts));
+	} else
+		config_shed_items(&p->cfg, true);
 }
 
 /* --- the whole ---------------------------------------------------------- */
