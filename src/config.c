@@ -898,16 +898,14 @@ config_shed_items(struct config *cfg, bool donate)
 		    cfg->nhosts * sizeof(*cfg->hosts));
 	else
 		arena_array_free(cfg->hosts);
-	free(cfg->domain_index.slot);
-	free(cfg->host_index.slot);
+	config_index_free(&cfg->domain_index, donate);
+	config_index_free(&cfg->host_index, donate);
 	cfg->domains = NULL;
 	cfg->ndomains = 0;
 	cfg->hosts = NULL;
 	cfg->nhosts = 0;
 	cfg->roles = NULL;
 	cfg->nroles = 0;
-	memset(&cfg->domain_index, 0, sizeof(cfg->domain_index));
-	memset(&cfg->host_index, 0, sizeof(cfg->host_index));
 }
 
 /* The region last: config_str_free() above looked at it. */

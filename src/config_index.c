@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "arena.h"
 #include "config_int.h"
 #include "config_value.h"
 
@@ -57,27 +58,56 @@ config_index_find_hash(const struct cfg_index *x, const void *base,
 }
 
 /*
- * A zeroed slot array. From 2 MiB on (100,000 hosts make 8 MiB), on huge
- * pages where the kernel has them for the asking: every look-up lands on a
- * random slot, and with 4 KiB pages most of them missed the TLB too (a
- * quarter of config_load() at 100,000 domains).
+ * A zeroed slot array. From 2 MiB on (100,000 hosts make 8 MiB), mapped by
+ * itself (arena_array_resize()), so that the shed can hand its pages to the
+ * build (config_index_free()), and on huge pages where the kernel has them
+ * for the asking: every look-up lands on a random slot, and with 4 KiB
+ * pages most of them missed the TLB too (a quarter of config_load() at
+ * 100,000 domains).
  */
+#define SLOTS_MAPPED	((size_t)2 << 20)
+
 static struct cfg_index_slot *
 slots_new(size_t n)
 {
-	const size_t huge = 2u << 20;
 	size_t bytes = n * sizeof(struct cfg_index_slot);
 
-	if (bytes < huge)
+	if (bytes < SLOTS_MAPPED)
 		return calloc(n, sizeof(struct cfg_index_slot));
-	void *p = aligned_alloc(huge, bytes);	/* bytes: a power of two */
+	void *p = arena_array_resize(NULL, bytes);	/* fresh: zeroed */
 	if (p == NULL)
 		return NULL;
 #ifdef MADV_HUGEPAGE
-	(void)madvise(p, bytes, MADV_HUGEPAGE);	/* a hint: may fail */
+	uintptr_t from = ((uintptr_t)p + SLOTS_MAPPED - 1) &
+	    ~(uintptr_t)(SLOTS_MAPPED - 1);
+	uintptr_t to = ((uintptr_t)p + bytes) & ~(uintptr_t)(SLOTS_MAPPED - 1);
+	if (to > from)	/* a hint: may fail */
+		(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
 #endif
-	memset(p, 0, bytes);
 	return p;
+}
+
+/* Frees n slots from slots_new(); donate: their pages to the build next. */
+static void
+slots_free(struct cfg_index_slot *slot, size_t n, bool donate)
+{
+	size_t bytes = n * sizeof(struct cfg_index_slot);
+
+	if (slot == NULL)
+		return;
+	if (bytes < SLOTS_MAPPED)
+		free(slot);
+	else if (donate)
+		arena_array_donate(slot, bytes);
+	else
+		arena_array_free(slot);
+}
+
+void
+config_index_free(struct cfg_index *x, bool donate)
+{
+	slots_free(x->slot, x->slot != NULL ? x->mask + 1 : 0, donate);
+	memset(x, 0, sizeof(*x));
 }
 
 static long
@@ -107,7 +137,7 @@ config_index_put_hash(struct cfg_index *x, const void *base, size_t stride,
 				j = (j + 1) & (size - 1);
 			slot[j] = x->slot[i];
 		}
-		free(x->slot);
+		slots_free(x->slot, x->slot ? x->mask + 1 : 0, false);
 		x->slot = slot;
 		x->mask = size - 1;
 	}

@@ -410,6 +410,8 @@ void	config_str_free(const struct cfg_strs *st, void *p);
 void	config_shed_items(struct config *cfg, bool donate);
 
 /* config_index.c: the name indexes. */
+/* Frees x's slots, x left empty; donate: their pages (arena_donate()). */
+void	config_index_free(struct cfg_index *x, bool donate);
 int	config_index_add(struct cfg_index *x, const void *base, size_t stride,
 	    size_t pos);
 /* config_host(), config_domain(), config_zone_of() of a stored-form name. */

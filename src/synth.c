@@ -314,15 +314,18 @@ synth_view(const struct config *cfg, int v, uint32_t serial, struct synth_view *
 
 /*
  * The hosts of each zone in file order (a counting sort of cfg->hosts by
- * zone): zone d's are hosts[first[d]] to hosts[first[d + 1] - 1].
+ * zone): zone d's are hosts[first[d]] to hosts[first[d + 1] - 1]. Both
+ * mapped by themselves (arena_array_resize(), zeroed), so that their pages
+ * go to the arenas and blocks still to come (hosts_by_zone_free()).
  */
 static int
 hosts_by_zone(const struct config *cfg, size_t **first, size_t **hosts)
 {
 	size_t nd = cfg->ndomains;
 
-	*first = calloc(nd + 2, sizeof(**first));
-	*hosts = malloc((cfg->nhosts ? cfg->nhosts : 1) * sizeof(**hosts));
+	*first = arena_array_resize(NULL, (nd + 2) * sizeof(**first));
+	*hosts = arena_array_resize(NULL,
+	    (cfg->nhosts ? cfg->nhosts : 1) * sizeof(**hosts));
 	if (*first == NULL || *hosts == NULL)
 		return -1;
 	for (size_t i = 0; i < cfg->nhosts; i++)
@@ -335,6 +338,19 @@ hosts_by_zone(const struct config *cfg, size_t **first, size_t **hosts)
 		if (cfg->hosts[i].zone >= 0)
 			(*hosts)[(*first)[cfg->hosts[i].zone + 1]++] = i;
 	return 0;
+}
+
+static void
+hosts_by_zone_free(const struct config *cfg, size_t *first, size_t *hosts,
+    bool donate)
+{
+	if (!donate) {
+		arena_array_free(first);
+		arena_array_free(hosts);
+		return;
+	}
+	arena_array_donate(first, (cfg->ndomains + 2) * sizeof(*first));
+	arena_array_donate(hosts, cfg->nhosts * sizeof(*hosts));
 }
 
 int
@@ -381,14 +397,12 @@ synth_view_threads(const struct config *cfg, int v, uint32_t serial,
 		if (jobs[k].rc < 0)
 			rc = -1;
 	}
-	free(first);
-	free(hosts);
+	hosts_by_zone_free(cfg, first, hosts, true);
 	if (rc < 0)
 		synth_view_clear(out);
 	return rc;
 fail:
-	free(first);
-	free(hosts);
+	hosts_by_zone_free(cfg, first, hosts, false);
 	synth_view_clear(out);
 	return -1;
 }
