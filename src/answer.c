@@ -189,6 +189,20 @@ answer_block_free(struct block *k)
 	memset(k, 0, sizeof(*k));
 }
 
+void
+answer_block_donate(struct block *k)
+{
+	size_t page = 4096, keep = k->populated & ~(page - 1);
+
+	if (k->base == NULL)
+		return;
+	if (keep < k->cap)
+		(void)munmap(k->base + keep, k->cap - keep);
+	if (keep > 0)
+		(void)arena_donate(k->base, keep);
+	memset(k, 0, sizeof(*k));
+}
+
 struct shblock *
 answer_shblock_new(struct block *k)
 {
@@ -293,8 +307,10 @@ answer_table_seal(struct answer_table *t)
 	t->bslots = NULL;
 	arena_free(&t->scratch);
 	/* The records read went with the scratch arena. */
-	for (size_t i = 0; i < t->nzones; i++)
+	for (size_t i = 0; i < t->nzones; i++) {
 		t->zones[i].soa = NULL;
+		t->zones[i].rrs = NULL;
+	}
 	return 0;
 }
 

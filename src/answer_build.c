@@ -33,38 +33,48 @@ size_t answer_insert_parts;
 
 /* --- nodes -------------------------------------------------------------- */
 
+/* The records n's own list has room for: a power of two, at least 2. */
+static size_t
+node_cap(const struct node *n)
+{
+	size_t cap = 2;
+
+	while (cap < n->nrrs)
+		cap *= 2;
+	return cap;
+}
+
 /*
- * Appends count records to n's list. The lists live in a scratch arena (its
- * insert part's): growing one leaves the old behind.
+ * Gives n the count records whose pointers are at rr, a run of its zone's
+ * list. The first run is borrowed as it is; a later one (the same name
+ * again further on, or in another zone) makes n a list of its own in a
+ * scratch arena (its insert part's): growing it leaves the old behind.
  */
 static int
-node_add_rrs(struct arena *scratch, struct node *n, const struct enc_rr *rr,
+node_add_rrs(struct arena *scratch, struct node *n, const struct enc_rr **rr,
     size_t count)
 {
-	if (n->nrrs + count > n->caprrs) {
-		size_t cap = n->caprrs ? (size_t)n->caprrs * 2 : 2;
-		if (cap < n->nrrs + count)
-			cap = n->nrrs + count;
-		if (cap > UINT32_MAX)
-			return -1;
-		/* One allocation: the types follow the records' pointers. */
-		const struct enc_rr **v = arena_alloc(scratch,
-		    cap * (sizeof(*v) + sizeof(uint16_t)));
+	if (n->nrrs == 0) {
+		n->rrs = rr;
+		n->nrrs = (uint32_t)count;
+		return 0;
+	}
+	size_t need = (size_t)n->nrrs + count;
+	if (need > UINT32_MAX)
+		return -1;
+	if (!n->own || need > node_cap(n)) {
+		size_t cap = 2;
+		while (cap < need)
+			cap *= 2;
+		const struct enc_rr **v = arena_alloc(scratch, cap * sizeof(*v));
 		if (v == NULL)
 			return -1;
-		uint16_t *ty = (uint16_t *)(void *)(v + cap);
-		if (n->nrrs > 0) {
-			memcpy(v, n->rrs, n->nrrs * sizeof(*v));
-			memcpy(ty, node_types(n), n->nrrs * sizeof(*ty));
-		}
+		memcpy(v, n->rrs, n->nrrs * sizeof(*v));
 		n->rrs = v;
-		n->caprrs = (uint32_t)cap;
+		n->own = true;
 	}
-	uint16_t *types = node_types(n);
-	for (size_t i = 0; i < count; i++) {
-		types[n->nrrs] = rr[i].type;
-		n->rrs[n->nrrs++] = &rr[i];
-	}
+	memcpy(n->rrs + n->nrrs, rr, count * sizeof(*rr));
+	n->nrrs = (uint32_t)need;
 	return 0;
 }
 
@@ -72,18 +82,12 @@ node_add_rrs(struct arena *scratch, struct node *n, const struct enc_rr *rr,
 static void
 node_sort(struct node *n)
 {
-	uint16_t *types = node_types(n);
-
 	for (size_t i = 1; i < n->nrrs; i++) {
-		uint16_t t = types[i];
 		const struct enc_rr *rr = n->rrs[i];
 		size_t j = i;
 
-		for (; j > 0 && types[j - 1] > t; j--) {
-			types[j] = types[j - 1];
+		for (; j > 0 && n->rrs[j - 1]->type > rr->type; j--)
 			n->rrs[j] = n->rrs[j - 1];
-		}
-		types[j] = t;
 		n->rrs[j] = rr;
 	}
 }
@@ -92,24 +96,31 @@ node_sort(struct node *n)
 
 /*
  * The records of packed zone sz, read into a scratch arena (the nodes point
- * at them until compiled); NULL when out of memory or malformed.
+ * at them until compiled), and *ptrs their pointers in the same order, of
+ * which each node borrows its run; NULL when out of memory or malformed.
  */
 static const struct enc_rr *
-zone_records(struct arena *scratch, const struct synth_zone *sz, size_t *n)
+zone_records(struct arena *scratch, const struct synth_zone *sz, size_t *n,
+    const struct enc_rr ***ptrs)
 {
 	size_t count = sz->wire.nrrs, i = 0;
 	struct enc_rr *v = arena_alloc(scratch,
 	    (count ? count : 1) * sizeof(*v));
+	const struct enc_rr **p = arena_alloc(scratch,
+	    (count ? count : 1) * sizeof(*p));
 	struct zonewire_iter it;
 	struct zonewire_rr r;
 
-	if (v == NULL || sz->wire.buf == NULL)
+	if (v == NULL || p == NULL || sz->wire.buf == NULL)
 		return NULL;
 	zonewire_iter(&sz->wire, ZONEWIRE_ZONE, &it);
-	while (i < count && zonewire_next(&it, &r))
+	while (i < count && zonewire_next(&it, &r)) {
+		p[i] = &v[i];
 		if (!enc_rr_parse(&v[i++], r.wire, r.len))
 			return NULL;
+	}
 	*n = i;
+	*ptrs = p;
 	return i == count ? v : NULL;
 }
 
@@ -192,7 +203,7 @@ struct ins_name {
 	const uint8_t	*name;		/* lower case: the zone's wire, or a copy */
 	uint32_t	 hash;		/* wire_name_hash(name) */
 	uint32_t	 zone;		/* t->zones[zone] */
-	uint32_t	 first;		/* its records: t->zones[zone].soa + first */
+	uint32_t	 first;		/* its records: t->zones[zone].rrs + first */
 	uint32_t	 nrrs : 24;	/* how many (none: a name above others) */
 	uint32_t	 len : 8;
 };
@@ -296,7 +307,7 @@ list_zone(struct ins_all *a, struct ins_part *p, struct answer_builder *b,
 	struct seen sn;
 	size_t count = 0;
 
-	if ((recs = zone_records(&p->scratch, sz, &count)) == NULL ||
+	if ((recs = zone_records(&p->scratch, sz, &count, &z->rrs)) == NULL ||
 	    count > UINT32_MAX || zone_init(b, z, sz, recs, count) < 0)
 		return -1;
 	memset(sn.name, 0, sizeof(sn.name));
@@ -387,7 +398,7 @@ ins_find_add(struct answer_table *t, size_t k, struct ins_part *p,
 	n->name = (uint8_t *)(uintptr_t)e->name;
 	n->name_len = e->len;
 	n->hash = e->hash;
-	n->zone = &t->zones[e->zone];
+	n->zone = e->zone;
 	n->seq = seq;
 	t->bslots[i].hash = e->hash;
 	t->bslots[i].idx = (uint32_t)((k << NODE_PART_SHIFT) | p->nnodes++) + 1;
@@ -419,7 +430,7 @@ insert_part(void *arg, size_t k, size_t nparts)
 				continue;
 			struct node *nd = ins_find_add(t, k, me, &v[i], seq);
 			if (nd == NULL || (v[i].nrrs > 0 && node_add_rrs(&me->scratch,
-			    nd, t->zones[v[i].zone].soa + v[i].first,
+			    nd, t->zones[v[i].zone].rrs + v[i].first,
 			    v[i].nrrs) < 0)) {
 				me->rc = -1;
 				return;
@@ -590,7 +601,8 @@ insert_all(struct answer_table *t, const struct synth_view *sv,
 out:
 	for (size_t k = 0; k < nparts; k++) {
 		arena_join(&t->scratch, &a->part[k].scratch);
-		answer_block_free(&a->part[k].list);
+		/* Its pages, faulted in, go to the compile's blocks next. */
+		answer_block_donate(&a->part[k].list);
 	}
 	free(a);
 	return rc;
@@ -602,10 +614,10 @@ out:
  * parent, the closest encloser of the names it answers, says it is there.
  */
 static bool
-is_wildcard(const struct node *n)
+is_wildcard(const struct answer_table *t, const struct node *n)
 {
 	return n->name_len > 2 && n->name[0] == 1 && n->name[1] == '*' &&
-	    n->name_len > n->zone->apex_len;
+	    n->name_len > t->zones[n->zone].apex_len;
 }
 
 static void
@@ -644,10 +656,10 @@ flag_part(void *arg, size_t k, size_t nthreads)
 		struct node *n = answer_node_nth(t, i);
 		node_sort(n);	/* an empty non-terminal has no records */
 		n->cname = answer_node_rrset(n, LDNS_RR_TYPE_CNAME).n > 0;
-		n->cut = n->name_len != n->zone->apex_len &&
+		n->cut = n->name_len != t->zones[n->zone].apex_len &&
 		    answer_node_rrset(n, LDNS_RR_TYPE_NS).n > 0;
 		f->cuts[k] = f->cuts[k] || n->cut;
-		if (!is_wildcard(n))
+		if (!is_wildcard(t, n))
 			continue;
 		size_t m = f->nwild[k];
 		if ((m & (m - 1)) == 0) {	/* full: room for m, a power of two */
@@ -692,7 +704,7 @@ mark_delegated(struct answer_table *t)
 		const uint8_t *name = n->name;
 		size_t len = n->name_len;
 
-		while (len > n->zone->apex_len && !n->deleg) {
+		while (len > t->zones[n->zone].apex_len && !n->deleg) {
 			const struct node *m = answer_table_find(t, name, len,
 			    wire_name_hash(name, len));
 			n->deleg = m != NULL && m->cut;
@@ -719,8 +731,8 @@ zone_parents(const struct answer_table *t)
 			continue;
 		const struct node *n = answer_table_closest(t,
 		    z->apex + 1 + z->apex[0], z->apex_len - 1 - z->apex[0]);
-		if (n != NULL && n->zone != z)
-			up[i] = n->zone;
+		if (n != NULL && n->zone != i)
+			up[i] = &t->zones[n->zone];
 	}
 	return up;
 }

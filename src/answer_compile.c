@@ -221,10 +221,9 @@ struct enc_section
 answer_node_rrset(const struct node *n, uint16_t type)
 {
 	struct enc_section s = { NULL, 0, NULL };
-	const uint16_t *types = node_types(n);
 
 	for (size_t i = 0; i < n->nrrs; i++) {
-		if (types[i] != type)
+		if (node_type(n, i) != type)
 			continue;
 		if (s.rr == NULL)
 			s.rr = &n->rrs[i];
@@ -474,7 +473,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 				end_owner_len = len;
 			} else if (anc != NULL && !anc->deleg && !anc->wild) {
 				rcode = LDNS_RCODE_NXDOMAIN;
-				soa = zone_soa(anc->zone);
+				soa = zone_soa(&b->t->zones[anc->zone]);
 			}
 			break;
 		}
@@ -490,10 +489,10 @@ compile_cname(struct answer_builder *b, const struct node *n)
 
 	/* The CNAME type itself and ANY get the CNAME alone. */
 	size_t nends = 0;
-	const uint16_t *etypes = end != NULL ? node_types(end) : NULL;
 	if (end != NULL)
 		for (size_t i = 0; i < end->nrrs; i++)
-			nends += (i == 0 || etypes[i] != etypes[i - 1]);
+			nends += (i == 0 ||
+			    node_type(end, i) != node_type(end, i - 1));
 	if (nends + 1 > UINT16_MAX)	/* every type there is, at one name */
 		goto out;
 	if (ans_array(b, nends + 1, true) < 0 ||
@@ -503,7 +502,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 		goto out;
 	size_t ai = 1;
 	for (size_t i = 0; end != NULL && i < end->nrrs; ) {
-		uint16_t type = etypes[i];
+		uint16_t type = node_type(end, i);
 		struct enc_section set = answer_node_rrset(end, type);
 		struct rrvec an;
 		struct enc_rr *as = NULL;
@@ -534,7 +533,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 		i += set.n;
 	}
 	if (end != NULL)
-		soa = zone_soa(end->zone);
+		soa = zone_soa(&b->t->zones[end->zone]);
 	struct enc_section ch = { chain.rr, chain.n, NULL };
 	if (ans_begin(b, ai, 0, 1) < 0 ||
 	    ans_var(b, ai, 0, render_node(b, n, 0, rcode, &ch, &soa,
@@ -554,9 +553,9 @@ out:
 static struct answer_zone *
 ds_parent(const struct answer_builder *b, const struct node *n)
 {
-	struct answer_zone *up = b->parent[n->zone - b->t->zones];
+	struct answer_zone *up = b->parent[n->zone];
 
-	if (up == NULL || n->name_len != n->zone->apex_len ||
+	if (up == NULL || n->name_len != b->t->zones[n->zone].apex_len ||
 	    answer_node_rrset(n, LDNS_RR_TYPE_DS).n > 0)
 		return NULL;
 	return up;
@@ -608,7 +607,7 @@ compile_referral(struct answer_builder *b, const struct node *n)
 	const struct node *cut = NULL;
 
 	/* The closest cut at or above n: the zone checks let no cut nest. */
-	while (len >= n->zone->apex_len && cut == NULL) {
+	while (len >= b->t->zones[n->zone].apex_len && cut == NULL) {
 		const struct node *m = builder_find(b, name, len);
 		if (m != NULL && m->cut)
 			cut = m;
@@ -675,16 +674,16 @@ compile_plain(struct answer_builder *b, const struct node *n)
 {
 	struct answer_zone *up = ds_parent(b, n);
 	size_t ntypes = up != NULL, ai = 0;
-	const uint16_t *types = node_types(n);
 
 	for (size_t i = 0; i < n->nrrs; i++)
-		ntypes += (i == 0 || types[i] != types[i - 1]);
+		ntypes += (i == 0 || node_type(n, i) != node_type(n, i - 1));
 	if (ans_array(b, ntypes, false) < 0)
 		return -1;
 	for (size_t i = 0; i < n->nrrs; ) {
-		struct enc_section set = answer_node_rrset(n, types[i]);
+		uint16_t type = node_type(n, i);
+		struct enc_section set = answer_node_rrset(n, type);
 		/* The DS answer in its place: the answers stay sorted by type. */
-		if (up != NULL && types[i] > LDNS_RR_TYPE_DS) {
+		if (up != NULL && type > LDNS_RR_TYPE_DS) {
 			if (compile_ds(b, n, up, ai++) < 0)
 				return -1;
 			up = NULL;
@@ -714,7 +713,7 @@ answer_compile_node(struct answer_builder *b, struct node *n)
 	if (at == SIZE_MAX || at / REF_UNIT > REF_MASK)
 		return -1;
 	struct cnode *cn = (struct cnode *)(b->out.base + at);
-	cn->zone = (uint32_t)(n->zone - b->t->zones);
+	cn->zone = n->zone;
 	cn->name_len = n->name_len;
 	cn->flags = (uint8_t)((n->cut ? CN_CUT : 0) | (n->deleg ? CN_DELEG : 0) |
 	    (n->wild ? CN_WILD : 0) | (n->splice ? CN_SPLICE : 0));

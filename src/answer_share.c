@@ -278,6 +278,7 @@ answer_plan_share(struct answer_table *t, const struct synth_view *sv,
 		memcpy(z->apex, o->apex, o->apex_len);
 		memcpy(z->soa_tail, o->soa_tail, o->soa_tail_len);
 		z->soa = NULL;
+		z->rrs = NULL;
 	}
 	t->nshared = nshared;
 	rc = (long)nshared;
