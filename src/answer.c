@@ -16,7 +16,10 @@ struct node *
 answer_table_find(const struct answer_table *t, const uint8_t *name,
     size_t len, uint32_t hash)
 {
-	for (size_t i = hash & t->bmask;; i = answer_bslot_next(t, i)) {
+	size_t lo, hi;
+
+	for (size_t i = answer_bslot_home(t, hash, &lo, &hi);;
+	    i = i + 1 == hi ? lo : i + 1) {
 		const struct bslot *sl = &t->bslots[i];
 		if (sl->idx == 0)
 			return NULL;
@@ -256,7 +259,7 @@ answer_table_seal(struct answer_table *t)
 	 * many or more, their pages already faulted in: the served slots take
 	 * their place.
 	 */
-	if (t->bslots != NULL && size <= t->bmask + 1) {
+	if (t->bslots != NULL && size <= t->nbparts * t->nbpart) {
 		t->slots = (struct slot *)t->bslots;
 		t->bslots = NULL;
 		memset(t->slots, 0, size * sizeof(*t->slots));

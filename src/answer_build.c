@@ -232,7 +232,6 @@ struct ins_all {
 	struct compile_job	*jobs;	/* each part's zones' bytes: jobs[k].b */
 	struct ins_part		 part[INSERT_PARTS_MAX];
 	size_t			 nparts;
-	unsigned		 pshift;	/* a slot's part: index >> pshift */
 };
 
 /*
@@ -374,10 +373,10 @@ static struct node *
 ins_find_add(struct answer_table *t, size_t k, struct ins_part *p,
     const struct ins_name *e, uint32_t seq)
 {
-	size_t i = e->hash & t->bmask;
+	size_t lo, hi, i = answer_bslot_home(t, e->hash, &lo, &hi);
 	struct node *n;
 
-	for (;; i = answer_bslot_next(t, i)) {
+	for (;; i = i + 1 == hi ? lo : i + 1) {
 		struct bslot *sl = &t->bslots[i];
 		if (sl->idx == 0)
 			break;
@@ -422,11 +421,13 @@ insert_part(void *arg, size_t k, size_t nparts)
 		for (size_t i = 0; i < n; i++, seq++) {
 			/* Only this part's: the others' slots are not read here. */
 			if (i + INSERT_AHEAD < n) {
-				size_t ahead = v[i + INSERT_AHEAD].hash & t->bmask;
-				if ((ahead >> a->pshift) == k)
-					__builtin_prefetch(&t->bslots[ahead]);
+				uint32_t ah = v[i + INSERT_AHEAD].hash;
+				size_t lo, hi;
+				if (answer_bslot_part(t, ah) == k)
+					__builtin_prefetch(&t->bslots[
+					    answer_bslot_home(t, ah, &lo, &hi)]);
 			}
-			if (((v[i].hash & t->bmask) >> a->pshift) != k)
+			if (answer_bslot_part(t, v[i].hash) != k)
 				continue;
 			struct node *nd = ins_find_add(t, k, me, &v[i], seq);
 			if (nd == NULL || (v[i].nrrs > 0 && node_add_rrs(&me->scratch,
@@ -558,37 +559,25 @@ insert_all(struct answer_table *t, const struct synth_view *sv,
 	}
 	/*
 	 * At most half full, in every part's range: sized for the names
-	 * listed, which a name in several zones counts more than once.
+	 * listed, which a name in several zones counts more than once. Each
+	 * part's range as large as the fullest needs: at 1,000,000 domains
+	 * 166 MiB, where the power of two above was 256.
 	 */
-	unsigned shift = 0;
-	while (((size_t)1 << shift) < nparts)
-		shift++;
-	for (t->bmask = 63; t->bmask + 1 < total * 2; t->bmask = t->bmask * 2 + 1)
-		;
-	for (;;) {
-		size_t count[INSERT_PARTS_MAX] = { 0 }, psize;
-		unsigned bits = 0;
-		while (((size_t)1 << bits) <= t->bmask)
-			bits++;
-		a->pshift = bits - shift;
-		psize = (t->bmask + 1) >> shift;
-		for (size_t k = 0; k < nparts; k++) {
-			size_t n;
-			const struct ins_name *v = ins_list(&a->part[k], &n);
-			for (size_t i = 0; i < n; i++)
-				count[(v[i].hash & t->bmask) >> a->pshift]++;
-		}
-		bool fits = true;
-		for (size_t k = 0; k < nparts; k++)
-			fits = fits && count[k] * 2 <= psize;
-		if (fits)
-			break;
-		t->bmask = t->bmask * 2 + 1;
+	size_t count[INSERT_PARTS_MAX] = { 0 }, most = 0;
+	t->nbparts = nparts;
+	for (size_t k = 0; k < nparts; k++) {
+		size_t n;
+		const struct ins_name *v = ins_list(&a->part[k], &n);
+		for (size_t i = 0; i < n; i++)
+			count[answer_bslot_part(t, v[i].hash)]++;
 	}
-	t->bpmask = ((size_t)1 << a->pshift) - 1;
-	if ((t->bslots = calloc(t->bmask + 1, sizeof(*t->bslots))) == NULL)
+	for (size_t k = 0; k < nparts; k++)
+		most = count[k] > most ? count[k] : most;
+	t->nbpart = most * 2 > 32 ? most * 2 : 32;
+	if ((t->bslots = calloc(t->nbparts * t->nbpart,
+	    sizeof(*t->bslots))) == NULL)
 		goto out;
-	huge_hint(t->bslots, (t->bmask + 1) * sizeof(*t->bslots));
+	huge_hint(t->bslots, t->nbparts * t->nbpart * sizeof(*t->bslots));
 	par_run(nparts, insert_part, a);
 	t->nnodes = 0;
 	for (size_t k = 0; k < nparts; k++) {
@@ -911,8 +900,6 @@ answer_table_build_from(const struct synth_view *sv,
 		nparts = njobs ? njobs : 1;	/* none: nothing to read */
 	if (nparts > INSERT_PARTS_MAX)
 		nparts = INSERT_PARTS_MAX;
-	while ((nparts & (nparts - 1)) != 0)	/* a power of two: a slot's */
-		nparts &= nparts - 1;		/* part is its index's top bits */
 
 	struct timespec t0;
 	double ms_insert, ms_flags, ms_compile;

@@ -158,8 +158,8 @@ struct answer_table {
 	struct arena	 arena;		/* the zones' names and SOA tails */
 	/* Load time only, then freed: */
 	struct bslot	*bslots;
-	size_t		 bmask;
-	size_t		 bpmask;	/* a slot's place in its part's range */
+	size_t		 nbparts;	/* the insert's parts, each a range of */
+	size_t		 nbpart;	/* nbpart slots: any count, not a power of two */
 	struct arena	 scratch;	/* the nodes' names and record lists */
 	struct block	 nodes[INSERT_PARTS_MAX];	/* each part's struct node[] */
 	size_t		 nnodes_part[INSERT_PARTS_MAX];	/* how many in each */
@@ -209,11 +209,28 @@ answer_node_nth(const struct answer_table *t, size_t i)
 	return answer_node_at(t, t->order != NULL ? t->order[i] : (uint32_t)i);
 }
 
-/* The slot after i: the next one in i's part, the part's first after its last. */
+/*
+ * Load time: where hash's probe starts, in the range [*lo, *hi) of its
+ * part's slots, which it stays in. Its part is its top bits, its place in
+ * the part the next ones (Lemire's "fast range", as answer_slot_home()):
+ * the slots are sized for the names, not to a power of two.
+ */
 static inline size_t
-answer_bslot_next(const struct answer_table *t, size_t i)
+answer_bslot_home(const struct answer_table *t, uint32_t hash, size_t *lo,
+    size_t *hi)
 {
-	return (i & ~t->bpmask) | ((i + 1) & t->bpmask);
+	uint64_t h = (uint64_t)hash * t->nbparts;
+
+	*lo = (size_t)(h >> 32) * t->nbpart;
+	*hi = *lo + t->nbpart;
+	return *lo + (size_t)(((h & 0xffffffffu) * t->nbpart) >> 32);
+}
+
+/* The insert part of hash: the part whose range its probe stays in. */
+static inline size_t
+answer_bslot_part(const struct answer_table *t, uint32_t hash)
+{
+	return (size_t)(((uint64_t)hash * t->nbparts) >> 32);
 }
 
 /* Load time: the node of lower-case wire name (hash its hash), or NULL. */
