@@ -751,11 +751,14 @@ oom:
 	fprintf(diag, "%s: out of memory\n", cfg->path);
 out:
 	shed_join(&sj);
-	/* What the configuration gave the arenas (its file, its strings). */
+	/*
+	 * What the configuration (its file, its strings, its arrays and
+	 * indexes) and the build's own lists gave the arenas and blocks.
+	 */
 	size_t taken = 0, left = arena_pool_drain(&taken);
 	if (taken + left > 0)
-		log_debug("pages reused: %zu MiB of the %zu MiB the "
-		    "configuration gave back", taken * ARENA_CHUNK >> 20,
+		log_debug("pages reused: %zu MiB of the %zu MiB given back",
+		    taken * ARENA_CHUNK >> 20,
 		    (taken + left) * ARENA_CHUNK >> 20);
 	zonefiles_clear(&zf);
 	zonefile_msgs_clear(&msgs);

@@ -424,7 +424,7 @@ awk 'BEGIN { print "[server]\nttl = 60\n"
 		    i, i, i, int(i / 256) % 256, i % 256 }' >"$TMPD/big.ini"
 CONF=$TMPD/big.ini DAEMON_ARGS=-v start_daemon
 ok_if "-v, a large file: its pages and its strings' reused" sh -c \
-    "grep -E '^ocsdnsd: pages reused: [0-9]+ MiB of the [0-9]+ MiB the configuration gave back\$' '$DAEMON_LOG' |
+    "grep -E '^ocsdnsd: pages reused: [0-9]+ MiB of the [0-9]+ MiB given back\$' '$DAEMON_LOG' |
     awk '{ exit !(\$4 > 0 && \$4 <= \$8 && \$8 >= 4) }'"
 q -b 127.0.0.1 pool01.d39999.lab A
 expect_rr ANSWER 'pool01.d39999.lab. 60 IN A 10.156.63.10'
