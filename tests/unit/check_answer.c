@@ -1324,7 +1324,13 @@ START_TEST(test_build_on_donated_pages)
 	struct answer_table *reused = answer_table_build(&sv);
 	ck_assert_ptr_nonnull(reused);
 	size_t taken = 0, left = arena_pool_drain(&taken);
+#ifndef ARENA_NO_MREMAP
+	/*
+	 * Under ThreadSanitizer no chunk is moved into a block, and this
+	 * view's one large zone has its arenas allocate apart: none taken.
+	 */
 	ck_assert_uint_lt(left, GIVE);
+#endif
 	/* The insert's name lists were given to the compile too. */
 	ck_assert_uint_ge(taken + left, GIVE);
 	ck_assert_uint_eq(arena_pool_drain(&taken), 0);
