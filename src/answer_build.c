@@ -3,7 +3,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 
 #include "answer_int.h"
@@ -151,28 +150,6 @@ zone_init(struct answer_builder *b, struct answer_zone *z,
 	z->soa_tail_len = (uint16_t)(e->len - len);
 	memcpy(z->soa_tail, e->buf + len, z->soa_tail_len);
 	return 0;
-}
-
-/*
- * Asks for huge pages under the load-time slots, a fresh mapping of a
- * calloc() that large, its pages not yet touched: every insert and every
- * compile's look-up probes them at a random place, and on 4 KiB pages
- * most probes of a large view miss the TLB. Only a hint.
- */
-static void
-huge_hint(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t to = ((uintptr_t)p + len) & ~(huge - 1);
-
-	if (to > from)
-		(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
 }
 
 /* A share of the nodes to compile, in a thread of its own or not. */
@@ -577,7 +554,12 @@ insert_all(struct answer_table *t, const struct synth_view *sv,
 	if ((t->bslots = calloc(t->nbparts * t->nbpart,
 	    sizeof(*t->bslots))) == NULL)
 		goto out;
-	huge_hint(t->bslots, t->nbparts * t->nbpart * sizeof(*t->bslots));
+	/*
+	 * Every insert and every compile's look-up probes them at a random
+	 * place: on 4 KiB pages most probes of a large view miss the TLB.
+	 * A calloc() that large is a fresh mapping, its pages not yet touched.
+	 */
+	arena_huge_hint(t->bslots, t->nbparts * t->nbpart * sizeof(*t->bslots));
 	par_run(nparts, insert_part, a);
 	t->nnodes = 0;
 	for (size_t k = 0; k < nparts; k++) {

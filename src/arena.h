@@ -60,6 +60,14 @@ void	 arena_array_free(void *p);
 void	 arena_array_donate(void *p, size_t used);
 
 /*
+ * Asks for huge pages under the whole 2 MiB pages of the len bytes at p,
+ * where the kernel has them for the asking: for a large table probed at
+ * random, whose look-ups would miss the TLB on 4 KiB pages. Only a hint;
+ * best before the pages are touched.
+ */
+void	 arena_huge_hint(void *p, size_t len);
+
+/*
  * ThreadSanitizer does not intercept mremap(): the range it leaves would
  * keep its old accesses, and the next mapping there would be reported as
  * racing with them (google/sanitizers#1099). Under it, a new mapping and

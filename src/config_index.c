@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "arena.h"
 #include "config_int.h"
@@ -77,13 +76,7 @@ slots_new(size_t n)
 	void *p = arena_array_resize(NULL, bytes);	/* fresh: zeroed */
 	if (p == NULL)
 		return NULL;
-#ifdef MADV_HUGEPAGE
-	uintptr_t from = ((uintptr_t)p + SLOTS_MAPPED - 1) &
-	    ~(uintptr_t)(SLOTS_MAPPED - 1);
-	uintptr_t to = ((uintptr_t)p + bytes) & ~(uintptr_t)(SLOTS_MAPPED - 1);
-	if (to > from)	/* a hint: may fail */
-		(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
-#endif
+	arena_huge_hint(p, bytes);
 	return p;
 }
 
