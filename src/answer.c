@@ -310,10 +310,8 @@ answer_table_seal(struct answer_table *t)
 	t->bslots = NULL;
 	arena_free(&t->scratch);
 	/* The records read went with the scratch arena. */
-	for (size_t i = 0; i < t->nzones; i++) {
-		t->zones[i].soa = NULL;
-		t->zones[i].rrs = NULL;
-	}
+	free(t->zload);
+	t->zload = NULL;
 	return 0;
 }
 
@@ -331,6 +329,7 @@ answer_table_free(struct answer_table *t)
 	free(t->order);
 	free(t->bslots);
 	free(t->zones);
+	free(t->zload);
 	free(t->solo);
 	free(t->zof);
 	free(t->kept);

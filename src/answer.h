@@ -49,9 +49,6 @@ struct answer {
 struct answer_zone {
 	uint8_t		*apex;		/* lower-case wire name */
 	uint8_t		*soa_tail;	/* TYPE CLASS TTL RDLENGTH RDATA, TTL = negative TTL */
-	/* Load time only, then NULL: */
-	const struct enc_rr *soa;
-	const struct enc_rr **rrs;	/* the zone's records in order, by pointer */
 	uint32_t	 neg_ttl;	/* the TTL the SOA has in negative answers */
 	uint16_t	 soa_tail_len;
 	uint8_t		 apex_len;

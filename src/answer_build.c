@@ -44,13 +44,13 @@ node_cap(const struct node *n)
 }
 
 /*
- * Gives n the count records whose pointers are at rr, a run of its zone's
- * list. The first run is borrowed as it is; a later one (the same name
- * again further on, or in another zone) makes n a list of its own in a
- * scratch arena (its insert part's): growing it leaves the old behind.
+ * Gives n the count records at rr, a run of its zone's list. The first run
+ * is borrowed as it is; a later one (the same name again further on, or in
+ * another zone) makes n a list of its own in a scratch arena (its insert
+ * part's): growing it leaves the old behind.
  */
 static int
-node_add_rrs(struct arena *scratch, struct node *n, const struct enc_rr **rr,
+node_add_rrs(struct arena *scratch, struct node *n, struct enc_rr *rr,
     size_t count)
 {
 	if (n->nrrs == 0) {
@@ -65,7 +65,7 @@ node_add_rrs(struct arena *scratch, struct node *n, const struct enc_rr **rr,
 		size_t cap = 2;
 		while (cap < need)
 			cap *= 2;
-		const struct enc_rr **v = arena_alloc(scratch, cap * sizeof(*v));
+		struct enc_rr *v = arena_alloc(scratch, cap * sizeof(*v));
 		if (v == NULL)
 			return -1;
 		memcpy(v, n->rrs, n->nrrs * sizeof(*v));
@@ -82,10 +82,10 @@ static void
 node_sort(struct node *n)
 {
 	for (size_t i = 1; i < n->nrrs; i++) {
-		const struct enc_rr *rr = n->rrs[i];
+		struct enc_rr rr = n->rrs[i];
 		size_t j = i;
 
-		for (; j > 0 && n->rrs[j - 1]->type > rr->type; j--)
+		for (; j > 0 && n->rrs[j - 1].type > rr.type; j--)
 			n->rrs[j] = n->rrs[j - 1];
 		n->rrs[j] = rr;
 	}
@@ -94,51 +94,45 @@ node_sort(struct node *n)
 /* --- building the table ------------------------------------------------- */
 
 /*
- * The records of packed zone sz, read into a scratch arena (the nodes point
- * at them until compiled), and *ptrs their pointers in the same order, of
- * which each node borrows its run; NULL when out of memory or malformed.
+ * The records of packed zone sz, in order, in a scratch arena (the nodes
+ * borrow their runs until compiled): each one its wire, checked, and its
+ * type. NULL when out of memory or malformed.
  */
-static const struct enc_rr *
-zone_records(struct arena *scratch, const struct synth_zone *sz, size_t *n,
-    const struct enc_rr ***ptrs)
+static struct enc_rr *
+zone_records(struct arena *scratch, const struct synth_zone *sz, size_t *n)
 {
 	size_t count = sz->wire.nrrs, i = 0;
 	struct enc_rr *v = arena_alloc(scratch,
 	    (count ? count : 1) * sizeof(*v));
-	const struct enc_rr **p = arena_alloc(scratch,
-	    (count ? count : 1) * sizeof(*p));
 	struct zonewire_iter it;
 	struct zonewire_rr r;
 
-	if (v == NULL || p == NULL || sz->wire.buf == NULL)
+	if (v == NULL || sz->wire.buf == NULL)
 		return NULL;
 	zonewire_iter(&sz->wire, ZONEWIRE_ZONE, &it);
-	while (i < count && zonewire_next(&it, &r)) {
-		p[i] = &v[i];
+	while (i < count && zonewire_next(&it, &r))
 		if (!enc_rr_parse(&v[i++], r.wire, r.len))
 			return NULL;
-	}
 	*n = i;
-	*ptrs = p;
 	return i == count ? v : NULL;
 }
 
 static int
 zone_init(struct answer_builder *b, struct answer_zone *z,
-    const struct synth_zone *sz, const struct enc_rr *recs, size_t count)
+    struct answer_zload *zl, const struct synth_zone *sz, size_t count)
 {
-	const struct enc_rr *soa = count > 0 ? &recs[0] : NULL;
+	const struct enc_rr *soa = count > 0 ? &zl->rrs[0] : NULL;
 	uint8_t name[DNS_MAX_NAME];
 	size_t len;
 	struct enc *e = b->enc;
 
 	if (soa == NULL || soa->type != LDNS_RR_TYPE_SOA ||
-	    (len = answer_lname(soa->owner, soa->owner_len, name)) == 0 ||
+	    (len = answer_lname(soa->wire, soa->owner_len, name)) == 0 ||
 	    (z->apex = arena_alloc(&b->arena, len)) == NULL)
 		return -1;
 	memcpy(z->apex, name, len);
 	z->apex_len = (uint8_t)len;
-	z->soa = soa;
+	zl->soa = *soa;
 	/* The negative-answer SOA carries the negative TTL (RFC 2308 section 3). */
 	z->neg_ttl = sz->neg_ttl;
 	enc_reset(e);
@@ -180,7 +174,7 @@ struct ins_name {
 	const uint8_t	*name;		/* lower case: the zone's wire, or a copy */
 	uint32_t	 hash;		/* wire_name_hash(name) */
 	uint32_t	 zone;		/* t->zones[zone] */
-	uint32_t	 first;		/* its records: t->zones[zone].rrs + first */
+	uint32_t	 first;		/* its records: t->zload[zone].rrs + first */
 	uint32_t	 nrrs : 24;	/* how many (none: a name above others) */
 	uint32_t	 len : 8;
 };
@@ -279,12 +273,13 @@ list_zone(struct ins_all *a, struct ins_part *p, struct answer_builder *b,
 	const struct synth_zone *sz = &a->sv->zones[zi];
 	size_t zone = a->t->zof[zi];
 	struct answer_zone *z = &a->t->zones[zone];
-	const struct enc_rr *recs;
+	struct answer_zload *zl = &a->t->zload[zone];
+	struct enc_rr *recs;
 	struct seen sn;
 	size_t count = 0;
 
-	if ((recs = zone_records(&p->scratch, sz, &count, &z->rrs)) == NULL ||
-	    count > UINT32_MAX || zone_init(b, z, sz, recs, count) < 0)
+	if ((recs = zl->rrs = zone_records(&p->scratch, sz, &count)) == NULL ||
+	    count > UINT32_MAX || zone_init(b, z, zl, sz, count) < 0)
 		return -1;
 	memset(sn.name, 0, sizeof(sn.name));
 	for (size_t i = 0; i < count;) {
@@ -292,14 +287,14 @@ list_zone(struct ins_all *a, struct ins_part *p, struct answer_builder *b,
 		size_t j = i + 1;
 		/* The same bytes: the same name, whatever their case. */
 		while (j < count && recs[j].owner_len == rr->owner_len &&
-		    memcmp(recs[j].owner, rr->owner, rr->owner_len) == 0)
+		    memcmp(recs[j].wire, rr->wire, rr->owner_len) == 0)
 			j++;
 		/*
 		 * The owner as it is in the zone's wire when in lower case
 		 * already (every synthesized one), else a folded copy.
 		 */
-		const uint8_t *name = rr->owner;
-		size_t len = answer_name_len(rr->owner, rr->owner_len);
+		const uint8_t *name = rr->wire;
+		size_t len = answer_name_len(rr->wire, rr->owner_len);
 		if (len == 0)
 			return -1;
 		if (wire_has_upper(name, len)) {
@@ -408,7 +403,7 @@ insert_part(void *arg, size_t k, size_t nparts)
 				continue;
 			struct node *nd = ins_find_add(t, k, me, &v[i], seq);
 			if (nd == NULL || (v[i].nrrs > 0 && node_add_rrs(&me->scratch,
-			    nd, t->zones[v[i].zone].rrs + v[i].first,
+			    nd, t->zload[v[i].zone].rrs + v[i].first,
 			    v[i].nrrs) < 0)) {
 				me->rc = -1;
 				return;
@@ -858,6 +853,9 @@ answer_table_build_from(const struct synth_view *sv,
 		    sizeof(*t->zones))) == NULL)
 			goto fail;
 	}
+	if ((t->zload = calloc(t->nzones ? t->nzones : 1,
+	    sizeof(*t->zload))) == NULL)
+		goto fail;
 	size_t nrrs = 0;
 	for (size_t zi = 0; zi < sv->nzones; zi++)
 		if (t->zones[t->zof[zi]].apex == NULL)	/* not shared */
@@ -945,13 +943,12 @@ answer_prepare(struct answer *a, ldns_rr **rrs, size_t n)
 	struct enc *e = malloc(sizeof(*e));
 	uint8_t **wire = calloc(n ? n : 1, sizeof(*wire));
 	struct enc_rr *v = calloc(n ? n : 1, sizeof(*v));
-	const struct enc_rr **pv = calloc(n ? n : 1, sizeof(*pv));
-	struct enc_section an = { pv, n, NULL }, none = { NULL, 0, NULL };
+	struct enc_section an = { v, n, NULL }, none = { NULL, 0, NULL };
 	size_t noadd;
 	int rc = -1;
 
 	memset(a, 0, sizeof(*a));
-	if (e == NULL || wire == NULL || v == NULL || pv == NULL || n == 0)
+	if (e == NULL || wire == NULL || v == NULL || n == 0)
 		goto out;
 	/* The encoder reads wire records: these few go through ldns's writer. */
 	for (size_t i = 0; i < n; i++) {
@@ -959,10 +956,9 @@ answer_prepare(struct answer *a, ldns_rr **rrs, size_t n)
 		if (ldns_rr2wire(&wire[i], rrs[i], LDNS_SECTION_ANSWER, &len) !=
 		    LDNS_STATUS_OK || !enc_rr_parse(&v[i], wire[i], len))
 			goto out;
-		pv[i] = &v[i];
 	}
 	a->qtype = v[0].type;
-	if (enc_render(e, v[0].owner, a->qtype, v[0].rrclass,
+	if (enc_render(e, v[0].wire, a->qtype, enc_rr_class(&v[0]),
 	    LDNS_RCODE_NOERROR, &an, &none, &none, &noadd) < 0)
 		goto out;
 	enc_drop_question(e, &noadd);	/* as the table's: dns.c puts it in */
@@ -978,7 +974,6 @@ out:
 		free(wire[i]);
 	free(wire);
 	free(v);
-	free(pv);
 	free(e);
 	if (rc < 0)
 		answer_clear(a);

@@ -233,16 +233,16 @@ answer_node_rrset(const struct node *n, uint16_t type)
 }
 
 /*
- * A growable list of borrowed RR pointers, for building sections: on the
- * stack while it is short (most are: an RRset and its targets' addresses),
- * not a malloc() and a free() for each answer compiled.
+ * A growable list of records (each a borrowed wire RR), for building
+ * sections: on the stack while it is short (most are: an RRset and its
+ * targets' addresses), not a malloc() and a free() for each answer compiled.
  */
 #define RRVEC_INLINE	16
 
 struct rrvec {
-	const struct enc_rr **rr;
+	struct enc_rr	*rr;
 	size_t n, cap;
-	const struct enc_rr *inl[RRVEC_INLINE];
+	struct enc_rr	 inl[RRVEC_INLINE];
 };
 
 static void
@@ -262,13 +262,13 @@ rrvec_free(struct rrvec *v)
 }
 
 static int
-rrvec_add(struct rrvec *v, const struct enc_rr *const *rr, size_t n)
+rrvec_add(struct rrvec *v, const struct enc_rr *rr, size_t n)
 {
 	if (n == 0)
 		return 0;
 	if (v->n + n > v->cap) {
 		size_t cap = (v->n + n) * 2;
-		const struct enc_rr **p = v->rr == v->inl ?
+		struct enc_rr *p = v->rr == v->inl ?
 		    malloc(cap * sizeof(*p)) : realloc(v->rr, cap * sizeof(*p));
 		if (p == NULL)
 			return -1;
@@ -300,16 +300,17 @@ answer_additional_target(const struct enc_rr *rr, uint8_t name[DNS_MAX_NAME])
 	default:
 		return 0;
 	}
-	if (rr->rdlen <= skip)
+	if (enc_rr_rdlen(rr) <= skip)
 		return 0;
-	return answer_lname(rr->rdata + skip, rr->rdlen - skip, name);
+	return answer_lname(enc_rr_rdata(rr) + skip, enc_rr_rdlen(rr) - skip,
+	    name);
 }
 
 /* The name that is the whole rdata (CNAME, NS), lower case; 0: none. */
 static size_t
 rdata_name(const struct enc_rr *rr, uint8_t name[DNS_MAX_NAME])
 {
-	return answer_lname(rr->rdata, rr->rdlen, name);
+	return answer_lname(enc_rr_rdata(rr), enc_rr_rdlen(rr), name);
 }
 
 /* Adds the A and AAAA RRsets of every target named by set (deduplicated). */
@@ -322,7 +323,7 @@ collect_additional(struct answer_builder *b, const struct enc_section *set,
 
 	for (size_t i = 0; i < set->n; i++) {
 		uint8_t name[DNS_MAX_NAME];
-		size_t len = answer_additional_target(set->rr[i], name);
+		size_t len = answer_additional_target(&set->rr[i], name);
 		const struct node *tn;
 		bool dup = false;
 
@@ -352,7 +353,7 @@ static int
 compile_rrset(struct answer_builder *b, const struct node *n,
     struct enc_section set, size_t ai)
 {
-	uint16_t type = set.rr[0]->type;
+	uint16_t type = set.rr[0].type;
 	bool rotates = (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) &&
 	    set.n > 1;
 	size_t nvar = rotates ? (set.n < MAX_ROTATIONS ? set.n : MAX_ROTATIONS) : 1;
@@ -388,11 +389,12 @@ out:
 	return rc;
 }
 
-/* The SOA of a zone, for the authority section of a negative answer. */
+/* The SOA of zone z, for the authority section of a negative answer. */
 static struct enc_section
-zone_soa(struct answer_zone *z)
+zone_soa(const struct answer_table *t, const struct answer_zone *z)
 {
-	return (struct enc_section){ &z->soa, 1, &z->neg_ttl };
+	return (struct enc_section){ &t->zload[z - t->zones].soa, 1,
+	    &z->neg_ttl };
 }
 
 /* The wildcard child "*" of node ce (which has ce->wild), or NULL. */
@@ -413,17 +415,25 @@ wildcard_at(const struct answer_table *t, const struct node *ce)
 /*
  * Copies of set's records with owner (owner_len bytes) as theirs (RFC 4592
  * section 3.3: a wildcard's records synthesized for a name), for rendering
- * only: the caller frees them. NULL when out of memory.
+ * only: the records, then their wire, in one block the caller frees. NULL
+ * when out of memory.
  */
 static struct enc_rr *
 owned_as(struct enc_section set, const uint8_t *owner, size_t owner_len)
 {
-	struct enc_rr *v = malloc((set.n ? set.n : 1) * sizeof(*v));
+	size_t bytes = set.n * sizeof(struct enc_rr);
 
+	for (size_t i = 0; i < set.n; i++)
+		bytes += enc_rr_len(&set.rr[i]) - set.rr[i].owner_len + owner_len;
+	struct enc_rr *v = malloc(bytes ? bytes : 1);
+	uint8_t *w = v != NULL ? (uint8_t *)(v + set.n) : NULL;
 	for (size_t i = 0; v != NULL && i < set.n; i++) {
-		v[i] = *set.rr[i];
-		v[i].owner = owner;
-		v[i].owner_len = (uint8_t)owner_len;
+		const struct enc_rr *rr = &set.rr[i];
+		size_t body = enc_rr_len(rr) - rr->owner_len;
+		memcpy(w, owner, owner_len);
+		memcpy(w + owner_len, rr->wire + rr->owner_len, body);
+		v[i] = (struct enc_rr){ w, rr->type, (uint8_t)owner_len };
+		w += owner_len + body;
 	}
 	return v;
 }
@@ -453,7 +463,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 
 		if (rrvec_add(&chain, c.rr, 1) < 0)
 			goto out;
-		size_t len = rdata_name(c.rr[0], name);
+		size_t len = rdata_name(&c.rr[0], name);
 		if (len == 0)
 			break;
 		const struct node *next = builder_find(b, name, len);
@@ -469,11 +479,11 @@ compile_cname(struct answer_builder *b, const struct node *n)
 			 */
 			if (w != NULL && !w->cname) {
 				end = w;
-				end_owner = c.rr[0]->rdata;	/* as spelled */
+				end_owner = enc_rr_rdata(&c.rr[0]); /* as spelled */
 				end_owner_len = len;
 			} else if (anc != NULL && !anc->deleg && !anc->wild) {
 				rcode = LDNS_RCODE_NXDOMAIN;
-				soa = zone_soa(&b->t->zones[anc->zone]);
+				soa = zone_soa(b->t, &b->t->zones[anc->zone]);
 			}
 			break;
 		}
@@ -515,10 +525,8 @@ compile_cname(struct answer_builder *b, const struct node *n)
 			r = r < 0 ? r : rrvec_add(&an, set.rr, set.n);
 		else if ((as = owned_as(set, end_owner, end_owner_len)) == NULL)
 			r = -1;
-		for (size_t k = 0; as != NULL && r == 0 && k < set.n; k++) {
-			const struct enc_rr *rr = &as[k];
-			r = rrvec_add(&an, &rr, 1);
-		}
+		if (as != NULL && r == 0)
+			r = rrvec_add(&an, as, set.n);
 		r = r < 0 ? r : ans_begin(b, ai, type, 1);
 		if (r == 0) {
 			struct enc_section s = { an.rr, an.n, NULL };
@@ -533,7 +541,7 @@ compile_cname(struct answer_builder *b, const struct node *n)
 		i += set.n;
 	}
 	if (end != NULL)
-		soa = zone_soa(&b->t->zones[end->zone]);
+		soa = zone_soa(b->t, &b->t->zones[end->zone]);
 	struct enc_section ch = { chain.rr, chain.n, NULL };
 	if (ans_begin(b, ai, 0, 1) < 0 ||
 	    ans_var(b, ai, 0, render_node(b, n, 0, rcode, &ch, &soa,
@@ -570,7 +578,7 @@ static int
 compile_ds(struct answer_builder *b, const struct node *n,
     struct answer_zone *up, size_t ai)
 {
-	struct enc_section none = { NULL, 0, NULL }, soa = zone_soa(up);
+	struct enc_section none = { NULL, 0, NULL }, soa = zone_soa(b->t, up);
 
 	if (ans_begin(b, ai, LDNS_RR_TYPE_DS, 1) < 0 ||
 	    ans_var(b, ai, 0, render_var(b, n->name, LDNS_RR_TYPE_DS,
@@ -630,7 +638,7 @@ compile_referral(struct answer_builder *b, const struct node *n)
 	rrvec_init(&ad);
 	for (size_t i = 0; i < ns.n; i++) {
 		uint8_t target[DNS_MAX_NAME];
-		size_t tlen = rdata_name(ns.rr[i], target);
+		size_t tlen = rdata_name(&ns.rr[i], target);
 		bool dup = false;
 
 		if (tlen == 0 || !name_at_or_below(target, tlen, cut->name,

@@ -81,7 +81,7 @@ static size_t
 lookup_target(const struct enc_rr *rr, uint8_t name[DNS_MAX_NAME])
 {
 	if (rr->type == LDNS_RR_TYPE_CNAME)
-		return answer_lname(rr->rdata, rr->rdlen, name);
+		return answer_lname(enc_rr_rdata(rr), enc_rr_rdlen(rr), name);
 	return answer_additional_target(rr, name);
 }
 
@@ -277,8 +277,6 @@ answer_plan_share(struct answer_table *t, const struct synth_view *sv,
 			goto out;
 		memcpy(z->apex, o->apex, o->apex_len);
 		memcpy(z->soa_tail, o->soa_tail, o->soa_tail_len);
-		z->soa = NULL;
-		z->rrs = NULL;
 	}
 	t->nshared = nshared;
 	rc = (long)nshared;

@@ -140,15 +140,10 @@ enc_rr_parse(struct enc_rr *rr, const uint8_t *wire, size_t len)
 
 	if (olen == 0 || olen > DNS_MAX_NAME || len < olen + 10)
 		return false;
-	const uint8_t *p = wire + olen;
-	rr->owner = wire;
+	rr->wire = wire;
 	rr->owner_len = (uint8_t)olen;
-	rr->type = wire_get16(p);
-	rr->rrclass = wire_get16(p + 2);
-	rr->ttl = wire_get32(p + 4);
-	rr->rdlen = wire_get16(p + 8);
-	rr->rdata = p + 10;
-	return len == olen + 10 + rr->rdlen;
+	rr->type = wire_get16(wire + olen);
+	return len == enc_rr_len(rr);
 }
 
 void
@@ -175,12 +170,13 @@ static void
 enc_rr_body(struct enc *e, const struct enc_rr *rr, const uint32_t *ttl,
     bool rdcomp)
 {
-	const uint8_t *p = rr->rdata, *end = rr->rdata + rr->rdlen;
+	uint16_t rdlen = enc_rr_rdlen(rr);
+	const uint8_t *p = enc_rr_rdata(rr), *end = p + rdlen;
 	size_t skip = rr->type == LDNS_RR_TYPE_MX ? 2 : 0;
 	size_t lens[2] = { 0, 0 };
 	int n = rdata_names(rr->type);
 
-	if (rdcomp && skip <= rr->rdlen) {
+	if (rdcomp && skip <= rdlen) {
 		const uint8_t *q = p + skip;
 		for (int i = 0; i < n && rdcomp; i++) {
 			lens[i] = name_len(q, end);
@@ -191,10 +187,10 @@ enc_rr_body(struct enc *e, const struct enc_rr *rr, const uint32_t *ttl,
 		rdcomp = false;
 	}
 	enc_u16(e, rr->type);
-	enc_u16(e, rr->rrclass);
-	enc_u32(e, ttl != NULL ? *ttl : rr->ttl);
+	enc_u16(e, enc_rr_class(rr));
+	enc_u32(e, ttl != NULL ? *ttl : enc_rr_ttl(rr));
 	size_t rdlen_at = e->len;
-	enc_u16(e, rr->rdlen);
+	enc_u16(e, rdlen);
 	if (rdcomp) {
 		enc_bytes(e, p, skip);
 		p += skip;
@@ -213,7 +209,7 @@ void
 enc_rr(struct enc *e, const struct enc_rr *rr, const uint32_t *ttl,
     bool compress)
 {
-	enc_name(e, rr->owner, compress);
+	enc_name(e, rr->wire, compress);
 	enc_rr_body(e, rr, ttl, compress && rdata_compressible(rr->type));
 }
 
@@ -221,7 +217,7 @@ static void
 enc_section(struct enc *e, const struct enc_section *sec)
 {
 	for (size_t i = 0; i < sec->n; i++)
-		enc_rr(e, sec->rr[i], sec->ttl, true);
+		enc_rr(e, &sec->rr[i], sec->ttl, true);
 }
 
 int
@@ -280,11 +276,11 @@ enc_splice_section(struct enc *e, const struct enc_section *sec,
     const uint8_t *owner)
 {
 	for (size_t i = 0; i < sec->n; i++) {
-		const struct enc_rr *rr = sec->rr[i];
-		if (owner != NULL && enc_owner_is(rr->owner, rr->owner_len, owner))
+		const struct enc_rr *rr = &sec->rr[i];
+		if (owner != NULL && enc_owner_is(rr->wire, rr->owner_len, owner))
 			enc_u16(e, 0xc000 | DNS_HEADER_SIZE);
 		else
-			enc_name(e, rr->owner, false);
+			enc_name(e, rr->wire, false);
 		enc_rr_body(e, rr, sec->ttl, false);
 	}
 }

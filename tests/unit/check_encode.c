@@ -60,8 +60,8 @@ name(const char *text, uint8_t out[DNS_MAX_NAME])
 
 /* Renders a response to qname/qtype with the answer records an[0..n). */
 static size_t
-render_an(const char *qname, uint16_t qtype, const struct enc_rr **an, size_t n,
-    const struct enc_rr **ad, size_t nad)
+render_an(const char *qname, uint16_t qtype, const struct enc_rr *an, size_t n,
+    const struct enc_rr *ad, size_t nad)
 {
 	uint8_t q[DNS_MAX_NAME];
 	struct enc_section s_an = { an, n, NULL }, none = { NULL, 0, NULL };
@@ -93,9 +93,9 @@ has_pointer(size_t from, size_t to)
  */
 START_TEST(test_compression_offsets)
 {
-	const struct enc_rr *an[2] = {
-		rr("www.contoso.com. 60 IN CNAME web.contoso.com."),
-		rr("web.contoso.com. 60 IN A 10.0.0.1"),
+	struct enc_rr an[2] = {
+		*rr("www.contoso.com. 60 IN CNAME web.contoso.com."),
+		*rr("web.contoso.com. 60 IN A 10.0.0.1"),
 	};
 	size_t noadd = render_an("www.contoso.com", TYPE_A, an, 2, NULL, 0);
 
@@ -130,7 +130,7 @@ END_TEST
 /* Names match case-insensitively: the owner points at the question as asked. */
 START_TEST(test_compression_case)
 {
-	const struct enc_rr *an[1] = { rr("www.contoso.com. 60 IN A 10.0.0.1") };
+	struct enc_rr an[1] = { *rr("www.contoso.com. 60 IN A 10.0.0.1") };
 	uint8_t q[] = "\003WwW\007CONTOSO\003cOm";
 	struct enc_section s_an = { an, 1, NULL }, none = { NULL, 0, NULL };
 	size_t noadd;
@@ -151,10 +151,10 @@ END_TEST
  */
 START_TEST(test_compression_same_length)
 {
-	const struct enc_rr *an[3] = {
-		rr("www.contoso.com. 60 IN NS ns1.contoso.com."),
-		rr("web.contoso.com. 60 IN A 10.0.0.1"),
-		rr("NS1.Contoso.COM. 60 IN A 10.0.0.2"),
+	struct enc_rr an[3] = {
+		*rr("www.contoso.com. 60 IN NS ns1.contoso.com."),
+		*rr("web.contoso.com. 60 IN A 10.0.0.1"),
+		*rr("NS1.Contoso.COM. 60 IN A 10.0.0.2"),
 	};
 
 	render_an("www.contoso.com", TYPE_NS, an, 3, NULL, 0);
@@ -176,7 +176,7 @@ END_TEST
 /* The root is never a pointer: one zero byte is shorter. */
 START_TEST(test_root_name)
 {
-	const struct enc_rr *an[1] = { rr(". 60 IN NS a.root-servers.net.") };
+	struct enc_rr an[1] = { *rr(". 60 IN NS a.root-servers.net.") };
 
 	render_an(".", TYPE_NS, an, 1, NULL, 0);
 	ck_assert_uint_eq(e->buf[12], 0);
@@ -194,11 +194,11 @@ END_TEST
  */
 START_TEST(test_srv_target_whole)
 {
-	const struct enc_rr *an[2] = {
-		rr("_sip._tls.contoso.com. 60 IN SRV 0 0 443 sip.contoso.com."),
-		rr("_sip._tls.contoso.com. 60 IN SRV 10 0 443 sip.contoso.com."),
+	struct enc_rr an[2] = {
+		*rr("_sip._tls.contoso.com. 60 IN SRV 0 0 443 sip.contoso.com."),
+		*rr("_sip._tls.contoso.com. 60 IN SRV 10 0 443 sip.contoso.com."),
 	};
-	const struct enc_rr *ad[1] = { rr("sip.contoso.com. 60 IN A 10.0.0.2") };
+	struct enc_rr ad[1] = { *rr("sip.contoso.com. 60 IN A 10.0.0.2") };
 	static const uint8_t target[] = "\003sip\007contoso\003com";
 	size_t noadd = render_an("_sip._tls.contoso.com", TYPE_SRV, an, 2, ad, 1);
 	size_t pos = 12 + 23 + 4;	/* the question: 23-byte name */
@@ -224,31 +224,31 @@ END_TEST
  */
 START_TEST(test_rfc3597_types)
 {
-	const struct enc_rr *an[1];
+	struct enc_rr an[1];
 	size_t at = 12 + 13 + 4;	/* after "contoso.com" and type, class */
 
-	an[0] = rr("contoso.com. 60 IN RP admin.contoso.com. info.contoso.com.");
+	an[0] = *rr("contoso.com. 60 IN RP admin.contoso.com. info.contoso.com.");
 	render_an("contoso.com", LDNS_RR_TYPE_RP, an, 1, NULL, 0);
 	ck_assert_uint_eq(wire_get16(e->buf + at), 0xc000 | 12);
 	ck_assert_uint_eq(wire_get16(e->buf + at + 10), 19 + 18);
 	ck_assert(!has_pointer(at + 12, e->len));
 
-	an[0] = rr("contoso.com. 60 IN AFSDB 1 afs.contoso.com.");
+	an[0] = *rr("contoso.com. 60 IN AFSDB 1 afs.contoso.com.");
 	render_an("contoso.com", LDNS_RR_TYPE_AFSDB, an, 1, NULL, 0);
 	ck_assert_uint_eq(wire_get16(e->buf + at + 10), 2 + 17);
 	ck_assert(!has_pointer(at + 12, e->len));
 
-	an[0] = rr("contoso.com. 60 IN MX 10 mail.contoso.com.");
+	an[0] = *rr("contoso.com. 60 IN MX 10 mail.contoso.com.");
 	render_an("contoso.com", TYPE_MX, an, 1, NULL, 0);
 	ck_assert_uint_eq(wire_get16(e->buf + at + 10), 2 + 5 + 2);
 	ck_assert_mem_eq(e->buf + at + 14, "\004mail\300\014", 7);
 
-	an[0] = rr("contoso.com. 60 IN NS contoso.com.");
+	an[0] = *rr("contoso.com. 60 IN NS contoso.com.");
 	render_an("contoso.com", TYPE_NS, an, 1, NULL, 0);
 	ck_assert_uint_eq(wire_get16(e->buf + at + 10), 2);
 	ck_assert_uint_eq(wire_get16(e->buf + at + 12), 0xc000 | 12);
 
-	an[0] = rr("contoso.com. 60 IN SOA ns1.contoso.com. h.contoso.com. "
+	an[0] = *rr("contoso.com. 60 IN SOA ns1.contoso.com. h.contoso.com. "
 	    "1 2 3 4 5");
 	render_an("contoso.com", TYPE_SOA, an, 1, NULL, 0);
 	ck_assert_uint_eq(wire_get16(e->buf + at + 10), 6 + 4 + 20);
@@ -295,6 +295,23 @@ START_TEST(test_uncompressed_rr)
 END_TEST
 
 /*
+ * An RR's uncompressed wire at w (class IN, TTL 60) from its owner and
+ * rdata as they are, whatever their form: its length.
+ */
+static size_t
+raw_rr(uint8_t *w, const uint8_t *owner, size_t olen, uint16_t type,
+    const uint8_t *rdata, size_t rdlen)
+{
+	memcpy(w, owner, olen);
+	wire_put16(w + olen, type);
+	wire_put16(w + olen + 2, CLASS_IN);
+	wire_put32(w + olen + 4, 60);
+	wire_put16(w + olen + 8, (uint16_t)rdlen);
+	memcpy(w + olen + 10, rdata, rdlen);
+	return olen + 10 + rdlen;
+}
+
+/*
  * Rdata not of its type's form (a zone file's generic rdata, say) is
  * copied as it is: nothing read past it, nothing compressed in it.
  */
@@ -303,10 +320,13 @@ START_TEST(test_rdata_not_of_its_form)
 	static const uint8_t owner[] = "\001a\007contoso\003com";
 	static const uint8_t short_mx[] = { 0 };
 	static const uint8_t cut_ns[] = { 7, 'c', 'o', 'n', 't', 'o', 's', 'o' };
-	struct enc_rr mx = { owner, short_mx, 60, TYPE_MX, CLASS_IN, 1,
-	    sizeof(owner) };
-	struct enc_rr ns = { owner, cut_ns, 60, TYPE_NS, CLASS_IN,
-	    sizeof(cut_ns), sizeof(owner) };
+	uint8_t mxw[64], nsw[64];
+	struct enc_rr mx, ns;
+
+	ck_assert(enc_rr_parse(&mx, mxw, raw_rr(mxw, owner, sizeof(owner),
+	    TYPE_MX, short_mx, sizeof(short_mx))));
+	ck_assert(enc_rr_parse(&ns, nsw, raw_rr(nsw, owner, sizeof(owner),
+	    TYPE_NS, cut_ns, sizeof(cut_ns))));
 
 	enc_reset(e);
 	enc_rr(e, &mx, NULL, true);
@@ -337,13 +357,13 @@ big_txt(const char *owner)
 /* Past 64 KiB the message is refused, and nothing is written beyond. */
 START_TEST(test_message_limit)
 {
-	const struct enc_rr *an[250];
+	struct enc_rr an[250];
 	uint8_t q[DNS_MAX_NAME];
 	struct enc_section none = { NULL, 0, NULL };
 	size_t noadd;
 
 	for (size_t i = 0; i < 250; i++)
-		an[i] = big_txt("t.contoso.com.");
+		an[i] = *big_txt("t.contoso.com.");
 	name("t.contoso.com", q);
 	/* 244 records: 12 + 19 + 244 * 268 = 65423, just fits. */
 	struct enc_section fits = { an, 244, NULL };
@@ -373,13 +393,13 @@ END_TEST
  */
 START_TEST(test_pointer_range)
 {
-	const struct enc_rr *an[70];
+	struct enc_rr an[70];
 	size_t n = 0;
 
 	for (; n < 66; n++)
-		an[n] = big_txt("t.contoso.com.");	/* to 12 + 19 + 66 * 268 */
-	an[n++] = rr("late.contoso.com. 60 IN A 10.0.0.1");
-	an[n++] = rr("late.contoso.com. 60 IN A 10.0.0.2");
+		an[n] = *big_txt("t.contoso.com.");	/* to 12 + 19 + 66 * 268 */
+	an[n++] = *rr("late.contoso.com. 60 IN A 10.0.0.1");
+	an[n++] = *rr("late.contoso.com. 60 IN A 10.0.0.2");
 	render_an("t.contoso.com", TYPE_TXT, an, n, NULL, 0);
 
 	size_t first = 12 + 19 + 66 * 268, second = first + 7 + 14;
@@ -395,9 +415,9 @@ END_TEST
 START_TEST(test_header_and_noadd)
 {
 	uint8_t q[DNS_MAX_NAME];
-	const struct enc_rr *ns[1] = { rr("contoso.com. 300 IN SOA ns1.contoso.com. "
+	struct enc_rr ns[1] = { *rr("contoso.com. 300 IN SOA ns1.contoso.com. "
 	    "h.contoso.com. 1 2 3 4 5") };
-	const struct enc_rr *ad[1] = { rr("ns1.contoso.com. 60 IN A 10.0.0.2") };
+	struct enc_rr ad[1] = { *rr("ns1.contoso.com. 60 IN A 10.0.0.2") };
 	struct enc_section none = { NULL, 0, NULL }, s_ns = { ns, 1, NULL };
 	struct enc_section s_ad = { ad, 1, NULL };
 	uint32_t ttl = 30;
