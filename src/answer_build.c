@@ -53,13 +53,15 @@ static int
 node_add_rrs(struct arena *scratch, struct node *n, struct enc_rr *rr,
     size_t count)
 {
+	if (count > NODE_RRS_MAX)
+		return -1;
 	if (n->nrrs == 0) {
 		n->rrs = rr;
 		n->nrrs = (uint32_t)count;
 		return 0;
 	}
 	size_t need = (size_t)n->nrrs + count;
-	if (need > UINT32_MAX)
+	if (need > NODE_RRS_MAX)
 		return -1;
 	if (!n->own || need > node_cap(n)) {
 		size_t cap = 2;
@@ -833,6 +835,8 @@ answer_table_build_from(const struct synth_view *sv,
 	if (t == NULL)
 		return NULL;
 	memset(jobs, 0, sizeof(jobs));
+	if (sv->nzones > NODE_ZONES_MAX)
+		goto fail;
 	t->nzof = sv->nzones;
 	if ((t->zof = calloc(sv->nzones ? sv->nzones : 1, sizeof(*t->zof))) == NULL)
 		goto fail;

@@ -16,31 +16,38 @@
 /*
  * Load time only: a name, its records and flags, in the scratch arena.
  * Compiling writes each as a struct cnode; this copy goes with the build.
- * 40 bytes: ten million of them at 1,000,000 domains.
+ * 32 bytes: ten million of them at 1,000,000 domains. Hence the limits: a
+ * table of at most NODE_ZONES_MAX zones, a name of at most NODE_RRS_MAX
+ * records (a view beyond either is refused, not cut short).
  */
+#define NODE_ZONES_MAX	(1u << 24)
+#define NODE_RRS_MAX	((1u << 24) - 1)
+
 struct node {
 	uint8_t		*name;		/* lower-case wire */
 	/*
-	 * The records at this name: a run of its zone's (answer_zone.rrs;
+	 * The records at this name: a run of its zone's (answer_zload.rrs;
 	 * synthesis writes a name's records together), or, once a second
 	 * run came (own), a list of its own with room for node_cap() of them.
 	 */
 	struct enc_rr	*rrs;
-	uint32_t	 zone;		/* index in t->zones */
-	uint32_t	 nrrs;
+	uint32_t	 zone : 24;	/* index in t->zones */
+	uint32_t	 name_len : 8;
+	uint32_t	 nrrs : 24;
+	uint32_t	 cname : 1;
+	uint32_t	 cut : 1;	/* NS below the apex: a zone cut */
+	uint32_t	 deleg : 1;	/* at or below a cut: other is the referral */
+	uint32_t	 wild : 1;	/* "*." this name exists (RFC 4592) */
+	uint32_t	 splice : 1;	/* answers for LOOKUP_SPLICE: no question */
+	uint32_t	 own : 1;	/* rrs is its own, not its zone's */
 	uint32_t	 hash;		/* wire_name_hash(name) */
-	uint32_t	 ref;		/* its compiled form: a struct slot's ref */
-	uint32_t	 seq;		/* when the insert met it first */
-	uint8_t		 name_len;
-	bool		 cname : 1;
-	bool		 cut : 1;	/* NS below the apex: a zone cut */
-	bool		 deleg : 1;	/* at or below a cut: other is the referral */
-	bool		 wild : 1;	/* "*." this name exists (RFC 4592) */
-	bool		 splice : 1;	/* answers for LOOKUP_SPLICE: no question */
-	bool		 own : 1;	/* rrs is its own, not its zone's */
+	union {
+		uint32_t seq;		/* the insert's: when it met it first */
+		uint32_t ref;		/* the compile's: a struct slot's ref */
+	};
 };
 
-_Static_assert(sizeof(struct node) <= 40, "a node is 40 bytes");
+_Static_assert(sizeof(struct node) <= 32, "a node is 32 bytes");
 
 /*
  * What the compile reads of a zone, beside its struct answer_zone: load
