@@ -95,11 +95,8 @@ hash_zones(struct snapshot_view *sv, const size_t z[], size_t n,
 		struct snapshot_xzone *x = &sv->xz[z[i]];
 		x->hash = h[i];
 		x->size = w[i].size + w[i].soa.len;	/* the SOA closes an AXFR too */
-		if ((x->soa = malloc(w[i].soa.len)) == NULL) {
-			rc = -1;
-			continue;
-		}
-		memcpy(x->soa, w[i].soa.ptr, w[i].soa.len);
+		/* In the zone's packed records: patched with them. */
+		x->soa = (uint8_t *)(uintptr_t)w[i].soa.ptr;
 		x->soa_len = w[i].soa.len;
 	}
 out:
@@ -543,11 +540,15 @@ share_wire(struct snapshot *s, size_t v, const struct snapshot *prev)
 	sv->wires[sv->nwires++] = own;
 	for (size_t z = 0; z < sv->sv.nzones; z++) {
 		struct zonewire *w = &sv->sv.zones[z].wire;
-		if (sv->xz[z].wire != UINT8_MAX) {
+		struct snapshot_xzone *x = &sv->xz[z];
+		size_t soa_at = (size_t)(x->soa - w->buf);	/* the same bytes */
+		if (x->wire != UINT8_MAX) {
 			const struct synth_zone *oz = NULL;
 			(void)find_xzone(prev, sv->sv.zones[z].name, sv->sv.name,
 			    &oz);
 			w->buf = oz->wire.buf;
+			x->soa = x->soa != NULL ?
+			    (uint8_t *)(uintptr_t)w->buf + soa_at : NULL;
 			continue;
 		}
 		uint8_t *copy = w->len > 0 ? arena_alloc(&own->a, w->len) : NULL;
@@ -556,7 +557,8 @@ share_wire(struct snapshot *s, size_t v, const struct snapshot *prev)
 		if (copy != NULL)
 			memcpy(copy, w->buf, w->len);
 		w->buf = copy;
-		sv->xz[z].wire = (uint8_t)(sv->nwires - 1);
+		x->soa = x->soa != NULL ? copy + soa_at : NULL;
+		x->wire = (uint8_t)(sv->nwires - 1);
 	}
 	arena_free(&sv->sv.wire);	/* the fresh copy, of every zone */
 	return 0;
@@ -798,7 +800,6 @@ snapshot_free(struct snapshot *s)
 		answer_table_free(sv->table);
 		for (size_t z = 0; sv->xz != NULL && z < sv->sv.nzones; z++) {
 			ixfr_chain_clear(&sv->xz[z].chain);
-			free(sv->xz[z].soa);
 		}
 		free(sv->xz);
 		synth_view_clear(&sv->sv);

@@ -19,9 +19,9 @@ struct cfg_view;
 struct snapshot_xzone {
 	uint64_t	 hash;		/* of this view's records, serial left out */
 	size_t		 size;		/* wire bytes of its AXFR's records */
-	uint8_t		*soa;		/* the SOA as served, wire */
-	uint16_t	 soa_len;
+	uint8_t		*soa;		/* the SOA as served, wire: in the zone's records */
 	struct ixfr_chain chain;	/* deltas up to the current serial */
+	uint16_t	 soa_len;
 	uint8_t		 wire;		/* the view's wires[] its records are in */
 };
 
