@@ -51,7 +51,7 @@ _Static_assert(sizeof(struct node) <= 32, "a node is 32 bytes");
 
 /*
  * What the compile reads of a zone, beside its struct answer_zone: load
- * time only, so the zones served are 24 bytes each, not 48.
+ * time only, so the zones served are 24 bytes each, not 40.
  */
 struct answer_zload {
 	struct enc_rr	 soa;		/* a copy: the records get sorted */
