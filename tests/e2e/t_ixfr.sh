@@ -150,6 +150,21 @@ ok_if "Knot transferred fabrikam.com once, by AXFR" \
     [ "$(grep -c '\[fabrikam.com.\] [AI]XFR, incoming.*finished' "$TMPD/knot/knot.log")" = 1 ]
 ok_if "NSD serves the new address" \
     [ "$(dig -p "$NSD_PORT" @127.0.0.1 +short pool01.contoso.com A)" = 10.0.0.20 ]
+# soa_serials: the serials of the SOA records dig printed ($OUT), one a line.
+soa_serials() {
+	printf '%s\n' "$OUT" | awk '$4 == "SOA" { print $7 }'
+}
+# The unchanged zone's records are the old snapshot's, shared; the changed
+# one's a copy: each transfer opens and closes with the zone's SOA as served.
+q fabrikam.com AXFR
+ok_if "after the reload, the unchanged fabrikam.com's AXFR: its SOA ($F1) first and last" \
+    [ "$(soa_serials | tr '\n' ' ')" = "$F1 $F1 " ]
+q fabrikam.com IXFR="$F1"
+ok_if "after the reload, fabrikam.com's IXFR from $F1: that SOA alone" \
+    [ "$(soa_serials | tr '\n' ' ')" = "$F1 " ]
+q contoso.com AXFR
+ok_if "after the reload, the changed contoso.com's AXFR: its SOA ($C2) first and last" \
+    [ "$(soa_serials | tr '\n' ' ')" = "$C2 $C2 " ]
 
 # same_answers PORT: every name and type, the same RRset from the daemon and
 # the secondary on PORT (sorted: rotation aside).
