@@ -193,6 +193,22 @@ START_TEST(test_empty_view)
 }
 END_TEST
 
+/*
+ * A view of more zones than a node can name (NODE_ZONES_MAX) is refused
+ * whole, before any zone is read: no table that serves some of them.
+ */
+START_TEST(test_too_many_zones)
+{
+	struct synth_view sv = { .name = "big", .nzones = NODE_ZONES_MAX + 1 };
+
+	ck_assert_ptr_null(answer_table_build(&sv));
+	sv.nzones = 0;
+	struct answer_table *t = answer_table_build(&sv);
+	ck_assert_ptr_nonnull(t);
+	answer_table_free(t);
+}
+END_TEST
+
 /* The same from a configuration with no [domain]: what fuzz_config met. */
 START_TEST(test_empty_config)
 {
@@ -1655,6 +1671,7 @@ answer_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_empty_view);
+	tcase_add_test(tc, test_too_many_zones);
 	tcase_add_test(tc, test_build_serving);
 	tcase_add_test(tc, test_empty_config);
 	tcase_add_test(tc, test_lookup_by_hash);
