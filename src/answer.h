@@ -76,6 +76,18 @@ struct answer_table;
  */
 struct answer_table *answer_table_build(const struct synth_view *sv);
 /*
+ * The most zones one view's table can serve, and the most records one of
+ * its names can hold: past either the build fails whole, nothing cut short.
+ */
+#define ANSWER_ZONES_MAX	(1u << 24)
+#define ANSWER_NAME_RRS_MAX	((1u << 24) - 1)
+/*
+ * Whether sv's zones fit a table: 0, or -1 with the reason, one line
+ * naming the count and the limit, in why (len bytes).
+ */
+int		 answer_view_fits(const struct synth_view *sv, char *why,
+		    size_t len);
+/*
  * The same at a reload: prev is the table of the same view now serving,
  * and same[i] the index in prev's view of a zone whose records, serial
  * and negative TTL are those of sv->zones[i], or -1. Such a zone that

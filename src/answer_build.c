@@ -1,5 +1,6 @@
 /* answer_build.c -- compile a view's zones into the answer table, threaded. */
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -815,6 +816,16 @@ builders_finish(struct answer_table *t, struct compile_job *jobs, size_t njobs)
 	return rc;
 }
 
+int
+answer_view_fits(const struct synth_view *sv, char *why, size_t len)
+{
+	if (sv->nzones <= NODE_ZONES_MAX)
+		return 0;
+	snprintf(why, len, "%zu zones, more than the %u one view can serve",
+	    sv->nzones, NODE_ZONES_MAX);
+	return -1;
+}
+
 struct answer_table *
 answer_table_build(const struct synth_view *sv)
 {
@@ -835,7 +846,7 @@ answer_table_build_from(const struct synth_view *sv,
 	if (t == NULL)
 		return NULL;
 	memset(jobs, 0, sizeof(jobs));
-	if (sv->nzones > NODE_ZONES_MAX)
+	if (answer_view_fits(sv, NULL, 0) < 0)
 		goto fail;
 	t->nzof = sv->nzones;
 	if ((t->zof = calloc(sv->nzones ? sv->nzones : 1, sizeof(*t->zof))) == NULL)

@@ -20,8 +20,8 @@
  * table of at most NODE_ZONES_MAX zones, a name of at most NODE_RRS_MAX
  * records (a view beyond either is refused, not cut short).
  */
-#define NODE_ZONES_MAX	(1u << 24)
-#define NODE_RRS_MAX	((1u << 24) - 1)
+#define NODE_ZONES_MAX	ANSWER_ZONES_MAX
+#define NODE_RRS_MAX	ANSWER_NAME_RRS_MAX
 
 struct node {
 	uint8_t		*name;		/* lower-case wire */

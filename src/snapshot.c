@@ -732,12 +732,20 @@ build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 	for (size_t v = 0; v < nviews; v++) {
 		struct snapshot_view *sv = &s->views[v];
 		const struct answer_table *pt = NULL;
+		char why[128];
+		if (answer_view_fits(&sv->sv, why, sizeof(why)) < 0) {
+			fprintf(diag, "%s: view %s: %s\n", cfg->path,
+			    sv->sv.name, why);
+			goto out;
+		}
 		long *same = same_zones(s, v, prev, &pt);
 		sv->table = answer_table_build_from(&sv->sv, pt, same);
 		free(same);
 		if (sv->table == NULL) {
-			fprintf(diag, "%s: cannot prepare the answers of view %s\n",
-			    cfg->path, sv->sv.name);
+			fprintf(diag, "%s: cannot prepare the answers of view "
+			    "%s: out of memory, or a name with more than %u "
+			    "records\n", cfg->path, sv->sv.name,
+			    ANSWER_NAME_RRS_MAX);
 			goto out;
 		}
 		log_debug("view %s: answers compiled in %.0f ms",

@@ -200,8 +200,16 @@ END_TEST
 START_TEST(test_too_many_zones)
 {
 	struct synth_view sv = { .name = "big", .nzones = NODE_ZONES_MAX + 1 };
+	char why[128];
 
+	ck_assert_int_eq(answer_view_fits(&sv, why, sizeof(why)), -1);
+	ck_assert_str_eq(why,
+	    "16777217 zones, more than the 16777216 one view can serve");
 	ck_assert_ptr_null(answer_table_build(&sv));
+	sv.nzones = NODE_ZONES_MAX;
+	why[0] = '\0';
+	ck_assert_int_eq(answer_view_fits(&sv, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "");
 	sv.nzones = 0;
 	struct answer_table *t = answer_table_build(&sv);
 	ck_assert_ptr_nonnull(t);
