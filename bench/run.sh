@@ -19,7 +19,9 @@
 #       no load; gen.py writes only the INI (so -n 1000000 is practical)
 #   -C  LIST  the start-up curve: -S for each domain count of LIST
 #       (comma-separated, e.g. 10000,100000,1000000), one table, after
-#       pagecost.c's line (what fresh memory costs this machine)
+#       pagecost.c's line (what fresh memory costs this machine); then
+#       -r rounds (at least 3) of start-ups in turns, every count once a
+#       round, each round's times and ratios and their medians
 # Load: each mode starts with 1 s of blast per server, not measured; in each
 # round ocsdnsd and the no-op run back to back (which goes first alternates),
 # and the ratios to the no-op are the median of the rounds' ratios.
@@ -59,6 +61,82 @@ if [ "$DUR" -lt 1 ] || [ "$DUR" -gt 60 ] || [ "$ROUNDS" -lt 1 ] || [ "$NDOM" -lt
 fi
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+
+median() {
+	tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "-"; exit }
+		if (NR % 2) print v[(NR + 1) / 2];
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# The curve again from start-ups taken in turns: each round starts every
+# count of -C once, so a swing of the machine (minutes long here) falls on
+# all the counts of a round alike. Prints each round's times and the
+# ratios from one count to the next, and the median of each over the
+# rounds (ROUNDS, at least 3). Its files in the directory $1.
+curve_interleaved() {
+	local cw=$1 ocs flags n r ms prev rounds=$ROUNDS i last
+	ocs=${OCSDNSD:-$HERE/../src/ocsdnsd}
+	flags=""
+	if [ "$(id -u)" = 0 ] && "$ocs" -h 2>&1 | grep -q -- '-R'; then
+		flags=-R
+	fi
+	[ "$rounds" -ge 3 ] || rounds=3
+	${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -o "$cw/blast" "$HERE/blast.c" ||
+	    { echo "run.sh: cannot build blast" >&2; return 1; }
+	for n in ${CURVE//,/ }; do
+		python3 "$HERE/gen.py" "$n" "$cw/$n" --ini-only >/dev/null ||
+		    { echo "run.sh: gen.py failed" >&2; return 1; }
+	done
+	sync
+	printf '\n| round |'
+	prev=""
+	for n in ${CURVE//,/ }; do
+		printf ' %s (ms) |' "$n"
+		[ -z "$prev" ] || printf ' %s / %s |' "$n" "$prev"
+		prev=$n
+	done
+	printf '\n|---|'
+	prev=""
+	for n in ${CURVE//,/ }; do
+		printf -- '---|'
+		[ -z "$prev" ] || printf -- '---|'
+		prev=$n
+	done
+	printf '\n'
+	for r in $(seq 1 "$rounds"); do
+		printf '| %d |' "$r"
+		prev=""
+		for n in ${CURVE//,/ }; do
+			last=$(printf 'd%05d.lab' "$n")
+			ms=$("$cw/blast" -p "$BASE" -W "${STARTUP_TIMEOUT:-120}" \
+			    -q "$last SOA" -- "$ocs" $flags -c "$cw/$n/ocsdnsd.ini" \
+			    -l "127.0.0.1:$BASE" 2>>"$cw/ocsdnsd.log") ||
+			    { echo "run.sh: ocsdnsd did not start: $(tail -3 "$cw/ocsdnsd.log")" >&2; return 1; }
+			ms=${ms#ready_ms=}
+			ms=${ms%% *}
+			echo "$n $ms" >> "$cw/times"
+			printf ' %s |' "$ms"
+			if [ -n "$prev" ]; then
+				i=$(echo "$ms / $prev" | bc -l)
+				echo "$n $i" >> "$cw/ratios"
+				printf ' %.2fx |' "$i"
+			fi
+			prev=$ms
+		done
+		printf '\n'
+	done
+	printf '| median |'
+	prev=""
+	for n in ${CURVE//,/ }; do
+		printf ' %s |' "$(awk -v n="$n" '$1 == n { print $2 }' "$cw/times" | median)"
+		[ -z "$prev" ] || printf ' %.2fx |' \
+		    "$(awk -v n="$n" '$1 == n { print $2 }' "$cw/ratios" | median)"
+		prev=$n
+	done
+	printf '\n'
+}
+
 if [ -n "$CURVE" ]; then
 	# What fresh memory costs here: a large start-up pays it for its peak.
 	pc=$(mktemp /tmp/pagecost.XXXXXX)
@@ -77,6 +155,9 @@ if [ -n "$CURVE" ]; then
 		[ -n "$row" ] && [ "$(echo "$rows" | wc -l)" = 2 ] || exit 1
 		echo "$row$changed"
 	done
+	CW=$(mktemp -d /tmp/ocscurve.XXXXXX)
+	trap 'rm -rf "$CW"' EXIT
+	curve_interleaved "$CW" || exit 1
 	exit 0
 fi
 OCSDNSD=${OCSDNSD:-$HERE/../src/ocsdnsd}
@@ -185,13 +266,6 @@ rss() {
 		sum=$((sum + ${v:-0}))
 	done
 	echo $sum
-}
-
-median() {
-	tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "-"; exit }
-		if (NR % 2) print v[(NR + 1) / 2];
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 port_of() {
