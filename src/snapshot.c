@@ -743,9 +743,9 @@ build(struct config *cfg, const struct snapshot *prev, FILE *diag, bool shed)
 		free(same);
 		if (sv->table == NULL) {
 			fprintf(diag, "%s: cannot prepare the answers of view "
-			    "%s: out of memory, or a name with more than %u "
-			    "records\n", cfg->path, sv->sv.name,
-			    ANSWER_NAME_RRS_MAX);
+			    "%s: out of memory, a record that cannot be "
+			    "rendered, or a name with more than %u records\n",
+			    cfg->path, sv->sv.name, ANSWER_NAME_RRS_MAX);
 			goto out;
 		}
 		log_debug("view %s: answers compiled in %.0f ms",
