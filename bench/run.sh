@@ -61,6 +61,12 @@ if [ "$DUR" -lt 1 ] || [ "$DUR" -gt 60 ] || [ "$ROUNDS" -lt 1 ] || [ "$NDOM" -lt
 fi
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+OCSDNSD=${OCSDNSD:-$HERE/../src/ocsdnsd}
+# newer builds refuse to run as root unless told to
+OCS_FLAGS=""
+if [ "$(id -u)" = 0 ] && "$OCSDNSD" -h 2>&1 | grep -q -- '-R'; then
+	OCS_FLAGS=-R
+fi
 
 median() {
 	tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END {
@@ -75,12 +81,7 @@ median() {
 # ratios from one count to the next, and the median of each over the
 # rounds (ROUNDS, at least 3). Its files in the directory $1.
 curve_interleaved() {
-	local cw=$1 ocs flags n r ms prev rounds=$ROUNDS i last
-	ocs=${OCSDNSD:-$HERE/../src/ocsdnsd}
-	flags=""
-	if [ "$(id -u)" = 0 ] && "$ocs" -h 2>&1 | grep -q -- '-R'; then
-		flags=-R
-	fi
+	local cw=$1 n r ms prev rounds=$ROUNDS i last head="| round |" rule="|---|"
 	[ "$rounds" -ge 3 ] || rounds=3
 	${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -o "$cw/blast" "$HERE/blast.c" ||
 	    { echo "run.sh: cannot build blast" >&2; return 1; }
@@ -89,28 +90,20 @@ curve_interleaved() {
 		    { echo "run.sh: gen.py failed" >&2; return 1; }
 	done
 	sync
-	printf '\n| round |'
 	prev=""
 	for n in ${CURVE//,/ }; do
-		printf ' %s (ms) |' "$n"
-		[ -z "$prev" ] || printf ' %s / %s |' "$n" "$prev"
+		head="$head $n (ms) |" rule="$rule---|"
+		[ -z "$prev" ] || head="$head $n / $prev |" rule="$rule---|"
 		prev=$n
 	done
-	printf '\n|---|'
-	prev=""
-	for n in ${CURVE//,/ }; do
-		printf -- '---|'
-		[ -z "$prev" ] || printf -- '---|'
-		prev=$n
-	done
-	printf '\n'
+	printf '\n%s\n%s\n' "$head" "$rule"
 	for r in $(seq 1 "$rounds"); do
 		printf '| %d |' "$r"
 		prev=""
 		for n in ${CURVE//,/ }; do
 			last=$(printf 'd%05d.lab' "$n")
 			ms=$("$cw/blast" -p "$BASE" -W "${STARTUP_TIMEOUT:-120}" \
-			    -q "$last SOA" -- "$ocs" $flags -c "$cw/$n/ocsdnsd.ini" \
+			    -q "$last SOA" -- "$OCSDNSD" $OCS_FLAGS -c "$cw/$n/ocsdnsd.ini" \
 			    -l "127.0.0.1:$BASE" 2>>"$cw/ocsdnsd.log") ||
 			    { echo "run.sh: ocsdnsd did not start: $(tail -3 "$cw/ocsdnsd.log")" >&2; return 1; }
 			ms=${ms#ready_ms=}
@@ -160,7 +153,6 @@ if [ -n "$CURVE" ]; then
 	curve_interleaved "$CW" || exit 1
 	exit 0
 fi
-OCSDNSD=${OCSDNSD:-$HERE/../src/ocsdnsd}
 DNSPERF_OPTS=${DNSPERF_OPTS:--c 2 -T 2 -q 128}
 BLAST_OPTS=${BLAST_OPTS:--w 64}
 CC=${CC:-cc}
@@ -168,11 +160,6 @@ P_OCS=$BASE P_NSD=$((BASE + 1)) P_KNOT=$((BASE + 2)) P_NOOP=$((BASE + 3))
 SERVERS="ocsdnsd nsd knot noop"
 LAST=$(printf 'd%05d.lab' "$NDOM")
 HZ=$(getconf CLK_TCK)
-# newer builds refuse to run as root unless told to
-OCS_FLAGS=""
-if [ "$(id -u)" = 0 ] && "$OCSDNSD" -h 2>&1 | grep -q -- '-R'; then
-	OCS_FLAGS=-R
-fi
 
 WORK=$(mktemp -d /tmp/ocsbench.XXXXXX)
 declare -A PID
